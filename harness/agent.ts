@@ -1,0 +1,130 @@
+/**
+ * The agent contract: what every baseline and submission implements, Gymnasium-style.
+ *
+ * The harness owns the environment; an agent only ever sees {@link Observation}s and the
+ * {@link Transition}s of its own decisions. A run is: `createAgent(context)`, then for each real
+ * decision `act(obs)` and (in the learning phase) `learn(transition)`; then `setMode('eval')` and
+ * `act` on the held-out evaluation segment; finally `stats()` and `dispose()`.
+ *
+ * @example
+ * ```ts
+ * import type { AgentFactory } from 'orchbench/harness/agent.ts';
+ * // Always run on the edge with the first unmasked action.
+ * export const createAgent: AgentFactory = () => ({
+ *   name: 'first-legal',
+ *   act: (obs) => obs.actionMask.indexOf(1),
+ * });
+ * ```
+ */
+import type { Tier } from './scenario/types.ts';
+
+/** One action of the scenario's action table: run `modelId` on `tier`. */
+export interface ActionDef {
+  index: number;
+  tier: Tier;
+  modelId: string;
+  /** The model's ImageNet top-1 accuracy (%), known to agents (it is public). */
+  accuracyTop1Pct: number;
+}
+
+/** Names, meanings and bounds of the numeric feature vector (see `harness/env/features.ts`). */
+export interface FeatureDef {
+  name: string;
+  description: string;
+  min: number;
+  max: number;
+}
+
+/** What an agent is told about the environment before the first decision. */
+export interface EnvSpec {
+  scenarioId: string;
+  users: number;
+  actions: readonly ActionDef[];
+  features: readonly FeatureDef[];
+  learningDecisions: number;
+  evaluationDecisions: number;
+}
+
+/** What a real orchestrator can measure when a request arrives: no future trace values. */
+export interface Observation {
+  /** Simulated time of the request's arrival (ms since the episode start). */
+  timeMs: number;
+  userId: number;
+  request: {
+    inputKb: number;
+    accuracyRequirementTop1Pct: number;
+    deadlineMs: number | null;
+  };
+  /** The user's link as measured by its last probe (probes run every `probeIntervalMs`). */
+  link: { uplinkMbps: number; downlinkMbps: number; rttMs: number; ageMs: number };
+  /** Shared-tier load at arrival: requests in service or waiting, and capacity. */
+  load: { edgeInSystem: number; edgeCores: number; cloudInSystem: number; cloudCapacity: number };
+  /** 1 where the action is allowed, 0 where the tier cannot run the model. */
+  actionMask: Uint8Array;
+  /** Fixed-length numeric encoding, documented in `EnvSpec.features`. */
+  features: Float32Array;
+}
+
+/** What happened to one request. Times in ms, energies in mJ. */
+export interface Outcome {
+  action: number;
+  latencyMs: number;
+  uploadMs: number;
+  queueMs: number;
+  computeMs: number;
+  downloadMs: number;
+  /** End-device energy for this request (compute, radio, idle while waiting). */
+  deviceEnergyMj: number;
+  /** Server-side (edge/cloud) energy for this request, reported separately. */
+  serverEnergyMj: number;
+  accuracyViolation: boolean;
+  deadlineMiss: boolean;
+}
+
+/** One real decision and its consequences, given to the agent in the learning phase. */
+export interface Transition {
+  obs: Observation;
+  action: number;
+  reward: number;
+  outcome: Outcome;
+  /** The next request's observation (possibly another user's). */
+  nextObs: Observation;
+}
+
+/** Work an agent did; only `realSteps` counts toward sample efficiency. */
+export interface AgentStats {
+  realSteps: number;
+  /** Updates from simulated (model-generated) experience. */
+  planningUpdates: number;
+  /** CPU-side wall time spent learning from real transitions (ms). */
+  learnMs: number;
+  /** Time spent planning on a learned model (ms). */
+  planningMs: number;
+  /** Anything else worth recording (e.g. the tfjs backend in use). */
+  info?: Record<string, string | number | boolean>;
+}
+
+export type AgentMode = 'learn' | 'eval';
+
+export interface Agent {
+  readonly name: string;
+  /** Choose an action index; it must be unmasked in `obs.actionMask`. */
+  act(obs: Observation): number;
+  /** Learn from one real transition (learning phase only). */
+  learn?(t: Transition): void;
+  /** Switch between learning (explore) and evaluation (greedy, no learning). */
+  setMode?(mode: AgentMode): void;
+  stats?(): AgentStats;
+  dispose?(): void;
+}
+
+/** What the harness gives a factory. */
+export interface AgentContext {
+  env: EnvSpec;
+  /** The agent's own seed, derived from the root seed, scenario and run: use it for all randomness. */
+  seed: number;
+  /** Hyperparameter overrides (merged over the agent's documented defaults). */
+  config?: Record<string, unknown>;
+}
+
+export type AgentFactory = (ctx: AgentContext) => Agent | Promise<Agent>;

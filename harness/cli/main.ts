@@ -1,0 +1,27 @@
+/**
+ * The `orchbench` command line. One file per command group in this folder; each exports
+ * `register(program)`. Errors about input are printed without a stack trace (exit 1); anything
+ * else is a bug and keeps its stack.
+ */
+import { Command } from 'commander';
+import { InputError } from '../errors.ts';
+import { VERSION } from '../version.ts';
+import { register as registerScenario } from './scenario.ts';
+
+const program = new Command('orchbench')
+  .description('Trace-driven benchmark for DL-inference orchestration across device, edge and cloud')
+  .version(VERSION)
+  .showHelpAfterError();
+
+registerScenario(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof InputError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 1;
+  } else {
+    throw e;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Errors about bad input. Every one names where the problem is (file, and line or JSON pointer),
+ * what was expected (with units) and what was found, so the CLI can print it without a stack
+ * trace and `--json` can emit it as data.
+ */
+
+/** One located problem in one input file. */
+export interface InputIssue {
+  file: string;
+  /** 1-based line, for text formats. */
+  line?: number;
+  /** JSON pointer (RFC 6901), for JSON files, e.g. `/links/access/rttMs`. */
+  pointer?: string;
+  /** What was expected, e.g. "number >= 0 (ms)". */
+  expected: string;
+  /** What was found, e.g. `"-5"` or "missing". */
+  found: string;
+}
+
+/** Formats an issue as one human-readable line: `file:line: expected X, found Y`. */
+export function formatIssue(i: InputIssue): string {
+  const where = i.line !== undefined ? `${i.file}:${i.line}` : i.pointer !== undefined ? `${i.file}#${i.pointer || '/'}` : i.file;
+  return `${where}: expected ${i.expected}; found ${i.found}`;
+}
+
+/** Thrown for bad input files; carries one or more located issues. */
+export class InputError extends Error {
+  readonly issues: InputIssue[];
+  constructor(issues: InputIssue | InputIssue[]) {
+    const list = Array.isArray(issues) ? issues : [issues];
+    super(list.map(formatIssue).join('\n'));
+    this.name = 'InputError';
+    this.issues = list;
+  }
+}
+
+/** Shortens a found value for messages. */
+export function show(v: unknown): string {
+  if (v === undefined) return 'missing';
+  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

@@ -1,0 +1,40 @@
+/**
+ * A device profile: measured inference latency of each model on one machine, plus power and
+ * contention figures. Profiles live in `scenarios/profiles/<id>.json` (schema:
+ * `scenarios/schema/profile.schema.json`) and always carry their provenance.
+ */
+export interface ModelLatency {
+  /** Per-call latency samples (ms) at batch 1, replayed by sampling uniformly. */
+  latencySamplesMs: number[];
+  medianMs: number;
+  p95Ms: number;
+  /** Server-side energy per inference (mJ), where measured (e.g. GPU board energy). */
+  energyMjPerInference?: number;
+}
+
+/** Latency multiplier as a function of concurrent requests, measured on the profiled machine. */
+export interface ContentionCurve {
+  /** Concurrent requests (1..N), increasing. */
+  concurrent: number[];
+  /** Median latency at that concurrency divided by the median at 1 (>= 1 after the knee). */
+  slowdown: number[];
+  /** What it was measured on, e.g. "4 pinned Xeon cores, mobilenet_v2 + resnet18". */
+  basis: string;
+}
+
+export interface DeviceProfile {
+  id: string;
+  description: string;
+  kind: 'device' | 'edge' | 'cloud';
+  provenance: {
+    source: string;
+    measuredOn: string;
+    method: string;
+    citation?: string;
+    conversion: string;
+  };
+  /** Typical power figures of the machine (W), where known. */
+  power?: { busyPowerW?: number; idlePowerW?: number };
+  models: Record<string, ModelLatency>;
+  contention?: ContentionCurve;
+}

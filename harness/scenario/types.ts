@@ -1,0 +1,125 @@
+/**
+ * The scenario file format (what a user writes), as TypeScript types.
+ *
+ * The JSON Schema in `scenarios/schema/scenario.schema.json` is the normative definition; these
+ * types mirror it so the rest of the harness is type-checked against the same shape. Units are in
+ * field names: `rateHz`, `inputKb`, `rttMs`, `powerW`, `accuracyTop1Pct`.
+ */
+
+/** A tier of the end-edge-cloud system. */
+export type Tier = 'device' | 'edge' | 'cloud';
+export const TIERS: readonly Tier[] = ['device', 'edge', 'cloud'];
+
+/** How requests arrive at each user. */
+export type ArrivalSpec =
+  | { process: 'poisson'; rateHz: number }
+  | { process: 'periodic'; rateHz: number; jitterPct?: number };
+
+/** The distribution of a request's accuracy requirement (ImageNet top-1, percent). */
+export type AccuracyRequirementSpec =
+  | { distribution: 'fixed'; valueTop1Pct: number }
+  | { distribution: 'uniform'; minTop1Pct: number; maxTop1Pct: number }
+  | { distribution: 'choice'; valuesTop1Pct: number[]; weights?: number[] };
+
+export interface UsersSpec {
+  count: number;
+  arrival: ArrivalSpec;
+  accuracyRequirement: AccuracyRequirementSpec;
+  /** Input payload uploaded when offloading (kilobytes, 1 kB = 1000 bytes). */
+  inputKb: number;
+  /** Result payload downloaded after remote inference (kilobytes). */
+  outputKb: number;
+  /** Deadline per request (ms); `null` for none. */
+  deadlineMs: number | null;
+}
+
+/** End-device power figures (watts) used for the per-request energy model. */
+export interface DevicePowerSpec {
+  busyPowerW: number;
+  idlePowerW: number;
+  txPowerW: number;
+  rxPowerW: number;
+}
+
+export interface DeviceTierSpec { profile: string; power: DevicePowerSpec }
+export interface EdgeTierSpec {
+  profile: string;
+  cores: number;
+  /** `measured`: slow down by the profile's contention curve; `queue`: FIFO k-server queue. */
+  contention: 'measured' | 'queue';
+}
+export interface CloudTierSpec { profile: string; capacity: number; contention: 'measured' | 'queue' }
+export interface TiersSpec { device: DeviceTierSpec; edge: EdgeTierSpec; cloud: CloudTierSpec }
+
+/** Where a link's bandwidth time series comes from. */
+export type TraceRef =
+  | { catalog: string; uplinkCatalog?: string }
+  | { generator: string; durationS: number }
+  | { fixed: { uplinkMbps: number; downlinkMbps: number } };
+
+export interface AccessLinkSpec {
+  /** Traces assigned to users round-robin; each user replays from its own seeded offset. */
+  traces: TraceRef[];
+  /** Base round-trip time user <-> edge (ms), added to the trace's RTT when it has none. */
+  rttMs: number;
+  /** Uplink bandwidth as a fraction of downlink, for traces that record only one direction. */
+  uplinkFraction: number;
+}
+export interface WanLinkSpec { trace: TraceRef; rttMs: number }
+export interface LinksSpec { access: AccessLinkSpec; wan: WanLinkSpec }
+
+export interface ModelSpec {
+  /** Model id; must exist in every profile of a tier listed in `tiers`. */
+  id: string;
+  accuracyTop1Pct: number;
+  tiers: Tier[];
+}
+
+/** Reward = -(latencyWeightPerS * responseTimeS + energyWeightPerJ * deviceEnergyJ
+ *  + accuracyViolationPenalty * [violation] + deadlineMissPenalty * [miss]). */
+export interface RewardSpec {
+  latencyWeightPerS: number;
+  energyWeightPerJ: number;
+  accuracyViolationPenalty: number;
+  deadlineMissPenalty: number;
+}
+
+export interface BudgetsSpec {
+  /** Real decisions the agent may learn from. */
+  learningDecisions: number;
+  /** Decisions on the held-out evaluation segment (the agent does not learn). */
+  evaluationDecisions: number;
+}
+
+export interface ReplaySpec {
+  interpolation: 'step' | 'linear';
+  atEnd: 'wrap' | 'truncate';
+  /** `seeded`: each episode and user starts at an offset drawn from the seed; `zero`: at t=0. */
+  startOffset: 'seeded' | 'zero';
+  /** Fraction of each recorded trace held out (its tail) for the evaluation phase. */
+  evaluationFraction: number;
+}
+
+export interface ObservationSpec {
+  /** How often each user's link is probed; the observation carries the last probe (ms). */
+  probeIntervalMs: number;
+}
+
+export interface ScenarioSpec {
+  $schema?: string;
+  /** Versioned id, `name-vN`. */
+  id: string;
+  title: string;
+  description: string;
+  suite: 'default' | 'recorded' | 'tuning';
+  users: UsersSpec;
+  tiers: TiersSpec;
+  links: LinksSpec;
+  models: ModelSpec[];
+  reward: RewardSpec;
+  budgets: BudgetsSpec;
+  replay: ReplaySpec;
+  observation: ObservationSpec;
+  /** The small variant CI runs: overrides applied on top of the full scenario. */
+  testing: { budgets: BudgetsSpec; usersCount?: number };
+}

@@ -1,0 +1,66 @@
+/**
+ * A network trace: the bandwidth of one link over time, as the environment replays it.
+ *
+ * Samples are a step function by default: the value at sample i holds from `tMs[i]` until
+ * `tMs[i + 1]`; the last sample holds for `stepMs` after it (so `durationMs = tMs[n-1] + lastStepMs`).
+ */
+export interface NetworkTrace {
+  /** Sample times (ms from the trace start), strictly increasing, first = 0. */
+  tMs: Float64Array;
+  uplinkMbps: Float64Array;
+  downlinkMbps: Float64Array;
+  /** Per-sample RTT (ms) where the source records it, else `null`. */
+  rttMs: Float64Array | null;
+  /** Total duration (ms) covered by the samples. */
+  durationMs: number;
+  /** Where it came from (file path, catalog id or generator id). */
+  source: string;
+  /** sha256 (hex) of the source file bytes, or of the generator parameters for generated traces. */
+  sha256: string;
+  /** True when one direction was derived (e.g. uplink = fraction x downlink). */
+  derivedUplink: boolean;
+}
+
+/** The recorded formats the importers read. */
+export type TraceFormat = 'csv' | 'mahimahi' | 'pensieve' | '5gophers';
+export const TRACE_FORMATS: readonly TraceFormat[] = ['csv', 'mahimahi', 'pensieve', '5gophers'];
+
+/** A catalogued recorded trace: enough to fetch it from its public repository and verify it. */
+export interface CatalogEntry {
+  id: string;
+  /** `owner/name` of the public GitHub repository. */
+  repository: string;
+  /** Full 40-hex commit. */
+  commit: string;
+  /** Path inside the repository. */
+  path: string;
+  sha256: string;
+  format: TraceFormat;
+  /** For mahimahi: the paired uplink file's path and sha256 (`path` is the downlink). */
+  uplinkPath?: string;
+  uplinkSha256?: string;
+  /** Format options, e.g. `{ "windowMs": 1000 }` for mahimahi or a 5Gophers row filter. */
+  options?: Record<string, string | number>;
+  licence: string;
+  citation: string;
+  description: string;
+}
+
+/**
+ * Parameters of a fitted bandwidth generator: a Markov-modulated process. Every `stepMs` the link
+ * moves between hidden states by `transition` (row-stochastic); within a state, bandwidth is
+ * log-normal around the state's means with log-standard-deviation `sigmaLog`.
+ * Stored in `scenarios/traces/generators/<id>.json` with the traces it was fitted to.
+ */
+export interface GeneratorParams {
+  id: string;
+  description: string;
+  kind: 'markov-lognormal';
+  stepMs: number;
+  states: { downlinkMbps: number; uplinkMbps: number; sigmaLog: number }[];
+  transition: number[][];
+  initial: number[];
+  /** Provenance: the recorded traces it was fitted to and the command that fitted it. */
+  fittedTo: { catalogId: string; sha256: string }[];
+  fitCommand: string;
+}
