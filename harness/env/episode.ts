@@ -1,0 +1,157 @@
+/**
+ * One run of an agent on an environment: the learning phase (act, step, learn), then the
+ * evaluation phase on the held-out segment (act, step; no learning), with a summary of the
+ * evaluation and a sha256 over every decision for determinism checks.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { Agent, AgentStats, Outcome, Transition } from '../agent.ts';
+import { quantileSorted } from '../stats/descriptive.ts';
+import type { OrchestrationEnv, Phase } from './env.ts';
+
+/** Evaluation-phase summary (times in ms, energies in mJ, rates in [0, 1]). */
+export interface EvalSummary {
+  meanLatencyMs: number;
+  /** Type-7 95th percentile of the response times. */
+  p95LatencyMs: number;
+  meanDeviceEnergyMj: number;
+  meanServerEnergyMj: number;
+  accuracyViolationRate: number;
+  deadlineMissRate: number;
+  meanReward: number;
+  decisions: number;
+}
+
+export interface EpisodeResult {
+  /** Reward of every learning decision, in order. */
+  learningRewards: Float64Array;
+  eval: EvalSummary;
+  agentStats: AgentStats | null;
+  /** sha256 (hex) over every decision's phase, action and outcome, learning then evaluation. */
+  logSha256: string;
+}
+
+export interface EpisodeOptions {
+  /** Stop the learning phase after this many decisions (default: the scenario's budget). */
+  learningDecisions?: number;
+  /** Stop the evaluation phase after this many decisions (default: the scenario's budget). */
+  evaluationDecisions?: number;
+}
+
+/** Fields hashed per decision. */
+const LOG_FIELDS = 11;
+const LOG_CHUNK_DECISIONS = 4096;
+
+/** Buffers decisions in a typed array and hashes it a chunk at a time (one hash call per 4096). */
+class DecisionLog {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly buf = new Float64Array(LOG_FIELDS * LOG_CHUNK_DECISIONS);
+  private n = 0;
+
+  add(phase: Phase, o: Outcome): void {
+    const b = this.buf;
+    let i = this.n;
+    b[i++] = phase === 'learn' ? 0 : 1;
+    b[i++] = o.action;
+    b[i++] = o.latencyMs;
+    b[i++] = o.uploadMs;
+    b[i++] = o.queueMs;
+    b[i++] = o.computeMs;
+    b[i++] = o.downloadMs;
+    b[i++] = o.deviceEnergyMj;
+    b[i++] = o.serverEnergyMj;
+    b[i++] = o.accuracyViolation ? 1 : 0;
+    b[i++] = o.deadlineMiss ? 1 : 0;
+    this.n = i;
+    if (i === b.length) this.flush();
+  }
+
+  private flush(): void {
+    this.hash.update(new Uint8Array(this.buf.buffer, 0, this.n * 8));
+    this.n = 0;
+  }
+
+  digest(): string {
+    this.flush();
+    return this.hash.digest('hex');
+  }
+}
+
+/**
+ * Runs `agent` on `env`: `reset(seed, 'learn')`, then act / step / learn until the phase is done;
+ * then `agent.setMode('eval')`, `reset(seed, 'eval')` and act / step until done. The Transition
+ * given to `learn` is reused between calls (copy what you keep).
+ *
+ * @example
+ * ```ts
+ * const env = new OrchestrationEnv(scenario);
+ * const r = runEpisode(env, createRandomAgent(7), 1);
+ * console.log(r.eval.meanLatencyMs, r.logSha256);
+ * ```
+ */
+export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, opts: EpisodeOptions = {}): EpisodeResult {
+  const log = new DecisionLog();
+  const learnCap = opts.learningDecisions ?? env.spec.learningDecisions;
+  const rewards = new Float64Array(Math.min(learnCap, env.spec.learningDecisions));
+  let obs = env.reset(seed, 'learn');
+  let n = 0;
+  let done = rewards.length === 0;
+  const t: Transition = { obs, action: 0, reward: 0, outcome: { action: 0, latencyMs: 0, uploadMs: 0, queueMs: 0, computeMs: 0, downloadMs: 0, deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: false, deadlineMiss: false }, nextObs: obs };
+  while (!done) {
+    const action = agent.act(obs);
+    const r = env.step(action);
+    rewards[n++] = r.reward;
+    log.add('learn', r.outcome);
+    if (agent.learn) {
+      t.obs = obs;
+      t.action = action;
+      t.reward = r.reward;
+      t.outcome = r.outcome;
+      t.nextObs = r.obs;
+      agent.learn(t);
+    }
+    obs = r.obs;
+    done = r.done || n >= rewards.length;
+  }
+  agent.setMode?.('eval');
+  const evalCap = Math.min(opts.evaluationDecisions ?? env.spec.evaluationDecisions, env.spec.evaluationDecisions);
+  const latencies = new Float64Array(evalCap);
+  let m = 0;
+  let device = 0;
+  let server = 0;
+  let violations = 0;
+  let misses = 0;
+  let reward = 0;
+  obs = env.reset(seed, 'eval');
+  done = evalCap === 0;
+  while (!done) {
+    const r = env.step(agent.act(obs));
+    const o = r.outcome;
+    log.add('eval', o);
+    latencies[m++] = o.latencyMs;
+    device += o.deviceEnergyMj;
+    server += o.serverEnergyMj;
+    violations += o.accuracyViolation ? 1 : 0;
+    misses += o.deadlineMiss ? 1 : 0;
+    reward += r.reward;
+    obs = r.obs;
+    done = r.done || m >= evalCap;
+  }
+  const lat = latencies.subarray(0, m);
+  let latSum = 0;
+  for (let i = 0; i < m; i++) latSum += lat[i]!;
+  return {
+    learningRewards: rewards.subarray(0, n),
+    eval: {
+      meanLatencyMs: m > 0 ? latSum / m : NaN,
+      p95LatencyMs: m > 0 ? quantileSorted(Float64Array.from(lat).sort(), 0.95) : NaN,
+      meanDeviceEnergyMj: m > 0 ? device / m : NaN,
+      meanServerEnergyMj: m > 0 ? server / m : NaN,
+      accuracyViolationRate: m > 0 ? violations / m : NaN,
+      deadlineMissRate: m > 0 ? misses / m : NaN,
+      meanReward: m > 0 ? reward / m : NaN,
+      decisions: m,
+    },
+    agentStats: agent.stats?.() ?? null,
+    logSha256: log.digest(),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The observation's numeric feature vector, field by field. Every value is computed from what a
+ * real orchestrator can measure at the request's arrival (the request itself, the user's last
+ * link probe, the shared tiers' current load): never from future trace values.
+ *
+ * Values are clipped into `[min, max]`, so `discretise` and neural agents can rely on the bounds.
+ */
+import type { FeatureDef, Observation } from '../agent.ts';
+
+/** The feature table, in vector order (this order is part of the contract: append, never reorder). */
+export const FEATURES: readonly FeatureDef[] = [
+  { name: 'accuracyRequirement', description: "the request's accuracy requirement (top-1 %) / 100", min: 0, max: 1 },
+  { name: 'uplinkLog', description: 'log10(1 + probed uplink Mbps) / 4 (1 = 9999 Mbps)', min: 0, max: 1 },
+  { name: 'downlinkLog', description: 'log10(1 + probed downlink Mbps) / 4 (1 = 9999 Mbps)', min: 0, max: 1 },
+  { name: 'rttLog', description: 'log10(1 + probed user-edge RTT ms) / 4 (1 = 9999 ms)', min: 0, max: 1 },
+  { name: 'probeAge', description: 'age of the link probe / probe interval', min: 0, max: 1 },
+  { name: 'edgeLoadPerCore', description: 'edge requests in system / edge cores, clipped at 4', min: 0, max: 4 },
+  { name: 'cloudLoadPerSlot', description: 'cloud requests in system / cloud capacity, clipped at 4', min: 0, max: 4 },
+  { name: 'deadlineS', description: 'request deadline (s), clipped at 10; 10 when the request has none', min: 0, max: 10 },
+  { name: 'inputLog', description: 'log10(1 + input kB) / 5 (1 = 99999 kB)', min: 0, max: 1 },
+];
+
+/** Number of features ({@link FEATURES}.length). */
+export const FEATURE_COUNT = FEATURES.length;
+
+function clip(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/**
+ * Writes the feature vector of `obs` into `obs.features` (no allocation).
+ * `probeIntervalMs` scales the probe age.
+ */
+export function fillFeatures(obs: Observation, probeIntervalMs: number): void {
+  const f = obs.features;
+  const { request, link, load } = obs;
+  f[0] = clip(request.accuracyRequirementTop1Pct / 100, 0, 1);
+  f[1] = clip(Math.log10(1 + link.uplinkMbps) / 4, 0, 1);
+  f[2] = clip(Math.log10(1 + link.downlinkMbps) / 4, 0, 1);
+  f[3] = clip(Math.log10(1 + link.rttMs) / 4, 0, 1);
+  f[4] = probeIntervalMs > 0 ? clip(link.ageMs / probeIntervalMs, 0, 1) : 0;
+  f[5] = clip(load.edgeInSystem / load.edgeCores, 0, 4);
+  f[6] = clip(load.cloudInSystem / load.cloudCapacity, 0, 4);
+  f[7] = request.deadlineMs === null ? 10 : clip(request.deadlineMs / 1000, 0, 10);
+  f[8] = clip(Math.log10(1 + request.inputKb) / 5, 0, 1);
+}
+
+/**
+ * Maps a feature vector to an integer state id for tabular agents: each feature is cut into
+ * `bins` equal-width bins over its `[min, max]` (values at `max` fall in the last bin), and the
+ * bin indices are combined in mixed radix (feature 0 varies fastest). A feature given 1 bin is
+ * ignored. The number of states is the product of the bins.
+ *
+ * @param binsPerFeature one count for every feature, or one per feature (same order as `defs`).
+ * @example
+ * ```ts
+ * const state = discretise(obs.features, [4, 3, 3, 1, 1, 4, 4, 1, 1]); // 0 .. 4*3*3*4*4 - 1
+ * ```
+ */
+export function discretise(
+  features: ArrayLike<number>,
+  binsPerFeature: number | ArrayLike<number>,
+  defs: readonly FeatureDef[] = FEATURES,
+): number {
+  let state = 0;
+  let radix = 1;
+  for (let i = 0; i < defs.length; i++) {
+    const bins = typeof binsPerFeature === 'number' ? binsPerFeature : binsPerFeature[i];
+    if (bins === undefined || !(bins >= 1) || !Number.isInteger(bins)) {
+      throw new Error(`discretise: bins for feature ${i} (${defs[i]!.name}) must be an integer >= 1, got ${String(bins)}`);
+    }
+    const { min, max } = defs[i]!;
+    const b = Math.floor(((features[i]! - min) / (max - min)) * bins);
+    state += (b < 0 ? 0 : b >= bins ? bins - 1 : b) * radix;
+    radix *= bins;
+  }
+  return state;
+}
+
+/** Number of distinct states {@link discretise} can return for these bins. */
+export function stateCount(binsPerFeature: number | ArrayLike<number>, defs: readonly FeatureDef[] = FEATURES): number {
+  let n = 1;
+  for (let i = 0; i < defs.length; i++) n *= typeof binsPerFeature === 'number' ? binsPerFeature : binsPerFeature[i]!;
+  return n;
+}
