@@ -1,0 +1,125 @@
+/**
+ * The baseline registry: every reference agent by name, loaded lazily (a runner worker imports
+ * only the agents it runs, and tfjs is loaded only with the agents that use it).
+ *
+ * `file` is the agent's source file relative to this folder, for the agent code hash in results.
+ * A `privileged` agent (the oracle) reads the simulator: the runner creates it with
+ * `{ ...ctx, simulator: env }` (see {@link PrivilegedContext}).
+ */
+import { fileURLToPath } from 'node:url';
+import type { AgentFactory } from '../harness/agent.ts';
+
+export type { PrivilegedContext } from './oracle.ts';
+
+export interface BaselineEntry {
+  /** One line: what the agent does. */
+  description: string;
+  /** Whether it learns from transitions (non-learning agents have flat learning curves). */
+  learning: boolean;
+  /** Whether it needs the simulator itself (`PrivilegedContext.simulator`). */
+  privileged?: boolean;
+  /** Imports the agent's module and returns its factory. */
+  load: () => Promise<AgentFactory>;
+  /** The agent's source file, relative to `baselines/`. */
+  file: string;
+}
+
+/**
+ * A loader for export `exportName` of `baselines/<file>`. The specifier is not a literal, so the
+ * registry type-checks and loads before every agent file exists (dqn.ts and hybrid.ts are written
+ * separately); the export is checked when loaded.
+ */
+function lazy(file: string, exportName = 'createAgent'): () => Promise<AgentFactory> {
+  return async () => {
+    const mod = (await import(new URL(file, import.meta.url).href)) as Record<string, unknown>;
+    const factory = mod[exportName];
+    if (typeof factory !== 'function') throw new Error(`baselines/${file} does not export an AgentFactory named "${exportName}"`);
+    return factory as AgentFactory;
+  };
+}
+
+export const BASELINES: Record<string, BaselineEntry> = {
+  random: {
+    description: 'Uniformly random unmasked action (the 0 of normalised scores).',
+    learning: false,
+    file: 'random.ts',
+    load: lazy('random.ts'),
+  },
+  oracle: {
+    description: 'Best expected reward given the true current link and load state (the 1 of normalised scores).',
+    learning: false,
+    privileged: true,
+    file: 'oracle.ts',
+    load: lazy('oracle.ts'),
+  },
+  'static-device': {
+    description: "Always the user's device, with its fastest model meeting the accuracy requirement.",
+    learning: false,
+    file: 'static.ts',
+    load: lazy('static.ts', 'createDeviceAgent'),
+  },
+  'static-edge': {
+    description: 'Always the edge server, with its fastest model meeting the accuracy requirement.',
+    learning: false,
+    file: 'static.ts',
+    load: lazy('static.ts', 'createEdgeAgent'),
+  },
+  'static-cloud': {
+    description: 'Always the cloud, with its fastest model meeting the accuracy requirement.',
+    learning: false,
+    file: 'static.ts',
+    load: lazy('static.ts', 'createCloudAgent'),
+  },
+  'greedy-heuristic': {
+    description: 'Fastest action meeting the accuracy requirement by a latency estimate from bandwidth, RTT, load and median compute.',
+    learning: false,
+    file: 'greedy-heuristic.ts',
+    load: lazy('greedy-heuristic.ts'),
+  },
+  'q-learning': {
+    description: 'Tabular epsilon-greedy Q-learning on discretised features.',
+    learning: true,
+    file: 'q-learning.ts',
+    load: lazy('q-learning.ts'),
+  },
+  bandit: {
+    description: 'LinUCB contextual bandit: disjoint per-action ridge models with Sherman-Morrison updates.',
+    learning: true,
+    file: 'bandit.ts',
+    load: lazy('bandit.ts'),
+  },
+  dqn: {
+    description: 'Deep Q-network (tfjs) with experience replay and a target network.',
+    learning: true,
+    file: 'dqn.ts',
+    load: lazy('dqn.ts'),
+  },
+  hybrid: {
+    description: 'Hybrid learner: model-based planning on a learned system model plus model-free refinement.',
+    learning: true,
+    file: 'hybrid.ts',
+    load: lazy('hybrid.ts'),
+  },
+};
+
+/** The registered baseline names, in registry order. */
+export function listBaselines(): string[] {
+  return Object.keys(BASELINES);
+}
+
+/** The registry entry of `name`; throws listing the valid names when there is none. */
+export function baselineEntry(name: string): BaselineEntry {
+  const entry = Object.hasOwn(BASELINES, name) ? BASELINES[name] : undefined;
+  if (!entry) throw new Error(`unknown baseline "${name}": valid names are ${listBaselines().join(', ')}`);
+  return entry;
+}
+
+/** The factory of baseline `name` (imports its module); throws listing the valid names when unknown. */
+export function loadBaseline(name: string): Promise<AgentFactory> {
+  return baselineEntry(name).load();
+}
+
+/** Absolute path of a baseline's source file (for code hashing). */
+export function baselineFile(name: string): string {
+  return fileURLToPath(new URL(baselineEntry(name).file, import.meta.url));
+}
