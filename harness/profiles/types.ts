@@ -8,18 +8,36 @@ export interface ModelLatency {
   latencySamplesMs: number[];
   medianMs: number;
   p95Ms: number;
-  /** Server-side energy per inference (mJ), where measured (e.g. GPU board energy). */
+  /**
+   * Server-side energy per inference (mJ) that the inference adds on top of the idle machine
+   * (dynamic energy: board energy minus idle power x latency), where measured.
+   */
   energyMjPerInference?: number;
+  /** Whole-board energy per inference (mJ), idle power included, where measured. */
+  boardEnergyMjPerInference?: number;
 }
 
 /** Latency multiplier as a function of concurrent requests, measured on the profiled machine. */
 export interface ContentionCurve {
-  /** Concurrent requests (1..N), increasing. */
+  /** Concurrent requests (1..N), strictly increasing, first = 1. */
   concurrent: number[];
   /** Median latency at that concurrency divided by the median at 1 (>= 1 after the knee). */
   slowdown: number[];
   /** What it was measured on, e.g. "4 pinned Xeon cores, mobilenet_v2 + resnet18". */
   basis: string;
+}
+
+/**
+ * Typical power figures of the machine (W), where known. All are whole-machine (board) figures
+ * except `busyAboveIdlePowerW`, which is what running inference adds to the idle draw.
+ */
+export interface DevicePower {
+  /** Whole-board power while running inference. */
+  busyPowerW?: number;
+  /** Whole-board power when idle. */
+  idlePowerW?: number;
+  /** `busyPowerW - idlePowerW`: the power attributable to inference. */
+  busyAboveIdlePowerW?: number;
 }
 
 export interface DeviceProfile {
@@ -33,8 +51,7 @@ export interface DeviceProfile {
     citation?: string;
     conversion: string;
   };
-  /** Typical power figures of the machine (W), where known. */
-  power?: { busyPowerW?: number; idlePowerW?: number };
+  power?: DevicePower;
   models: Record<string, ModelLatency>;
   contention?: ContentionCurve;
 }

@@ -49,7 +49,9 @@ export interface CatalogEntry {
 /**
  * Parameters of a fitted bandwidth generator: a Markov-modulated process. Every `stepMs` the link
  * moves between hidden states by `transition` (row-stochastic); within a state, bandwidth is
- * log-normal around the state's means with log-standard-deviation `sigmaLog`.
+ * log-normal around the state's means with log-standard-deviation `sigmaLog`: each step draws one
+ * standard normal z and sets `downlink = downlinkMbps * exp(sigmaLog * z - sigmaLog^2 / 2)` (so
+ * `downlinkMbps` is the state's arithmetic mean) and the uplink likewise with the same z.
  * Stored in `scenarios/traces/generators/<id>.json` with the traces it was fitted to.
  */
 export interface GeneratorParams {
@@ -59,7 +61,10 @@ export interface GeneratorParams {
   stepMs: number;
   states: { downlinkMbps: number; uplinkMbps: number; sigmaLog: number }[];
   transition: number[][];
+  /** Distribution of the first state (the fitted state occupancy). */
   initial: number[];
+  /** True when the uplink was fitted to derived uplink series (fraction x downlink). */
+  derivedUplink: boolean;
   /** Provenance: the recorded traces it was fitted to and the command that fitted it. */
   fittedTo: { catalogId: string; sha256: string }[];
   fitCommand: string;

@@ -1,0 +1,283 @@
+/**
+ * Converts the measurements in `measured-h200-xeon/` (and calibration figures from
+ * `mlperf-derived/`) into the project's device profiles, `scenarios/profiles/<id>.json`.
+ *
+ * Run: `node --import tsx harness/profiles/convert.ts --from ../shared/traces/measured-h200-xeon
+ * --out scenarios/profiles` (`--mlperf <dir>` defaults to the sibling `mlperf-derived/`).
+ * See `scenarios/profiles/README.md` for what each profile is and how it is derived.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { InputError, show } from '../errors.ts';
+import type { ContentionCurve, DeviceProfile, ModelLatency } from './types.ts';
+
+/** The command that regenerates the shipped profiles (recorded in each file). */
+export const CONVERT_COMMAND =
+  'node --import tsx harness/profiles/convert.ts --from ../shared/traces/measured-h200-xeon --out scenarios/profiles';
+
+const MEASURED_ON =
+  '2026-11-26; one NVIDIA H200 (driver 580.159.04, 700 W limit) and 16 Xeon cores (Sapphire Rapids class, AVX-512, KVM); PyTorch 2.11.0, torchvision 0.26.0';
+const MEASURED_METHOD =
+  'torchvision classifiers at 224x224, random weights, warm-up then timed single calls for ~1.2-1.5 s (CUDA synchronised on GPU)';
+const MLPERF_CITATION =
+  'MLCommons, MLPerf Inference results (Apache-2.0), https://github.com/mlcommons/inference_results; rows indexed in mlperf-derived/singlestream_latency_accuracy_power.csv';
+
+/** One CSV row with the file and 1-based line it came from, for located errors. */
+export interface CsvRow {
+  file: string;
+  line: number;
+  cells: Record<string, string>;
+}
+
+/** Reads a CSV file with a header row. */
+export function readCsv(file: string): CsvRow[] {
+  if (!existsSync(file)) throw new InputError({ file, expected: 'an existing CSV file', found: 'no such file' });
+  const records = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, info: true }) as {
+    record: Record<string, string>;
+    info: { lines: number };
+  }[];
+  return records.map((r) => ({ file, line: r.info.lines, cells: r.record }));
+}
+
+/** A finite number from a cell, or an InputError naming the cell. */
+export function num(row: CsvRow, column: string, unit: string): number {
+  const raw = row.cells[column];
+  const v = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isFinite(v)) throw new InputError({ file: row.file, line: row.line, expected: `number in column ${column} (${unit})`, found: show(raw) });
+  return v;
+}
+
+/** Rounds to `digits` decimals (to keep the files readable and byte-stable). */
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+
+/** JSON with 2-space indentation, but arrays of numbers kept on one line. */
+export function toJsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_m, body: string) => `[${body.replace(/\s+/g, ' ')}]`)}\n`;
+}
+
+interface Measured {
+  summary: CsvRow[];
+  samples: CsvRow[];
+}
+
+/** Filters rows by exact cell values. */
+function rowsWhere(rows: CsvRow[], match: Record<string, string>): CsvRow[] {
+  return rows.filter((r) => Object.entries(match).every(([k, v]) => r.cells[k] === v));
+}
+
+/**
+ * Per-model latency of one configuration: samples from `latency_samples.csv`, median/p95 from
+ * `latency_summary.csv`, in the summary's model order. Models missing samples are an error.
+ */
+function modelLatencies(m: Measured, summaryMatch: Record<string, string>, samplesMatch: Record<string, string>): Record<string, ModelLatency> {
+  const out: Record<string, ModelLatency> = {};
+  for (const row of rowsWhere(m.summary, summaryMatch)) {
+    const model = row.cells.model ?? '';
+    const samples = rowsWhere(m.samples, { ...samplesMatch, model }).map((s) => num(s, 'latency_ms', 'ms'));
+    if (samples.length === 0) {
+      throw new InputError({ file: row.file, line: row.line, expected: `batch-1 samples for ${model} (${JSON.stringify(samplesMatch)}) in latency_samples.csv`, found: 'none' });
+    }
+    out[model] = { latencySamplesMs: samples, medianMs: num(row, 'median_ms', 'ms'), p95Ms: num(row, 'p95_ms', 'ms') };
+  }
+  return out;
+}
+
+/** Contention curve: per model, median at N over median at 1; averaged over the models. */
+function contentionCurve(rows: CsvRow[], usersColumn: string, basis: string): ContentionCurve {
+  const byModel = new Map<string, Map<number, number>>();
+  for (const r of rows) {
+    const perN = byModel.get(r.cells.model ?? '') ?? new Map<number, number>();
+    perN.set(num(r, usersColumn, 'concurrent requests'), num(r, 'median_ms', 'ms'));
+    byModel.set(r.cells.model ?? '', perN);
+  }
+  const concurrent = [...new Set(rows.map((r) => num(r, usersColumn, 'concurrent requests')))].sort((a, b) => a - b);
+  const slowdown = concurrent.map((n) => {
+    let sum = 0;
+    for (const [model, perN] of byModel) {
+      const atN = perN.get(n);
+      const at1 = perN.get(1);
+      if (atN === undefined || at1 === undefined) {
+        throw new InputError({ file: rows[0]!.file, expected: `rows at 1 and ${n} concurrent for ${model}`, found: 'missing' });
+      }
+      sum += atN / at1;
+    }
+    return round(sum / byModel.size, 4);
+  });
+  return { concurrent, slowdown, basis };
+}
+
+/** Median of `latency(N=4) / latency(N=1)` per model in edge_contention_more.csv, for the basis text. */
+function flatnessNote(rows: CsvRow[]): string {
+  const parts: string[] = [];
+  for (const model of new Set(rows.map((r) => r.cells.model ?? ''))) {
+    const at = (n: string): CsvRow | undefined => rowsWhere(rows, { model, concurrent_users: n })[0];
+    const r1 = at('1');
+    const r4 = at('4');
+    if (r1 && r4) parts.push(`${model} ${round(num(r4, 'median_ms', 'ms') / num(r1, 'median_ms', 'ms'), 2)}`);
+  }
+  return parts.join(', ');
+}
+
+/** Sampled figures in one MLPerf row set, keyed by model. */
+function mlperfBySystem(rows: CsvRow[], system: string): Map<string, CsvRow> {
+  return new Map(rowsWhere(rows, { system }).map((r) => [r.cells.model ?? '', r]));
+}
+
+const ORIN_SYSTEM = 'nvidia_orin-tflite_cpp-cpu-tflite-vmaster-default_config';
+const XEON_SYSTEM = 'aws_c5.4xlarge-tflite_cpp-cpu-tflite-vmaster-default_config';
+/** fp32 models at 224x224 (MobileNet v1/v2/v3 float) and all EfficientNet-Lite fp32 variants. */
+const COMPARABLE = /^(mobilenet-v[123]-precision_float-.*-224|efficientnet-fp32-lite\d)$/;
+/** Whole-board idle power of the Jetson AGX Orin the MLPerf power rows include (README of mlperf-derived). */
+const ORIN_IDLE_POWER_W = 15;
+
+/** The Orin/Xeon latency factor and the Orin busy power, from MLPerf rows run with the same software. */
+export function orinCalibration(rows: CsvRow[]): { factor: number; busyPowerW: number; models: string[]; ratioRange: [number, number] } {
+  const orin = mlperfBySystem(rows, ORIN_SYSTEM);
+  const xeon = mlperfBySystem(rows, XEON_SYSTEM);
+  const models = [...orin.keys()].filter((m) => COMPARABLE.test(m) && xeon.has(m)).sort();
+  if (models.length === 0) throw new InputError({ file: rows[0]?.file ?? 'mlperf', expected: `comparable fp32 rows for ${ORIN_SYSTEM} and ${XEON_SYSTEM}`, found: 'none' });
+  let powerSum = 0;
+  const ratios = models.map((m) => {
+    const o = orin.get(m)!;
+    powerSum += num(o, 'avg_power_w', 'W');
+    return num(o, 'p50_latency_ms', 'ms') / num(xeon.get(m)!, 'p50_latency_ms', 'ms');
+  });
+  const logMean = ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length;
+  return { factor: Math.exp(logMean), busyPowerW: powerSum / models.length, models, ratioRange: [Math.min(...ratios), Math.max(...ratios)] };
+}
+
+/** Builds every profile from the measurement folder and the MLPerf folder. */
+export function buildProfiles(fromDir: string, mlperfDir: string): DeviceProfile[] {
+  const m: Measured = { summary: readCsv(path.join(fromDir, 'latency_summary.csv')), samples: readCsv(path.join(fromDir, 'latency_samples.csv')) };
+  const provenance = (files: string, extraMethod = ''): DeviceProfile['provenance'] => ({
+    source: `measured-h200-xeon/${files} (team measurements, shipped with permission per its README)`,
+    measuredOn: MEASURED_ON,
+    method: `${MEASURED_METHOD}${extraMethod}`,
+    conversion: CONVERT_COMMAND,
+  });
+  const cpu = (threads: string): Record<string, ModelLatency> =>
+    modelLatencies(m, { tier: 'cpu', device: threads, dtype: 'fp32', batch: '1' }, { tier: 'cpu', config: threads, dtype: 'fp32', batch: '1' });
+
+  const xeon1 = cpu('1t');
+  const xeon1core: DeviceProfile = {
+    id: 'xeon-1core',
+    description: 'One Xeon core (PyTorch, 1 intra-op thread, fp32, batch 1): a fast end-device stand-in.',
+    kind: 'device',
+    provenance: provenance('latency_summary.csv + latency_samples.csv, rows tier=cpu, 1t'),
+    models: xeon1,
+  };
+
+  const edgeRows = readCsv(path.join(fromDir, 'edge_contention.csv'));
+  const moreRows = readCsv(path.join(fromDir, 'edge_contention_more.csv'));
+  const edge: DeviceProfile = {
+    id: 'xeon-4core-edge',
+    description: 'An edge server: 4 Xeon cores (PyTorch, 4 intra-op threads, fp32, batch 1), slowed down by the measured multi-user contention curve.',
+    kind: 'edge',
+    provenance: provenance(
+      'latency_summary.csv + latency_samples.csv (tier=cpu, 4t); edge_contention.csv; edge_contention_more.csv',
+      '. Contention: N single-thread processes on 4 pinned cores running back to back for 3 s; slowdown(N) = median(N) / median(1) per model, averaged over the models.',
+    ),
+    models: cpu('4t'),
+    contention: contentionCurve(
+      edgeRows,
+      'concurrent_users',
+      `4 pinned Xeon cores, mean over ${[...new Set(edgeRows.map((r) => r.cells.model))].join(' + ')} (edge_contention.csv); flat up to 4 users, confirmed by edge_contention_more.csv median(4)/median(1): ${flatnessNote(moreRows)}`,
+    ),
+  };
+
+  const idleRow = rowsWhere(m.summary, { tier: 'gpu', model: 'idle' })[0];
+  if (!idleRow) throw new InputError({ file: path.join(fromDir, 'latency_summary.csv'), expected: 'an idle row (tier=gpu, model=idle) with power_w (W)', found: 'none' });
+  const idleW = num(idleRow, 'power_w', 'W');
+  const gpuMatch = { tier: 'gpu', device: 'NVIDIA H200', dtype: 'fp16', batch: '1' };
+  const gpuModels = modelLatencies(m, gpuMatch, { tier: 'gpu', config: 'fp16', dtype: 'fp16', batch: '1' });
+  let gpuPowerSum = 0;
+  const gpuRows = rowsWhere(m.summary, gpuMatch);
+  for (const row of gpuRows) {
+    const model = gpuModels[row.cells.model ?? '']!;
+    const board = num(row, 'energy_mj_per_image', 'mJ');
+    // W x ms = mJ: the idle draw during one call is not the inference's doing.
+    model.energyMjPerInference = round(Math.max(0, board - idleW * model.medianMs), 3);
+    model.boardEnergyMjPerInference = board;
+    gpuPowerSum += num(row, 'power_w', 'W');
+  }
+  const gpuBusyW = round(gpuPowerSum / gpuRows.length, 2);
+  const cloudRows = readCsv(path.join(fromDir, 'cloud_gpu_contention.csv'));
+  const cloud: DeviceProfile = {
+    id: 'h200-fp16-cloud',
+    description: 'A cloud accelerator: one NVIDIA H200, fp16, batch 1, shared by concurrent clients (measured contention curve).',
+    kind: 'cloud',
+    provenance: provenance(
+      'latency_summary.csv + latency_samples.csv (tier=gpu, fp16, batch 1, idle row); cloud_gpu_contention.csv',
+      `. energyMjPerInference = NVML board energy per image - idle power (${idleW} W) x median latency; boardEnergyMjPerInference = the whole-board figure. busyPowerW = mean NVML board power after the batch-1 fp16 runs. Contention: N client processes back to back for 3 s, slowdown(N) = median(N) / median(1), averaged over the models.`,
+    ),
+    power: { busyPowerW: gpuBusyW, idlePowerW: idleW, busyAboveIdlePowerW: round(gpuBusyW - idleW, 2) },
+    models: gpuModels,
+    contention: contentionCurve(cloudRows, 'concurrent_clients', `one H200, fp16 batch 1, mean over ${[...new Set(cloudRows.map((r) => r.cells.model))].join(' + ')} (cloud_gpu_contention.csv)`),
+  };
+
+  const mlperfFile = path.join(mlperfDir, 'singlestream_latency_accuracy_power.csv');
+  const cal = orinCalibration(readCsv(mlperfFile));
+  const scale = (v: number): number => round(v * cal.factor, 4);
+  const orinModels: Record<string, ModelLatency> = {};
+  for (const [id, l] of Object.entries(xeon1)) {
+    orinModels[id] = { latencySamplesMs: l.latencySamplesMs.map(scale), medianMs: scale(l.medianMs), p95Ms: scale(l.p95Ms) };
+  }
+  const busyW = round(cal.busyPowerW, 2);
+  const orin: DeviceProfile = {
+    id: 'orin-cpu-device',
+    description: `A low-power end device: the Arm CPU of an NVIDIA Jetson AGX Orin, calibrated from MLPerf figures (xeon-1core latencies x ${round(cal.factor, 3)}).`,
+    kind: 'device',
+    provenance: {
+      source: `xeon-1core samples (measured-h200-xeon) scaled by MLPerf rows in mlperf-derived/singlestream_latency_accuracy_power.csv: systems ${ORIN_SYSTEM} and ${XEON_SYSTEM}, models ${cal.models.join(', ')}`,
+      measuredOn: `Orin and AWS c5.4xlarge (Xeon) figures: MLPerf Inference submissions (TFLite C++ default config, CPU); Xeon base samples: ${MEASURED_ON}`,
+      method: `Latency factor = geometric mean over the ${cal.models.length} comparable fp32 models of p50(Orin) / p50(c5.4xlarge Xeon), both with the same TFLite build and config, so it measures hardware, not software: ${round(cal.factor, 4)}. Every xeon-1core sample, median and p95 is multiplied by it (the per-model ratios range ${round(cal.ratioRange[0], 2)}-${round(cal.ratioRange[1], 2)}, so it is an approximation; the c5 Xeon is an older generation than the measured one, so Orin may be somewhat slower still). busyPowerW = mean MLPerf average wall power over the same Orin rows (whole board, including ~${ORIN_IDLE_POWER_W} W idle); idlePowerW = ~${ORIN_IDLE_POWER_W} W board idle; busyAboveIdlePowerW = the difference, the power an inference adds.`,
+      citation: MLPERF_CITATION,
+      conversion: CONVERT_COMMAND,
+    },
+    power: { busyPowerW: busyW, idlePowerW: ORIN_IDLE_POWER_W, busyAboveIdlePowerW: round(busyW - ORIN_IDLE_POWER_W, 2) },
+    models: orinModels,
+  };
+  return [xeon1core, orin, edge, cloud];
+}
+
+/** Which (config, model) combinations exist in the summary, as printable lines. */
+function coverage(fromDir: string): string[] {
+  const rows = readCsv(path.join(fromDir, 'latency_summary.csv')).filter((r) => r.cells.batch === '1');
+  const byConfig = new Map<string, string[]>();
+  for (const r of rows) {
+    const key = `${r.cells.tier}/${r.cells.device}/${r.cells.dtype}`;
+    byConfig.set(key, [...(byConfig.get(key) ?? []), r.cells.model ?? '']);
+  }
+  return [...byConfig].map(([k, models]) => `${k}: ${models.length} models (${models.join(', ')})`);
+}
+
+/** Command-line entry: writes one file per profile into `--out`. */
+function main(): void {
+  const { values } = parseArgs({ options: { from: { type: 'string' }, out: { type: 'string' }, mlperf: { type: 'string' } } });
+  if (!values.from || !values.out) {
+    process.stderr.write('usage: convert.ts --from <measured-h200-xeon dir> --out <profiles dir> [--mlperf <mlperf-derived dir>]\n');
+    process.exitCode = 2;
+    return;
+  }
+  const mlperf = values.mlperf ?? path.join(values.from, '..', 'mlperf-derived');
+  for (const line of coverage(values.from)) process.stdout.write(`${line}\n`);
+  mkdirSync(values.out, { recursive: true });
+  for (const p of buildProfiles(values.from, mlperf)) {
+    const file = path.join(values.out, `${p.id}.json`);
+    writeFileSync(file, toJsonText({ $schema: '../schema/profile.schema.json', ...p }));
+    process.stdout.write(`wrote ${file} (${Object.keys(p.models).length} models)\n`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    main();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 1;
+  }
+}
