@@ -25,6 +25,11 @@ export interface ActionDef {
   modelId: string;
   /** The model's ImageNet top-1 accuracy (%), known to agents (it is public). */
   accuracyTop1Pct: number;
+  /**
+   * Median compute latency (ms) of the model on that tier at batch 1 without contention, from the
+   * shipped device profile (public benchmark data, like a datasheet); `null` where masked.
+   */
+  medianComputeMs: number | null;
 }
 
 /** Names, meanings and bounds of the numeric feature vector (see `harness/env/features.ts`). */

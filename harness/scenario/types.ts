@@ -53,7 +53,7 @@ export interface TiersSpec { device: DeviceTierSpec; edge: EdgeTierSpec; cloud: 
 
 /** Where a link's bandwidth time series comes from. */
 export type TraceRef =
-  | { catalog: string; uplinkCatalog?: string }
+  | { catalog: string }
   | { generator: string; durationS: number }
   | { fixed: { uplinkMbps: number; downlinkMbps: number } };
 

@@ -1,0 +1,101 @@
+/**
+ * The results journal format: one JSON line per finished job in `DIR/results.jsonl`.
+ * Everything except `timing` is deterministic (same inputs -> bit-identical), so `timing` is kept
+ * out of `jobHash` and `resultHash` and out of every determinism comparison.
+ */
+
+/** One unit of work: an agent on a scenario with a seed. */
+export interface JobSpec {
+  agent: string;
+  agentKind: 'baseline' | 'submission';
+  /** For submissions: the submission folder. */
+  agentPath?: string;
+  scenario: string;
+  scenarioFile: string;
+  variant: 'full' | 'testing';
+  seed: number;
+}
+
+/** Evaluation-phase metrics (the learned policy, greedy, on the held-out segment). */
+export interface EvalMetrics {
+  decisions: number;
+  meanReward: number;
+  meanLatencyMs: number;
+  p95LatencyMs: number;
+  meanDeviceEnergyMj: number;
+  meanServerEnergyMj: number;
+  accuracyViolationRate: number;
+  deadlineMissRate: number;
+}
+
+export interface JobMetrics {
+  /** Mean learning-phase reward of the random and oracle policies on the same scenario and seed. */
+  refs: { randomReward: number; oracleReward: number };
+  /** Learning curve at log-spaced checkpoints of real interactions (trailing-window mean reward). */
+  curve: { checkpoints: number[]; meanReward: number[]; normalised: number[]; window: number };
+  /** Real interactions until the normalised curve stays above the threshold; null if never. */
+  interactionsToThreshold: number | null;
+  threshold: number;
+  normalisedAuc: number;
+  eval: EvalMetrics;
+  realSteps: number;
+  planningUpdates: number;
+  /** sha256 over every action and outcome of the job, for determinism checks. */
+  decisionLogSha256: string;
+  /** Agent-reported facts (e.g. tfjs backend). */
+  info: Record<string, string | number | boolean>;
+}
+
+export interface JobResult {
+  /** sha256 of (harness version, scenario hash, trace sha256s, agent code hash, variant, seed). */
+  jobHash: string;
+  harnessVersion: string;
+  agent: string;
+  agentKind: 'baseline' | 'submission';
+  agentCodeHash: string;
+  scenario: string;
+  scenarioHash: string;
+  traceSha256s: string[];
+  variant: 'full' | 'testing';
+  seed: number;
+  status: 'ok' | 'failed';
+  /** Why a job failed (thrown error, time limit, memory limit, invalid action, crash). */
+  reason?: string;
+  metrics?: JobMetrics;
+  /** sha256 of the canonical deterministic part of this line (everything but timing and resultHash). */
+  resultHash: string;
+  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number };
+}
+
+/** What identifies a job's result, computable before running it (the parts of `jobHash`). */
+export interface JobIdentity {
+  jobHash: string;
+  harnessVersion: string;
+  agentCodeHash: string;
+  scenarioHash: string;
+  traceSha256s: string[];
+}
+
+/** A job ready to run: its spec and its identity (computed in the main thread, for resume and shards). */
+export interface PlannedJob {
+  spec: JobSpec;
+  id: JobIdentity;
+}
+
+/** `DIR/run.json`: what was run, written at the start of a run (and by `merge`). */
+export interface RunManifest {
+  /** The command line that produced the directory (argv after `node`). */
+  command: string[];
+  harnessVersion: string;
+  nodeVersion: string;
+  suite: string;
+  agents: string[];
+  scenarios: string[];
+  seeds: number;
+  rootSeed: number;
+  /** `i/n` when this directory holds one shard; absent for a whole run or a merge. */
+  shard?: string;
+  /** Total jobs of the (unsharded) plan and the jobs of this directory's slice. */
+  jobsPlanned: number;
+  jobsInSlice: number;
+}

@@ -1,0 +1,205 @@
+/**
+ * Scenario loading: read a scenario file, validate it against the shipped JSON Schema, check its
+ * cross-references (profiles, models, traces, generators), apply the `testing` variant if asked,
+ * resolve every reference and hash the result. `checkScenario` is the non-throwing form users can
+ * run in their own CI.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { ActionDef } from '../agent.ts';
+import { InputError, type InputIssue, show } from '../errors.ts';
+import { loadProfile } from '../profiles/load.ts';
+import type { DeviceProfile } from '../profiles/types.ts';
+import { readJson, readValidated, schemaIssues } from '../schema.ts';
+import { findCatalogEntry } from '../traces/catalog.ts';
+import { loadCatalogTrace } from '../traces/load.ts';
+import type { GeneratorParams } from '../traces/types.ts';
+import { PACKAGE_ROOT } from '../version.ts';
+import type { CompiledScenario, TraceSource } from './compiled.ts';
+import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
+
+/** The suites a run can select; `testing` is the default suite's scenarios in their testing variant. */
+export type SuiteName = 'default' | 'recorded' | 'tuning' | 'testing';
+export type Variant = 'full' | 'testing';
+
+/** Folder of the shipped scenarios of a suite. */
+export function suiteDir(suite: Exclude<SuiteName, 'testing'>): string {
+  return join(PACKAGE_ROOT, 'scenarios', suite);
+}
+
+/** Folder of fitted generator parameter files. */
+export function generatorFile(id: string): string {
+  return join(PACKAGE_ROOT, 'scenarios', 'traces', 'generators', `${id}.json`);
+}
+
+/** The scenario files of a suite, sorted by name. */
+export function suiteFiles(suite: SuiteName): string[] {
+  const dir = suiteDir(suite === 'testing' ? 'default' : suite);
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+}
+
+/** A path, or the id of a shipped scenario (searched in every suite). */
+export function resolveScenarioFile(fileOrId: string): string {
+  if (fileOrId.endsWith('.json') || existsSync(fileOrId)) return resolve(fileOrId);
+  for (const suite of ['default', 'recorded', 'tuning'] as const) {
+    const f = join(suiteDir(suite), `${fileOrId}.json`);
+    if (existsSync(f)) return f;
+  }
+  throw new InputError({ file: fileOrId, expected: 'a scenario file or the id of a shipped scenario', found: 'no such file or id' });
+}
+
+type Refs = { profiles: Partial<Record<Tier, DeviceProfile>> };
+
+/** Checks what the schema cannot: references and internal consistency. */
+function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const at = (pointer: string, expected: string, found: string) => issues.push({ file, pointer, expected, found });
+  // Shipped files are named by their id, so `loadScenario(id)` finds them.
+  if (resolve(file).startsWith(join(PACKAGE_ROOT, 'scenarios')) && basename(file, '.json') !== spec.id) {
+    at('/id', `the file's name ("${basename(file, '.json')}")`, show(spec.id));
+  }
+  for (const tier of TIERS) {
+    const id = spec.tiers[tier].profile;
+    try {
+      refs.profiles[tier] = loadProfile(id);
+    } catch (e) {
+      if (e instanceof InputError && e.issues.some((i) => i.pointer !== undefined)) issues.push(...e.issues);
+      else at(`/tiers/${tier}/profile`, 'the id of a profile in scenarios/profiles/', show(id));
+    }
+  }
+  const ids = new Set<string>();
+  spec.models.forEach((m, i) => {
+    if (ids.has(m.id)) at(`/models/${i}/id`, 'a model id not used before in /models', show(m.id));
+    ids.add(m.id);
+    m.tiers.forEach((tier, j) => {
+      const p = refs.profiles[tier];
+      if (p && !(m.id in p.models)) {
+        at(`/models/${i}/tiers/${j}`, `a tier whose profile "${p.id}" has the model (it has: ${Object.keys(p.models).join(', ')})`, `${tier} (no "${m.id}")`);
+      }
+    });
+  });
+  const acc = spec.users.accuracyRequirement;
+  if (acc.distribution === 'uniform' && acc.maxTop1Pct < acc.minTop1Pct) {
+    at('/users/accuracyRequirement/maxTop1Pct', `>= minTop1Pct (${acc.minTop1Pct} % top-1)`, show(acc.maxTop1Pct));
+  }
+  if (acc.distribution === 'choice' && acc.weights && acc.weights.length !== acc.valuesTop1Pct.length) {
+    at('/users/accuracyRequirement/weights', `${acc.valuesTop1Pct.length} weights, one per value`, `${acc.weights.length}`);
+  }
+  if (acc.distribution === 'choice' && acc.weights && !acc.weights.some((w) => w > 0)) {
+    at('/users/accuracyRequirement/weights', 'at least one positive weight', show(acc.weights));
+  }
+  const checkTrace = (ref: TraceRef, pointer: string) => {
+    if ('catalog' in ref) {
+      if (!findCatalogEntry(ref.catalog)) at(`${pointer}/catalog`, 'the id of a trace in scenarios/traces/catalog.json (see `orchbench traces list`)', show(ref.catalog));
+    } else if ('generator' in ref) {
+      const f = generatorFile(ref.generator);
+      if (!existsSync(f)) at(`${pointer}/generator`, 'the id of a generator in scenarios/traces/generators/', show(ref.generator));
+      else {
+        const gi = schemaIssues('generator', readJson(f), f);
+        issues.push(...gi);
+      }
+    }
+  };
+  spec.links.access.traces.forEach((t, i) => checkTrace(t, `/links/access/traces/${i}`));
+  checkTrace(spec.links.wan.trace, '/links/wan/trace');
+  return issues;
+}
+
+/**
+ * Checks a scenario file (schema, then references). Never throws for bad input.
+ * @returns every issue found, empty when the file is valid.
+ */
+export function checkScenario(file: string): InputIssue[] {
+  let data: unknown;
+  try {
+    data = readJson(file);
+  } catch (e) {
+    if (e instanceof InputError) return e.issues;
+    throw e;
+  }
+  const schema = schemaIssues('scenario', data, file);
+  if (schema.length) return schema;
+  return crossReferenceIssues(data as ScenarioSpec, file, { profiles: {} });
+}
+
+/** Applies the testing variant's overrides. */
+function applyVariant(spec: ScenarioSpec, variant: Variant): ScenarioSpec {
+  if (variant === 'full') return spec;
+  const s = structuredClone(spec);
+  s.budgets = { ...spec.testing.budgets };
+  if (spec.testing.usersCount !== undefined) s.users.count = spec.testing.usersCount;
+  return s;
+}
+
+/** sha256 of a value's canonical JSON (object keys sorted). */
+export function canonicalHash(value: unknown): string {
+  const canon = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canon);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+  };
+  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
+}
+
+async function traceSource(ref: TraceRef, spec: ScenarioSpec): Promise<TraceSource> {
+  if ('fixed' in ref) {
+    const id = `fixed:${ref.fixed.uplinkMbps}/${ref.fixed.downlinkMbps}`;
+    return { kind: 'fixed', id, ...ref.fixed, sha256: canonicalHash(ref.fixed) };
+  }
+  if ('generator' in ref) {
+    const params = readValidated<GeneratorParams>('generator', generatorFile(ref.generator));
+    return { kind: 'generated', id: ref.generator, params, durationS: ref.durationS, sha256: canonicalHash({ params, durationS: ref.durationS }) };
+  }
+  const trace = await loadCatalogTrace(ref.catalog, undefined, { uplinkFraction: spec.links.access.uplinkFraction });
+  return { kind: 'recorded', id: ref.catalog, trace };
+}
+
+/** The action table: every tier x model pair, tier-major, in the zoo's order. */
+function actionTable(spec: ScenarioSpec, profiles: Record<Tier, DeviceProfile>): ActionDef[] {
+  const actions: ActionDef[] = [];
+  for (const tier of TIERS) {
+    for (const m of spec.models) {
+      const medianComputeMs = m.tiers.includes(tier) ? (profiles[tier].models[m.id]?.medianMs ?? null) : null;
+      actions.push({ index: actions.length, tier, modelId: m.id, accuracyTop1Pct: m.accuracyTop1Pct, medianComputeMs });
+    }
+  }
+  return actions;
+}
+
+/**
+ * Loads, validates and compiles a scenario.
+ * @param fileOrId a path to a scenario JSON file, or the id of a shipped scenario
+ * @throws InputError listing every problem (file + JSON pointer + expected + found)
+ */
+export async function loadScenario(fileOrId: string, opts: { variant?: Variant } = {}): Promise<CompiledScenario> {
+  const file = resolveScenarioFile(fileOrId);
+  const raw = readJson(file);
+  const schema = schemaIssues('scenario', raw, file);
+  if (schema.length) throw new InputError(schema);
+  const refs: Refs = { profiles: {} };
+  const cross = crossReferenceIssues(raw as ScenarioSpec, file, refs);
+  if (cross.length) throw new InputError(cross);
+  const variant = opts.variant ?? 'full';
+  const spec = applyVariant(raw as ScenarioSpec, variant);
+  const access = await Promise.all(spec.links.access.traces.map((t) => traceSource(t, spec)));
+  const wan = await traceSource(spec.links.wan.trace, spec);
+  const profiles = { device: refs.profiles.device!, edge: refs.profiles.edge!, cloud: refs.profiles.cloud! };
+  const traceSha256s = [...access.map(traceSha), traceSha(wan)];
+  const hash = canonicalHash({ spec, variant, profiles, traceSha256s });
+  return { id: spec.id, variant, spec, hash, actions: actionTable(spec, profiles), profiles, access, wan, traceSha256s, file };
+}
+
+function traceSha(s: TraceSource): string {
+  return s.kind === 'recorded' ? s.trace.sha256 : s.sha256;
+}
+
+/** Loads every scenario of a suite (`testing` = the default suite in its testing variant). */
+export async function loadSuite(suite: SuiteName, opts: { variant?: Variant } = {}): Promise<CompiledScenario[]> {
+  const variant = suite === 'testing' ? 'testing' : (opts.variant ?? 'full');
+  const out: CompiledScenario[] = [];
+  for (const f of suiteFiles(suite)) out.push(await loadScenario(f, { variant }));
+  return out;
+}
