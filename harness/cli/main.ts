@@ -6,7 +6,9 @@
 import { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
+import { register as registerGate } from './gate.ts';
 import { register as registerScenario } from './scenario.ts';
+import { register as registerVerify } from './verify.ts';
 
 const program = new Command('orchbench')
   .description('Trace-driven benchmark for DL-inference orchestration across device, edge and cloud')
@@ -14,6 +16,8 @@ const program = new Command('orchbench')
   .showHelpAfterError();
 
 registerScenario(program);
+registerVerify(program);
+registerGate(program);
 
 try {
   await program.parseAsync(process.argv);

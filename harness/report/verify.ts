@@ -1,0 +1,153 @@
+/**
+ * `orchbench verify`: checks a results journal two ways.
+ * 1. Cheap, no re-run: every line's `resultHash` must equal the hash of its own content (a line
+ *    edited after the run no longer matches).
+ * 2. Re-run: every job (or a seeded sample of K) is run again from its spec and its recomputed
+ *    `resultHash` and decision-log hash must equal the recorded ones; when not, the differing
+ *    fields are listed.
+ */
+import { deriveRng } from '../rng.ts';
+import { resultHashOf } from '../runner/identity.ts';
+import type { JobResult, JobSpec } from '../runner/types.ts';
+import type { ResultLine } from './results.ts';
+
+/** One field that differs between the recorded and the recomputed result. */
+export interface FieldDiff {
+  /** JSON pointer of the field, e.g. `/metrics/eval/meanLatencyMs`. */
+  pointer: string;
+  recorded: string;
+  recomputed: string;
+}
+
+export interface VerifyEntry {
+  line: number;
+  agent: string;
+  scenario: string;
+  seed: number;
+  jobHash: string;
+  /** `tampered`: content does not match its own resultHash; `differs`: the re-run gave another result. */
+  status: 'match' | 'tampered' | 'differs' | 'not re-run';
+  /** What was wrong, one line each. */
+  problems: string[];
+  diffs: FieldDiff[];
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  lines: number;
+  reRun: number;
+  entries: VerifyEntry[];
+}
+
+/** Whether a line's content still hashes to its recorded resultHash. */
+export function sealIntact(r: JobResult): boolean {
+  return resultHashOf(r) === r.resultHash;
+}
+
+/**
+ * K distinct indices out of n, drawn from `deriveRng(seed, 'verify-sample')` (partial
+ * Fisher-Yates), ascending. K >= n returns every index.
+ */
+export function sampleIndices(n: number, k: number, seed: number): number[] {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  if (k >= n) return idx;
+  const rng = deriveRng(seed, 'verify-sample');
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(n - i);
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  return idx.slice(0, k).sort((a, b) => a - b);
+}
+
+const render = (v: unknown): string => (v === undefined ? 'missing' : JSON.stringify(v));
+
+/**
+ * Leaf-by-leaf differences of the deterministic parts of two results (timing and resultHash
+ * excluded), as JSON pointers, in a stable order.
+ */
+export function diffResults(recorded: JobResult, recomputed: JobResult): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  const walk = (a: unknown, b: unknown, pointer: string): void => {
+    const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
+    if (isObj(a) && isObj(b) && Array.isArray(a) === Array.isArray(b)) {
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+      for (const k of keys) walk(a[k], b[k], `${pointer}/${k}`);
+    } else if (render(a) !== render(b)) {
+      out.push({ pointer, recorded: render(a), recomputed: render(b) });
+    }
+  };
+  const strip = ({ timing: _t, resultHash: _h, ...rest }: JobResult): object => rest;
+  walk(strip(recorded), strip(recomputed), '');
+  return out;
+}
+
+export interface VerifyOptions {
+  /** Re-run only a seeded sample of this many lines (default: all). */
+  sample?: number;
+  /** Seed of the sample (default 0). */
+  seed?: number;
+  /** Skip the re-run (only the cheap seal check). */
+  noRerun?: boolean;
+  /** Runs one job (the runner's `runJob`). */
+  runJob: (spec: JobSpec) => Promise<JobResult>;
+  /** The spec that reproduces a recorded result (its scenario file and agent path). */
+  specOf: (r: JobResult) => JobSpec;
+}
+
+/** Re-runs one recorded job and compares. */
+async function reRun(r: JobResult, opts: VerifyOptions): Promise<{ problems: string[]; diffs: FieldDiff[] }> {
+  let again: JobResult;
+  try {
+    again = await opts.runJob(opts.specOf(r));
+  } catch (e) {
+    // A recorded failure that fails again is reproduced; the message may carry run-specific text.
+    if (r.status === 'failed') return { problems: [], diffs: [] };
+    return { problems: [`re-run threw: ${(e as Error).message}`], diffs: [] };
+  }
+  const problems: string[] = [];
+  if (again.resultHash !== r.resultHash) problems.push(`resultHash ${r.resultHash} recorded, ${again.resultHash} recomputed`);
+  const [dl0, dl1] = [r.metrics?.decisionLogSha256, again.metrics?.decisionLogSha256];
+  if (dl0 !== dl1) problems.push(`decision log sha256 ${dl0 ?? 'missing'} recorded, ${dl1 ?? 'missing'} recomputed`);
+  return { problems, diffs: problems.length ? diffResults(r, again) : [] };
+}
+
+/**
+ * Verifies result lines: the seal check on every line, then the re-run check on all or a sample.
+ * @returns a report; `ok` is false when any line is tampered or any re-run differs.
+ */
+export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOptions): Promise<VerifyReport> {
+  const chosen = new Set(opts.noRerun ? [] : sampleIndices(lines.length, opts.sample ?? lines.length, opts.seed ?? 0));
+  const entries: VerifyEntry[] = [];
+  for (const [i, { line, result: r }] of lines.entries()) {
+    const entry: VerifyEntry = { line, agent: r.agent, scenario: r.scenario, seed: r.seed, jobHash: r.jobHash, status: 'match', problems: [], diffs: [] };
+    if (!sealIntact(r)) {
+      entry.status = 'tampered';
+      entry.problems.push(`content hashes to ${resultHashOf(r)}, but the line records resultHash ${r.resultHash}: edited after the run`);
+    }
+    if (chosen.has(i)) {
+      const { problems, diffs } = await reRun(r, opts);
+      if (problems.length && entry.status === 'match') entry.status = 'differs';
+      entry.problems.push(...problems);
+      entry.diffs = diffs;
+    } else if (entry.status === 'match') {
+      entry.status = 'not re-run';
+    }
+    entries.push(entry);
+  }
+  const ok = entries.every((e) => e.status === 'match' || e.status === 'not re-run');
+  return { ok, lines: lines.length, reRun: chosen.size, entries };
+}
+
+/** A plain-text report whose last line states the verdict the exit code carries. */
+export function formatVerify(r: VerifyReport): string {
+  const out: string[] = [];
+  for (const e of r.entries) {
+    if (e.status === 'not re-run') continue;
+    out.push(`${e.status === 'match' ? 'ok      ' : e.status.toUpperCase().padEnd(8)} line ${e.line}: ${e.agent} on ${e.scenario}, seed ${e.seed}`);
+    for (const p of e.problems) out.push(`    ${p}`);
+    for (const d of e.diffs) out.push(`    ${d.pointer}: recorded ${d.recorded}, recomputed ${d.recomputed}`);
+  }
+  const bad = r.entries.filter((e) => e.status === 'tampered' || e.status === 'differs').length;
+  out.push(`verify: ${r.ok ? 'OK' : 'FAILED'} (${r.lines} lines sealed-checked, ${r.reRun} re-run, ${bad} bad)`);
+  return `${out.join('\n')}\n`;
+}
