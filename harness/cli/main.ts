@@ -8,6 +8,7 @@ import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { register as registerGate } from './gate.ts';
 import { register as registerScenario } from './scenario.ts';
+import { register as registerTraces } from './traces.ts';
 import { register as registerVerify } from './verify.ts';
 
 const program = new Command('orchbench')
@@ -16,6 +17,7 @@ const program = new Command('orchbench')
   .showHelpAfterError();
 
 registerScenario(program);
+registerTraces(program);
 registerVerify(program);
 registerGate(program);
 

@@ -1,0 +1,122 @@
+/** `orchbench traces inspect|convert|list|fetch`: recorded network traces and the trace catalog. */
+import { writeFile } from 'node:fs/promises';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { fetchTrace, loadCatalog } from '../traces/catalog.ts';
+import { formatCsvTrace } from '../traces/formats/csv.ts';
+import { loadTrace, type TraceLoadOptions } from '../traces/load.ts';
+import { type BandwidthStats, traceStats } from '../traces/stats.ts';
+import { type NetworkTrace, TRACE_FORMATS, type TraceFormat } from '../traces/types.ts';
+
+/** Options shared by the commands that read a trace file. */
+interface ReadOpts {
+  format: TraceFormat;
+  uplink?: string;
+  windowMs?: number;
+  uplinkFraction?: number;
+  column?: string;
+  select?: Record<string, string | number>;
+}
+
+function number(text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`expected a number, found "${text}"`);
+  return v;
+}
+
+/** Collects repeated `--select column=value`; numeric values compare numerically. */
+function selection(text: string, previous: Record<string, string | number> = {}): Record<string, string | number> {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected column=value, found "${text}"`);
+  const value = text.slice(eq + 1);
+  const asNumber = Number(value);
+  return { ...previous, [text.slice(0, eq)]: value.trim() !== '' && Number.isFinite(asNumber) ? asNumber : value };
+}
+
+/** Adds the trace-reading options to a command. */
+function withReadOptions(cmd: Command): Command {
+  return cmd
+    .argument('<file>', 'trace file (for mahimahi: the downlink file)')
+    .addOption(new Option('--format <format>', 'trace format').choices(TRACE_FORMATS).makeOptionMandatory())
+    .option('--uplink <file>', 'mahimahi: the uplink file')
+    .option('--window-ms <ms>', 'mahimahi: window of the bandwidth series (ms)', number)
+    .option('--uplink-fraction <f>', 'downlink-only formats: uplink = f x downlink', number)
+    .option('--column <name>', '5gophers: throughput column (default throughput_mbps)')
+    .option('--select <column=value>', '5gophers: row filter selecting one run (repeatable)', selection);
+}
+
+function read(file: string, o: ReadOpts): Promise<NetworkTrace> {
+  const options: TraceLoadOptions = {
+    ...(o.uplink !== undefined ? { uplinkFile: o.uplink } : {}),
+    ...(o.windowMs !== undefined ? { windowMs: o.windowMs } : {}),
+    ...(o.uplinkFraction !== undefined ? { uplinkFraction: o.uplinkFraction } : {}),
+    ...(o.column !== undefined ? { throughputColumn: o.column } : {}),
+    ...(o.select !== undefined ? { select: o.select } : {}),
+  };
+  return loadTrace(file, o.format, options);
+}
+
+const f2 = (v: number) => v.toFixed(2).padStart(10);
+const statsRow = (name: string, s: BandwidthStats) =>
+  `${name.padEnd(10)}${f2(s.timeWeightedMeanMbps)}${f2(s.sampleMeanMbps)}${f2(s.medianMbps)}${f2(s.p5Mbps)}${f2(s.p95Mbps)}${(s.outageFraction * 100).toFixed(1).padStart(9)}%`;
+
+/** Registers the `traces` command group. */
+export function register(program: Command): void {
+  const cmd = program.command('traces').description('inspect recorded network traces; list and fetch the trace catalog');
+
+  withReadOptions(cmd.command('inspect'))
+    .description('print sample count, duration, bandwidth statistics (Mbps) and sha256 of a trace file')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o: ReadOpts & { json?: boolean }) => {
+      const trace = await read(file, o);
+      const stats = traceStats(trace);
+      if (o.json) {
+        const out = { file, format: o.format, source: trace.source, sha256: trace.sha256, derivedUplink: trace.derivedUplink, ...stats };
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write([
+        `${trace.source} (${o.format})`,
+        `sha256     ${trace.sha256}`,
+        `samples    ${stats.samples}, duration ${stats.durationS.toFixed(3)} s${trace.derivedUplink ? ', uplink derived from downlink' : ''}`,
+        ...(stats.meanRttMs !== null ? [`rtt        ${stats.meanRttMs.toFixed(1)} ms (time-weighted mean)`] : []),
+        `Mbps      ${['mean(time)', 'mean(smpl)', 'median', 'p5', 'p95'].map((h) => h.padStart(10)).join('')}   outage`,
+        statsRow('downlink', stats.downlink),
+        statsRow('uplink', stats.uplink),
+      ].join('\n') + '\n');
+    });
+
+  withReadOptions(cmd.command('convert'))
+    .description('convert a trace file to the project CSV format (t_ms,uplink_mbps,downlink_mbps,rtt_ms)')
+    .requiredOption('--out <file>', 'CSV file to write')
+    .action(async (file: string, o: ReadOpts & { out: string }) => {
+      await writeFile(o.out, formatCsvTrace(await read(file, o)));
+      process.stdout.write(`wrote ${o.out}\n`);
+    });
+
+  cmd
+    .command('list')
+    .description('list the catalogued traces')
+    .option('--json', 'print the catalog entries as JSON')
+    .action((o: { json?: boolean }) => {
+      const entries = loadCatalog();
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...entries.map((e) => e.id.length));
+      for (const e of entries) process.stdout.write(`${e.id.padEnd(width)}  ${e.format.padEnd(8)}  ${e.licence.split(/[ ;]/)[0]!.padEnd(10)}  ${e.description}\n`);
+    });
+
+  cmd
+    .command('fetch')
+    .description('fetch catalogued traces into the cache (from a local mirror, else GitHub) and verify their sha256')
+    .argument('<ids...>', 'catalog ids (see `orchbench traces list`)')
+    .option('--mirror <dir>', 'local mirror laid out <owner>/<repo>/<commit>/<path> (default $ORCHBENCH_TRACE_MIRROR or ../shared/traces/mirror)')
+    .option('--cache <dir>', 'trace cache (default $ORCHBENCH_CACHE/traces or ~/.cache/orchbench/traces)')
+    .action(async (ids: string[], o: { mirror?: string; cache?: string }) => {
+      for (const id of ids) {
+        const r = await fetchTrace(id, { ...(o.mirror ? { mirror: o.mirror } : {}), ...(o.cache ? { cacheDir: o.cache } : {}) });
+        process.stdout.write(`ok  ${id}  ${r.path}${r.uplinkPath ? ` + ${r.uplinkPath}` : ''}\n`);
+      }
+    });
+}

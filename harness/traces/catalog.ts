@@ -1,0 +1,117 @@
+/**
+ * The trace catalog (`scenarios/traces/catalog.json`): recorded traces named by public
+ * repository, commit, path and sha256, so any machine can fetch the exact bytes and scenarios can
+ * refer to a trace by id. Fetching by id is here; the mirror/HTTP/cache mechanics are in `fetch.ts`. Validated by `scenarios/schema/catalog.schema.json`
+ * plus the cross-field checks a schema cannot express well (unique ids, options per format).
+ */
+import { join } from 'node:path';
+import { InputError, type InputIssue, show } from '../errors.ts';
+import { readValidated } from '../schema.ts';
+import { PACKAGE_ROOT } from '../version.ts';
+import { fetchEntry, type FetchOptions, resolveEntry, type ResolvedCatalogTrace } from './fetch.ts';
+import type { TraceLoadOptions } from './load.ts';
+import type { CatalogEntry } from './types.ts';
+
+/** The catalog the package ships. */
+export const DEFAULT_CATALOG_FILE = join(PACKAGE_ROOT, 'scenarios', 'traces', 'catalog.json');
+
+/** The catalog file's shape. */
+export interface TraceCatalog {
+  version: 1;
+  description?: string;
+  traces: CatalogEntry[];
+}
+
+/** Option keys with a fixed meaning; any other key of a 5gophers entry is a row filter. */
+const NAMED_OPTIONS = new Set(['windowMs', 'uplinkFraction', 'throughputColumn']);
+
+/**
+ * The {@link TraceLoadOptions} an entry's `options` stand for. `windowMs`, `uplinkFraction` and
+ * `throughputColumn` pass through; for 5gophers every other key is a row filter (`select`).
+ */
+export function catalogLoadOptions(entry: CatalogEntry): TraceLoadOptions {
+  const o = entry.options ?? {};
+  const select = Object.fromEntries(Object.entries(o).filter(([k]) => !NAMED_OPTIONS.has(k)));
+  return {
+    ...(o.windowMs !== undefined ? { windowMs: Number(o.windowMs) } : {}),
+    ...(o.uplinkFraction !== undefined ? { uplinkFraction: Number(o.uplinkFraction) } : {}),
+    ...(o.throughputColumn !== undefined ? { throughputColumn: String(o.throughputColumn) } : {}),
+    ...(Object.keys(select).length ? { select } : {}),
+  };
+}
+
+/** Which options each format accepts (the rest of the checking happens when the trace loads). */
+const FORMAT_OPTIONS: Record<CatalogEntry['format'], (key: string) => boolean> = {
+  csv: () => false,
+  pensieve: (k) => k === 'uplinkFraction',
+  mahimahi: (k) => k === 'windowMs' || k === 'uplinkFraction',
+  '5gophers': (k) => k !== 'windowMs',
+};
+
+/** Cross-field issues of a schema-valid catalog. */
+function catalogIssues(catalog: TraceCatalog, file: string): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const seen = new Map<string, number>();
+  catalog.traces.forEach((e, i) => {
+    const at = `/traces/${i}`;
+    const first = seen.get(e.id);
+    if (first !== undefined) issues.push({ file, pointer: `${at}/id`, expected: 'a unique id', found: `${show(e.id)}, also at /traces/${first}/id` });
+    seen.set(e.id, i);
+    if (e.uplinkPath !== undefined && e.format !== 'mahimahi') {
+      issues.push({ file, pointer: `${at}/uplinkPath`, expected: 'uplinkPath only with format "mahimahi"', found: `format ${show(e.format)}` });
+    }
+    for (const key of Object.keys(e.options ?? {})) {
+      if (!FORMAT_OPTIONS[e.format](key)) issues.push({ file, pointer: `${at}/options/${key}`, expected: `an option of format ${e.format}`, found: show(key) });
+    }
+  });
+  return issues;
+}
+
+const cache = new Map<string, CatalogEntry[]>();
+
+/**
+ * Reads and validates a catalog (default: the shipped one); cached per file.
+ * @throws InputError with a JSON pointer for every problem
+ */
+export function loadCatalog(file: string = DEFAULT_CATALOG_FILE): CatalogEntry[] {
+  let entries = cache.get(file);
+  if (!entries) {
+    const catalog = readValidated<TraceCatalog>('catalog', file);
+    const issues = catalogIssues(catalog, file);
+    if (issues.length) throw new InputError(issues);
+    entries = catalog.traces;
+    cache.set(file, entries);
+  }
+  return entries;
+}
+
+/** The entry with this id, or undefined. */
+export function findCatalogEntry(id: string, file: string = DEFAULT_CATALOG_FILE): CatalogEntry | undefined {
+  return loadCatalog(file).find((e) => e.id === id);
+}
+
+/** The entry with this id; an unknown id is an InputError listing the known ones. */
+export function getCatalogEntry(id: string, file: string = DEFAULT_CATALOG_FILE): CatalogEntry {
+  const entry = findCatalogEntry(id, file);
+  if (!entry) throw new InputError({ file, expected: `a catalogued trace id (one of ${loadCatalog(file).map((e) => e.id).join(', ')})`, found: show(id) });
+  return entry;
+}
+
+/** {@link FetchOptions} plus the catalog to look ids up in. */
+export interface CatalogFetchOptions extends FetchOptions {
+  /** Catalog file (default: the shipped catalog). */
+  catalogFile?: string;
+}
+
+/**
+ * Fetches a catalogued trace by id into the cache (mirror first, else HTTP), verifying sha256.
+ * @throws InputError for an unknown id, an unreachable source or a hash mismatch (nothing cached)
+ */
+export function fetchTrace(id: string, options: CatalogFetchOptions = {}): Promise<ResolvedCatalogTrace> {
+  return fetchEntry(getCatalogEntry(id, options.catalogFile), options);
+}
+
+/** Local paths of a catalogued trace: the intact cached files, else fetched. For the scenario loader. */
+export function resolveCatalogTrace(id: string, options: CatalogFetchOptions = {}): Promise<ResolvedCatalogTrace> {
+  return resolveEntry(getCatalogEntry(id, options.catalogFile), options);
+}

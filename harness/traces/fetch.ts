@@ -1,0 +1,133 @@
+/**
+ * Fetching catalogued traces: from a local mirror laid out `<owner>/<repo>/<commit>/<path>`, else
+ * from `https://raw.githubusercontent.com/<owner>/<repo>/<commit>/<path>`; the bytes must match the
+ * catalog's sha256 before anything is written. Verified files are cached under the same layout
+ * (written to a temporary file, then renamed, so a crash never leaves a partial file).
+ *
+ * Defaults: mirror = option, else `$ORCHBENCH_TRACE_MIRROR`, else `../shared/traces/mirror` beside
+ * the package when it exists. Cache = option, else `$ORCHBENCH_CACHE/traces`, else
+ * `~/.cache/orchbench/traces`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors.ts';
+import { PACKAGE_ROOT } from '../version.ts';
+import { sha256Hex } from './formats/common.ts';
+import type { CatalogEntry } from './types.ts';
+
+/** Where to fetch from and cache to. */
+export interface FetchOptions {
+  /** Local mirror root (`<owner>/<repo>/<commit>/<path>` below it). */
+  mirror?: string;
+  /** Cache root for traces. */
+  cacheDir?: string;
+  /** HTTP client, for tests; default the global `fetch`. */
+  fetchFn?: typeof fetch;
+}
+
+/** A catalogued trace available as local files. */
+export interface ResolvedCatalogTrace {
+  entry: CatalogEntry;
+  /** Local path of `entry.path` (the downlink file for mahimahi). */
+  path: string;
+  /** Local path of `entry.uplinkPath`, when the entry has one. */
+  uplinkPath?: string;
+}
+
+/** The mirror to use: option, env var, or `../shared/traces/mirror` beside the package. */
+export function defaultMirror(option?: string): string | undefined {
+  if (option) return option;
+  if (process.env.ORCHBENCH_TRACE_MIRROR) return process.env.ORCHBENCH_TRACE_MIRROR;
+  const shared = resolve(PACKAGE_ROOT, '..', 'shared', 'traces', 'mirror');
+  return existsSync(shared) ? shared : undefined;
+}
+
+/** The trace cache root: option, `$ORCHBENCH_CACHE/traces`, or `~/.cache/orchbench/traces`. */
+export function defaultCacheDir(option?: string): string {
+  if (option) return option;
+  return process.env.ORCHBENCH_CACHE ? join(process.env.ORCHBENCH_CACHE, 'traces') : join(homedir(), '.cache', 'orchbench', 'traces');
+}
+
+/** The public raw-file URL of a file of a repository at a commit. */
+export function rawUrl(repository: string, commit: string, path: string): string {
+  return `https://raw.githubusercontent.com/${repository}/${commit}/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** One file of an entry: its repository path and expected hash. */
+interface FileRef { repository: string; commit: string; path: string; sha256: string }
+
+function filesOf(entry: CatalogEntry): FileRef[] {
+  const files: FileRef[] = [{ repository: entry.repository, commit: entry.commit, path: entry.path, sha256: entry.sha256 }];
+  if (entry.uplinkPath && entry.uplinkSha256) files.push({ repository: entry.repository, commit: entry.commit, path: entry.uplinkPath, sha256: entry.uplinkSha256 });
+  return files;
+}
+
+/** Relative location of a file under a mirror or cache root. */
+const layout = (f: FileRef) => join(...f.repository.split('/'), f.commit, ...f.path.split('/'));
+
+/** The bytes of a file from the mirror when it has it, else over HTTP. */
+async function download(f: FileRef, mirror: string | undefined, fetchFn: typeof fetch): Promise<{ bytes: Uint8Array; from: string }> {
+  const local = mirror ? join(mirror, layout(f)) : undefined;
+  if (local && existsSync(local)) return { bytes: await readFile(local), from: local };
+  const url = rawUrl(f.repository, f.commit, f.path);
+  let res: Response;
+  try {
+    res = await fetchFn(url);
+  } catch (e) {
+    throw new InputError({ file: url, expected: 'a reachable URL (offline? set --mirror or ORCHBENCH_TRACE_MIRROR to a local mirror)', found: (e as Error).message });
+  }
+  if (!res.ok) throw new InputError({ file: url, expected: 'HTTP 200', found: `HTTP ${res.status}` });
+  return { bytes: new Uint8Array(await res.arrayBuffer()), from: url };
+}
+
+let tmpCounter = 0;
+
+/** Writes `bytes` to `dest` atomically: a temporary file beside it, then a rename. */
+async function writeAtomic(dest: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, dest);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** Downloads one file, verifies its hash (a mismatch is an InputError and nothing is written) and caches it. */
+async function fetchFile(f: FileRef, o: FetchOptions): Promise<string> {
+  const { bytes, from } = await download(f, defaultMirror(o.mirror), o.fetchFn ?? fetch);
+  const actual = sha256Hex(bytes);
+  if (actual !== f.sha256) throw new InputError({ file: from, expected: `sha256 ${f.sha256} (from the catalog)`, found: `sha256 ${actual}` });
+  const dest = join(defaultCacheDir(o.cacheDir), layout(f));
+  await writeAtomic(dest, bytes);
+  return dest;
+}
+
+/** The cached path of a file when present with the right hash, else undefined. */
+async function cached(f: FileRef, o: FetchOptions): Promise<string | undefined> {
+  const path = join(defaultCacheDir(o.cacheDir), layout(f));
+  if (!existsSync(path)) return undefined;
+  return sha256Hex(await readFile(path)) === f.sha256 ? path : undefined;
+}
+
+/**
+ * Fetches an entry's file(s) (the mahimahi uplink too) into the cache, always re-reading the
+ * source and verifying its sha256.
+ * @throws InputError for an unreachable source or a hash mismatch
+ */
+export async function fetchEntry(entry: CatalogEntry, options: FetchOptions = {}): Promise<ResolvedCatalogTrace> {
+  return localFiles(entry, (f) => fetchFile(f, options));
+}
+
+/** Local paths of an entry's file(s): the cached files when present and intact, else fetched. */
+export async function resolveEntry(entry: CatalogEntry, options: FetchOptions = {}): Promise<ResolvedCatalogTrace> {
+  return localFiles(entry, async (f) => (await cached(f, options)) ?? fetchFile(f, options));
+}
+
+async function localFiles(entry: CatalogEntry, get: (f: FileRef) => Promise<string>): Promise<ResolvedCatalogTrace> {
+  const [path, uplinkPath] = await Promise.all(filesOf(entry).map(get));
+  return { entry, path: path!, ...(uplinkPath ? { uplinkPath } : {}) };
+}

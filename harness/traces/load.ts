@@ -1,0 +1,130 @@
+/**
+ * Loading a recorded trace file in any supported format into a {@link NetworkTrace}.
+ * See `formats/` for each format's rules (units, time origin, derived uplink, outages).
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { InputError, show } from '../errors.ts';
+import { type CatalogFetchOptions, catalogLoadOptions, resolveCatalogTrace } from './catalog.ts';
+import type { ResolvedCatalogTrace } from './fetch.ts';
+import { parseCsvTrace } from './formats/csv.ts';
+import { parseFiveGophersTrace } from './formats/fivegophers.ts';
+import { parseMahimahiTrace } from './formats/mahimahi.ts';
+import { parsePensieveTrace } from './formats/pensieve.ts';
+import { type NetworkTrace, TRACE_FORMATS, type TraceFormat } from './types.ts';
+
+/** Options of {@link loadTrace}; each applies to the formats named. */
+export interface TraceLoadOptions {
+  /** mahimahi: the uplink file (`file` is the downlink). Without it the uplink is derived. */
+  uplinkFile?: string;
+  /** mahimahi: window of the bandwidth series (ms); default 1000. */
+  windowMs?: number;
+  /** pensieve, 5gophers, mahimahi without uplink: uplink = fraction x downlink; default 1. */
+  uplinkFraction?: number;
+  /** 5gophers: the throughput column (default `throughput_mbps`). */
+  throughputColumn?: string;
+  /** 5gophers: row filter selecting one run, column -> value. */
+  select?: Record<string, string | number>;
+  /** Replaces the trace's `source` (e.g. `catalog:<id>`); default the file path. */
+  source?: string;
+}
+
+/** Throws unless `format` is one of {@link TRACE_FORMATS}. */
+export function checkFormat(format: string, where: string): TraceFormat {
+  if (!(TRACE_FORMATS as readonly string[]).includes(format)) {
+    throw new InputError({ file: where, expected: `a trace format, one of ${TRACE_FORMATS.join(', ')}`, found: show(format) });
+  }
+  return format as TraceFormat;
+}
+
+/** The formats each option means something for; any other use is a mistake worth reporting. */
+const OPTION_FORMATS: Record<Exclude<keyof TraceLoadOptions, 'source'>, readonly TraceFormat[]> = {
+  uplinkFile: ['mahimahi'],
+  windowMs: ['mahimahi'],
+  uplinkFraction: ['pensieve', '5gophers', 'mahimahi'],
+  throughputColumn: ['5gophers'],
+  select: ['5gophers'],
+};
+
+/** Checks the format name and that every option given applies to it. */
+function checkRequest(file: string, format: string, o: TraceLoadOptions): TraceFormat {
+  const checked = checkFormat(format, file);
+  for (const [key, formats] of Object.entries(OPTION_FORMATS)) {
+    if (o[key as keyof TraceLoadOptions] !== undefined && !formats.includes(checked)) {
+      throw new InputError({ file, expected: `option ${key} only with format ${formats.join(' or ')}`, found: `format ${format}` });
+    }
+  }
+  return checked;
+}
+
+function unreadable(file: string, e: unknown): InputError {
+  return new InputError({ file, expected: 'a readable trace file', found: (e as NodeJS.ErrnoException).code ?? String(e) });
+}
+
+/** Parses already-read bytes (`upBytes` for a mahimahi uplink file). */
+function parseBytes(file: string, bytes: Uint8Array, upBytes: Uint8Array | undefined, format: TraceFormat, o: TraceLoadOptions): NetworkTrace {
+  let trace: NetworkTrace;
+  switch (format) {
+    case 'csv':
+      trace = parseCsvTrace(bytes, file);
+      break;
+    case 'pensieve':
+      trace = parsePensieveTrace(bytes, file, o);
+      break;
+    case '5gophers':
+      trace = parseFiveGophersTrace(bytes, file, o);
+      break;
+    case 'mahimahi':
+      trace = parseMahimahiTrace({ bytes, file }, upBytes && o.uplinkFile ? { bytes: upBytes, file: o.uplinkFile } : undefined, o);
+      break;
+  }
+  return o.source === undefined ? trace : { ...trace, source: o.source };
+}
+
+/**
+ * Reads and parses a trace file.
+ * @param file the trace (for mahimahi: the downlink file)
+ * @param format one of {@link TRACE_FORMATS}
+ * @throws InputError naming file and line for any bad input
+ */
+export async function loadTrace(file: string, format: TraceFormat, options: TraceLoadOptions = {}): Promise<NetworkTrace> {
+  const checked = checkRequest(file, format, options);
+  const read = (f: string) => readFile(f).catch((e: unknown) => { throw unreadable(f, e); });
+  const [bytes, upBytes] = await Promise.all([read(file), options.uplinkFile ? read(options.uplinkFile) : undefined]);
+  return parseBytes(file, bytes, upBytes, checked, options);
+}
+
+/** Synchronous {@link loadTrace}. */
+export function loadTraceSync(file: string, format: TraceFormat, options: TraceLoadOptions = {}): NetworkTrace {
+  const checked = checkRequest(file, format, options);
+  const read = (f: string) => {
+    try {
+      return readFileSync(f);
+    } catch (e) {
+      throw unreadable(f, e);
+    }
+  };
+  return parseBytes(file, read(file), options.uplinkFile ? read(options.uplinkFile) : undefined, checked, options);
+}
+
+/** Options of {@link loadCatalogTrace}: where to fetch from, and the scenario's uplink fraction. */
+export interface CatalogLoadOptions extends CatalogFetchOptions {
+  /** Uplink = fraction x downlink, applied only where the entry has no recorded uplink. */
+  uplinkFraction?: number;
+}
+
+/**
+ * Loads a catalogued trace with the entry's format options; its `source` is `catalog:<id>`.
+ * @param resolved local files from {@link resolveCatalogTrace}; resolved (fetched if needed) when omitted
+ */
+export async function loadCatalogTrace(id: string, resolved?: ResolvedCatalogTrace, options: CatalogLoadOptions = {}): Promise<NetworkTrace> {
+  const r = resolved ?? (await resolveCatalogTrace(id, options));
+  const fromEntry = catalogLoadOptions(r.entry);
+  const derivedUplink = r.entry.format !== 'csv' && !r.uplinkPath;
+  return loadTrace(r.path, r.entry.format, {
+    ...fromEntry,
+    ...(r.uplinkPath ? { uplinkFile: r.uplinkPath } : {}),
+    ...(derivedUplink && options.uplinkFraction !== undefined ? { uplinkFraction: options.uplinkFraction } : {}),
+    source: `catalog:${r.entry.id}`,
+  });
+}
