@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
+import { register as registerBench } from './bench.ts';
 import { register as registerGate } from './gate.ts';
 import { register as registerScenario } from './scenario.ts';
 import { register as registerTraces } from './traces.ts';
@@ -20,6 +21,7 @@ registerScenario(program);
 registerTraces(program);
 registerVerify(program);
 registerGate(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -448,7 +448,7 @@ export class OrchestrationEnv {
     const upTxMs = exact ? link.up.transferMs(pos, this.upKbit) : constantRateTransferMs(this.upKbit, link.up.rateAt(pos));
     let uploadMs = upTxMs + halfRttMs;
     const wan = this.wan!;
-    const wanHalfRttMs = 0.5 * wan.rtt.rateAt(this.wanOffsetMs + t);
+    const wanHalfRttMs = tier === CLOUD ? 0.5 * wan.rtt.rateAt(this.wanOffsetMs + t) : 0;
     if (tier === CLOUD) {
       const wanPos = this.wanOffsetMs + t + uploadMs;
       uploadMs += wanHalfRttMs + (exact ? wan.up.transferMs(wanPos, this.upKbit) : constantRateTransferMs(this.upKbit, wan.up.rateAt(this.wanOffsetMs + t)));

@@ -22,6 +22,8 @@ export class LinkTimeline {
   readonly lengthMs: number;
   /** kbit delivered over the whole timeline. */
   readonly totalKbit: number;
+  /** One sample: the rate never changes. */
+  readonly isConstant: boolean;
   private readonly tMs: Float64Array;
   private readonly r0: Float64Array;
   private readonly slope: Float64Array;
@@ -44,6 +46,7 @@ export class LinkTimeline {
       this.cum[i + 1] = this.cum[i]! + this.r0[i]! * dt + 0.5 * this.slope[i]! * dt * dt;
     }
     this.totalKbit = this.cum[n]!;
+    this.isConstant = n === 1;
   }
 
   /** A constant link. */
@@ -124,6 +127,8 @@ export class LinkReplay {
   private readonly segCumStart: number;
   private readonly segKbit: number;
   private readonly holdMbps: number;
+  /** True when the link never changes (a fixed link): lookups skip the searches. */
+  private readonly constant: boolean;
 
   constructor(readonly timeline: LinkTimeline, segStartMs: number, segEndMs: number, readonly wrap: boolean) {
     if (!(segEndMs > segStartMs) || segStartMs < 0 || segEndMs > timeline.lengthMs) {
@@ -134,10 +139,12 @@ export class LinkReplay {
     this.segCumStart = timeline.cumAt(segStartMs);
     this.segKbit = timeline.cumAt(segEndMs) - this.segCumStart;
     this.holdMbps = timeline.rateBefore(segEndMs);
+    this.constant = timeline.isConstant;
   }
 
   /** Rate (Mbps) at a replay position. */
   rateAt(pos: number): number {
+    if (this.constant) return this.holdMbps;
     if (this.wrap) return this.timeline.rateAt(this.segStartMs + (pos % this.segLengthMs));
     return pos < this.segLengthMs ? this.timeline.rateAt(this.segStartMs + pos) : this.holdMbps;
   }
@@ -158,6 +165,7 @@ export class LinkReplay {
    * bandwidth change it spans (0 Mbps stretches wait), capped at {@link TRANSFER_CAP_MS}.
    */
   transferMs(pos: number, kbit: number): number {
+    if (this.constant) return constantRateTransferMs(kbit, this.holdMbps);
     if (kbit <= 0) return 0;
     const y = this.cumAt(pos) + kbit;
     let end: number;

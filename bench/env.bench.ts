@@ -1,0 +1,153 @@
+/**
+ * Environment throughput and memory (tinybench).
+ *
+ * - decisions/s of the simulator with a constant-action agent (the first edge action) on
+ *   default-like scenarios, resetting whenever a phase ends;
+ * - beside it a reference loop doing, per decision, the same number of trace lookups (binary
+ *   searches on the scenario's access timeline) and heap operations (event queue replace-top,
+ *   completion-heap push and drain) alone: the ratio is the simulator's overhead over its own
+ *   data structures;
+ * - memory: RSS after a long run on the 16-user scenario.
+ */
+import { Bench } from 'tinybench';
+import { OrchestrationEnv } from '../harness/env/env.ts';
+import { CompletionHeap, EventQueue } from '../harness/env/heap.ts';
+import { LinkTimeline } from '../harness/env/timeline.ts';
+import type { CompiledScenario } from '../harness/scenario/compiled.ts';
+import { loadScenario } from '../harness/scenario/load.ts';
+
+/** The default-like scenarios measured: 16 users (1-hour generated 5G trace) and 4 users. */
+export const BENCH_SCENARIOS = ['5g-mmwave-16u-mixed-v1', 'lte-driving-4u-mixed-v1'];
+
+export interface EnvBenchFigure {
+  scenarioId: string;
+  users: number;
+  /** Simulated decisions per second (constant-action agent). */
+  decisionsPerS: number;
+  /** Relative margin of error of the per-batch time (%). */
+  rmePct: number;
+  /** The reference loop's "decisions" per second (lookups + heap operations only). */
+  referencePerS: number;
+  /** referencePerS / decisionsPerS. */
+  overheadRatio: number;
+}
+
+export interface EnvBenchReport {
+  /** `tsx` when run through the tsx loader, `node` when run as compiled JavaScript. */
+  runtime: string;
+  node: string;
+  batchDecisions: number;
+  figures: EnvBenchFigure[];
+  memory: { scenarioId: string; decisions: number; rssMb: number; heapUsedMb: number };
+}
+
+export interface EnvBenchOptions {
+  /** Decisions per timed batch (default 100,000). */
+  batchDecisions?: number;
+  /** Time budget per task (ms, default 1500). */
+  timeMs?: number;
+  /** Decisions for the memory run (default 2,000,000). */
+  memoryDecisions?: number;
+  scenarios?: CompiledScenario[];
+}
+
+/** Steps `n` decisions with a constant action, resetting when a phase ends. */
+function runConstant(env: OrchestrationEnv, action: number, n: number, seed: { next: number }): void {
+  for (let i = 0; i < n; ) {
+    env.reset(seed.next++, 'learn');
+    for (let done = false; !done && i < n; i++) done = env.step(action).done;
+  }
+}
+
+/** The first unmasked edge action (a constant policy every scenario allows). */
+function constantAction(env: OrchestrationEnv): number {
+  const a = env.spec.actions.find((x) => x.tier === 'edge' && env.currentObservation.actionMask[x.index] === 1);
+  if (!a) throw new Error(`bench: scenario ${env.spec.scenarioId} has no unmasked edge action`);
+  return a.index;
+}
+
+/** The access timeline of user 0's trace in the learning phase, for the reference loop. */
+function referenceTimeline(s: CompiledScenario): LinkTimeline {
+  const src = s.access[0]!;
+  return src.kind === 'recorded' ? LinkTimeline.fromTrace(src.trace, 'up', false) : LinkTimeline.constant(src.kind === 'fixed' ? src.uplinkMbps : 1);
+}
+
+/**
+ * Per decision: 5 binary searches (probe up/down, upload, download x 2 lookups in the simulator)
+ * and the heap work of one arrival and one completion.
+ */
+function referenceLoop(tl: LinkTimeline, users: number, n: number): number {
+  const q = new EventQueue(users);
+  const h = new CompletionHeap(64);
+  for (let u = 0; u < users; u++) q.push(u * 3.7, u);
+  let acc = 0;
+  const len = tl.lengthMs;
+  for (let i = 0; i < n; i++) {
+    const t = q.peekTimeMs();
+    const x = (t * 7.3) % len;
+    acc += tl.segmentAt(x) + tl.segmentAt((x + 11) % len) + tl.segmentAt((x + 23) % len) + tl.segmentAt((x + 31) % len) + tl.segmentAt((x + 47) % len);
+    q.replaceTop(t + 50 + (i % 97), q.peekPayload());
+    h.push(t + 120);
+    acc += h.drainUntil(t);
+  }
+  return acc;
+}
+
+/** Runs the benchmark and returns the figures (prints nothing). */
+export async function benchEnv(opts: EnvBenchOptions = {}): Promise<EnvBenchReport> {
+  const batch = opts.batchDecisions ?? 100_000;
+  const scenarios = opts.scenarios ?? (await Promise.all(BENCH_SCENARIOS.map((id) => loadScenario(id, { variant: 'full' }))));
+  const bench = new Bench({ time: opts.timeMs ?? 1500, warmup: true });
+  let sink = 0;
+  for (const s of scenarios) {
+    const env = new OrchestrationEnv(s);
+    env.reset(0, 'learn');
+    const action = constantAction(env);
+    const seed = { next: 1 };
+    const tl = referenceTimeline(s);
+    bench.add(`env ${s.id}`, () => runConstant(env, action, batch, seed));
+    bench.add(`reference ${s.id}`, () => {
+      sink += referenceLoop(tl, s.spec.users.count, batch);
+    });
+  }
+  await bench.run();
+  if (sink === -1) throw new Error('unreachable: keeps the reference loop from being optimised away');
+  const perS = (name: string): { perS: number; rme: number } => {
+    const r = bench.getTask(name)?.result;
+    if (!r || r.state !== 'completed') throw new Error(`bench task ${name} did not complete (${r?.state ?? 'missing'})`);
+    return { perS: batch / (r.period / 1000), rme: r.latency.rme };
+  };
+  const figures = scenarios.map((s) => {
+    const e = perS(`env ${s.id}`);
+    const ref = perS(`reference ${s.id}`);
+    return { scenarioId: s.id, users: s.spec.users.count, decisionsPerS: e.perS, rmePct: e.rme, referencePerS: ref.perS, overheadRatio: ref.perS / e.perS };
+  });
+  // Memory: the scenario with the most users, a long run from a fresh environment.
+  const big = scenarios.reduce((a, b) => (b.spec.users.count > a.spec.users.count ? b : a));
+  const env = new OrchestrationEnv(big);
+  env.reset(0, 'learn');
+  const memoryDecisions = opts.memoryDecisions ?? 2_000_000;
+  runConstant(env, constantAction(env), memoryDecisions, { next: 1 });
+  const mem = process.memoryUsage();
+  return {
+    runtime: process.execArgv.some((a) => a.includes('tsx')) ? 'tsx' : 'node',
+    node: process.version,
+    batchDecisions: batch,
+    figures,
+    memory: { scenarioId: big.id, decisions: memoryDecisions, rssMb: mem.rss / 2 ** 20, heapUsedMb: mem.heapUsed / 2 ** 20 },
+  };
+}
+
+/** Human-readable lines for a report. */
+export function formatEnvBench(r: EnvBenchReport): string {
+  const lines = [`env benchmark (${r.runtime}, Node ${r.node}, batches of ${r.batchDecisions} decisions)`];
+  for (const f of r.figures) {
+    lines.push(
+      `  ${f.scenarioId} (${f.users} users): ${(f.decisionsPerS / 1e6).toFixed(2)} M decisions/s (±${f.rmePct.toFixed(1)}%); ` +
+        `reference lookups+heap ${(f.referencePerS / 1e6).toFixed(2)} M/s; overhead x${f.overheadRatio.toFixed(2)}`,
+    );
+  }
+  const m = r.memory;
+  lines.push(`  memory: ${m.scenarioId} after ${m.decisions} decisions: RSS ${m.rssMb.toFixed(0)} MB, heap ${m.heapUsedMb.toFixed(0)} MB (goal < 200 MB RSS)`);
+  return lines.join('\n');
+}
