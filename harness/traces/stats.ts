@@ -2,6 +2,7 @@
  * Summary statistics of a network trace, for `orchbench traces inspect`, the catalog listing and
  * fitting checks.
  */
+import { quantileSorted } from '../stats/descriptive.ts';
 import type { NetworkTrace } from './types.ts';
 
 /** Statistics of one direction's bandwidth (Mbps). */
@@ -28,17 +29,6 @@ export interface TraceStats {
   uplink: BandwidthStats;
   /** Time-weighted mean RTT (ms), when the trace records RTT. */
   meanRttMs: number | null;
-}
-
-/**
- * Quantile `q` in [0, 1] of sorted values, linear between order statistics (R type 7, the
- * default of R and numpy). Hand-written: four lines, and no statistics package is a dependency.
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 /** How long each sample holds (ms): until the next sample, the last until the trace's end. */

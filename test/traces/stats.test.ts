@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdDurationsMs, quantileSorted, traceStats } from '../../harness/traces/stats.ts';
+import { holdDurationsMs, traceStats } from '../../harness/traces/stats.ts';
 import type { NetworkTrace } from '../../harness/traces/types.ts';
 
 function trace(tMs: number[], down: number[], durationMs: number, rtt?: number[]): NetworkTrace {
@@ -10,13 +10,14 @@ function trace(tMs: number[], down: number[], durationMs: number, rtt?: number[]
 }
 
 describe('trace statistics', () => {
-  it('quantiles interpolate linearly between order statistics (R type 7)', () => {
-    const oneTo100 = Float64Array.from({ length: 100 }, (_, i) => i + 1);
-    // (n - 1) q = 4.95 -> between the 5th and 6th values.
-    expect(quantileSorted(oneTo100, 0.05)).toBeCloseTo(5.95, 12);
-    expect(quantileSorted(oneTo100, 0.5)).toBe(50.5);
-    expect(quantileSorted(oneTo100, 0.95)).toBeCloseTo(95.05, 12);
-    expect(quantileSorted([7], 0.95)).toBe(7);
+  it('percentiles are sample quantiles, linear between order statistics (R type 7)', () => {
+    // Downlink 100, 99, ..., 1 Mbps, one per second: order does not matter to sample quantiles.
+    const s = traceStats(trace(Array.from({ length: 100 }, (_, i) => i * 1000), Array.from({ length: 100 }, (_, i) => 100 - i), 100_000));
+    // (n - 1) q = 4.95 -> between the 5th and 6th smallest values.
+    expect(s.downlink.p5Mbps).toBeCloseTo(5.95, 12);
+    expect(s.downlink.medianMbps).toBe(50.5);
+    expect(s.downlink.p95Mbps).toBeCloseTo(95.05, 12);
+    expect(traceStats(trace([0], [7], 1000)).downlink.p95Mbps).toBe(7);
   });
 
   it('separates the sample mean from the time-weighted mean', () => {
