@@ -8,6 +8,8 @@ import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { register as registerBench } from './bench.ts';
 import { register as registerGate } from './gate.ts';
+import { register as registerMerge } from './merge.ts';
+import { register as registerRun } from './run.ts';
 import { register as registerScenario } from './scenario.ts';
 import { register as registerTraces } from './traces.ts';
 import { register as registerVerify } from './verify.ts';
@@ -18,6 +20,8 @@ const program = new Command('orchbench')
   .showHelpAfterError();
 
 registerScenario(program);
+registerRun(program);
+registerMerge(program);
 registerTraces(program);
 registerVerify(program);
 registerGate(program);

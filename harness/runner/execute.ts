@@ -1,0 +1,128 @@
+/**
+ * Executes planned jobs on a piscina worker pool and appends each result to the journal as soon
+ * as it ends.
+ *
+ * - At most `workers` jobs are in flight (the pool has exactly that many threads), so a job's time
+ *   limit starts when it is handed to a free worker, not while it waits in a queue. The limit
+ *   includes loading the scenario and agent in that worker.
+ * - A job over its time limit is aborted; piscina terminates the busy thread (a busy worker cannot
+ *   be interrupted cooperatively) and starts a new one. A job over the heap limit
+ *   (`resourceLimits.maxOldGenerationSizeMb`) or one that kills its thread is recorded the same
+ *   way; the run goes on.
+ * - Resume: jobs whose jobHash already has an `ok` line are skipped; `failed` ones are retried
+ *   (failures such as time limits can depend on machine load, and a retry that succeeds makes the
+ *   result match an uninterrupted run; see `latestByJob`).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Piscina } from 'piscina';
+import { InputError } from '../errors.ts';
+import { failedResult } from './identity.ts';
+import { JournalWriter, latestByJob, readJournal } from './journal.ts';
+import { silentProgress, type ProgressSink } from './progress.ts';
+import type { JobResult, PlannedJob } from './types.ts';
+import type { WorkerTask } from './worker.ts';
+
+export const RESULTS_FILE = 'results.jsonl';
+
+export interface ExecuteOptions {
+  outDir: string;
+  /** Worker threads (>= 1). */
+  workers: number;
+  /** Keep an existing journal and skip its `ok` jobs; without it an existing journal is an error. */
+  resume?: boolean;
+  /** Per-job wall-clock limit in seconds. */
+  jobTimeoutS?: number;
+  /** Per-worker V8 old-generation heap limit in MB. */
+  jobMemoryMb?: number;
+  /** URL of the module exporting `runJob(spec)`; defaults to `./job.ts`. Tests inject fakes. */
+  jobModule?: string;
+  progress?: ProgressSink;
+}
+
+export interface ExecuteSummary {
+  /** One result per planned job that has one (sorted by jobHash). */
+  results: JobResult[];
+  /** Jobs run now, and jobs skipped because the journal already had them. */
+  ran: number;
+  skipped: number;
+  failed: number;
+}
+
+/** Why a pool task failed, as a deterministic one-line reason (no stacks, no timings). */
+export function failureReason(e: unknown, opts: Pick<ExecuteOptions, 'jobTimeoutS' | 'jobMemoryMb'>): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as { code?: unknown }).code;
+  if (err.name === 'AbortError') return `time limit exceeded (${opts.jobTimeoutS ?? '?'} s); worker terminated`;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return `memory limit exceeded (${opts.jobMemoryMb ?? 'default'} MB heap); worker terminated`;
+  if (/worker|thread/i.test(err.message) && /exit|terminat/i.test(err.message)) return `worker crashed: ${err.message}`;
+  return `threw ${err.name}: ${err.message}`;
+}
+
+/**
+ * Runs the jobs not yet in `outDir/results.jsonl`, appending each result as it ends.
+ * @throws InputError when the journal exists and `resume` is not set.
+ */
+export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOptions): Promise<ExecuteSummary> {
+  if (!(Number.isInteger(opts.workers) && opts.workers >= 1)) {
+    throw new InputError({ file: '--workers', expected: 'integer >= 1 (threads)', found: String(opts.workers) });
+  }
+  const progress = opts.progress ?? silentProgress;
+  mkdirSync(opts.outDir, { recursive: true });
+  const file = join(opts.outDir, RESULTS_FILE);
+  const before = readJournal(file);
+  if (!opts.resume && (before.results.length > 0 || before.skipped.length > 0)) {
+    throw new InputError({ file, expected: 'no journal yet (or pass --resume to continue it)', found: `${before.results.length} result lines` });
+  }
+  for (const s of before.skipped) progress.note(`${file}:${s.line}: skipped: ${s.reason}`);
+  const done = new Set(before.results.filter((r) => r.status === 'ok').map((r) => r.jobHash));
+  const unique = [...new Map(jobs.map((j) => [j.id.jobHash, j])).values()];
+  const todo = unique.filter((j) => !done.has(j.id.jobHash));
+  progress.start(unique.length, unique.length - todo.length);
+
+  const jobModule = opts.jobModule ?? new URL('./job.ts', import.meta.url).href;
+  const writer = new JournalWriter(file);
+  const pool = todo.length === 0 ? null : new Piscina<WorkerTask, JobResult>({
+    filename: new URL('./worker-entry.mjs', import.meta.url).href,
+    minThreads: Math.min(opts.workers, todo.length),
+    maxThreads: opts.workers,
+    // The entry installs tsx itself; inheriting the parent's flags (e.g. --inspect) would break workers.
+    execArgv: [],
+    ...(opts.jobMemoryMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: opts.jobMemoryMb } } : {}),
+  });
+
+  let failed = 0;
+  const runOne = async (job: PlannedJob): Promise<JobResult> => {
+    const t0 = performance.now();
+    const signal = opts.jobTimeoutS !== undefined ? AbortSignal.timeout(opts.jobTimeoutS * 1000) : null;
+    try {
+      const r = await pool!.run({ spec: job.spec, jobModule }, { signal });
+      if (r.jobHash !== job.id.jobHash) {
+        return failedResult(job.spec, job.id, `job hash mismatch: the worker computed ${r.jobHash} (inputs changed during the run?)`, performance.now() - t0);
+      }
+      return r;
+    } catch (e) {
+      return failedResult(job.spec, job.id, failureReason(e, opts), performance.now() - t0);
+    }
+  };
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < todo.length) {
+      const r = await runOne(todo[next++]!);
+      writer.append(r);
+      if (r.status === 'failed') failed++;
+      progress.jobDone(r);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.workers, todo.length) }, lane));
+  } finally {
+    writer.close();
+    await pool?.destroy();
+    progress.stop();
+  }
+  const planned = new Set(unique.map((j) => j.id.jobHash));
+  const results = latestByJob(readJournal(file).results).filter((r) => planned.has(r.jobHash));
+  return { results, ran: todo.length, skipped: unique.length - todo.length, failed };
+}

@@ -1,0 +1,67 @@
+/**
+ * Job and result hashes. `jobHash` names a job by everything that can change its result (harness
+ * version, scenario content, traces, agent code, variant, seed), so a journal line can be reused
+ * (resume, merge) exactly when nothing it depends on changed. `resultHash` seals the deterministic
+ * part of a result line so tampering or nondeterminism shows up without re-running.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { canonicalHash } from '../scenario/load.ts';
+import { PACKAGE_ROOT } from '../version.ts';
+import type { JobIdentity, JobResult, JobSpec } from './types.ts';
+
+/**
+ * sha256 over an agent's source files (each as its package-relative path and its bytes, in the
+ * given order), so editing the agent changes its jobs' hashes while moving the checkout does not.
+ */
+export function agentCodeHash(files: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) {
+    const bytes = readFileSync(f);
+    h.update(`${relative(PACKAGE_ROOT, f)}\0${bytes.length}\0`).update(bytes);
+  }
+  return h.digest('hex');
+}
+
+/** The job's identity from its spec and the hashes of its inputs. */
+export function jobIdentity(
+  spec: Pick<JobSpec, 'variant' | 'seed'>,
+  inputs: { harnessVersion: string; agentCodeHash: string; scenarioHash: string; traceSha256s: string[] },
+): JobIdentity {
+  const jobHash = canonicalHash({ ...inputs, variant: spec.variant, seed: spec.seed });
+  return { jobHash, ...inputs };
+}
+
+/** sha256 of the canonical JSON of a result without `timing` and `resultHash`. */
+export function resultHashOf(r: Omit<JobResult, 'resultHash' | 'timing'> & Partial<Pick<JobResult, 'resultHash' | 'timing'>>): string {
+  const { resultHash: _r, timing: _t, ...deterministic } = r;
+  return canonicalHash(deterministic);
+}
+
+/** A sealed result line: the given fields plus their `resultHash`. */
+export function sealResult(r: Omit<JobResult, 'resultHash'>): JobResult {
+  const { timing, ...rest } = r;
+  return { ...rest, resultHash: resultHashOf(rest), timing };
+}
+
+/** Orders jobs or results by jobHash (the order shards and merged journals are defined by). */
+export function byJobHash(a: { jobHash: string }, b: { jobHash: string }): number {
+  return a.jobHash < b.jobHash ? -1 : a.jobHash > b.jobHash ? 1 : 0;
+}
+
+/** The fields of a result line that come from its spec. */
+export function specFields(spec: JobSpec): Pick<JobResult, 'agent' | 'agentKind' | 'scenario' | 'variant' | 'seed'> {
+  return { agent: spec.agent, agentKind: spec.agentKind, scenario: spec.scenario, variant: spec.variant, seed: spec.seed };
+}
+
+/** The result line of a job that produced no metrics (threw, timed out, ran out of memory, crashed). */
+export function failedResult(spec: JobSpec, id: JobIdentity, reason: string, wallMs: number): JobResult {
+  return sealResult({
+    ...id,
+    ...specFields(spec),
+    status: 'failed',
+    reason,
+    timing: { wallMs, learnMs: 0, planningMs: 0, evalMs: 0 },
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * The results journal `DIR/results.jsonl`: append-only, one JSON line per finished job.
+ *
+ * Each line is written with one `writeSync` of the whole line followed by `fsyncSync`, so a killed
+ * process loses at most the jobs still in flight, and a line on disk is complete unless the machine
+ * lost power mid-write. Such a torn line is never rewritten: on reopening, a newline is appended to
+ * close it off, and readers skip (and report) any line that is not a complete result.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { byJobHash } from './identity.ts';
+import type { JobResult } from './types.ts';
+
+/** A line of the journal that is not a complete result, with its 1-based line number. */
+export interface SkippedLine {
+  line: number;
+  reason: string;
+}
+
+export interface JournalContents {
+  /** Every complete result line, in file order (duplicates kept; see {@link latestByJob}). */
+  results: JobResult[];
+  /** Lines that were skipped: torn writes or garbage. */
+  skipped: SkippedLine[];
+}
+
+const REQUIRED: readonly (keyof JobResult)[] = ['jobHash', 'agent', 'scenario', 'seed', 'status', 'resultHash'];
+
+function parseLine(text: string): JobResult | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return 'not valid JSON (a torn write?)';
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
+  const missing = REQUIRED.filter((k) => !(k in v));
+  return missing.length ? `missing ${missing.join(', ')}` : (v as JobResult);
+}
+
+/**
+ * Reads a journal; a missing file reads as empty.
+ * @returns the complete result lines and the skipped ones (line numbers are 1-based).
+ */
+export function readJournal(file: string): JournalContents {
+  if (!existsSync(file)) return { results: [], skipped: [] };
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const results: JobResult[] = [];
+  const skipped: SkippedLine[] = [];
+  lines.forEach((text, i) => {
+    if (text.trim() === '') return;
+    const r = parseLine(text);
+    if (typeof r === 'string') {
+      // The file's last line without its newline is what a power loss during a write leaves.
+      const torn = i === lines.length - 1;
+      skipped.push({ line: i + 1, reason: torn ? `incomplete last line (torn write): ${r}` : r });
+    } else {
+      results.push(r);
+    }
+  });
+  return { results, skipped };
+}
+
+/**
+ * One result per jobHash: an `ok` line wins over `failed` ones (a failed job that was retried and
+ * succeeded), otherwise the last line wins. Sorted by jobHash, so the outcome is independent of
+ * the order jobs finished in.
+ */
+export function latestByJob(results: readonly JobResult[]): JobResult[] {
+  const byHash = new Map<string, JobResult>();
+  for (const r of results) {
+    const prev = byHash.get(r.jobHash);
+    if (!prev || r.status === 'ok' || prev.status !== 'ok') byHash.set(r.jobHash, r);
+  }
+  return [...byHash.values()].sort(byJobHash);
+}
+
+/** An open journal, appending durable lines. */
+export class JournalWriter {
+  private fd: number;
+
+  /** Opens (creating) `file` for appending; closes off a torn last line first. */
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'a+');
+    const size = fstatSync(this.fd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(this.fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) this.writeDurably('\n');
+    }
+  }
+
+  /** Appends one result as a single line, durably (write + fsync) before returning. */
+  append(result: JobResult): void {
+    this.writeDurably(`${JSON.stringify(result)}\n`);
+  }
+
+  private writeDurably(text: string): void {
+    const buf = Buffer.from(text, 'utf8');
+    // One write call per line; a regular file accepts it whole, the loop only guards short writes.
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

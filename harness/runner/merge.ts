@@ -1,0 +1,92 @@
+/**
+ * Merging shard directories into one: results deduplicated by jobHash, with a conflict (the same
+ * job with two different `ok` results) reported as an error rather than silently resolved.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, type InputIssue } from '../errors.ts';
+import { RESULTS_FILE } from './execute.ts';
+import { JournalWriter, latestByJob, readJournal, type SkippedLine } from './journal.ts';
+import type { JobResult, RunManifest } from './types.ts';
+
+export const MANIFEST_FILE = 'run.json';
+
+/** Writes `DIR/run.json` atomically (temp file + rename), so a reader never sees half of it. */
+export function writeManifest(dir: string, manifest: RunManifest): void {
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `${MANIFEST_FILE}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(tmp, join(dir, MANIFEST_FILE));
+}
+
+/** Reads `DIR/run.json`. @throws InputError when it is missing or not JSON. */
+export function readManifest(dir: string): RunManifest {
+  const file = join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) throw new InputError({ file, expected: 'a run manifest written by `orchbench run`', found: 'no such file' });
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
+  } catch (e) {
+    throw new InputError({ file, expected: 'JSON', found: (e as Error).message });
+  }
+}
+
+export interface MergeResult {
+  results: JobResult[];
+  manifest: RunManifest;
+  /** Skipped journal lines per input directory. */
+  skipped: { dir: string; lines: SkippedLine[] }[];
+}
+
+/**
+ * Merges run directories (typically the shards of one run) into `outDir`: a new journal with one
+ * line per job (sorted by jobHash) and a manifest.
+ * @throws InputError when an input lacks a manifest, the inputs are not from the same run (suite,
+ *   seeds, root seed, harness version), the same jobHash has two different ok results, or `outDir`
+ *   already holds results.
+ */
+export function mergeRuns(dirs: readonly string[], outDir: string, command: string[]): MergeResult {
+  if (dirs.length === 0) throw new InputError({ file: 'merge', expected: 'at least one run directory', found: 'none' });
+  const outFile = join(outDir, RESULTS_FILE);
+  if (existsSync(outFile)) throw new InputError({ file: outFile, expected: 'no results yet in the output directory', found: 'an existing results file' });
+  const manifests = dirs.map(readManifest);
+  const first = manifests[0]!;
+  const issues: InputIssue[] = [];
+  manifests.forEach((m, i) => {
+    for (const key of ['suite', 'seeds', 'rootSeed', 'harnessVersion'] as const) {
+      if (m[key] !== first[key]) issues.push({ file: join(dirs[i]!, MANIFEST_FILE), pointer: `/${key}`, expected: `${JSON.stringify(first[key])} (as in ${dirs[0]})`, found: JSON.stringify(m[key]) });
+    }
+  });
+  const all: JobResult[] = [];
+  const skipped: MergeResult['skipped'] = [];
+  const okBy = new Map<string, { hash: string; dir: string }>();
+  dirs.forEach((dir) => {
+    const j = readJournal(join(dir, RESULTS_FILE));
+    if (j.skipped.length) skipped.push({ dir, lines: j.skipped });
+    for (const r of j.results) {
+      const prev = okBy.get(r.jobHash);
+      if (r.status === 'ok' && prev && prev.hash !== r.resultHash) {
+        issues.push({ file: join(dir, RESULTS_FILE), expected: `job ${r.jobHash} with resultHash ${prev.hash} (as in ${prev.dir})`, found: `resultHash ${r.resultHash}` });
+      }
+      if (r.status === 'ok' && !prev) okBy.set(r.jobHash, { hash: r.resultHash, dir });
+      all.push(r);
+    }
+  });
+  if (issues.length) throw new InputError(issues);
+  const results = latestByJob(all);
+  const { shard: _shard, ...rest } = first;
+  const manifest: RunManifest = {
+    ...rest,
+    command,
+    agents: [...new Set(manifests.flatMap((m) => m.agents))],
+    scenarios: [...new Set(manifests.flatMap((m) => m.scenarios))],
+    jobsInSlice: results.length,
+  };
+  writeManifest(outDir, manifest);
+  const writer = new JournalWriter(outFile);
+  try {
+    for (const r of results) writer.append(r);
+  } finally {
+    writer.close();
+  }
+  return { results, manifest, skipped };
+}

@@ -1,0 +1,96 @@
+/**
+ * The job plan: every (agent, scenario, seed) of a run, with identities computed up front so a run
+ * can skip finished jobs (resume) and split itself into shards before any job runs.
+ */
+import { basename } from 'node:path';
+import { InputError } from '../errors.ts';
+import { deriveSeed } from '../rng.ts';
+import { suiteFiles, type SuiteName } from '../scenario/load.ts';
+import { byJobHash } from './identity.ts';
+import { identifyJob } from './job.ts';
+import type { JobSpec, PlannedJob } from './types.ts';
+
+/** An agent to run: a registered baseline, or a submission module file. */
+export type AgentRef = { name: string; kind: 'baseline' } | { name: string; kind: 'submission'; path: string };
+
+export interface PlanOptions {
+  suite: SuiteName;
+  /** Only these scenario ids of the suite (default: all). */
+  scenarios?: readonly string[];
+  agents: readonly AgentRef[];
+  /** Seeds 0..seeds-1, each combined with the root seed. */
+  seeds: number;
+  rootSeed: number;
+}
+
+/** The episode seed of seed index `i`: the same for every agent and scenario (common random numbers). */
+export function episodeSeed(rootSeed: number, i: number): number {
+  return deriveSeed(rootSeed, 'episode-seed', i);
+}
+
+/** The scenario files of a suite, filtered to `ids` when given. @throws InputError for an unknown id. */
+export function selectScenarioFiles(suite: SuiteName, ids?: readonly string[]): string[] {
+  const files = suiteFiles(suite);
+  if (!ids) return files;
+  const byId = new Map(files.map((f) => [basename(f, '.json'), f]));
+  return ids.map((id) => {
+    const f = byId.get(id);
+    if (!f) throw new InputError({ file: '--scenarios', expected: `scenario ids of the ${suite} suite: ${[...byId.keys()].join(', ')}`, found: JSON.stringify(id) });
+    return f;
+  });
+}
+
+/**
+ * Every job of a run, seed-major then scenario then agent (so early results cover all agents).
+ * @throws InputError for bad counts, unknown scenarios or agents.
+ */
+export async function planJobs(opts: PlanOptions): Promise<PlannedJob[]> {
+  if (!(Number.isInteger(opts.seeds) && opts.seeds >= 1)) throw new InputError({ file: '--seeds', expected: 'integer >= 1', found: String(opts.seeds) });
+  if (!Number.isInteger(opts.rootSeed)) throw new InputError({ file: '--root-seed', expected: 'integer', found: String(opts.rootSeed) });
+  const files = selectScenarioFiles(opts.suite, opts.scenarios);
+  const variant = opts.suite === 'testing' ? 'testing' : 'full';
+  const specs: JobSpec[] = [];
+  for (let i = 0; i < opts.seeds; i++) {
+    for (const scenarioFile of files) {
+      for (const a of opts.agents) {
+        specs.push({
+          agent: a.name,
+          agentKind: a.kind,
+          ...(a.kind === 'submission' ? { agentPath: a.path } : {}),
+          scenario: basename(scenarioFile, '.json'),
+          scenarioFile,
+          variant,
+          seed: episodeSeed(opts.rootSeed, i),
+        });
+      }
+    }
+  }
+  return Promise.all(specs.map(async (spec) => ({ spec, id: await identifyJob(spec) })));
+}
+
+/** Shard `index` (1-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Parses `i/n` with 1 <= i <= n. @throws InputError otherwise. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new InputError({ file: '--shard', expected: 'i/n with 1 <= i <= n (e.g. 1/4)', found: JSON.stringify(text) });
+  }
+  return { index, count };
+}
+
+/**
+ * The jobs of one shard: sorted by jobHash, every `count`-th from position `index - 1`. The slice
+ * depends only on the set of jobs, so every shard of a matrix agrees on it, the shards are
+ * disjoint and together cover the plan, and their sizes differ by at most one.
+ */
+export function shardJobs(jobs: readonly PlannedJob[], shard: Shard): PlannedJob[] {
+  const sorted = [...jobs].sort((a, b) => byJobHash(a.id, b.id));
+  return sorted.filter((_, i) => i % shard.count === shard.index - 1);
+}
