@@ -18,7 +18,7 @@ function agentColor(agents: readonly string[]): Spec {
 /** Learning curves of every agent on one scenario: IQM across seeds with its 95% CI band. */
 export function learningCurveSpec(scenario: string, cells: readonly Cell[], agents: readonly string[]): Spec {
   const values = cells.flatMap((c) => c.curve.checkpoints.map((x, i) => ({ agent: c.agent, interactions: x, iqm: c.curve.iqm[i], lo: c.curve.lo[i], hi: c.curve.hi[i] })));
-  const x = { field: 'interactions', type: 'quantitative', scale: { type: 'log' }, title: 'real interactions (log scale)' };
+  const x = { field: 'interactions', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'real interactions (log scale)' };
   return {
     $schema: SCHEMA,
     title: `Learning curves: ${scenario}`,
@@ -62,7 +62,7 @@ export function paretoSpec(aggs: readonly Aggregate[], agents: readonly string[]
       { transform: [{ filter: "datum.front === 'Pareto front'" }], mark: { type: 'line', strokeDash: [4, 3], color: '#888' }, encoding: { x, y, order: { field: 'latencyMs' } } },
       { mark: 'rule', encoding: { x: { ...x, field: 'latLo' }, x2: { field: 'latHi' }, y, color: agentColor(agents) } },
       { mark: 'rule', encoding: { x, y: { ...y, field: 'enLo' }, y2: { field: 'enHi' }, color: agentColor(agents) } },
-      { mark: { type: 'point', filled: true, size: 90 }, encoding: { x, y, color: agentColor(agents), shape: { field: 'front', type: 'nominal', title: 'latency-energy', scale: { domain: ['Pareto front', 'dominated'], range: ['diamond', 'circle'] } } } },
+      { mark: { type: 'point', filled: true, size: 140, stroke: '#222', strokeWidth: 0.6 }, encoding: { x, y, color: agentColor(agents), shape: { field: 'front', type: 'nominal', title: 'latency-energy', scale: { domain: ['Pareto front', 'dominated'], range: ['diamond', 'circle'] } } } },
     ],
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveRng } from '../../harness/rng.ts';
-import { readLeaderboard, writeLeaderboard } from '../../harness/report/leaderboard.ts';
+import { readLeaderboard, runMetaFromManifest, writeLeaderboard } from '../../harness/report/leaderboard.ts';
 import { paretoFront } from '../../harness/report/plots.ts';
 import type { Aggregate, Leaderboard } from '../../harness/report/types.ts';
 import { schemaIssues } from '../../harness/schema.ts';
@@ -155,5 +155,19 @@ describe('paretoFront', () => {
   it('keeps exactly the points no other point beats on both latency and energy', () => {
     const front = paretoFront([agg('fast', 10, 50), agg('frugal', 40, 5), agg('dominated', 45, 60), agg('middle', 20, 20), agg('tie', 20, 20)]);
     expect([...front].sort()).toEqual(['fast', 'frugal', 'middle', 'tie']);
+  });
+});
+
+describe('runMetaFromManifest', () => {
+  it('quotes the command for a shell and lists the seeds actually run', () => {
+    const manifest = {
+      command: ['orchbench', 'run', '--agents', 'dqn,hybrid', '--out', 'my results'],
+      harnessVersion: '0.1.0', nodeVersion: 'v20.20.2', suite: 'testing', agents: ['dqn', 'hybrid'], scenarios: SCENARIOS,
+      seeds: 2, rootSeed: 7, jobsPlanned: 12, jobsInSlice: 12,
+    };
+    const meta = runMetaFromManifest(manifest, fixtureResults(AGENTS.slice(0, 1), SCENARIOS, [9, 4]));
+    expect(meta.command).toBe("orchbench run --agents dqn,hybrid --out 'my results'");
+    expect(meta.seeds).toEqual([4, 9]);
+    expect(meta.rootSeed).toBe(7);
   });
 });
