@@ -1,0 +1,56 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { failedResult, resultHashOf, sealResult } from '../../harness/runner/identity.ts';
+import { JournalWriter, latestByJob, readJournal } from '../../harness/runner/journal.ts';
+import type { JobResult } from '../../harness/runner/types.ts';
+import { fakePlan, fakeSpecs } from './fixtures/fake-job.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'orchbench-journal-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const [a, b] = fakePlan(fakeSpecs(['x'], ['s'], 2));
+const failed = (job = a!): JobResult => failedResult(job.spec, job.id, 'threw Error: boom', 12);
+const ok = (job = a!): JobResult => sealResult({ ...failed(job), status: 'ok', reason: undefined });
+
+describe('results journal', () => {
+  it('appends whole lines and reads them back; a missing file reads as empty', () => {
+    const file = join(root, 'plain.jsonl');
+    expect(readJournal(file)).toEqual({ results: [], skipped: [] });
+    const w = new JournalWriter(file);
+    w.append(failed());
+    w.append(ok(b));
+    w.close();
+    expect(readFileSync(file, 'utf8').endsWith('\n')).toBe(true);
+    expect(readJournal(file).results.map((r) => r.jobHash)).toEqual([a!.id.jobHash, b!.id.jobHash]);
+  });
+
+  it('reports a torn last line, closes it off before appending, and reads every later line', () => {
+    const file = join(root, 'torn.jsonl');
+    writeFileSync(file, `${JSON.stringify(ok())}\n`);
+    appendFileSync(file, JSON.stringify(ok(b)).slice(0, 50));
+    expect(readJournal(file).skipped).toEqual([{ line: 2, reason: 'incomplete last line (torn write): not valid JSON (a torn write?)' }]);
+    const w = new JournalWriter(file);
+    w.append(ok(b));
+    w.close();
+    const after = readJournal(file);
+    expect(after.results.map((r) => r.jobHash)).toEqual([a!.id.jobHash, b!.id.jobHash]);
+    expect(after.skipped.map((s) => s.line)).toEqual([2]);
+    expect(after.skipped[0]!.reason).not.toMatch(/last line/);
+  });
+
+  it('keeps one result per job: ok beats failed in either order, otherwise the last wins', () => {
+    expect(latestByJob([failed(), ok()])[0]!.status).toBe('ok');
+    expect(latestByJob([ok(), failed()])[0]!.status).toBe('ok');
+    const second = { ...failed(), reason: 'second' };
+    expect(latestByJob([failed(), second])[0]!.reason).toBe('second');
+    expect(latestByJob([ok(b), ok(a)]).map((r) => r.jobHash)).toEqual([a!.id.jobHash, b!.id.jobHash].sort());
+  });
+
+  it('seals results: the hash ignores timing and catches any other change', () => {
+    const r = failed();
+    expect(resultHashOf({ ...r, timing: { wallMs: 999, learnMs: 1, planningMs: 2, evalMs: 3 } })).toBe(r.resultHash);
+    expect(resultHashOf({ ...r, seed: r.seed + 1 })).not.toBe(r.resultHash);
+    expect(resultHashOf({ ...r, reason: 'other' })).not.toBe(r.resultHash);
+  });
+});

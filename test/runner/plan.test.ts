@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { numberFlag } from '../../harness/cli/run.ts';
+import { InputError } from '../../harness/errors.ts';
+import { parseShard, selectScenarioFiles, shardJobs } from '../../harness/runner/plan.ts';
+import { fakePlan, fakeSpecs } from './fixtures/fake-job.ts';
+
+describe('shards', () => {
+  it('parses i/n and rejects anything else with a located InputError', () => {
+    expect(parseShard('2/5')).toEqual({ index: 2, count: 5 });
+    for (const bad of ['0/2', '3/2', '1/0', '1-2', '', '1/2/3']) {
+      expect(() => parseShard(bad)).toThrow(InputError);
+      expect(() => parseShard(bad)).toThrow(/--shard: expected i\/n/);
+    }
+  });
+
+  it('splits any plan into disjoint shards that cover it, sizes within one, independent of plan order', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 7 }), fc.integer(), (seeds, count, salt) => {
+        const jobs = fakePlan(fakeSpecs(['a', 'b'], [`s${salt}`], seeds));
+        const shards = Array.from({ length: count }, (_, i) => shardJobs(jobs, { index: i + 1, count }).map((j) => j.id.jobHash));
+        const all = shards.flat();
+        expect(new Set(all).size).toBe(jobs.length);
+        expect(all.length).toBe(jobs.length);
+        const sizes = shards.map((s) => s.length);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+        expect(shardJobs([...jobs].reverse(), { index: 1, count }).map((j) => j.id.jobHash)).toEqual(shards[0]);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('run flags', () => {
+  it('names the flag, the expectation and the value', () => {
+    expect(numberFlag('--seeds', '3', 'integer >= 1', Number.isInteger)).toBe(3);
+    expect(() => numberFlag('--seeds', 'x', 'integer >= 1', Number.isInteger)).toThrow('--seeds: expected integer >= 1; found "x"');
+    expect(() => numberFlag('--seeds', '', 'integer >= 1', Number.isInteger)).toThrow(InputError);
+  });
+
+  it('selects scenarios by id and lists the valid ids for an unknown one', () => {
+    expect(selectScenarioFiles('testing', ['broadband-1u-loose-v1'])[0]).toMatch(/default\/broadband-1u-loose-v1\.json$/);
+    expect(() => selectScenarioFiles('testing', ['nope'])).toThrow(/--scenarios: expected scenario ids of the testing suite: .*broadband-1u-loose-v1/);
+  });
+});
