@@ -87,7 +87,10 @@ export function perScenarioSpec(cells: readonly Cell[], agents: readonly string[
 
 /** Every plot of a leaderboard. */
 export function plotSpecs(cells: readonly Cell[], aggs: readonly Aggregate[], agents: readonly string[], scenarios: readonly string[]): PlotEntry[] {
-  const curves = scenarios.map((s): PlotEntry => ({ id: `learning-curves-${s}`, title: `Learning curves: ${s}`, spec: learningCurveSpec(s, cells.filter((c) => c.scenario === s), agents) }));
+  // A scenario where every job failed has no curve to draw (its failures are listed instead).
+  const curves = scenarios
+    .filter((s) => cells.some((c) => c.scenario === s))
+    .map((s): PlotEntry => ({ id: `learning-curves-${s}`, title: `Learning curves: ${s}`, spec: learningCurveSpec(s, cells.filter((c) => c.scenario === s), agents) }));
   const extra: PlotEntry[] = [];
   if (aggs.length) extra.push({ id: 'latency-energy', title: 'Latency vs device energy', spec: paretoSpec(aggs, agents) });
   if (cells.length) extra.push({ id: 'per-scenario-auc', title: 'Normalised AUC per scenario', spec: perScenarioSpec(cells, agents) });

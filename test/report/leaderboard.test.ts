@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveRng } from '../../harness/rng.ts';
-import { readLeaderboard, runMetaFromManifest, writeLeaderboard } from '../../harness/report/leaderboard.ts';
+import { buildLeaderboard, readLeaderboard, runMetaFromManifest, writeLeaderboard } from '../../harness/report/leaderboard.ts';
 import { paretoFront } from '../../harness/report/plots.ts';
 import type { Aggregate, Leaderboard } from '../../harness/report/types.ts';
 import { schemaIssues } from '../../harness/schema.ts';
-import { AGENTS, META, REAL_STEPS, SCENARIOS, SEEDS, TEST_STATS, fixtureResults } from './fixtures.ts';
+import { AGENTS, META, REAL_STEPS, SCENARIOS, SEEDS, TEST_STATS, fixtureResults, type FixtureAgent } from './fixtures.ts';
 
 /** Opening/closing tag stack check (XHTML syntax: void elements self-close). Returns the first problem. */
 function wellFormedProblem(html: string): string | null {
@@ -169,5 +169,32 @@ describe('runMetaFromManifest', () => {
     expect(meta.command).toBe("orchbench run --agents dqn,hybrid --out 'my results'");
     expect(meta.seeds).toEqual([4, 9]);
     expect(meta.rootSeed).toBe(7);
+  });
+});
+
+describe('buildLeaderboard with failures everywhere', () => {
+  it('still validates, lists every failure and leaves an agent whose jobs all failed unranked', () => {
+    const broken: FixtureAgent[] = [
+      { name: 'crashy', skill: 0.5, tau: 100, failSeeds: SEEDS },
+      { name: 'half', skill: 0.5, tau: 100 },
+    ];
+    const lb = buildLeaderboard(fixtureResults(broken, SCENARIOS, SEEDS), META, TEST_STATS);
+    expect(schemaIssues('leaderboard', lb, 'leaderboard.json')).toEqual([]);
+    expect(lb.failures).toHaveLength(SEEDS.length * SCENARIOS.length);
+    expect(lb.rankings.overall.unranked).toEqual([{ agent: 'crashy', reason: 'no successful run on any scenario' }]);
+    expect(lb.rankings.overall.order.map((e) => e.agent)).toEqual(['half']);
+  });
+
+  it('draws no learning curve for a scenario without a successful run', () => {
+    const results = fixtureResults([{ name: 'crashy', skill: 0.5, tau: 100, failSeeds: SEEDS }], ['edge-light'], SEEDS)
+      .concat(fixtureResults([{ name: 'ok', skill: 0.5, tau: 100 }], ['crowded-edge'], SEEDS));
+    const lb = buildLeaderboard(results, META, TEST_STATS);
+    expect(lb.plots.map((p) => p.id)).not.toContain('learning-curves-edge-light');
+    expect(lb.plots.map((p) => p.id)).toContain('learning-curves-crowded-edge');
+    // 'ok' ran on one of the two scenarios only: not ranked, with the reason.
+    expect(lb.rankings.overall.unranked).toEqual([
+      { agent: 'crashy', reason: 'no successful run on any scenario' },
+      { agent: 'ok', reason: 'no successful run on edge-light' },
+    ]);
   });
 });
