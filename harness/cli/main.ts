@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { register as registerBench } from './bench.ts';
+import { register as registerExperiment } from './experiment.ts';
 import { register as registerGate } from './gate.ts';
 import { register as registerMerge } from './merge.ts';
 import { register as registerRun } from './run.ts';
@@ -26,6 +27,13 @@ registerTraces(program);
 registerVerify(program);
 registerGate(program);
 registerBench(program);
+registerExperiment(program);
+
+// `orchbench traces list | head` closes stdout early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { createAgent, DEFAULT_CONFIG, epsilonAt, ReplayBuffer } from '../../baselines/dqn.ts';
+import type { Transition } from '../../harness/agent.ts';
+import { OrchestrationEnv, runEpisode } from '../../harness/env/index.ts';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { scoreJob } from '../../harness/score/job.ts';
+import { loadTf } from '../../harness/tf.ts';
+import { ACTIONS, envSpec, FULL_MASK, observation } from './fixtures.ts';
+
+/** A stationary default scenario (stable broadband generator, one user), testing variant. */
+const STATIONARY = 'broadband-1u-loose-v1';
+const short = { learningDecisions: 400, evaluationDecisions: 50 };
+
+function transition(action: number, reward: number): Transition {
+  const obs = observation();
+  return {
+    obs, action, reward, nextObs: observation({ uplinkMbps: 5 }),
+    outcome: { action, latencyMs: 100, uploadMs: 10, queueMs: 0, computeMs: 80, downloadMs: 10, deviceEnergyMj: 5, serverEnergyMj: 1, accuracyViolation: false, deadlineMiss: false },
+  };
+}
+
+describe('dqn', () => {
+  it('runs a short episode through the harness, reporting real steps, training and the backend', async () => {
+    const env = new OrchestrationEnv(await loadScenario(STATIONARY, { variant: 'testing' }));
+    const agent = await createAgent({ env: env.spec, seed: 1 });
+    const r = runEpisode(env, agent, 1, short);
+    agent.dispose?.();
+    expect(r.learningRewards.length).toBe(short.learningDecisions);
+    expect(r.agentStats!.realSteps).toBe(short.learningDecisions);
+    expect(r.agentStats!.planningUpdates).toBe(0);
+    const { backend } = await loadTf();
+    expect(r.agentStats!.info!.backend).toBe(backend);
+    // Training starts after learningStarts and runs every trainEvery steps.
+    expect(r.agentStats!.info!.trainSteps).toBe(Math.floor((short.learningDecisions - DEFAULT_CONFIG.learningStarts) / DEFAULT_CONFIG.trainEvery) + 1);
+  });
+
+  it('is deterministic for a seed on a backend, and a different seed decides differently', async () => {
+    const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
+    const run = async (seed: number) => {
+      const env = new OrchestrationEnv(scenario);
+      const agent = await createAgent({ env: env.spec, seed });
+      const r = runEpisode(env, agent, 7, short);
+      agent.dispose?.();
+      return r.logSha256;
+    };
+    const a = await run(1);
+    expect(await run(1)).toBe(a);
+    expect(await run(2)).not.toBe(a);
+  });
+
+  it('never chooses a masked action, exploring or greedy, and never learns towards one', async () => {
+    const agent = await createAgent({ env: envSpec(), seed: 3, config: { learningStarts: 8, batchSize: 8, trainEvery: 1, gamma: 0.9 } });
+    const only = new Uint8Array(FULL_MASK.length);
+    only[7] = 1;
+    for (let i = 0; i < 50; i++) expect(agent.act(observation({ mask: only }))).toBe(7);
+    // Masked actions get huge rewards in the buffer's next states' masks: the target's max must ignore them.
+    for (let i = 0; i < 40; i++) agent.learn!(transition(ACTIONS.findIndex((a) => a.medianComputeMs !== null), -1));
+    agent.setMode!('eval');
+    for (let i = 0; i < 20; i++) expect(FULL_MASK[agent.act(observation())]).toBe(1);
+    expect(agent.act(observation({ mask: only }))).toBe(7);
+    agent.dispose?.();
+  });
+
+  it('does not leak tensors while learning, and frees them on dispose', async () => {
+    const { tf } = await loadTf();
+    const before = tf.memory().numTensors;
+    const agent = await createAgent({ env: envSpec(), seed: 4, config: { learningStarts: 16, batchSize: 16, trainEvery: 1 } });
+    for (let i = 0; i < 20; i++) agent.learn!(transition(i % 5, -0.1 * (i % 5)));
+    const warm = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) {
+      agent.act(observation());
+      agent.learn!(transition(i % 5, -0.1 * (i % 5)));
+    }
+    expect(tf.memory().numTensors).toBe(warm);
+    agent.dispose?.();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('keeps the newest transitions when the replay ring wraps', () => {
+    const buf = new ReplayBuffer(3, envSpec().features.length, ACTIONS.length);
+    const slots = [0, 1, 2, 3, 4].map((i) => buf.push(envSpec(), transition(i, -i)));
+    expect(slots).toEqual([0, 1, 2, 0, 1]);
+    expect(buf.size).toBe(3);
+    expect([...buf.actions].sort()).toEqual([2, 3, 4]);
+  });
+
+  it('decays epsilon linearly and then holds it', () => {
+    expect(epsilonAt(0, 1, 0.1, 100)).toBe(1);
+    expect(epsilonAt(50, 1, 0.1, 100)).toBeCloseTo(0.55, 12);
+    expect(epsilonAt(100, 1, 0.1, 100)).toBe(0.1);
+    expect(epsilonAt(10_000, 1, 0.1, 100)).toBe(0.1);
+  });
+
+  it('rejects unknown or mistyped config fields', async () => {
+    await expect(createAgent({ env: envSpec(), seed: 1, config: { learningRat: 0.1 } })).rejects.toThrow(/learningRat/);
+    await expect(createAgent({ env: envSpec(), seed: 1, config: { gamma: '0.9' } })).rejects.toThrow(/gamma/);
+  });
+
+  // 4 seeds rather than 10 to keep the suite fast (a DQN run of 2000 decisions takes seconds).
+  it('learns: reaches 90% of the random-to-oracle gap on a stationary scenario for at least 3 of 4 seeds', async () => {
+    const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
+    let reached = 0;
+    for (let seed = 1; seed <= 4; seed++) {
+      const { metrics } = await scoreJob(scenario, createAgent, seed);
+      if (metrics.interactionsToThreshold !== null) reached++;
+    }
+    expect(reached).toBeGreaterThanOrEqual(3);
+  }, 240_000);
+});
