@@ -3,7 +3,7 @@
  * by both the Markdown and the HTML writer so the two always say the same thing.
  */
 import type { Interval } from '../stats/index.ts';
-import { METRICS, metricDef } from './metrics.ts';
+import { METRICS, metricDef, type MetricId } from './metrics.ts';
 import type { Estimate, Leaderboard } from './types.ts';
 
 export interface Table {
@@ -34,7 +34,7 @@ export function fmtInterval(i: Interval): string {
 
 const pct = (x: number): string => `${fmt(100 * x)}%`;
 
-function metricHeader(id: (typeof METRICS)[number]['id']): string {
+function metricHeader(id: MetricId): string {
   const d = metricDef(id);
   return `${d.label} (${d.unit}, ${d.direction === 'higher-is-better' ? 'higher' : 'lower'} is better)`;
 }
