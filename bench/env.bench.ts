@@ -13,8 +13,10 @@ import { Bench } from 'tinybench';
 import { OrchestrationEnv } from '../harness/env/env.ts';
 import { CompletionHeap, EventQueue } from '../harness/env/heap.ts';
 import { LinkTimeline } from '../harness/env/timeline.ts';
+import { deriveRng } from '../harness/rng.ts';
 import type { CompiledScenario } from '../harness/scenario/compiled.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
+import { generateTrace } from '../harness/traces/generator.ts';
 
 /** The default-like scenarios measured: 16 users (1-hour generated 5G trace) and 4 users. */
 export const BENCH_SCENARIOS = ['5g-mmwave-16u-mixed-v1', 'lte-driving-4u-mixed-v1'];
@@ -26,6 +28,8 @@ export interface EnvBenchFigure {
   decisionsPerS: number;
   /** Relative margin of error of the per-batch time (%). */
   rmePct: number;
+  /** Decisions per second of process CPU time over a fixed run: steadier on a busy machine. */
+  cpuDecisionsPerS: number;
   /** The reference loop's "decisions" per second (lookups + heap operations only). */
   referencePerS: number;
   /** referencePerS / decisionsPerS. */
@@ -38,7 +42,7 @@ export interface EnvBenchReport {
   node: string;
   batchDecisions: number;
   figures: EnvBenchFigure[];
-  memory: { scenarioId: string; decisions: number; rssMb: number; heapUsedMb: number };
+  memory: { scenarioId: string; decisions: number; rssBeforeMb: number; rssMb: number; heapUsedMb: number };
 }
 
 export interface EnvBenchOptions {
@@ -66,10 +70,12 @@ function constantAction(env: OrchestrationEnv): number {
   return a.index;
 }
 
-/** The access timeline of user 0's trace in the learning phase, for the reference loop. */
+/** The access timeline of user 0's trace (a generated one drawn once), for the reference loop. */
 function referenceTimeline(s: CompiledScenario): LinkTimeline {
   const src = s.access[0]!;
-  return src.kind === 'recorded' ? LinkTimeline.fromTrace(src.trace, 'up', false) : LinkTimeline.constant(src.kind === 'fixed' ? src.uplinkMbps : 1);
+  if (src.kind === 'fixed') return LinkTimeline.constant(src.uplinkMbps);
+  const trace = src.kind === 'recorded' ? src.trace : generateTrace(src.params, src.durationS * 1000, deriveRng(0, 'bench'));
+  return LinkTimeline.fromTrace(trace, 'up', false);
 }
 
 /**
@@ -120,13 +126,21 @@ export async function benchEnv(opts: EnvBenchOptions = {}): Promise<EnvBenchRepo
   const figures = scenarios.map((s) => {
     const e = perS(`env ${s.id}`);
     const ref = perS(`reference ${s.id}`);
-    return { scenarioId: s.id, users: s.spec.users.count, decisionsPerS: e.perS, rmePct: e.rme, referencePerS: ref.perS, overheadRatio: ref.perS / e.perS };
+    const env = new OrchestrationEnv(s);
+    env.reset(0, 'learn');
+    const action = constantAction(env);
+    const cpu0 = process.cpuUsage();
+    runConstant(env, action, 10 * batch, { next: 1 });
+    const cpu = process.cpuUsage(cpu0);
+    const cpuDecisionsPerS = (10 * batch) / ((cpu.user + cpu.system) / 1e6);
+    return { scenarioId: s.id, users: s.spec.users.count, decisionsPerS: e.perS, rmePct: e.rme, cpuDecisionsPerS, referencePerS: ref.perS, overheadRatio: ref.perS / e.perS };
   });
   // Memory: the scenario with the most users, a long run from a fresh environment.
   const big = scenarios.reduce((a, b) => (b.spec.users.count > a.spec.users.count ? b : a));
   const env = new OrchestrationEnv(big);
   env.reset(0, 'learn');
   const memoryDecisions = opts.memoryDecisions ?? 2_000_000;
+  const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
   runConstant(env, constantAction(env), memoryDecisions, { next: 1 });
   const mem = process.memoryUsage();
   return {
@@ -134,7 +148,7 @@ export async function benchEnv(opts: EnvBenchOptions = {}): Promise<EnvBenchRepo
     node: process.version,
     batchDecisions: batch,
     figures,
-    memory: { scenarioId: big.id, decisions: memoryDecisions, rssMb: mem.rss / 2 ** 20, heapUsedMb: mem.heapUsed / 2 ** 20 },
+    memory: { scenarioId: big.id, decisions: memoryDecisions, rssBeforeMb, rssMb: mem.rss / 2 ** 20, heapUsedMb: mem.heapUsed / 2 ** 20 },
   };
 }
 
@@ -143,11 +157,12 @@ export function formatEnvBench(r: EnvBenchReport): string {
   const lines = [`env benchmark (${r.runtime}, Node ${r.node}, batches of ${r.batchDecisions} decisions)`];
   for (const f of r.figures) {
     lines.push(
-      `  ${f.scenarioId} (${f.users} users): ${(f.decisionsPerS / 1e6).toFixed(2)} M decisions/s (±${f.rmePct.toFixed(1)}%); ` +
+      `  ${f.scenarioId} (${f.users} users): ${(f.decisionsPerS / 1e6).toFixed(2)} M decisions/s (±${f.rmePct.toFixed(1)}%), ` +
+        `${(f.cpuDecisionsPerS / 1e6).toFixed(2)} M per CPU-second; ` +
         `reference lookups+heap ${(f.referencePerS / 1e6).toFixed(2)} M/s; overhead x${f.overheadRatio.toFixed(2)}`,
     );
   }
   const m = r.memory;
-  lines.push(`  memory: ${m.scenarioId} after ${m.decisions} decisions: RSS ${m.rssMb.toFixed(0)} MB, heap ${m.heapUsedMb.toFixed(0)} MB (goal < 200 MB RSS)`);
+  lines.push(`  memory: ${m.scenarioId} after ${m.decisions} decisions: RSS ${m.rssMb.toFixed(0)} MB (${m.rssBeforeMb.toFixed(0)} MB before the run), heap ${m.heapUsedMb.toFixed(0)} MB (goal < 200 MB RSS)`);
   return lines.join('\n');
 }

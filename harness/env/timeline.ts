@@ -24,6 +24,10 @@ export class LinkTimeline {
   readonly totalKbit: number;
   /** One sample: the rate never changes. */
   readonly isConstant: boolean;
+  /** The sample spacing when samples are evenly spaced (index = floor(x / step)), else 0. */
+  private readonly uniformStepMs: number;
+  /** Segment found by the last {@link cumAt}: where a transfer's end search starts. */
+  lastSegment = 0;
   private readonly tMs: Float64Array;
   private readonly r0: Float64Array;
   private readonly slope: Float64Array;
@@ -47,6 +51,10 @@ export class LinkTimeline {
     }
     this.totalKbit = this.cum[n]!;
     this.isConstant = n === 1;
+    const step = n > 1 ? tMs[1]! : 0;
+    let uniform = step > 0;
+    for (let i = 2; i < n && uniform; i++) uniform = tMs[i] === i * step;
+    this.uniformStepMs = uniform ? step : 0;
   }
 
   /** A constant link. */
@@ -62,6 +70,10 @@ export class LinkTimeline {
   /** Index of the segment holding x (largest i with tMs[i] <= x), for 0 <= x. */
   segmentAt(x: number): number {
     const t = this.tMs;
+    if (this.uniformStepMs > 0) {
+      const i = Math.floor(x / this.uniformStepMs);
+      return i < t.length ? i : t.length - 1;
+    }
     let lo = 0;
     let hi = t.length - 1;
     while (lo < hi) {
@@ -88,17 +100,28 @@ export class LinkTimeline {
   /** kbit delivered from 0 to x, for x in [0, lengthMs]. */
   cumAt(x: number): number {
     const i = this.segmentAt(x);
+    this.lastSegment = i;
     const dx = x - this.tMs[i]!;
     return this.cum[i]! + this.r0[i]! * dx + 0.5 * this.slope[i]! * dx * dx;
   }
 
-  /** The earliest x with cumAt(x) >= y, for y in [0, totalKbit]. */
-  invCum(y: number): number {
+  /**
+   * The earliest x with cumAt(x) >= y, for y in [0, totalKbit]. `fromSegment` is a segment known
+   * to start at or before the answer (e.g. where the transfer started): the search gallops
+   * forward from it, since most transfers end a few segments later.
+   */
+  invCum(y: number, fromSegment = 0): number {
     const c = this.cum;
     if (y <= 0) return 0;
     // First j in 1..n with cum[j] >= y: the answer lies in segment j - 1.
     let lo = 1;
     let hi = c.length - 1;
+    if (fromSegment > 0 && c[fromSegment]! < y) {
+      let bound = 1;
+      while (fromSegment + bound < hi && c[fromSegment + bound]! < y) bound *= 2;
+      lo = fromSegment + (bound >> 1) + 1;
+      if (fromSegment + bound < hi) hi = fromSegment + bound;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (c[mid]! >= y) hi = mid;
@@ -172,9 +195,11 @@ export class LinkReplay {
     if (this.wrap) {
       if (this.segKbit <= 0) return TRANSFER_CAP_MS;
       const loops = Math.floor(y / this.segKbit);
-      end = loops * this.segLengthMs + this.timeline.invCum(this.segCumStart + (y - loops * this.segKbit)) - this.segStartMs;
+      // Within the start's loop the end lies after the start's segment (set by cumAt above).
+      const hint = loops === Math.floor(pos / this.segLengthMs) ? this.timeline.lastSegment : 0;
+      end = loops * this.segLengthMs + this.timeline.invCum(this.segCumStart + (y - loops * this.segKbit), hint) - this.segStartMs;
     } else if (y <= this.segKbit) {
-      end = this.timeline.invCum(this.segCumStart + y) - this.segStartMs;
+      end = this.timeline.invCum(this.segCumStart + y, pos < this.segLengthMs ? this.timeline.lastSegment : 0) - this.segStartMs;
     } else {
       if (this.holdMbps <= 0) return TRANSFER_CAP_MS;
       end = this.segLengthMs + (y - this.segKbit) / this.holdMbps;

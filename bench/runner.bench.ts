@@ -1,0 +1,64 @@
+/**
+ * Runner benchmark (wall-clock, not a test): `node --import tsx bench/runner.bench.ts [--json]`.
+ * 1. Scaling: the same CPU-bound job set (default-suite scenarios, full budgets) at 1 and 2
+ *    workers; goal: 2 workers >= 1.7x the throughput of 1. Pool start-up is included, as a user
+ *    would see it.
+ * 2. The `testing` suite with every baseline and 3 seeds at one worker per core; goal < 60 s.
+ * Results go to a temporary directory that is removed afterwards.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { listBaselines } from '../baselines/index.ts';
+import { executeJobs } from '../harness/runner/execute.ts';
+import { planJobs, type AgentRef } from '../harness/runner/plan.ts';
+import type { PlannedJob } from '../harness/runner/types.ts';
+
+export interface RunnerBench {
+  scaling: { jobs: number; oneWorkerS: number; twoWorkersS: number; speedup: number };
+  testingSuite: { jobs: number; workers: number; planS: number; runS: number; failed: number; slowestJobs: { agent: string; scenario: string; wallS: number }[] };
+}
+
+const baselines = (names: readonly string[]): AgentRef[] => names.map((name) => ({ name, kind: 'baseline' }));
+
+async function timed(jobs: readonly PlannedJob[], workers: number, dir: string): Promise<{ s: number; failed: number; results: Awaited<ReturnType<typeof executeJobs>>['results'] }> {
+  const t0 = performance.now();
+  const out = await executeJobs(jobs, { outDir: dir, workers });
+  return { s: (performance.now() - t0) / 1000, failed: out.failed, results: out.results };
+}
+
+/** Runs both measurements. */
+export async function benchRunner(): Promise<RunnerBench> {
+  const root = mkdtempSync(join(tmpdir(), 'orchbench-bench-'));
+  try {
+    const cpu = await planJobs({
+      suite: 'default',
+      scenarios: ['broadband-1u-loose-v1', 'lte-driving-4u-mixed-v1'],
+      agents: baselines(['q-learning', 'bandit', 'greedy-heuristic']),
+      seeds: 2,
+      rootSeed: 0,
+    });
+    const one = await timed(cpu, 1, join(root, 'one'));
+    const two = await timed(cpu, 2, join(root, 'two'));
+
+    const workers = availableParallelism();
+    const t0 = performance.now();
+    const testing = await planJobs({ suite: 'testing', agents: baselines(listBaselines()), seeds: 3, rootSeed: 0 });
+    const planS = (performance.now() - t0) / 1000;
+    const run = await timed(testing, workers, join(root, 'testing'));
+    const slowestJobs = [...run.results]
+      .sort((a, b) => b.timing.wallMs - a.timing.wallMs)
+      .slice(0, 5)
+      .map((r) => ({ agent: r.agent, scenario: r.scenario, wallS: r.timing.wallMs / 1000 }));
+    return {
+      scaling: { jobs: cpu.length, oneWorkerS: one.s, twoWorkersS: two.s, speedup: one.s / two.s },
+      testingSuite: { jobs: testing.length, workers, planS, runS: run.s, failed: run.failed, slowestJobs },
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const report = await benchRunner();
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
