@@ -15,6 +15,9 @@
  * - Scaling every feature to [0, 1] keeps the ridge prior equally strong on each (the raw load
  *   features reach 4 and the deadline 10).
  * - Evaluation: greedy on theta (alpha = 0), no updates. Ties go to the lowest action index.
+ * - Known weakness: the linear model shares weights across contexts, so a very bad reward in one
+ *   context (offloading on a dead link) can make an action look bad everywhere; only `alpha`
+ *   makes it retry that action elsewhere (see the toy test in test/baselines/bandit.test.ts).
  * LinUCB is deterministic given the data; Thompson sampling would need a random stream and adds
  * posterior-sampling noise to the evaluation-free learning curve, with no gain at d = 10.
  */

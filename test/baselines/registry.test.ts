@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BASELINES, baselineFile, listBaselines, loadBaseline, type PrivilegedContext } from '../../baselines/index.ts';
+import type { Agent, AgentContext } from '../../harness/agent.ts';
+import { OrchestrationEnv } from '../../harness/env/env.ts';
+import { runEpisode } from '../../harness/env/episode.ts';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { TIERS } from '../../harness/scenario/types.ts';
+import { ACTIONS, envSpec, observation } from './fixtures.ts';
+
+/** Baselines written in parallel by another helper: their tests skip until the file exists. */
+const present = listBaselines().filter((n) => existsSync(baselineFile(n)));
+const missing = listBaselines().filter((n) => !present.includes(n));
+
+async function create(name: string, ctx: AgentContext, env?: OrchestrationEnv): Promise<Agent> {
+  const factory = await loadBaseline(name);
+  return factory(BASELINES[name]!.privileged ? ({ ...ctx, simulator: env } as PrivilegedContext) : ctx);
+}
+
+describe('baseline registry', () => {
+  it('lists the reference agents with uniform entries', () => {
+    for (const name of ['random', 'oracle', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'dqn', 'hybrid']) {
+      expect(listBaselines()).toContain(name);
+    }
+    for (const [name, e] of Object.entries(BASELINES)) {
+      expect(e.description.length, name).toBeGreaterThan(10);
+      expect(e.file, name).toMatch(/^[\w-]+\.ts$/);
+    }
+    expect(listBaselines().filter((n) => BASELINES[n]!.privileged)).toEqual(['oracle']);
+    expect(BASELINES['q-learning']!.learning && BASELINES.bandit!.learning).toBe(true);
+    expect(BASELINES['greedy-heuristic']!.learning || BASELINES.random!.learning).toBe(false);
+  });
+
+  it('names the valid baselines when asked for an unknown one', () => {
+    expect(() => loadBaseline('qlearning')).toThrow(/unknown baseline "qlearning": valid names are random, oracle, .*bandit/);
+    // Inherited object keys are not baselines.
+    expect(() => loadBaseline('toString')).toThrow(/unknown baseline/);
+  });
+
+  for (const name of missing) {
+    it.skip(`${name}: baselines/${BASELINES[name]!.file} is not written yet (another helper's task)`, () => {});
+  }
+
+  describe.each(present)('%s', (name) => {
+    it('loads, and runs a tiny budget through the real environment with legal actions', async () => {
+      const scenario = await loadScenario('lte-driving-4u-mixed-v1', { variant: 'testing' });
+      const env = new OrchestrationEnv(scenario);
+      const agent = await create(name, { env: env.spec, seed: 1 }, env);
+      // runEpisode's env.step throws on a masked action, so finishing is the legality check.
+      const r = runEpisode(env, agent, 1, { learningDecisions: 150, evaluationDecisions: 50 });
+      expect(r.learningRewards.length).toBe(150);
+      expect(r.eval.decisions).toBe(50);
+      if (BASELINES[name]!.learning) expect(r.agentStats?.realSteps).toBe(150);
+      agent.dispose?.();
+    });
+
+    it.skipIf(BASELINES[name]!.privileged)('never chooses a masked action (random masks and observations)', async () => {
+      const agent = await create(name, { env: envSpec(), seed: 5 });
+      const obsArb = fc.record({
+        // Each tier keeps at least one unmasked action: a scenario whose tier runs nothing is
+        // rejected by the static baselines with an error, by design.
+        mask: fc.array(fc.boolean(), { minLength: ACTIONS.length, maxLength: ACTIONS.length }).filter((m) => TIERS.every((t) => ACTIONS.some((a) => a.tier === t && m[a.index]))),
+        uplinkMbps: fc.double({ min: 0, max: 2000, noNaN: true }),
+        rttMs: fc.double({ min: 0, max: 800, noNaN: true }),
+        requirementTop1Pct: fc.double({ min: 50, max: 90, noNaN: true }),
+        edgeInSystem: fc.nat(40),
+        cloudInSystem: fc.nat(80),
+        userId: fc.nat(3),
+        reward: fc.double({ min: -5, max: 0, noNaN: true }),
+      });
+      let timeMs = 0;
+      fc.assert(
+        fc.property(obsArb, obsArb, (o, next) => {
+          timeMs += 100;
+          const obs = observation({ ...o, timeMs, mask: Uint8Array.from(o.mask, Number) });
+          const action = agent.act(obs);
+          expect(obs.actionMask[action]).toBe(1);
+          const nextObs = observation({ ...next, timeMs: timeMs + 50, mask: Uint8Array.from(next.mask, Number) });
+          agent.learn?.({ obs, action, reward: o.reward, nextObs, outcome: {} as never });
+        }),
+        { numRuns: 300, seed: 42 },
+      );
+      agent.dispose?.();
+    });
+  });
+});
