@@ -2,7 +2,7 @@
  * The orchestration environment: a deterministic discrete-event simulator of N users sending
  * inference requests to their own device, a shared edge server or the cloud.
  *
- * Model (every choice documented here; see also `harness/env/README` text in the report):
+ * Model (every modelling choice is documented here):
  * - Arrivals: per user, Poisson or periodic with jitter; an event queue (time, then sequence)
  *   merges users. Each request's accuracy requirement and compute-sample draw come from the
  *   user's own streams, so the request sequence does not depend on the agent's actions (common
