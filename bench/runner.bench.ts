@@ -1,5 +1,6 @@
 /**
- * Runner benchmark (wall-clock, not a test): `node --import tsx bench/runner.bench.ts [--json]`.
+ * Runner benchmark (wall-clock, not a test): `node --import tsx bench/runner.bench.ts [--scaling-only]`,
+ * printing JSON.
  * 1. Scaling: the same CPU-bound job set (default-suite scenarios, full budgets) at 1 and 2
  *    workers; goal: 2 workers >= 1.7x the throughput of 1. Pool start-up is included, as a user
  *    would see it.
@@ -17,7 +18,15 @@ import type { PlannedJob } from '../harness/runner/types.ts';
 
 export interface RunnerBench {
   scaling: { jobs: number; oneWorkerS: number; twoWorkersS: number; speedup: number };
-  testingSuite: { jobs: number; workers: number; planS: number; runS: number; failed: number; slowestJobs: { agent: string; scenario: string; wallS: number }[] };
+  testingSuite?: {
+    jobs: number;
+    workers: number;
+    planS: number;
+    runS: number;
+    failed: number;
+    failureReasons: string[];
+    slowestJobs: { agent: string; scenario: string; wallS: number }[];
+  };
 }
 
 const baselines = (names: readonly string[]): AgentRef[] => names.map((name) => ({ name, kind: 'baseline' }));
@@ -28,19 +37,21 @@ async function timed(jobs: readonly PlannedJob[], workers: number, dir: string):
   return { s: (performance.now() - t0) / 1000, failed: out.failed, results: out.results };
 }
 
-/** Runs both measurements. */
-export async function benchRunner(): Promise<RunnerBench> {
+/** Runs the scaling measurement and, unless `scalingOnly`, the testing-suite wall time. */
+export async function benchRunner(scalingOnly = false): Promise<RunnerBench> {
   const root = mkdtempSync(join(tmpdir(), 'orchbench-bench-'));
   try {
     const cpu = await planJobs({
       suite: 'default',
-      scenarios: ['broadband-1u-loose-v1', 'lte-driving-4u-mixed-v1'],
+      scenarios: ['broadband-1u-loose-v1', 'lte-driving-4u-mixed-v1', '3g-commute-4u-strict-v1'],
       agents: baselines(['q-learning', 'bandit', 'greedy-heuristic']),
-      seeds: 2,
+      seeds: 4,
       rootSeed: 0,
     });
     const one = await timed(cpu, 1, join(root, 'one'));
     const two = await timed(cpu, 2, join(root, 'two'));
+    const scaling = { jobs: cpu.length, oneWorkerS: one.s, twoWorkersS: two.s, speedup: one.s / two.s };
+    if (scalingOnly) return { scaling };
 
     const workers = availableParallelism();
     const t0 = performance.now();
@@ -52,13 +63,21 @@ export async function benchRunner(): Promise<RunnerBench> {
       .slice(0, 5)
       .map((r) => ({ agent: r.agent, scenario: r.scenario, wallS: r.timing.wallMs / 1000 }));
     return {
-      scaling: { jobs: cpu.length, oneWorkerS: one.s, twoWorkersS: two.s, speedup: one.s / two.s },
-      testingSuite: { jobs: testing.length, workers, planS, runS: run.s, failed: run.failed, slowestJobs },
+      scaling,
+      testingSuite: {
+        jobs: testing.length,
+        workers,
+        planS,
+        runS: run.s,
+        failed: run.failed,
+        failureReasons: [...new Set(run.results.filter((r) => r.status === 'failed').map((r) => `${r.agent}: ${r.reason ?? ''}`))],
+        slowestJobs,
+      },
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-const report = await benchRunner();
+const report = await benchRunner(process.argv.includes('--scaling-only'));
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

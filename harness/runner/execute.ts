@@ -4,7 +4,8 @@
  *
  * - At most `workers` jobs are in flight (the pool has exactly that many threads), so a job's time
  *   limit starts when it is handed to a free worker, not while it waits in a queue. The limit
- *   includes loading the scenario and agent in that worker.
+ *   includes loading the scenario and agent in that worker (and starting the thread, ~1-2 s).
+ * - Jobs of the same scenario and seed run one after another on one lane (see `groupByEpisode`).
  * - A job over its time limit is aborted; piscina terminates the busy thread (a busy worker cannot
  *   be interrupted cooperatively) and starts a new one. A job over the heap limit
  *   (`resourceLimits.maxOldGenerationSizeMb`) or one that kills its thread is recorded the same
@@ -61,6 +62,23 @@ export function failureReason(e: unknown, opts: Pick<ExecuteOptions, 'jobTimeout
 }
 
 /**
+ * Jobs grouped by (scenario, variant, seed), in plan order. A lane runs one group after another,
+ * and since a lane has one job in flight, its next job almost always lands on the thread it just
+ * freed: that thread's cached scenario and reference episodes (random, oracle: often more work
+ * than a cheap agent's job) are reused instead of recomputed on every thread.
+ */
+function groupByEpisode(jobs: readonly PlannedJob[]): PlannedJob[][] {
+  const groups = new Map<string, PlannedJob[]>();
+  for (const j of jobs) {
+    const key = `${j.spec.scenarioFile}\0${j.spec.variant}\0${j.spec.seed}`;
+    const g = groups.get(key);
+    if (g) g.push(j);
+    else groups.set(key, [j]);
+  }
+  return [...groups.values()];
+}
+
+/**
  * Runs the jobs not yet in `outDir/results.jsonl`, appending each result as it ends.
  * @throws InputError when the journal exists and `resume` is not set.
  */
@@ -106,17 +124,20 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
       return failedResult(job.spec, job.id, failureReason(e, opts), performance.now() - t0);
     }
   };
+  const groups = groupByEpisode(todo);
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < todo.length) {
-      const r = await runOne(todo[next++]!);
-      writer.append(r);
-      if (r.status === 'failed') failed++;
-      progress.jobDone(r);
+    while (next < groups.length) {
+      for (const job of groups[next++]!) {
+        const r = await runOne(job);
+        writer.append(r);
+        if (r.status === 'failed') failed++;
+        progress.jobDone(r);
+      }
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(opts.workers, todo.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(opts.workers, groups.length) }, lane));
   } finally {
     writer.close();
     await pool?.destroy();
