@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { InputError, show } from '../errors.ts';
-import type { ContentionCurve, DeviceProfile, ModelLatency } from './types.ts';
+import type { ContentionCurve, DevicePower, DeviceProfile, ModelLatency } from './types.ts';
 
 /** The command that regenerates the shipped profiles (recorded in each file). */
 export const CONVERT_COMMAND =
@@ -149,6 +149,62 @@ export function orinCalibration(rows: CsvRow[]): { factor: number; busyPowerW: n
   return { factor: Math.exp(logMean), busyPowerW: powerSum / models.length, models, ratioRange: [Math.min(...ratios), Math.max(...ratios)] };
 }
 
+const RPI4_PLATFORM = 'rpi4-armnn-v22.05-neon';
+/** AWS a1 (Graviton 1) is Cortex-A72 like the RPi4; its ArmNN rows show how far p90 sits above p50 on that core. */
+const A72_ARMNN_SYSTEM = 'aws_a1.2xlarge-tflite_cpp-cpu-armnn_tflite-v22.11-default_config';
+
+/** The RPi4 figures: the ArmNN Neon resnet50 power-run row, the other RPi4 resnet50 rows, and the A72 p90/p50 spread. */
+export function rpi4Calibration(
+  powerRows: CsvRow[],
+  latencyRows: CsvRow[],
+  cpuRows: CsvRow[],
+): { row: CsvRow; latencyMs: number; busyPowerW: number; energyMjPerQuery: number; otherRows: string[]; a72P90OverP50: [number, number] } {
+  const match = { Model: 'resnet50', Scenario: 'SingleStream' };
+  const row = rowsWhere(powerRows, { ...match, Platform: RPI4_PLATFORM })[0];
+  if (!row) throw new InputError({ file: powerRows[0]?.file ?? 'mlperf', expected: `a ${RPI4_PLATFORM} resnet50 SingleStream power row`, found: 'none' });
+  const isRpi4 = (r: CsvRow): boolean => (r.cells.Platform ?? '').startsWith('rpi4-') && r !== row;
+  const otherRows = [...rowsWhere(powerRows, match).filter(isRpi4).map((r) => [r, ' (power run)'] as const), ...rowsWhere(latencyRows, match).filter(isRpi4).map((r) => [r, ''] as const)].map(
+    ([r, note]) => `${r.cells.version} ${r.cells.framework} ${round(num(r, 'latency_ms', 'ms'), 1)} ms${note}`,
+  );
+  const ratios = rowsWhere(cpuRows, { system: A72_ARMNN_SYSTEM }).map((r) => num(r, 'p90_latency_ms', 'ms') / num(r, 'p50_latency_ms', 'ms'));
+  if (ratios.length === 0) throw new InputError({ file: cpuRows[0]?.file ?? 'mlperf', expected: `rows for ${A72_ARMNN_SYSTEM}`, found: 'none' });
+  return {
+    row,
+    latencyMs: num(row, 'latency_ms', 'ms'),
+    busyPowerW: num(row, 'avg_power_w', 'W'),
+    energyMjPerQuery: num(row, 'energy_mj_per_query', 'mJ'),
+    otherRows,
+    a72P90OverP50: [Math.min(...ratios), Math.max(...ratios)],
+  };
+}
+
+/** A low-power end device calibrated from MLPerf: `base` (xeon-1core) latencies times `factor`. */
+function calibratedDevice(d: {
+  id: string;
+  what: string;
+  base: Record<string, ModelLatency>;
+  factor: number;
+  source: string;
+  measuredOn: string;
+  method: string;
+  citation: string;
+  power: DevicePower;
+}): DeviceProfile {
+  const scale = (v: number): number => round(v * d.factor, 4);
+  const models: Record<string, ModelLatency> = {};
+  for (const [id, l] of Object.entries(d.base)) {
+    models[id] = { latencySamplesMs: l.latencySamplesMs.map(scale), medianMs: scale(l.medianMs), p95Ms: scale(l.p95Ms) };
+  }
+  return {
+    id: d.id,
+    description: `A low-power end device: ${d.what}, calibrated from MLPerf figures (xeon-1core latencies x ${round(d.factor, 3)}).`,
+    kind: 'device',
+    provenance: { source: d.source, measuredOn: d.measuredOn, method: d.method, citation: d.citation, conversion: CONVERT_COMMAND },
+    power: d.power,
+    models,
+  };
+}
+
 /** Builds every profile from the measurement folder and the MLPerf folder. */
 export function buildProfiles(fromDir: string, mlperfDir: string): DeviceProfile[] {
   const m: Measured = { summary: readCsv(path.join(fromDir, 'latency_summary.csv')), samples: readCsv(path.join(fromDir, 'latency_samples.csv')) };
@@ -218,29 +274,44 @@ export function buildProfiles(fromDir: string, mlperfDir: string): DeviceProfile
     contention: contentionCurve(cloudRows, 'concurrent_clients', `one H200, fp16 batch 1, mean over ${[...new Set(cloudRows.map((r) => r.cells.model))].join(' + ')} (cloud_gpu_contention.csv)`),
   };
 
-  const mlperfFile = path.join(mlperfDir, 'singlestream_latency_accuracy_power.csv');
-  const cal = orinCalibration(readCsv(mlperfFile));
-  const scale = (v: number): number => round(v * cal.factor, 4);
-  const orinModels: Record<string, ModelLatency> = {};
-  for (const [id, l] of Object.entries(xeon1)) {
-    orinModels[id] = { latencySamplesMs: l.latencySamplesMs.map(scale), medianMs: scale(l.medianMs), p95Ms: scale(l.p95Ms) };
-  }
-  const busyW = round(cal.busyPowerW, 2);
-  const orin: DeviceProfile = {
+  const cpuRows = readCsv(path.join(mlperfDir, 'singlestream_latency_accuracy_power.csv'));
+  const cal = orinCalibration(cpuRows);
+  const orinBusyW = round(cal.busyPowerW, 2);
+  const orin = calibratedDevice({
     id: 'orin-cpu-device',
-    description: `A low-power end device: the Arm CPU of an NVIDIA Jetson AGX Orin, calibrated from MLPerf figures (xeon-1core latencies x ${round(cal.factor, 3)}).`,
-    kind: 'device',
-    provenance: {
-      source: `xeon-1core samples (measured-h200-xeon) scaled by MLPerf rows in mlperf-derived/singlestream_latency_accuracy_power.csv: systems ${ORIN_SYSTEM} and ${XEON_SYSTEM}, models ${cal.models.join(', ')}`,
-      measuredOn: `Orin and AWS c5.4xlarge (Xeon) figures: MLPerf Inference submissions (TFLite C++ default config, CPU); Xeon base samples: ${MEASURED_ON}`,
-      method: `Latency factor = geometric mean over the ${cal.models.length} comparable fp32 models of p50(Orin) / p50(c5.4xlarge Xeon), both with the same TFLite build and config, so it measures hardware, not software: ${round(cal.factor, 4)}. Every xeon-1core sample, median and p95 is multiplied by it (the per-model ratios range ${round(cal.ratioRange[0], 2)}-${round(cal.ratioRange[1], 2)}, so it is an approximation; the c5 Xeon is an older generation than the measured one, so Orin may be somewhat slower still). busyPowerW = mean MLPerf average wall power over the same Orin rows (whole board, including ~${ORIN_IDLE_POWER_W} W idle); idlePowerW = ~${ORIN_IDLE_POWER_W} W board idle; busyAboveIdlePowerW = the difference, the power an inference adds.`,
-      citation: MLPERF_CITATION,
-      conversion: CONVERT_COMMAND,
-    },
-    power: { busyPowerW: busyW, idlePowerW: ORIN_IDLE_POWER_W, busyAboveIdlePowerW: round(busyW - ORIN_IDLE_POWER_W, 2) },
-    models: orinModels,
-  };
-  return [xeon1core, orin, edge, cloud];
+    what: 'the Arm CPU of an NVIDIA Jetson AGX Orin',
+    base: xeon1,
+    factor: cal.factor,
+    source: `xeon-1core samples (measured-h200-xeon) scaled by MLPerf rows in mlperf-derived/singlestream_latency_accuracy_power.csv: systems ${ORIN_SYSTEM} and ${XEON_SYSTEM}, models ${cal.models.join(', ')}`,
+    measuredOn: `Orin and AWS c5.4xlarge (Xeon) figures: MLPerf Inference submissions (TFLite C++ default config, CPU); Xeon base samples: ${MEASURED_ON}`,
+    method: `Latency factor = geometric mean over the ${cal.models.length} comparable fp32 models of p50(Orin) / p50(c5.4xlarge Xeon), both with the same TFLite build and config, so it measures hardware, not software: ${round(cal.factor, 4)}. Every xeon-1core sample, median and p95 is multiplied by it (the per-model ratios range ${round(cal.ratioRange[0], 2)}-${round(cal.ratioRange[1], 2)}, so it is an approximation; the c5 Xeon is an older generation than the measured one, so Orin may be somewhat slower still). busyPowerW = mean MLPerf average wall power over the same Orin rows (whole board, including ~${ORIN_IDLE_POWER_W} W idle); idlePowerW = ~${ORIN_IDLE_POWER_W} W board idle; busyAboveIdlePowerW = the difference, the power an inference adds.`,
+    citation: MLPERF_CITATION,
+    power: { busyPowerW: orinBusyW, idlePowerW: ORIN_IDLE_POWER_W, busyAboveIdlePowerW: round(orinBusyW - ORIN_IDLE_POWER_W, 2) },
+  });
+
+  const powerFile = 'edge_closed_power_singlestream_latency_energy.csv';
+  const rpi = rpi4Calibration(readCsv(path.join(mlperfDir, powerFile)), readCsv(path.join(mlperfDir, 'edge_closed_singlestream_latency.csv')), cpuRows);
+  const xeonResnet50 = xeon1.resnet50;
+  if (!xeonResnet50) throw new InputError({ file: path.join(fromDir, 'latency_summary.csv'), expected: 'a resnet50 row (tier=cpu, 1t, fp32, batch 1) to calibrate rpi4-device against', found: 'none' });
+  const rpiFactor = rpi.latencyMs / xeonResnet50.medianMs;
+  const c = rpi.row.cells;
+  const rpi4 = calibratedDevice({
+    id: 'rpi4-device',
+    what: 'a Raspberry Pi 4 Model B (4x Cortex-A72)',
+    base: xeon1,
+    factor: rpiFactor,
+    source: `xeon-1core samples (measured-h200-xeon) scaled by one MLPerf row, mlperf-derived/${powerFile} line ${rpi.row.line}: ${c.version} ${c.Organization} ${c.Platform} ${c.Model} ${c.Scenario}`,
+    measuredOn: `RPi4 figures: MLPerf Inference ${c.version} closed edge, ${c.Organization}, ${c.SystemName}, ${c.host_processor_model_name} x ${c.host_processor_core_count}, ${c.framework}, power run; Xeon base samples: ${MEASURED_ON}`,
+    method:
+      `Latency factor = RPi4 resnet50 latency (${rpi.latencyMs} ms, MLPerf SingleStream p90 of the ${c.framework} power run) / xeon-1core resnet50 median (${xeonResnet50.medianMs} ms) = ${round(rpiFactor, 4)}; every xeon-1core sample, median and p95 is multiplied by it. ` +
+      `Why this row: ArmNN with Neon is the fastest software on the board and this is its power run, so latency and power come from the same run; the newer v3.0 ArmNN row is a little faster but has no power figure (other RPi4 resnet50 rows: ${rpi.otherRows.join('; ')}). ` +
+      `p90 over median is a known approximation: on the same core (Cortex-A72, ${A72_ARMNN_SYSTEM}) p90/p50 is ${round(rpi.a72P90OverP50[0], 3)}-${round(rpi.a72P90OverP50[1], 3)} over its models, so the p90 overstates the median by at most ~${Math.ceil((rpi.a72P90OverP50[1] - 1) * 100)}%; xeon-1core's own tail is not like-for-like (p95 ${round(xeonResnet50.p95Ms / xeonResnet50.medianMs, 2)}x its median from ${xeonResnet50.latencySamplesMs.length} samples, a run of slow calls), so its median is used. ` +
+      `One model sets the factor for all, so the other models' latencies are an approximation (on Orin, per-model ratios spread ${round(cal.ratioRange[0], 2)}-${round(cal.ratioRange[1], 2)}). ` +
+      `busyPowerW = MLPerf average wall power of the same run (whole board); busyPowerW x the resnet50 median = ${round(rpi.busyPowerW * rpi.latencyMs, 1)} mJ against MLPerf's ${round(rpi.energyMjPerQuery, 1)} mJ per query. The data has no idle figure, so idlePowerW is left out: the scenario supplies its own (tiers.device.power).`,
+    citation: `MLCommons, MLPerf Inference ${c.version} results, closed division, edge, ${c.Organization} (Apache-2.0): ${c.url}; row indexed in mlperf-derived/${powerFile}`,
+    power: { busyPowerW: rpi.busyPowerW },
+  });
+  return [xeon1core, orin, rpi4, edge, cloud];
 }
 
 /** Which (config, model) combinations exist in the summary, as printable lines. */

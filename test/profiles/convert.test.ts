@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../harness/errors.ts';
 import { buildProfiles, num, readCsv, toJsonText } from '../../harness/profiles/convert.ts';
@@ -67,6 +68,21 @@ describe.skipIf(!HAS_SHARED)(`conversion from ../shared measurements${HAS_SHARED
     expect(factor).toBeGreaterThan(2);
     expect(factor).toBeLessThan(3);
     expect(Math.abs(factor - ratio) / ratio).toBeLessThan(0.15);
+  });
+
+  it('rpi4-device medians are xeon-1core medians x (RPi4 ArmNN resnet50 p90 / xeon-1core resnet50 median)', () => {
+    // The power CSV has quoted fields with commas, so it is parsed with csv-parse, not plainCsv.
+    const rows = parse(readFileSync(path.join(MLPERF, 'edge_closed_power_singlestream_latency_energy.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const row = rows.find((r) => r.Platform === 'rpi4-armnn-v22.05-neon' && r.Model === 'resnet50' && r.Scenario === 'SingleStream')!;
+    const xeonSummary = plainCsv(path.join(MEASURED, 'latency_summary.csv')).filter((r) => r.tier === 'cpu' && r.device === '1t' && r.batch === '1');
+    const factor = Number(row.latency_ms) / Number(xeonSummary.find((r) => r.model === 'resnet50')!.median_ms);
+    const rpi = loadProfile('rpi4-device');
+    expect(xeonSummary).toHaveLength(Object.keys(rpi.models).length);
+    for (const r of xeonSummary) expect(rpi.models[r.model!]!.medianMs, r.model).toBeCloseTo(Number(r.median_ms) * factor, 3);
+    expect(rpi.power!.busyPowerW).toBe(Number(row.avg_power_w));
+    expect(rpi.provenance.citation).toContain(row.url!);
+    // MLPerf's energy per query is its average power x p90 latency: latency and power are from one run.
+    expect(rpi.power!.busyPowerW! * rpi.models.resnet50!.medianMs).toBeCloseTo(Number(row.energy_mj_per_query), 0);
   });
 
   it('the shipped files are exactly what the converter writes today', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../harness/errors.ts';
 import { listProfiles, loadProfile, PROFILES_DIR } from '../../harness/profiles/load.ts';
 
-const SHIPPED = ['h200-fp16-cloud', 'orin-cpu-device', 'xeon-1core', 'xeon-4core-edge'];
+const SHIPPED = ['h200-fp16-cloud', 'orin-cpu-device', 'rpi4-device', 'xeon-1core', 'xeon-4core-edge'];
 
 /** Copies a shipped profile into a temp dir after `edit`, and returns that dir. */
 function brokenCopy(id: string, edit: (doc: Record<string, any>) => void): string {
@@ -84,12 +84,21 @@ describe('shipped profiles', () => {
     expect(p.power!.busyPowerW! - p.power!.idlePowerW!).toBeCloseTo(p.power!.busyAboveIdlePowerW!, 2);
   });
 
-  it('the Orin profile is xeon-1core scaled by one factor', () => {
-    const orin = loadProfile('orin-cpu-device').models;
+  it.each(['orin-cpu-device', 'rpi4-device'])('%s is xeon-1core scaled by one factor', (id) => {
+    const device = loadProfile(id).models;
     const xeon = loadProfile('xeon-1core').models;
-    const factors = Object.keys(xeon).map((m) => orin[m]!.medianMs / xeon[m]!.medianMs);
+    const factors = Object.keys(xeon).map((m) => device[m]!.medianMs / xeon[m]!.medianMs);
     for (const f of factors) expect(f).toBeCloseTo(factors[0]!, 3);
     expect(factors[0]).toBeGreaterThan(1);
+  });
+
+  it('the RPi4 is slower and draws less power than the Orin, and states no idle power', () => {
+    const rpi = loadProfile('rpi4-device');
+    const orin = loadProfile('orin-cpu-device');
+    for (const [m, l] of Object.entries(rpi.models)) expect(l.medianMs, m).toBeGreaterThan(orin.models[m]!.medianMs);
+    expect(rpi.power!.busyPowerW!).toBeLessThan(orin.power!.busyPowerW!);
+    expect(rpi.power!.idlePowerW).toBeUndefined();
+    expect(rpi.provenance.citation).toMatch(/^MLCommons, MLPerf Inference v2\.1 .*Krai .*Apache-2\.0.*https:\/\/github\.com\/mlcommons\/inference_results_v2\.1\//);
   });
 
   it('cloud dynamic energy + idle power x latency gives back the whole-board energy', () => {
