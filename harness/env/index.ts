@@ -16,7 +16,7 @@
  */
 export { OrchestrationEnv, DEFAULT_EDGE_CORE_POWER_W, slowdownAt, type Phase, type StepResult } from './env.ts';
 export { FEATURES, FEATURE_COUNT, discretise, stateCount } from './features.ts';
-export { createOracle, createRandomAgent, createStaticAgent } from './policies.ts';
+export { createOracle, createRandomAgent } from './policies.ts';
 export { checkEnv, observationProblems, type CheckEnvReport, type CheckEnvOptions } from './check.ts';
 export { runEpisode, type EpisodeResult, type EpisodeOptions, type EvalSummary } from './episode.ts';
 export { TRANSFER_CAP_MS } from './timeline.ts';

@@ -1,11 +1,10 @@
 /**
  * Reference policies that run through the ordinary {@link Agent} API: the clairvoyant-about-the-
- * present `oracle` (the upper reference for score normalisation), a seeded uniform `random`
- * policy (the lower reference) and `static` per-tier policies (sanity baselines).
+ * present `oracle` (the upper reference for score normalisation) and a seeded uniform `random`
+ * policy (the lower reference). Static per-tier policies are baselines (`baselines/static.ts`).
  */
-import type { Agent, EnvSpec, Observation } from '../agent.ts';
+import type { Agent, Observation } from '../agent.ts';
 import { deriveRng } from '../rng.ts';
-import type { Tier } from '../scenario/types.ts';
 import type { OrchestrationEnv } from './env.ts';
 
 /**
@@ -30,28 +29,6 @@ export function createRandomAgent(seed: number): Agent {
       let k = rng.int(legal);
       for (let a = 0; a < mask.length; a++) if (mask[a] === 1 && k-- === 0) return a;
       throw new Error('random policy: the observation masks every action');
-    },
-  };
-}
-
-/**
- * Always `tier`, with the least accurate of its models that meets the request's accuracy
- * requirement (the cheapest that does not violate it); the most accurate one when none does.
- */
-export function createStaticAgent(spec: EnvSpec, tier: Tier): Agent {
-  // The tier's actions by increasing accuracy; masked ones are skipped per observation.
-  const byAccuracy = spec.actions.filter((a) => a.tier === tier).sort((x, y) => x.accuracyTop1Pct - y.accuracyTop1Pct || x.index - y.index);
-  return {
-    name: `always-${tier}`,
-    act(obs: Observation): number {
-      let chosen = -1;
-      for (const a of byAccuracy) {
-        if (obs.actionMask[a.index] !== 1) continue;
-        chosen = a.index;
-        if (a.accuracyTop1Pct >= obs.request.accuracyRequirementTop1Pct) return chosen;
-      }
-      if (chosen < 0) throw new Error(`always-${tier}: no unmasked action on tier ${tier}`);
-      return chosen;
     },
   };
 }

@@ -150,7 +150,11 @@ async function traceSource(ref: TraceRef, spec: ScenarioSpec): Promise<TraceSour
     return { kind: 'fixed', id, ...ref.fixed, sha256: canonicalHash(ref.fixed) };
   }
   if ('generator' in ref) {
-    const params = readValidated<GeneratorParams>('generator', generatorFile(ref.generator));
+    const fitted = readValidated<GeneratorParams>('generator', generatorFile(ref.generator));
+    // A generator fitted to downlink-only traces carries uplink = downlink: apply the scenario's ratio.
+    const params = fitted.derivedUplink
+      ? { ...fitted, states: fitted.states.map((st) => ({ ...st, uplinkMbps: st.downlinkMbps * spec.links.access.uplinkFraction })) }
+      : fitted;
     return { kind: 'generated', id: ref.generator, params, durationS: ref.durationS, sha256: canonicalHash({ params, durationS: ref.durationS }) };
   }
   const trace = await loadCatalogTrace(ref.catalog, undefined, { uplinkFraction: spec.links.access.uplinkFraction });
