@@ -12,6 +12,7 @@ import { register as registerGate } from './gate.ts';
 import { register as registerMerge } from './merge.ts';
 import { register as registerRun } from './run.ts';
 import { register as registerScenario } from './scenario.ts';
+import { register as registerSubmission } from './submission.ts';
 import { register as registerTraces } from './traces.ts';
 import { register as registerVerify } from './verify.ts';
 
@@ -28,6 +29,7 @@ registerVerify(program);
 registerGate(program);
 registerBench(program);
 registerExperiment(program);
+registerSubmission(program);
 
 // `orchbench traces list | head` closes stdout early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -1,0 +1,50 @@
+/**
+ * `orchbench submission init DIR` and `orchbench submission check DIR`: scaffold a submission and
+ * check it against the agent API (see `harness/submission/`).
+ */
+import type { Command } from 'commander';
+import { InputError } from '../errors.ts';
+import { checkSubmission, formatCheckReport } from '../submission/check.ts';
+import { initSubmission } from '../submission/init.ts';
+
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new InputError({ file: flag, expected: 'a positive integer', found: JSON.stringify(v) });
+    return n;
+  };
+}
+
+/** Registers the `submission` command group. */
+export function register(program: Command): void {
+  const group = program.command('submission').description('scaffold and check algorithm submissions');
+  group
+    .command('init')
+    .argument('<dir>', 'folder to create')
+    .option('--name <name>', 'agent name (default: the folder name)')
+    .description('create a working submission from the template (passes `submission check` as is)')
+    .action((dir: string, flags: { name?: string }) => {
+      const m = initSubmission(dir, flags.name);
+      process.stdout.write(`created submission "${m.name}" in ${dir}: edit ${m.entry} (the algorithm) and submission.json, then run \`orchbench submission check ${dir}\`\n`);
+    });
+  group
+    .command('check')
+    .argument('<dir>', 'submission folder')
+    .option('--json', 'print the report as JSON')
+    .option('--sandbox', 'run the agent in the sandbox (as for untrusted submissions)')
+    .option('--scenario <id>', 'scenario id or file to run (testing variant)')
+    .option('--seed <n>', 'seed', positiveInt('--seed'), 1)
+    .option('--decision-limit-ms <ms>', 'per-decision time limit for out-of-process agents (ms)', positiveInt('--decision-limit-ms'))
+    .option('--heap-mb <mb>', 'heap limit of the sandboxed process (MB)', positiveInt('--heap-mb'))
+    .description('validate the manifest, run the agent on a testing scenario and check it respects the API; exit 1 on failure')
+    .action(async (dir: string, flags: { json?: boolean; sandbox?: boolean; scenario?: string; seed: number; decisionLimitMs?: number; heapMb?: number }) => {
+      const report = await checkSubmission(dir, {
+        sandbox: flags.sandbox === true,
+        seed: flags.seed,
+        ...(flags.scenario ? { scenario: flags.scenario } : {}),
+        limits: { ...(flags.decisionLimitMs ? { decisionMs: flags.decisionLimitMs } : {}), ...(flags.heapMb ? { heapMb: flags.heapMb } : {}) },
+      });
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheckReport(report)}\n`);
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}

@@ -1,0 +1,115 @@
+/**
+ * The submission manifest (`submission.json`): read, validated against
+ * `scenarios/schema/submission.schema.json` (located errors with JSON pointers), and checked for
+ * what the schema cannot see: the entry file exists inside the folder, and the tuning scenarios and
+ * traces are not evaluation data.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
+import type { InputIssue } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import { readJson, schemaIssues } from '../schema.ts';
+import { suiteDir, suiteFiles } from '../scenario/load.ts';
+
+export type SubmissionLanguage = 'typescript' | 'javascript' | 'external';
+
+/** The parsed `submission.json` (see the schema for each field's meaning). */
+export interface SubmissionManifest {
+  name: string;
+  version: string;
+  description?: string;
+  authors: string[];
+  licence: string;
+  language: SubmissionLanguage;
+  /** Entry module relative to the folder (typescript/javascript). */
+  entry?: string;
+  /** argv of the external process, run in the folder (external). */
+  command?: string[];
+  hyperparameters: Record<string, unknown>;
+  tuning: { scenarios: string[]; traces?: string[]; notes?: string };
+  deterministic: boolean;
+  orchbenchVersion: string;
+}
+
+/** A manifest with its folder resolved. */
+export interface Submission {
+  /** Absolute path of the submission folder. */
+  dir: string;
+  manifestFile: string;
+  manifest: SubmissionManifest;
+  /** Absolute path of the entry module (typescript/javascript only). */
+  entryFile?: string;
+}
+
+/** The manifest's file name inside a submission folder. */
+export const MANIFEST_FILE = 'submission.json';
+
+/** Ids of the evaluation scenarios (default and recorded suites): never to be tuned on. */
+export function evaluationScenarioIds(): Set<string> {
+  return new Set([...suiteFiles('default'), ...suiteFiles('recorded')].map((f) => basename(f, '.json')));
+}
+
+/** Every `"catalog": "<trace id>"` reference inside a parsed scenario. */
+function catalogRefs(value: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(value)) for (const v of value) catalogRefs(v, out);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'catalog' && typeof v === 'string') out.add(v);
+      else catalogRefs(v, out);
+    }
+  }
+  return out;
+}
+
+/** Catalog trace ids that evaluation scenarios replay. */
+export function evaluationTraceIds(): Set<string> {
+  const ids = new Set<string>();
+  for (const f of [...suiteFiles('default'), ...suiteFiles('recorded')]) catalogRefs(JSON.parse(readFileSync(f, 'utf8')), ids);
+  return ids;
+}
+
+/** Issues of the tuning declaration, split into failures and warnings. */
+export function tuningIssues(m: SubmissionManifest, file: string): { errors: InputIssue[]; warnings: InputIssue[] } {
+  const errors: InputIssue[] = [];
+  const warnings: InputIssue[] = [];
+  const evalIds = evaluationScenarioIds();
+  const tuningIds = new Set(readdirSync(suiteDir('tuning')).map((f) => basename(f, '.json')));
+  m.tuning.scenarios.forEach((id, i) => {
+    const pointer = `/tuning/scenarios/${i}`;
+    if (evalIds.has(id)) errors.push({ file, pointer, expected: 'a scenario that is not an evaluation scenario (default or recorded suite); tune on scenarios/tuning/', found: JSON.stringify(id) });
+    else if (!tuningIds.has(id)) warnings.push({ file, pointer, expected: `a shipped tuning scenario (${[...tuningIds].join(', ')}) or a scenario you publish with the submission`, found: JSON.stringify(id) });
+  });
+  const evalTraces = evaluationTraceIds();
+  (m.tuning.traces ?? []).forEach((id, i) => {
+    if (evalTraces.has(id)) warnings.push({ file, pointer: `/tuning/traces/${i}`, expected: 'a trace no evaluation scenario replays (segments may overlap the evaluation segments)', found: JSON.stringify(id) });
+  });
+  if (m.tuning.scenarios.length === 0 && (m.tuning.traces ?? []).length === 0 && !m.tuning.notes && Object.keys(m.hyperparameters).length > 0) {
+    warnings.push({ file, pointer: '/tuning', expected: 'the scenarios or traces the hyperparameters were tuned on', found: 'none declared' });
+  }
+  return { errors, warnings };
+}
+
+/**
+ * Reads and validates `DIR/submission.json`.
+ * @returns the submission and the warnings (tuning on traces that evaluation scenarios replay, unknown tuning scenarios).
+ * @throws InputError listing every schema issue (with JSON pointers), a missing or escaping entry file, or tuning on evaluation scenarios.
+ */
+export function readSubmission(dir: string): { submission: Submission; warnings: InputIssue[] } {
+  const root = resolve(dir);
+  const manifestFile = join(root, MANIFEST_FILE);
+  if (!existsSync(manifestFile)) throw new InputError({ file: manifestFile, expected: `a submission folder with ${MANIFEST_FILE}`, found: 'no such file' });
+  const data = readJson(manifestFile);
+  const issues = schemaIssues('submission', data, manifestFile);
+  if (issues.length) throw new InputError(issues);
+  const manifest = data as SubmissionManifest;
+  const submission: Submission = { dir: root, manifestFile, manifest };
+  if (manifest.language !== 'external') {
+    const entryFile = resolve(root, manifest.entry!);
+    if (!entryFile.startsWith(root + sep)) throw new InputError({ file: manifestFile, pointer: '/entry', expected: 'a file inside the submission folder', found: JSON.stringify(manifest.entry) });
+    if (!existsSync(entryFile)) throw new InputError({ file: manifestFile, pointer: '/entry', expected: 'an existing module file', found: `${JSON.stringify(manifest.entry)} (no such file)` });
+    submission.entryFile = entryFile;
+  }
+  const { errors, warnings } = tuningIssues(manifest, manifestFile);
+  if (errors.length) throw new InputError(errors);
+  return { submission, warnings };
+}
