@@ -23,8 +23,14 @@ describe('orchbench run (CLI)', () => {
   it('loses at most the jobs in flight on kill -9, and --resume ends like an uninterrupted run', async () => {
     const killed = join(root, 'killed');
     const child = spawn(process.execPath, [bin, ...args, '--out', killed], { cwd: REPO_ROOT, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
-    while (lines(killed) < 3) await sleep(20);
+    let running = true;
+    const exited = new Promise<NodeJS.Signals | null>((r) =>
+      child.on('exit', (_code, signal) => {
+        running = false;
+        r(signal);
+      }),
+    );
+    while (running && lines(killed) < 3) await sleep(20);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const before = lines(killed);
