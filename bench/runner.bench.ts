@@ -8,7 +8,7 @@
  * Results go to a temporary directory that is removed afterwards.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { listBaselines } from '../baselines/index.ts';
@@ -17,7 +17,8 @@ import { planJobs, type AgentRef } from '../harness/runner/plan.ts';
 import type { PlannedJob } from '../harness/runner/types.ts';
 
 export interface RunnerBench {
-  scaling: { jobs: number; oneWorkerS: number; twoWorkersS: number; speedup: number };
+  /** `meanJobS`: mean per-job wall time inside the worker; it rises at 2 workers when the cores are contended. */
+  scaling: { jobs: number; oneWorkerS: number; twoWorkersS: number; speedup: number; cpuS: { one: number; two: number }; meanJobS: { one: number; two: number }; loadAverage1m: number };
   testingSuite?: {
     jobs: number;
     workers: number;
@@ -31,10 +32,13 @@ export interface RunnerBench {
 
 const baselines = (names: readonly string[]): AgentRef[] => names.map((name) => ({ name, kind: 'baseline' }));
 
-async function timed(jobs: readonly PlannedJob[], workers: number, dir: string): Promise<{ s: number; failed: number; results: Awaited<ReturnType<typeof executeJobs>>['results'] }> {
+async function timed(jobs: readonly PlannedJob[], workers: number, dir: string): Promise<{ s: number; cpuS: number; failed: number; results: Awaited<ReturnType<typeof executeJobs>>['results'] }> {
   const t0 = performance.now();
+  // Process CPU time covers the worker threads too: equal at 1 and 2 workers = no duplicated work.
+  const c0 = process.cpuUsage();
   const out = await executeJobs(jobs, { outDir: dir, workers });
-  return { s: (performance.now() - t0) / 1000, failed: out.failed, results: out.results };
+  const c = process.cpuUsage(c0);
+  return { s: (performance.now() - t0) / 1000, cpuS: (c.user + c.system) / 1e6, failed: out.failed, results: out.results };
 }
 
 /** Runs the scaling measurement and, unless `scalingOnly`, the testing-suite wall time. */
@@ -43,14 +47,24 @@ export async function benchRunner(scalingOnly = false): Promise<RunnerBench> {
   try {
     const cpu = await planJobs({
       suite: 'default',
-      scenarios: ['broadband-1u-loose-v1', 'lte-driving-4u-mixed-v1', '3g-commute-4u-strict-v1'],
+      scenarios: ['broadband-1u-loose-v1', 'lte-driving-4u-mixed-v1', '3g-commute-4u-strict-v1', '5g-mmwave-16u-mixed-v1'],
       agents: baselines(['q-learning', 'bandit', 'greedy-heuristic']),
-      seeds: 4,
+      seeds: 6,
       rootSeed: 0,
     });
     const one = await timed(cpu, 1, join(root, 'one'));
     const two = await timed(cpu, 2, join(root, 'two'));
-    const scaling = { jobs: cpu.length, oneWorkerS: one.s, twoWorkersS: two.s, speedup: one.s / two.s };
+    const meanJobS = (rs: typeof one.results): number => rs.reduce((sum, r) => sum + r.timing.wallMs, 0) / rs.length / 1000;
+    const scaling = {
+      jobs: cpu.length,
+      oneWorkerS: one.s,
+      twoWorkersS: two.s,
+      speedup: one.s / two.s,
+      cpuS: { one: one.cpuS, two: two.cpuS },
+      meanJobS: { one: meanJobS(one.results), two: meanJobS(two.results) },
+      // Other processes on the machine cap the speedup; the load average says how busy it was.
+      loadAverage1m: loadavg()[0]!,
+    };
     if (scalingOnly) return { scaling };
 
     const workers = availableParallelism();
