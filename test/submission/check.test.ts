@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkSubmission, formatCheckReport } from '../../harness/submission/check.ts';
+import { initSubmission } from '../../harness/submission/init.ts';
+import { fixture, shipped } from './helpers.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'orchbench-submission-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('submission init -> check', () => {
+  it('a scaffolded submission passes the checker as is, named as asked', async () => {
+    const dir = join(scratch, 'my-agent');
+    initSubmission(dir, 'my-agent');
+    const manifest = JSON.parse(readFileSync(join(dir, 'submission.json'), 'utf8')) as { name: string };
+    expect(manifest.name).toBe('my-agent');
+    const report = await checkSubmission(dir);
+    expect(report.items.filter((i) => i.status === 'fail')).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.items.map((i) => i.check)).toEqual(['manifest', 'run', 'determinism']);
+  });
+
+  it('refuses to scaffold into a folder with files', () => {
+    expect(() => initSubmission(shipped('template'))).toThrow(/a new or empty folder/);
+  });
+});
+
+describe('submission check', () => {
+  it('a broken manifest fails with a JSON pointer per problem', async () => {
+    const report = await checkSubmission(fixture('broken-manifest'));
+    expect(report.ok).toBe(false);
+    const text = formatCheckReport(report);
+    for (const pointer of ['#/name', '#/version', '#/authors', '#/deterministic', '#/extra', '#/entry']) expect(text).toContain(pointer);
+    expect(text.trim().endsWith('FAIL')).toBe(true);
+  });
+
+  it('tuning on an evaluation scenario fails, pointing at the entry', async () => {
+    const report = await checkSubmission(fixture('eval-tuned'));
+    expect(report.ok).toBe(false);
+    expect(report.items).toContainEqual(expect.objectContaining({ check: 'tuning', status: 'fail', detail: expect.stringContaining('#/tuning/scenarios/0') }));
+  });
+
+  it('a false determinism claim fails the determinism check', async () => {
+    const report = await checkSubmission(fixture('nondeterministic'));
+    expect(report.items.find((i) => i.check === 'run')?.status).toBe('pass');
+    expect(report.items.find((i) => i.check === 'determinism')?.status).toBe('fail');
+    expect(report.ok).toBe(false);
+  });
+
+  it('the shipped examples pass (the Python one through the external protocol)', async () => {
+    for (const name of ['example-threshold', 'example-thompson', 'example-python']) {
+      const report = await checkSubmission(shipped(name));
+      expect(report.ok, formatCheckReport(report)).toBe(true);
+    }
+  });
+
+  it('the CLI prints JSON and its exit code agrees with the report', () => {
+    const run = (dir: string): { status: number; out: string } => {
+      try {
+        return { status: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', 'submission', 'check', dir, '--json'], { cwd: repoRoot, encoding: 'utf8' }) };
+      } catch (e) {
+        const err = e as { status: number; stdout: string };
+        return { status: err.status, out: err.stdout };
+      }
+    };
+    const bad = run(fixture('hostile-invalid'));
+    expect(bad.status).toBe(1);
+    const report = JSON.parse(bad.out) as { ok: boolean; items: { check: string; detail: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.items.find((i) => i.check === 'run')?.detail).toMatch(/^invalid action 99/);
+    expect(run(shipped('example-threshold')).status).toBe(0);
+  });
+});

@@ -1,0 +1,33 @@
+/** Shared helpers of the submission tests: run a fixture or shipped submission on a short episode. */
+import { fileURLToPath } from 'node:url';
+import type { AgentStats } from '../../harness/agent.ts';
+import { OrchestrationEnv } from '../../harness/env/env.ts';
+import { runEpisode } from '../../harness/env/episode.ts';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { SubmissionError } from '../../harness/submission/errors.ts';
+import { submissionFactory, type SubmissionLoadOptions } from '../../harness/submission/load.ts';
+import { readSubmission } from '../../harness/submission/manifest.ts';
+import { CHECK_SCENARIO } from '../../harness/submission/check.ts';
+
+export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+export const shipped = (name: string): string => fileURLToPath(new URL(`../../submissions/${name}`, import.meta.url));
+
+export type RunOutcome = { ok: true; logSha256: string; stats: AgentStats | null; decisions: number } | { ok: false; error: SubmissionError };
+
+/** Runs a submission for a short episode (200 learning + 50 evaluation decisions). */
+export async function runSubmission(dir: string, opts: SubmissionLoadOptions = {}): Promise<RunOutcome> {
+  const env = new OrchestrationEnv(await loadScenario(CHECK_SCENARIO, { variant: 'testing' }));
+  const { submission } = readSubmission(dir);
+  try {
+    const agent = await submissionFactory(submission, opts)({ env: env.spec, seed: 7 });
+    try {
+      const r = runEpisode(env, agent, 1, { learningDecisions: 200, evaluationDecisions: 50 });
+      return { ok: true, logSha256: r.logSha256, stats: r.agentStats, decisions: r.learningRewards.length + r.eval.decisions };
+    } finally {
+      agent.dispose?.();
+    }
+  } catch (e) {
+    if (e instanceof SubmissionError) return { ok: false, error: e };
+    throw e;
+  }
+}
