@@ -297,54 +297,72 @@ export function epsilonAt(step: number, start: number, end: number, decaySteps: 
   return start + ((end - start) * step) / decaySteps;
 }
 
-class DqnAgent implements Agent {
-  readonly name = 'dqn';
-  private mode: AgentMode = 'learn';
-  private readonly buf: ReplayBuffer;
+/**
+ * The DQN agent. The Hybrid Learner extends it: `observe` (learn more from each stored real
+ * transition), `plan` (simulated updates after the real ones) and `epsilon` are its hooks.
+ */
+export class DqnAgent implements Agent {
+  readonly name: string;
+  protected mode: AgentMode = 'learn';
+  protected readonly buf: ReplayBuffer;
+  protected readonly maxNext: Float32Array;
   private readonly batch: Batch;
-  private readonly maxNext: Float32Array;
   private readonly scaled: Float32Array;
   private readonly exploreRng: Rng;
   private readonly replayRng: Rng;
-  private realSteps = 0;
-  private learnMs = 0;
+  protected realSteps = 0;
+  protected learnMs = 0;
 
+  /** `label` names the agent and its random streams `(seed, label, "explore" | "replay")`. */
   constructor(
-    private readonly env: EnvSpec,
-    private readonly cfg: DqnConfig,
-    private readonly net: QNetwork,
-    private readonly backend: TfBackend,
+    protected readonly env: EnvSpec,
+    protected readonly cfg: DqnConfig,
+    protected readonly net: QNetwork,
+    protected readonly backend: TfBackend,
     seed: number,
+    label = 'dqn',
   ) {
     const F = env.features.length;
     const A = env.actions.length;
+    this.name = label;
     this.buf = new ReplayBuffer(cfg.bufferSize, F, A);
     this.batch = newBatch(cfg.batchSize, F, A);
     this.maxNext = new Float32Array(cfg.batchSize);
     this.scaled = new Float32Array(F);
-    this.exploreRng = deriveRng(seed, 'dqn', 'explore');
-    this.replayRng = deriveRng(seed, 'dqn', 'replay');
+    this.exploreRng = deriveRng(seed, label, 'explore');
+    this.replayRng = deriveRng(seed, label, 'replay');
+  }
+
+  /** Exploration rate of the next learning decision. */
+  protected epsilon(): number {
+    return epsilonAt(this.realSteps, this.cfg.epsilonStart, this.cfg.epsilonEnd, this.cfg.epsilonDecaySteps);
   }
 
   act(obs: Observation): number {
-    if (this.mode === 'learn') {
-      const eps = epsilonAt(this.realSteps, this.cfg.epsilonStart, this.cfg.epsilonEnd, this.cfg.epsilonDecaySteps);
-      // One draw per decision whatever the branch, so exploration stays aligned across configs.
-      if (this.exploreRng.float() < eps) return randomUnmasked(obs.actionMask, this.exploreRng);
-    }
+    // Epsilon-greedy among unmasked actions while learning; greedy in evaluation.
+    if (this.mode === 'learn' && this.exploreRng.float() < this.epsilon()) return randomUnmasked(obs.actionMask, this.exploreRng);
     scaleFeatures(this.env, obs.features, this.scaled);
     return argmaxMasked(this.net.q(this.scaled), 0, obs.actionMask);
   }
 
   learn(t: Transition): void {
     const t0 = performance.now();
-    this.buf.push(this.env, t);
+    const slot = this.buf.push(this.env, t);
     this.realSteps++;
-    if (this.buf.size >= this.cfg.learningStarts && this.realSteps % this.cfg.trainEvery === 0) {
+    this.observe(slot, t);
+    const due = this.realSteps % this.cfg.trainEvery === 0;
+    if (due && this.buf.size >= this.cfg.learningStarts) {
       dqnUpdate(this.net, this.buf, this.batch, this.replayRng, this.cfg.gamma, this.maxNext);
     }
     this.learnMs += performance.now() - t0;
+    this.plan(due);
   }
+
+  /** Hook: learn more from the real transition just stored in `slot` (nothing for DQN). */
+  protected observe(_slot: number, _t: Transition): void {}
+
+  /** Hook: simulated updates after the real ones; `due` = a gradient step was due (none for DQN). */
+  protected plan(_due: boolean): void {}
 
   setMode(mode: AgentMode): void {
     this.mode = mode;
@@ -365,10 +383,19 @@ class DqnAgent implements Agent {
   }
 }
 
+/**
+ * Loads tfjs and builds the Q-network for an agent context. Both agents label the weight seeds
+ * `(seed, "dqn")`, so for a seed the DQN and the Hybrid Learner start from identical weights.
+ */
+export async function createQNetwork(ctx: AgentContext, cfg: DqnConfig): Promise<{ net: QNetwork; backend: TfBackend }> {
+  const { tf, backend } = await loadTf();
+  const net = new QNetwork(tf, ctx.env.features.length, ctx.env.actions.length, cfg, deriveSeed(ctx.seed, 'dqn'));
+  return { net, backend };
+}
+
 /** Creates a DQN agent (loads tfjs on first use). */
 export const createAgent: AgentFactory = async (ctx: AgentContext) => {
   const cfg = mergeConfig('dqn', DEFAULT_CONFIG, ctx.config);
-  const { tf, backend } = await loadTf();
-  const net = new QNetwork(tf, ctx.env.features.length, ctx.env.actions.length, cfg, deriveSeed(ctx.seed, 'dqn'));
+  const { net, backend } = await createQNetwork(ctx, cfg);
   return new DqnAgent(ctx.env, cfg, net, backend, ctx.seed);
 };

@@ -42,13 +42,12 @@
  * Stats: `realSteps` (real transitions), `planningUpdates` (simulated targets), `learnMs` (real
  * updates and model fitting), `planningMs` (warm start and planning), reported separately.
  */
-import type { ActionDef, Agent, AgentContext, AgentFactory, AgentMode, AgentStats, EnvSpec, Observation, Transition } from '../harness/agent.ts';
-import { deriveRng, deriveSeed, type Rng } from '../harness/rng.ts';
-import { loadTf, type TfBackend } from '../harness/tf.ts';
-import { argmaxMasked, mergeConfig, randomUnmasked } from './common.ts';
+import type { ActionDef, AgentContext, AgentFactory, AgentStats, EnvSpec, Observation, Transition } from '../harness/agent.ts';
+import { deriveRng, type Rng } from '../harness/rng.ts';
+import type { TfBackend } from '../harness/tf.ts';
+import { mergeConfig } from './common.ts';
 import {
-  DEFAULT_CONFIG as DQN_DEFAULTS, QNetwork, ReplayBuffer, dqnUpdate, epsilonAt, gatherStates, newBatch, scaleFeatures,
-  type Batch, type DqnConfig,
+  createQNetwork, DEFAULT_CONFIG as DQN_DEFAULTS, DqnAgent, epsilonAt, gatherStates, newBatch, type Batch, type DqnConfig, type QNetwork,
 } from './dqn.ts';
 
 /**
@@ -294,91 +293,59 @@ export class SystemModel {
   }
 }
 
-class HybridAgent implements Agent {
-  readonly name = 'hybrid';
-  private mode: AgentMode = 'learn';
-  private readonly buf: ReplayBuffer;
+class HybridAgent extends DqnAgent {
   private readonly raw: Float64Array;
   private readonly reqPct: Float64Array;
-  private readonly batch: Batch;
   private readonly planBatch: Batch;
-  private readonly maxNext: Float32Array;
-  private readonly scaled: Float32Array;
   private readonly model: SystemModel;
-  private readonly exploreRng: Rng;
-  private readonly replayRng: Rng;
   private readonly planRng: Rng;
-  private realSteps = 0;
   private untrustedSteps = 0;
   private warmStarted = false;
   private trustedNow = false;
   private planningUpdates = 0;
-  private learnMs = 0;
   private planningMs = 0;
   private trustedSince = -1;
 
-  constructor(
-    private readonly env: EnvSpec,
-    private readonly cfg: HybridConfig,
-    private readonly net: QNetwork,
-    private readonly backend: TfBackend,
-    seed: number,
-  ) {
-    const F = env.features.length;
-    const A = env.actions.length;
-    this.buf = new ReplayBuffer(cfg.bufferSize, F, A);
+  constructor(env: EnvSpec, protected override readonly cfg: HybridConfig, net: QNetwork, backend: TfBackend, seed: number) {
+    super(env, cfg, net, backend, seed, 'hybrid');
     this.raw = new Float64Array(cfg.bufferSize * RAW);
     this.reqPct = new Float64Array(cfg.bufferSize);
-    this.batch = newBatch(cfg.batchSize, F, A);
-    this.planBatch = newBatch(cfg.batchSize, F, A);
-    this.maxNext = new Float32Array(cfg.batchSize);
-    this.scaled = new Float32Array(F);
+    this.planBatch = newBatch(cfg.batchSize, env.features.length, env.actions.length);
     this.model = new SystemModel(env.actions, cfg);
-    this.exploreRng = deriveRng(seed, 'hybrid', 'explore');
-    this.replayRng = deriveRng(seed, 'hybrid', 'replay');
     this.planRng = deriveRng(seed, 'hybrid', 'plan');
   }
 
-  act(obs: Observation): number {
-    if (this.mode === 'learn') {
-      const eps = this.trustedNow
-        ? this.cfg.epsilonTrusted
-        : epsilonAt(this.untrustedSteps, this.cfg.epsilonStart, this.cfg.epsilonEnd, this.cfg.epsilonDecaySteps);
-      if (this.exploreRng.float() < eps) return randomUnmasked(obs.actionMask, this.exploreRng);
-    }
-    scaleFeatures(this.env, obs.features, this.scaled);
-    return argmaxMasked(this.net.q(this.scaled), 0, obs.actionMask);
+  /** Explore as the DQN does (counting untrusted decisions only) until the model is trusted. */
+  protected override epsilon(): number {
+    if (this.trustedNow) return this.cfg.epsilonTrusted;
+    return epsilonAt(this.untrustedSteps, this.cfg.epsilonStart, this.cfg.epsilonEnd, this.cfg.epsilonDecaySteps);
   }
 
-  learn(t: Transition): void {
-    const t0 = performance.now();
-    const slot = this.buf.push(this.env, t);
+  /** Fits the model on the real transition (after scoring it held-out) and updates trust. */
+  protected override observe(slot: number, t: Transition): void {
     SystemModel.storeRaw(t.obs, this.raw, slot * RAW);
     this.reqPct[slot] = t.obs.request.accuracyRequirementTop1Pct;
     this.model.observe(this.raw, slot * RAW, t);
-    this.realSteps++;
     this.trustedNow = this.model.trusted();
     if (!this.trustedNow) this.untrustedSteps++;
     else if (this.trustedSince < 0) this.trustedSince = this.realSteps;
-    const train = this.buf.size >= Math.min(this.cfg.learningStarts, this.cfg.batchSize) && this.realSteps % this.cfg.trainEvery === 0;
-    // Model-free refinement: the DQN update on real transitions (once enough are stored).
-    if (train && this.buf.size >= this.cfg.learningStarts) {
-      dqnUpdate(this.net, this.buf, this.batch, this.replayRng, this.cfg.gamma, this.maxNext);
-    }
-    const t1 = performance.now();
-    this.learnMs += t1 - t0;
+  }
+
+  /** The warm start at first trust, then `planningBatches` per due gradient step while trusted. */
+  protected override plan(due: boolean): void {
     if (!this.trustedNow) return;
+    const t0 = performance.now();
     let batches = 0;
     if (!this.warmStarted) {
       this.warmStarted = true;
       batches = this.cfg.warmStartBatches;
-    } else if (train) batches = this.cfg.planningBatches;
-    for (let i = 0; i < batches; i++) this.plan();
-    this.planningMs += performance.now() - t1;
+    } else if (due && this.buf.size >= Math.min(this.cfg.learningStarts, this.cfg.batchSize)) batches = this.cfg.planningBatches;
+    for (let i = 0; i < batches; i++) this.planBatchUpdate();
+    this.planningMs += performance.now() - t0;
   }
 
   /** One Dyna planning batch: model-predicted targets for every unmasked action of real states. */
-  private plan(): void {
+  private planBatchUpdate(): void {
     const b = this.planBatch;
     const A = this.env.actions.length;
     const rows = b.slots.length;
@@ -401,36 +368,25 @@ class HybridAgent implements Agent {
     this.net.train(b, rows);
   }
 
-  setMode(mode: AgentMode): void {
-    this.mode = mode;
-  }
-
-  stats(): AgentStats {
+  override stats(): AgentStats {
+    const base = super.stats();
     return {
-      realSteps: this.realSteps,
+      ...base,
       planningUpdates: this.planningUpdates,
-      learnMs: this.learnMs,
       planningMs: this.planningMs,
       info: {
-        backend: this.backend,
-        trainSteps: this.net.trainSteps,
+        ...base.info,
         firstTrustedAtStep: this.trustedSince,
         modelTrustedAtEnd: this.trustedNow,
         modelRelativeError: this.model.relativeError(),
       },
     };
   }
-
-  dispose(): void {
-    this.net.dispose();
-  }
 }
 
 /** Creates a Hybrid Learner (loads tfjs on first use). */
 export const createAgent: AgentFactory = async (ctx: AgentContext) => {
   const cfg = mergeConfig('hybrid', DEFAULT_CONFIG, ctx.config);
-  const { tf, backend } = await loadTf();
-  // Same seed labels as the DQN's network: both start from identical weights for a seed.
-  const net = new QNetwork(tf, ctx.env.features.length, ctx.env.actions.length, cfg, deriveSeed(ctx.seed, 'dqn'));
+  const { net, backend } = await createQNetwork(ctx, cfg);
   return new HybridAgent(ctx.env, cfg, net, backend, ctx.seed);
 };

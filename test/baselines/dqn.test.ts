@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createAgent, DEFAULT_CONFIG, epsilonAt, ReplayBuffer } from '../../baselines/dqn.ts';
+import { createAgent, DEFAULT_CONFIG, epsilonAt, newBatch, QNetwork, ReplayBuffer } from '../../baselines/dqn.ts';
 import type { Transition } from '../../harness/agent.ts';
 import { OrchestrationEnv, runEpisode } from '../../harness/env/index.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { scoreJob } from '../../harness/score/job.ts';
 import { loadTf } from '../../harness/tf.ts';
+import { decisionLog, seedsReachingThreshold } from '../experiment/runs.ts';
 import { ACTIONS, envSpec, FULL_MASK, observation } from './fixtures.ts';
 
 /** A stationary default scenario (stable broadband generator, one user), testing variant. */
@@ -36,16 +36,9 @@ describe('dqn', () => {
 
   it('is deterministic for a seed on a backend, and a different seed decides differently', async () => {
     const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
-    const run = async (seed: number) => {
-      const env = new OrchestrationEnv(scenario);
-      const agent = await createAgent({ env: env.spec, seed });
-      const r = runEpisode(env, agent, 7, short);
-      agent.dispose?.();
-      return r.logSha256;
-    };
-    const a = await run(1);
-    expect(await run(1)).toBe(a);
-    expect(await run(2)).not.toBe(a);
+    const a = await decisionLog(createAgent, scenario, 1, 7, short);
+    expect(await decisionLog(createAgent, scenario, 1, 7, short)).toBe(a);
+    expect(await decisionLog(createAgent, scenario, 2, 7, short)).not.toBe(a);
   });
 
   it('never chooses a masked action, exploring or greedy, and never learns towards one', async () => {
@@ -53,12 +46,30 @@ describe('dqn', () => {
     const only = new Uint8Array(FULL_MASK.length);
     only[7] = 1;
     for (let i = 0; i < 50; i++) expect(agent.act(observation({ mask: only }))).toBe(7);
-    // Masked actions get huge rewards in the buffer's next states' masks: the target's max must ignore them.
+    // Training (gamma > 0, so targets take a max over next states) must not make a masked action greedy.
     for (let i = 0; i < 40; i++) agent.learn!(transition(ACTIONS.findIndex((a) => a.medianComputeMs !== null), -1));
     agent.setMode!('eval');
     for (let i = 0; i < 20; i++) expect(FULL_MASK[agent.act(observation())]).toBe(1);
     expect(agent.act(observation({ mask: only }))).toBe(7);
     agent.dispose?.();
+  });
+
+  it('takes the target max over unmasked next actions only', async () => {
+    const { tf } = await loadTf();
+    const F = envSpec().features.length;
+    const A = ACTIONS.length;
+    const net = new QNetwork(tf, F, A, DEFAULT_CONFIG, 5);
+    const b = newBatch(2, F, A);
+    b.nextStates.fill(0.5);
+    b.nextMasks[3] = 1; // row 0: only action 3
+    b.nextMasks[A + 0] = 1; // row 1: actions 0 and 9
+    b.nextMasks[A + 9] = 1;
+    const q = net.qBatch(b.nextStates, 2, 'target');
+    const out = new Float32Array(2);
+    net.maxTargetQ(b, 2, out);
+    net.dispose();
+    expect(out[0]).toBe(q[3]);
+    expect(out[1]).toBe(Math.max(q[A]!, q[A + 9]!));
   });
 
   it('does not leak tensors while learning, and frees them on dispose', async () => {
@@ -99,11 +110,6 @@ describe('dqn', () => {
   // 4 seeds rather than 10 to keep the suite fast (a DQN run of 2000 decisions takes seconds).
   it('learns: reaches 90% of the random-to-oracle gap on a stationary scenario for at least 3 of 4 seeds', async () => {
     const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
-    let reached = 0;
-    for (let seed = 1; seed <= 4; seed++) {
-      const { metrics } = await scoreJob(scenario, createAgent, seed);
-      if (metrics.interactionsToThreshold !== null) reached++;
-    }
-    expect(reached).toBeGreaterThanOrEqual(3);
+    expect(await seedsReachingThreshold(createAgent, scenario, 4)).toBeGreaterThanOrEqual(3);
   }, 240_000);
 });

@@ -4,8 +4,8 @@ import type { Observation, Transition } from '../../harness/agent.ts';
 import { OrchestrationEnv, runEpisode } from '../../harness/env/index.ts';
 import { deriveRng } from '../../harness/rng.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { scoreJob } from '../../harness/score/job.ts';
 import { loadTf } from '../../harness/tf.ts';
+import { decisionLog, seedsReachingThreshold } from '../experiment/runs.ts';
 import { ACTIONS, envSpec, FULL_MASK, observation } from './fixtures.ts';
 
 const STATIONARY = 'broadband-1u-loose-v1';
@@ -106,16 +106,9 @@ describe('hybrid agent', () => {
 
   it('is deterministic for a seed on a backend', async () => {
     const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
-    const run = async (seed: number) => {
-      const env = new OrchestrationEnv(scenario);
-      const agent = await createAgent({ env: env.spec, seed });
-      const r = runEpisode(env, agent, 3, short);
-      agent.dispose?.();
-      return r.logSha256;
-    };
-    const a = await run(5);
-    expect(await run(5)).toBe(a);
-    expect(await run(6)).not.toBe(a);
+    const a = await decisionLog(createAgent, scenario, 5, 3, short);
+    expect(await decisionLog(createAgent, scenario, 5, 3, short)).toBe(a);
+    expect(await decisionLog(createAgent, scenario, 6, 3, short)).not.toBe(a);
   });
 
   it('does not leak tensors while planning', async () => {
@@ -139,11 +132,6 @@ describe('hybrid agent', () => {
   // 4 seeds rather than 10 to keep the suite fast.
   it('learns: reaches 90% of the random-to-oracle gap on a stationary scenario for at least 3 of 4 seeds', async () => {
     const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
-    let reached = 0;
-    for (let seed = 1; seed <= 4; seed++) {
-      const { metrics } = await scoreJob(scenario, createAgent, seed);
-      if (metrics.interactionsToThreshold !== null) reached++;
-    }
-    expect(reached).toBeGreaterThanOrEqual(3);
+    expect(await seedsReachingThreshold(createAgent, scenario, 4)).toBeGreaterThanOrEqual(3);
   }, 240_000);
 });
