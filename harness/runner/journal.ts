@@ -4,10 +4,11 @@
  * Each line is written with one `writeSync` of the whole line followed by `fsyncSync`, so a killed
  * process loses at most the jobs still in flight, and a line on disk is complete unless the machine
  * lost power mid-write. Such a torn line is never rewritten: on reopening, a newline is appended to
- * close it off, and readers skip (and report) any line that is not a complete result.
+ * close it off, and readers skip (and report) any line that is not a complete result, or whose
+ * `resultHash` no longer matches its content.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
-import { byJobHash } from './identity.ts';
+import { byJobHash, resultHashOf } from './identity.ts';
 import type { JobResult } from './types.ts';
 
 /** A line of the journal that is not a complete result, with its 1-based line number. */
@@ -34,7 +35,9 @@ function parseLine(text: string): JobResult | string {
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
   const missing = REQUIRED.filter((k) => !(k in v));
-  return missing.length ? `missing ${missing.join(', ')}` : (v as JobResult);
+  if (missing.length) return `missing ${missing.join(', ')}`;
+  // A line edited after it was written must not be trusted (resume would skip its job).
+  return resultHashOf(v as JobResult) === (v as JobResult).resultHash ? (v as JobResult) : 'resultHash does not match the line (edited after it was written?)';
 }
 
 /**

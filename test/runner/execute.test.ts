@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeJobs, RESULTS_FILE, type ExecuteSummary } from '../../harness/runner/execute.ts';
-import { resultHashOf } from '../../harness/runner/identity.ts';
+import { resultHashOf, sealResult } from '../../harness/runner/identity.ts';
 import { readJournal } from '../../harness/runner/journal.ts';
 import { mergeRuns, writeManifest } from '../../harness/runner/merge.ts';
 import { shardJobs } from '../../harness/runner/plan.ts';
@@ -118,7 +118,9 @@ describe('executeJobs on a piscina pool', () => {
     const forged = freshDir();
     writeManifest(forged, manifest('1/2'));
     const line = readJournal(join(shardDirs[0]!, RESULTS_FILE)).results[0]!;
-    writeFileSync(join(forged, RESULTS_FILE), `${JSON.stringify({ ...line, resultHash: 'f'.repeat(64) })}\n`);
-    expect(() => mergeRuns([shardDirs[0]!, forged], freshDir(), ['merge'])).toThrow(/resultHash/);
+    // Self-consistent (resealed) but different: what a nondeterministic job would produce.
+    const other = sealResult({ ...line, metrics: { ...line.metrics!, normalisedAuc: 42 } });
+    writeFileSync(join(forged, RESULTS_FILE), `${JSON.stringify(other)}\n`);
+    expect(() => mergeRuns([shardDirs[0]!, forged], freshDir(), ['merge'])).toThrow(/with resultHash .* found resultHash /);
   });
 });

@@ -39,6 +39,14 @@ describe('results journal', () => {
     expect(after.skipped[0]!.reason).not.toMatch(/last line/);
   });
 
+  it('skips and reports a line edited after it was written', () => {
+    const file = join(root, 'edited.jsonl');
+    writeFileSync(file, `${JSON.stringify({ ...ok(), seed: 99 })}\n${JSON.stringify(ok(b))}\n`);
+    const j = readJournal(file);
+    expect(j.results.map((r) => r.jobHash)).toEqual([b!.id.jobHash]);
+    expect(j.skipped).toEqual([{ line: 1, reason: 'resultHash does not match the line (edited after it was written?)' }]);
+  });
+
   it('keeps one result per job: ok beats failed in either order, otherwise the last wins', () => {
     expect(latestByJob([failed(), ok()])[0]!.status).toBe('ok');
     expect(latestByJob([ok(), failed()])[0]!.status).toBe('ok');
