@@ -3,8 +3,9 @@
  * as it ends.
  *
  * - At most `workers` jobs are in flight (the pool has exactly that many threads), so a job's time
- *   limit starts when it is handed to a free worker, not while it waits in a queue. The limit
- *   includes loading the scenario and agent in that worker (and starting the thread, ~1-2 s).
+ *   limit starts when it is handed to a free worker, not while it waits in a queue. Threads are
+ *   warmed up (loader and job module imported) before the first job; the limit includes loading
+ *   the job's scenario and agent, and for a thread that replaces a terminated one, its start-up.
  * - Jobs of the same scenario and seed run one after another on one lane (see `groupByEpisode`).
  * - A job over its time limit is aborted; piscina terminates the busy thread (a busy worker cannot
  *   be interrupted cooperatively) and starts a new one. A job over the heap limit
@@ -101,7 +102,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
 
   const jobModule = opts.jobModule ?? new URL('./job.ts', import.meta.url).href;
   const writer = new JournalWriter(file);
-  const pool = todo.length === 0 ? null : new Piscina<WorkerTask, JobResult>({
+  const pool = todo.length === 0 ? null : new Piscina<WorkerTask, JobResult | null>({
     filename: new URL('./worker-entry.mjs', import.meta.url).href,
     minThreads: Math.min(opts.workers, todo.length),
     maxThreads: opts.workers,
@@ -115,7 +116,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
     const t0 = performance.now();
     const signal = opts.jobTimeoutS !== undefined ? AbortSignal.timeout(opts.jobTimeoutS * 1000) : null;
     try {
-      const r = await pool!.run({ spec: job.spec, jobModule }, { signal });
+      const r = (await pool!.run({ spec: job.spec, jobModule }, { signal }))!;
       if (r.jobHash !== job.id.jobHash) {
         return failedResult(job.spec, job.id, `job hash mismatch: the worker computed ${r.jobHash} (inputs changed during the run?)`, performance.now() - t0);
       }
@@ -137,6 +138,9 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
     }
   };
   try {
+    // Warm every thread up first (tsx, harness and job module: 1-2 s) so time limits measure jobs.
+    // Only threads that replace a terminated one start inside a job's limit.
+    if (pool) await Promise.all(Array.from({ length: pool.options.minThreads }, () => pool.run({ jobModule })));
     await Promise.all(Array.from({ length: Math.min(opts.workers, groups.length) }, lane));
   } finally {
     writer.close();

@@ -5,9 +5,9 @@
  */
 import type { JobResult, JobSpec } from './types.ts';
 
-/** What the main thread sends for one job. */
+/** What the main thread sends: one job, or (without `spec`) a warm-up that only loads the job module. */
 export interface WorkerTask {
-  spec: JobSpec;
+  spec?: JobSpec;
   /** URL of a module exporting `runJob(spec)`: `./job.ts` in real runs, a fake in runner tests. */
   jobModule: string;
 }
@@ -19,12 +19,13 @@ interface JobModule {
 // One import per module per worker thread; scenario and agent caches live inside the module.
 const modules = new Map<string, Promise<JobModule>>();
 
-/** Runs one job in this worker thread. */
-export default async function runTask(task: WorkerTask): Promise<JobResult> {
+/** Runs one job in this worker thread (or only loads the job module: `null`). */
+export default async function runTask(task: WorkerTask): Promise<JobResult | null> {
   let mod = modules.get(task.jobModule);
   if (!mod) {
     mod = import(task.jobModule) as Promise<JobModule>;
     modules.set(task.jobModule, mod);
   }
-  return (await mod).runJob(task.spec);
+  const loaded = await mod;
+  return task.spec ? loaded.runJob(task.spec) : null;
 }

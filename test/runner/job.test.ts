@@ -50,9 +50,9 @@ describe('real jobs (environment + baselines)', () => {
       ...baselines('static-edge'),
     ];
     const jobs = await planJobs({ suite: 'testing', scenarios, agents, seeds: 1, rootSeed: 0 });
-    const out = await executeJobs(jobs, { outDir: join(root, 'bad'), workers: 2, jobTimeoutS: 6 });
+    const out = await executeJobs(jobs, { outDir: join(root, 'bad'), workers: 2, jobTimeoutS: 4 });
     const by = Object.fromEntries(out.results.map((r) => [r.agent, r]));
-    expect(by.hanging).toMatchObject({ status: 'failed', reason: 'time limit exceeded (6 s); worker terminated' });
+    expect(by.hanging).toMatchObject({ status: 'failed', reason: 'time limit exceeded (4 s); worker terminated' });
     expect(by.throwing).toMatchObject({ status: 'failed', reason: 'threw Error: throwing agent gave up after 100 decisions' });
     expect(by['static-edge']?.status).toBe('ok');
     expect(by.hanging?.metrics).toBeUndefined();
