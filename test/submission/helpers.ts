@@ -14,8 +14,12 @@ export const shipped = (name: string): string => fileURLToPath(new URL(`../../su
 
 export type RunOutcome = { ok: true; logSha256: string; stats: AgentStats | null; decisions: number } | { ok: false; error: SubmissionError };
 
-/** Runs a submission for a short episode (200 learning + 50 evaluation decisions). */
-export async function runSubmission(dir: string, opts: SubmissionLoadOptions = {}): Promise<RunOutcome> {
+/**
+ * Runs a submission for a short episode (200 learning + 50 evaluation decisions). The per-decision
+ * limit defaults to 2 s, not 200 ms: on a loaded CI machine a good agent's slowest decision must not fail it.
+ */
+export async function runSubmission(dir: string, options: SubmissionLoadOptions = {}): Promise<RunOutcome> {
+  const opts = { ...options, limits: { decisionMs: 2000, ...options.limits } };
   const env = new OrchestrationEnv(await loadScenario(CHECK_SCENARIO, { variant: 'testing' }));
   const { submission } = readSubmission(dir);
   try {

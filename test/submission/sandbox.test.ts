@@ -17,7 +17,7 @@ describe('sandbox: hostile submissions are contained and recorded with a clear r
     ['hostile-read', /^read outside its folder: \/etc\/hostname \(during act\)$/],
     ['hostile-write', /^wrote a file: .*orchbench-hostile-write\.txt/],
     ['hostile-spawn', /^spawned a process/],
-    ['hostile-loop', /^exceeded the 200 ms per-decision limit \(in act\)$/],
+    ['hostile-loop', /^exceeded the 200 ms per-decision limit \(in act\)$/, { decisionMs: 200 }],
     ['hostile-alloc', /^heap limit exceeded \(64 MB\)$/, { heapMb: 64, rssMb: 0, decisionMs: 10_000 }],
     ['hostile-throw-load', /^threw at load: Error: boom at load/],
     ['hostile-invalid', /^invalid action 99 \(mask [01](,[01])+\)$/],
