@@ -3,6 +3,7 @@
  * Everything except `timing` is deterministic (same inputs -> bit-identical), so `timing` is kept
  * out of `jobHash` and `resultHash` and out of every determinism comparison.
  */
+import type { EvalSummary } from '../env/episode.ts';
 
 /** One unit of work: an agent on a scenario with a seed. */
 export interface JobSpec {
@@ -17,16 +18,7 @@ export interface JobSpec {
 }
 
 /** Evaluation-phase metrics (the learned policy, greedy, on the held-out segment). */
-export interface EvalMetrics {
-  decisions: number;
-  meanReward: number;
-  meanLatencyMs: number;
-  p95LatencyMs: number;
-  meanDeviceEnergyMj: number;
-  meanServerEnergyMj: number;
-  accuracyViolationRate: number;
-  deadlineMissRate: number;
-}
+export type EvalMetrics = EvalSummary;
 
 export interface JobMetrics {
   /** Mean learning-phase reward of the random and oracle policies on the same scenario and seed. */
