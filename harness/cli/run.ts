@@ -6,10 +6,11 @@ import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts'
 import { listBaselines } from '../../baselines/index.ts';
 import { executeJobs, RESULTS_FILE } from '../runner/execute.ts';
 import { writeManifest } from '../runner/merge.ts';
-import { parseShard, planJobs, shardJobs } from '../runner/plan.ts';
+import { parseShard, planJobs, shardJobs, submissionRefs } from '../runner/plan.ts';
 import { createProgress } from '../runner/progress.ts';
 import type { RunManifest } from '../runner/types.ts';
 import type { SuiteName } from '../scenario/load.ts';
+import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
 import { VERSION } from '../version.ts';
 
 const SUITES: readonly SuiteName[] = ['default', 'recorded', 'tuning', 'testing'];
@@ -19,6 +20,9 @@ interface RunFlags {
   scenarios?: string;
   agents?: string;
   submissions?: string[];
+  sandbox?: boolean;
+  trusted?: boolean;
+  decisionMs: string;
   seeds: string;
   rootSeed: string;
   workers: string;
@@ -47,7 +51,10 @@ export function register(program: Command): void {
     .option('--suite <name>', SUITES.join(' | '), 'default')
     .option('--scenarios <ids>', 'only these scenario ids of the suite (comma-separated)')
     .option('--agents <names>', 'baselines to run (comma-separated; default: all)')
-    .option('--submissions <dirs...>', 'submission folders (not yet supported)')
+    .option('--submissions <dirs...>', 'submission folders to run beside the agents (see `orchbench submission init`)')
+    .option('--sandbox', 'run submissions in the sandbox: a separate Node process with no file writes, processes or network, and time and memory limits (the default)')
+    .option('--trusted', 'run JavaScript/TypeScript submissions in the worker thread instead: faster, for code you trust (no per-decision limit)')
+    .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', String(DEFAULT_LIMITS.decisionMs))
     .option('--seeds <n>', 'seeds 0..n-1, combined with the root seed', '10')
     .option('--root-seed <n>', 'root seed every job seed derives from', '0')
     .option('--workers <n>', 'worker threads', String(availableParallelism()))
@@ -58,27 +65,30 @@ export function register(program: Command): void {
     .option('--job-memory-mb <mb>', 'per-worker heap limit (MB); a job exceeding it is recorded as failed')
     .action(async (flags: RunFlags) => {
       if (!SUITES.includes(flags.suite as SuiteName)) throw new InputError({ file: '--suite', expected: SUITES.join(' | '), found: JSON.stringify(flags.suite) });
-      if (flags.submissions?.length) {
-        throw new InputError({ file: '--submissions', expected: 'no submissions (not yet supported: the submission API comes with a later release)', found: flags.submissions.join(' ') });
-      }
+      if (flags.sandbox && flags.trusted) throw new InputError({ file: '--trusted', expected: 'either --sandbox or --trusted', found: 'both' });
       const suite = flags.suite as SuiteName;
       const seeds = numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt);
       const rootSeed = numberFlag('--root-seed', flags.rootSeed, 'integer', Number.isInteger);
       const workers = numberFlag('--workers', flags.workers, 'integer >= 1 (threads)', isPositiveInt);
       const jobTimeoutS = flags.jobTimeoutS === undefined ? undefined : numberFlag('--job-timeout-s', flags.jobTimeoutS, 'number > 0 (s)', (n) => n > 0);
       const jobMemoryMb = flags.jobMemoryMb === undefined ? undefined : numberFlag('--job-memory-mb', flags.jobMemoryMb, 'integer >= 16 (MB)', (n) => Number.isInteger(n) && n >= 16);
+      const decisionMs = numberFlag('--decision-ms', flags.decisionMs, 'number > 0 (ms)', (n) => n > 0);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       const scenarios = list(flags.scenarios);
-      const agents = list(flags.agents) ?? listBaselines();
+      const baselines = list(flags.agents) ?? listBaselines();
+      const submissions = submissionRefs(flags.submissions ?? []);
+      const sandbox = !flags.trusted;
+      const agents = [...baselines.map((name) => ({ name, kind: 'baseline' as const })), ...submissions];
 
-      const plan = await planJobs({ suite, ...(scenarios ? { scenarios } : {}), agents: agents.map((name) => ({ name, kind: 'baseline' as const })), seeds, rootSeed });
+      const plan = await planJobs({ suite, ...(scenarios ? { scenarios } : {}), agents, seeds, rootSeed, sandbox });
       const jobs = shard ? shardJobs(plan, shard) : plan;
       const manifest: RunManifest = {
         command: process.argv.slice(1),
         harnessVersion: VERSION,
         nodeVersion: process.version,
         suite,
-        agents,
+        agents: agents.map((a) => a.name),
+        ...(submissions.length ? { submissions: submissions.map(({ name, path }) => ({ name, path })), sandbox } : {}),
         scenarios: [...new Set(plan.map((j) => j.spec.scenario))],
         seeds,
         rootSeed,
@@ -98,6 +108,7 @@ export function register(program: Command): void {
         resume: flags.resume === true,
         ...(jobTimeoutS !== undefined ? { jobTimeoutS } : {}),
         ...(jobMemoryMb !== undefined ? { jobMemoryMb } : {}),
+        decisionMs,
         progress: createProgress(),
       });
       const failed = summary.results.filter((r) => r.status === 'failed');

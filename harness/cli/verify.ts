@@ -1,4 +1,5 @@
 /** `orchbench verify DIR`: re-run recorded jobs and check their hashes (see harness/report/verify.ts). */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
@@ -7,6 +8,7 @@ import { formatVerify, verifyResults } from '../report/verify.ts';
 import { runJob } from '../runner/job.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
 import { resolveScenarioFile } from '../scenario/load.ts';
+import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
 
 /** Parses a non-negative integer option. */
 function intOption(name: string, min: number): (v: string) => number {
@@ -17,31 +19,35 @@ function intOption(name: string, min: number): (v: string) => number {
   };
 }
 
-/** `name=file` pairs into a map. */
+/** `name=path` pairs into a map. */
 function agentPaths(pairs: readonly string[]): Map<string, string> {
   return new Map(pairs.map((p) => {
     const i = p.indexOf('=');
-    if (i <= 0) throw new InputError({ file: '--agent-path', expected: 'NAME=FILE (a submission and its agent module)', found: JSON.stringify(p) });
+    if (i <= 0) throw new InputError({ file: '--agent-path', expected: 'NAME=PATH (a submission and its folder)', found: JSON.stringify(p) });
     return [p.slice(0, i), p.slice(i + 1)] as const;
   }));
 }
 
 /**
- * The spec that reproduces a result. Result lines do not record file paths, so the scenario is
- * found by id among the shipped suites and a submission's module must be named with --agent-path.
+ * The spec that reproduces a result: the paths its line records (`provenance`), unless
+ * `--agent-path` names another folder for the submission; a scenario file that is not there (a
+ * line from another machine, or written before lines recorded paths) is found by id among the
+ * shipped suites. A submission re-runs in the mode it ran in, or sandboxed with `--sandbox`.
  */
-function specResolver(paths: ReadonlyMap<string, string>): (r: JobResult) => JobSpec {
+function specResolver(paths: ReadonlyMap<string, string>, sandbox: boolean): (r: JobResult) => JobSpec {
   return (r) => {
-    const agentPath = paths.get(r.agent);
+    const agentPath = paths.get(r.agent) ?? r.provenance?.agentPath;
     if (r.agentKind === 'submission' && !agentPath) {
-      throw new InputError({ file: '--agent-path', expected: `the module of submission "${r.agent}" (--agent-path ${r.agent}=FILE)`, found: 'not given' });
+      throw new InputError({ file: '--agent-path', expected: `the folder of submission "${r.agent}" (--agent-path ${r.agent}=DIR)`, found: 'not given, and not recorded in the result line' });
     }
+    const recorded = r.provenance?.scenarioFile;
     return {
       agent: r.agent,
       agentKind: r.agentKind,
       ...(agentPath ? { agentPath } : {}),
+      ...(r.agentKind === 'submission' && (sandbox || r.provenance?.sandbox) ? { sandbox: true } : {}),
       scenario: r.scenario,
-      scenarioFile: resolveScenarioFile(r.scenario),
+      scenarioFile: recorded !== undefined && existsSync(recorded) ? recorded : resolveScenarioFile(r.scenario),
       variant: r.variant,
       seed: r.seed,
     };
@@ -57,16 +63,18 @@ export function register(program: Command): void {
     .option('--sample <k>', 're-run a seeded sample of K jobs instead of all', intOption('--sample', 0))
     .option('--seed <s>', 'seed of the sample', intOption('--seed', 0), 0)
     .option('--no-rerun', 'only the cheap check (no job is re-run)')
-    .option('--agent-path <name=file...>', 'module file of a submission agent (repeatable)', [])
+    .option('--agent-path <name=dir...>', "a submission's folder, instead of the one its result lines record (repeatable)", [])
+    .option('--sandbox', 're-run every submission in the sandbox (default: the mode it ran in)')
+    .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', intOption('--decision-ms', 1), DEFAULT_LIMITS.decisionMs)
     .option('--json', 'print the report as JSON')
-    .action(async (dir: string, opts: { sample?: number; seed: number; rerun: boolean; agentPath: string[]; json?: boolean }) => {
+    .action(async (dir: string, opts: { sample?: number; seed: number; rerun: boolean; agentPath: string[]; sandbox?: boolean; decisionMs: number; json?: boolean }) => {
       const lines = readResultLines(join(dir, 'results.jsonl'));
       const report = await verifyResults(lines, {
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
         seed: opts.seed,
         noRerun: !opts.rerun,
-        runJob,
-        specOf: specResolver(agentPaths(opts.agentPath)),
+        runJob: (spec) => runJob(spec, { limits: { decisionMs: opts.decisionMs } }),
+        specOf: specResolver(agentPaths(opts.agentPath), opts.sandbox === true),
       });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
       if (!report.ok) process.exitCode = 1;

@@ -62,7 +62,7 @@ export function sampleIndices(n: number, k: number, seed: number): number[] {
 const render = (v: unknown): string => (v === undefined ? 'missing' : JSON.stringify(v));
 
 /**
- * Leaf-by-leaf differences of the deterministic parts of two results (timing and resultHash
+ * Leaf-by-leaf differences of the hashed parts of two results (timing, provenance and resultHash
  * excluded), as JSON pointers, in a stable order.
  */
 export function diffResults(recorded: JobResult, recomputed: JobResult): FieldDiff[] {
@@ -76,7 +76,7 @@ export function diffResults(recorded: JobResult, recomputed: JobResult): FieldDi
       out.push({ pointer, recorded: render(a), recomputed: render(b) });
     }
   };
-  const strip = ({ timing: _t, resultHash: _h, ...rest }: JobResult): object => rest;
+  const strip = ({ timing: _t, resultHash: _h, provenance: _p, ...rest }: JobResult): object => rest;
   walk(strip(recorded), strip(recomputed), '');
   return out;
 }

@@ -1,14 +1,19 @@
 /**
- * Where a job's agent comes from: a baseline of the registry (`baselines/index.ts`) or a
- * submission module (a file exporting `createAgent`). Also which source files make up the agent,
- * for its code hash.
+ * Where a job's agent comes from: a baseline of the registry (`baselines/index.ts`), a submission
+ * folder (`submission.json` + its entry module or external command, loaded by
+ * `harness/submission/load.ts`, in-process or sandboxed), or a bare module file exporting
+ * `createAgent` (in-process). Also which source files make up the agent, for its code hash.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BASELINES, baselineFile, listBaselines } from '../../baselines/index.ts';
 import type { AgentFactory } from '../agent.ts';
 import { InputError } from '../errors.ts';
+import { submissionFactory } from '../submission/load.ts';
+import { readSubmission, type Submission } from '../submission/manifest.ts';
+import type { ProcessLimits } from '../submission/process-agent.ts';
+import { PACKAGE_ROOT } from '../version.ts';
 import type { JobSpec } from './types.ts';
 
 export interface ResolvedAgent {
@@ -17,7 +22,10 @@ export interface ResolvedAgent {
   privileged: boolean;
   /** Source files hashed into the job hash: the entry file and the relative imports it makes within its folder. */
   files: string[];
-  load(): Promise<AgentFactory>;
+  /** The folder `files` are named relative to in the code hash (the package, or the submission folder). */
+  root: string;
+  /** The factory; `limits` apply to a submission's process (sandboxed or external). */
+  load(limits?: Partial<ProcessLimits>): Promise<AgentFactory>;
 }
 
 const IMPORT_RE = /(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+\.ts)['"]/g;
@@ -42,7 +50,7 @@ export function agentSourceFiles(entry: string): string[] {
   return [...seen].sort();
 }
 
-function submissionFactory(file: string): () => Promise<AgentFactory> {
+function moduleFactory(file: string): () => Promise<AgentFactory> {
   return async () => {
     const mod = (await import(pathToFileURL(file).href)) as { createAgent?: unknown };
     if (typeof mod.createAgent !== 'function') {
@@ -52,14 +60,41 @@ function submissionFactory(file: string): () => Promise<AgentFactory> {
   };
 }
 
-/** Resolves a job's agent. @throws InputError for an unknown baseline or a missing submission file. */
-export async function resolveAgent(spec: Pick<JobSpec, 'agent' | 'agentKind' | 'agentPath'>): Promise<ResolvedAgent> {
+/**
+ * The files that make up a submission: its manifest, then its entry module and the modules that
+ * imports inside its folder, or (external) the command's arguments that are files in its folder.
+ */
+export function submissionFiles(sub: Submission): string[] {
+  if (sub.entryFile) return [sub.manifestFile, ...agentSourceFiles(sub.entryFile)];
+  const inFolder = (sub.manifest.command ?? []).map((a) => resolve(sub.dir, a)).filter((f) => f.startsWith(sub.dir + sep) && existsSync(f) && statSync(f).isFile());
+  return [sub.manifestFile, ...new Set(inFolder)];
+}
+
+/** A submission folder as a job's agent; `sandbox` applies to JavaScript/TypeScript entries. */
+function resolveSubmission(spec: Pick<JobSpec, 'agent' | 'sandbox'>, dir: string): ResolvedAgent {
+  const { submission } = readSubmission(dir);
+  return {
+    name: spec.agent,
+    kind: 'submission',
+    privileged: false,
+    files: submissionFiles(submission),
+    root: submission.dir,
+    load: async (limits) => submissionFactory(submission, { sandbox: spec.sandbox === true, ...(limits ? { limits } : {}) }),
+  };
+}
+
+/**
+ * Resolves a job's agent.
+ * @throws InputError for an unknown baseline, a missing submission, or an invalid submission manifest.
+ */
+export async function resolveAgent(spec: Pick<JobSpec, 'agent' | 'agentKind' | 'agentPath' | 'sandbox'>): Promise<ResolvedAgent> {
   if (spec.agentKind === 'submission') {
-    const file = resolve(spec.agentPath ?? '');
-    if (!spec.agentPath || !existsSync(file)) {
-      throw new InputError({ file: spec.agentPath ?? `submission ${spec.agent}`, expected: 'an agent module file', found: 'no such file' });
+    const path = resolve(spec.agentPath ?? '');
+    if (!spec.agentPath || !existsSync(path)) {
+      throw new InputError({ file: spec.agentPath ?? `submission ${spec.agent}`, expected: 'a submission folder (with submission.json) or an agent module file', found: 'no such file' });
     }
-    return { name: spec.agent, kind: 'submission', privileged: false, files: agentSourceFiles(file), load: submissionFactory(file) };
+    if (statSync(path).isDirectory()) return resolveSubmission(spec, path);
+    return { name: spec.agent, kind: 'submission', privileged: false, files: agentSourceFiles(path), root: PACKAGE_ROOT, load: moduleFactory(path) };
   }
   const entry = Object.hasOwn(BASELINES, spec.agent) ? BASELINES[spec.agent] : undefined;
   if (!entry) {
@@ -70,6 +105,7 @@ export async function resolveAgent(spec: Pick<JobSpec, 'agent' | 'agentKind' | '
     kind: 'baseline',
     privileged: entry.privileged === true,
     files: agentSourceFiles(baselineFile(spec.agent)),
+    root: PACKAGE_ROOT,
     load: () => entry.load(),
   };
 }

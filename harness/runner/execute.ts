@@ -11,6 +11,9 @@
  *   be interrupted cooperatively) and starts a new one. A job over the heap limit
  *   (`resourceLimits.maxOldGenerationSizeMb`) or one that kills its thread is recorded the same
  *   way; the run goes on.
+ * - A submission's process (sandboxed or external) is stopped by its agent when it breaks a limit;
+ *   its job limit ends before the runner's (see `job.ts`). A process left behind by a terminated
+ *   thread is killed (`orphans.ts`).
  * - Resume: jobs whose jobHash already has an `ok` line are skipped; `failed` ones are retried
  *   (failures such as time limits can depend on machine load, and a retry that succeeds makes the
  *   result match an uninterrupted run; see `latestByJob`).
@@ -20,11 +23,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { InputError } from '../errors.ts';
+import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
 import { failedResult } from './identity.ts';
+import type { RunJobOptions } from './job.ts';
 import { JournalWriter, latestByJob, readJournal } from './journal.ts';
+import { OrphanReaper } from './orphans.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import type { JobResult, PlannedJob } from './types.ts';
-import type { WorkerTask } from './worker.ts';
+import { thrownReason, type WorkerFailure, type WorkerTask } from './worker.ts';
 
 export const RESULTS_FILE = 'results.jsonl';
 
@@ -36,8 +42,10 @@ export interface ExecuteOptions {
   resume?: boolean;
   /** Per-job wall-clock limit in seconds. */
   jobTimeoutS?: number;
-  /** Per-worker V8 old-generation heap limit in MB. */
+  /** Per-worker V8 old-generation heap limit in MB; also the heap limit of a sandboxed submission's process. */
   jobMemoryMb?: number;
+  /** Wall-time limit of one decision of a sandboxed or external submission (ms; default 200). */
+  decisionMs?: number;
   /** URL of the module exporting `runJob(spec)`; defaults to `./job.ts`. Tests inject fakes. */
   jobModule?: string;
   progress?: ProgressSink;
@@ -52,6 +60,16 @@ export interface ExecuteSummary {
   failed: number;
 }
 
+/** How each job runs, from the run's options. */
+function jobOptions(opts: ExecuteOptions): RunJobOptions {
+  const limits: RunJobOptions['limits'] = {
+    ...(opts.decisionMs !== undefined ? { decisionMs: opts.decisionMs } : {}),
+    // Resident memory is watched too (ArrayBuffers are outside the heap): allow twice the heap.
+    ...(opts.jobMemoryMb !== undefined ? { heapMb: opts.jobMemoryMb, rssMb: Math.max(DEFAULT_LIMITS.rssMb, 2 * opts.jobMemoryMb) } : {}),
+  };
+  return { ...(opts.jobTimeoutS !== undefined ? { jobTimeoutS: opts.jobTimeoutS } : {}), limits };
+}
+
 /** Why a pool task failed, as a deterministic one-line reason (no stacks, no timings). */
 export function failureReason(e: unknown, opts: Pick<ExecuteOptions, 'jobTimeoutS' | 'jobMemoryMb'>): string {
   const err = e instanceof Error ? e : new Error(String(e));
@@ -59,7 +77,7 @@ export function failureReason(e: unknown, opts: Pick<ExecuteOptions, 'jobTimeout
   if (err.name === 'AbortError') return `time limit exceeded (${opts.jobTimeoutS ?? '?'} s); worker terminated`;
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') return `memory limit exceeded (${opts.jobMemoryMb ?? 'default'} MB heap); worker terminated`;
   if (/worker|thread/i.test(err.message) && /exit|terminat/i.test(err.message)) return `worker crashed: ${err.message}`;
-  return `threw ${err.name}: ${err.message}`;
+  return thrownReason(err);
 }
 
 /**
@@ -102,7 +120,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
 
   const jobModule = opts.jobModule ?? new URL('./job.ts', import.meta.url).href;
   const writer = new JournalWriter(file);
-  const pool = todo.length === 0 ? null : new Piscina<WorkerTask, JobResult | null>({
+  const pool = todo.length === 0 ? null : new Piscina<WorkerTask, JobResult | WorkerFailure | null>({
     filename: new URL('./worker-entry.mjs', import.meta.url).href,
     minThreads: Math.min(opts.workers, todo.length),
     maxThreads: opts.workers,
@@ -111,17 +129,22 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
     ...(opts.jobMemoryMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: opts.jobMemoryMb } } : {}),
   });
 
+  const options = jobOptions(opts);
+  const reaper = new OrphanReaper();
   let failed = 0;
   const runOne = async (job: PlannedJob): Promise<JobResult> => {
     const t0 = performance.now();
     const signal = opts.jobTimeoutS !== undefined ? AbortSignal.timeout(opts.jobTimeoutS * 1000) : null;
     try {
-      const r = (await pool!.run({ spec: job.spec, jobModule }, { signal }))!;
+      const r = (await pool!.run({ spec: job.spec, jobModule, options }, { signal }))!;
+      if ('thrown' in r) return failedResult(job.spec, job.id, r.thrown, performance.now() - t0);
       if (r.jobHash !== job.id.jobHash) {
         return failedResult(job.spec, job.id, `job hash mismatch: the worker computed ${r.jobHash} (inputs changed during the run?)`, performance.now() - t0);
       }
       return r;
     } catch (e) {
+      // The job's thread was terminated: a process its agent started may still be running.
+      reaper.reapOrphans();
       return failedResult(job.spec, job.id, failureReason(e, opts), performance.now() - t0);
     }
   };
@@ -145,6 +168,8 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   } finally {
     writer.close();
     await pool?.destroy();
+    reaper.reapOrphans();
+    reaper.close();
     progress.stop();
   }
   const planned = new Set(unique.map((j) => j.id.jobHash));

@@ -4,11 +4,13 @@
  * pool's workers run and what `orchbench verify` re-runs.
  */
 import { performance } from 'node:perf_hooks';
+import type { AgentFactory } from '../agent.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scoreJob } from '../score/job.ts';
+import type { ProcessLimits } from '../submission/process-agent.ts';
 import { VERSION } from '../version.ts';
-import { resolveAgent } from './agents.ts';
+import { resolveAgent, type ResolvedAgent } from './agents.ts';
 import { agentCodeHash, jobIdentity, sealResult, specFields } from './identity.ts';
 import type { JobIdentity, JobResult, JobSpec } from './types.ts';
 
@@ -31,20 +33,46 @@ export async function identifyJob(spec: JobSpec): Promise<JobIdentity> {
   const [scenario, agent] = await Promise.all([jobScenario(spec), resolveAgent(spec)]);
   return jobIdentity(spec, {
     harnessVersion: VERSION,
-    agentCodeHash: agentCodeHash(agent.files),
+    agentCodeHash: agentCodeHash(agent.files, agent.root),
     scenarioHash: scenario.hash,
     traceSha256s: scenario.traceSha256s,
   });
+}
+
+/** How a job runs (not what it computes: none of this changes an ok result). */
+export interface RunJobOptions {
+  /** The runner's per-job limit (s): a submission's process gets a job limit that ends before it. */
+  jobTimeoutS?: number;
+  /** Limits of a submission's process (per-decision time, heap); `jobMs` is derived from `jobTimeoutS`. */
+  limits?: Partial<Omit<ProcessLimits, 'jobMs'>>;
+}
+
+/**
+ * Share of the runner's job limit (at least {@link MIN_MARGIN_MS}) kept free after a submission's
+ * own job limit, so the submission's process is stopped by its agent (which kills it) before the
+ * runner terminates the thread that owns it.
+ */
+const MARGIN_SHARE = 0.1;
+const MIN_MARGIN_MS = 500;
+
+/**
+ * The agent's factory with its process limits. The job limit is fixed when the agent is created:
+ * what is left of the runner's limit by then, less the margin.
+ */
+function limitedFactory(agent: ResolvedAgent, opts: RunJobOptions, t0: number): Promise<AgentFactory> {
+  if (opts.jobTimeoutS === undefined) return agent.load(opts.limits);
+  const endMs = t0 + opts.jobTimeoutS * 1000 - Math.max(MIN_MARGIN_MS, MARGIN_SHARE * opts.jobTimeoutS * 1000);
+  return Promise.resolve(async (ctx) => (await agent.load({ ...opts.limits, jobMs: Math.max(1, endMs - performance.now()) }))(ctx));
 }
 
 /**
  * Runs one job and returns its sealed result line.
  * @throws whatever the agent or the scenario throws (the runner records it as a failed job).
  */
-export async function runJob(spec: JobSpec): Promise<JobResult> {
+export async function runJob(spec: JobSpec, opts: RunJobOptions = {}): Promise<JobResult> {
   const t0 = performance.now();
   const [scenario, agent, id] = await Promise.all([jobScenario(spec), resolveAgent(spec), identifyJob(spec)]);
-  const factory = await agent.load();
+  const factory = await limitedFactory(agent, opts, t0);
   const scored = await scoreJob(scenario, factory, spec.seed, { privileged: agent.privileged });
   return sealResult({
     ...id,

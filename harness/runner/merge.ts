@@ -78,6 +78,7 @@ export function mergeRuns(dirs: readonly string[], outDir: string, command: stri
     ...rest,
     command,
     agents: [...new Set(manifests.flatMap((m) => m.agents))],
+    ...(manifests.some((m) => m.submissions) ? { submissions: [...new Map(manifests.flatMap((m) => m.submissions ?? []).map((s) => [s.name, s])).values()] } : {}),
     scenarios: [...new Set(manifests.flatMap((m) => m.scenarios))],
     jobsInSlice: results.length,
   };

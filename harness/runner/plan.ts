@@ -3,15 +3,18 @@
  * can skip finished jobs (resume) and split itself into shards before any job runs.
  */
 import { basename } from 'node:path';
-import { InputError } from '../errors.ts';
+import { listBaselines } from '../../baselines/index.ts';
+import { InputError, type InputIssue } from '../errors.ts';
+import { readSubmission } from '../submission/manifest.ts';
 import { deriveSeed } from '../rng.ts';
 import { suiteFiles, type SuiteName } from '../scenario/load.ts';
 import { byJobHash } from './identity.ts';
 import { identifyJob } from './job.ts';
 import type { JobSpec, PlannedJob } from './types.ts';
 
-/** An agent to run: a registered baseline, or a submission module file. */
-export type AgentRef = { name: string; kind: 'baseline' } | { name: string; kind: 'submission'; path: string };
+/** An agent to run: a registered baseline, or a submission (a folder, or a bare module file). */
+export type AgentRef = { name: string; kind: 'baseline' } | SubmissionRef;
+export type SubmissionRef = { name: string; kind: 'submission'; path: string };
 
 export interface PlanOptions {
   suite: SuiteName;
@@ -21,6 +24,31 @@ export interface PlanOptions {
   /** Seeds 0..seeds-1, each combined with the root seed. */
   seeds: number;
   rootSeed: number;
+  /** Run JavaScript/TypeScript submission folders in the sandbox. */
+  sandbox?: boolean;
+}
+
+/**
+ * Submission folders as agents, named by their manifests.
+ * @throws InputError for an unreadable or invalid manifest, a name that is a baseline's, or two
+ *   submissions with the same name.
+ */
+export function submissionRefs(dirs: readonly string[]): SubmissionRef[] {
+  const baselines = new Set(listBaselines());
+  const seen = new Map<string, string>();
+  const issues: InputIssue[] = [];
+  const refs = dirs.map((dir): SubmissionRef => {
+    const { submission } = readSubmission(dir);
+    const name = submission.manifest.name;
+    const at = { file: submission.manifestFile, pointer: '/name' };
+    if (baselines.has(name)) issues.push({ ...at, expected: `a name that is not a baseline's (${[...baselines].join(', ')})`, found: JSON.stringify(name) });
+    const other = seen.get(name);
+    if (other !== undefined) issues.push({ ...at, expected: `a name no other submission of the run has (${other} is also named so)`, found: JSON.stringify(name) });
+    seen.set(name, dir);
+    return { name, kind: 'submission', path: dir };
+  });
+  if (issues.length) throw new InputError(issues);
+  return refs;
 }
 
 /** The episode seed of seed index `i`: the same for every agent and scenario (common random numbers). */
@@ -42,11 +70,14 @@ export function selectScenarioFiles(suite: SuiteName, ids?: readonly string[]): 
 
 /**
  * Every job of a run, seed-major then scenario then agent (so early results cover all agents).
- * @throws InputError for bad counts, unknown scenarios or agents.
+ * @throws InputError for bad counts, unknown scenarios or agents, or two agents with one name.
  */
 export async function planJobs(opts: PlanOptions): Promise<PlannedJob[]> {
   if (!(Number.isInteger(opts.seeds) && opts.seeds >= 1)) throw new InputError({ file: '--seeds', expected: 'integer >= 1', found: String(opts.seeds) });
   if (!Number.isInteger(opts.rootSeed)) throw new InputError({ file: '--root-seed', expected: 'integer', found: String(opts.rootSeed) });
+  const names = opts.agents.map((a) => a.name);
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (twice.length) throw new InputError({ file: '--agents', expected: 'each agent once', found: `${[...new Set(twice)].join(', ')} more than once` });
   const files = selectScenarioFiles(opts.suite, opts.scenarios);
   const variant = opts.suite === 'testing' ? 'testing' : 'full';
   const specs: JobSpec[] = [];
@@ -56,7 +87,7 @@ export async function planJobs(opts: PlanOptions): Promise<PlannedJob[]> {
         specs.push({
           agent: a.name,
           agentKind: a.kind,
-          ...(a.kind === 'submission' ? { agentPath: a.path } : {}),
+          ...(a.kind === 'submission' ? { agentPath: a.path, ...(opts.sandbox ? { sandbox: true } : {}) } : {}),
           scenario: basename(scenarioFile, '.json'),
           scenarioFile,
           variant,

@@ -1,7 +1,9 @@
 /**
  * The results journal format: one JSON line per finished job in `DIR/results.jsonl`.
  * Everything except `timing` is deterministic (same inputs -> bit-identical), so `timing` is kept
- * out of `jobHash` and `resultHash` and out of every determinism comparison.
+ * out of `jobHash` and `resultHash` and out of every determinism comparison. `provenance` (where
+ * the inputs were found, and how the agent ran) is kept out of both hashes too: paths differ
+ * between machines, and a deterministic submission gives the same result in and out of the sandbox.
  */
 import type { EvalSummary } from '../env/episode.ts';
 
@@ -9,12 +11,27 @@ import type { EvalSummary } from '../env/episode.ts';
 export interface JobSpec {
   agent: string;
   agentKind: 'baseline' | 'submission';
-  /** For submissions: the submission folder. */
+  /**
+   * For submissions: the submission folder (with `submission.json`), or a single module file
+   * exporting `createAgent` (run in-process; for harness tests and quick local experiments).
+   */
   agentPath?: string;
+  /** For submission folders: run the agent in the sandbox (a JavaScript/TypeScript one; external ones always run out of process). */
+  sandbox?: boolean;
   scenario: string;
   scenarioFile: string;
   variant: 'full' | 'testing';
   seed: number;
+}
+
+/** Where a job's inputs were found and how its agent ran: what `orchbench verify` needs to re-run it. */
+export interface JobProvenance {
+  /** Scenario file, relative to the working directory when inside it. */
+  scenarioFile: string;
+  /** Submission folder (or module), relative to the working directory when inside it. */
+  agentPath?: string;
+  /** The submission ran in the sandbox. */
+  sandbox?: boolean;
 }
 
 /** Evaluation-phase metrics (the learned policy, greedy, on the held-out segment). */
@@ -39,7 +56,7 @@ export interface JobMetrics {
 }
 
 export interface JobResult {
-  /** sha256 of (harness version, scenario hash, trace sha256s, agent code hash, variant, seed). */
+  /** sha256 of (harness version, agent name, agent code hash, scenario hash, trace sha256s, variant, seed). */
   jobHash: string;
   harnessVersion: string;
   agent: string;
@@ -54,7 +71,9 @@ export interface JobResult {
   /** Why a job failed (thrown error, time limit, memory limit, invalid action, crash). */
   reason?: string;
   metrics?: JobMetrics;
-  /** sha256 of the canonical deterministic part of this line (everything but timing and resultHash). */
+  /** Not hashed (see the file comment); absent in lines written before it existed. */
+  provenance?: JobProvenance;
+  /** sha256 of the canonical deterministic part of this line (everything but timing, provenance and resultHash). */
   resultHash: string;
   timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number };
 }
@@ -85,6 +104,10 @@ export interface RunManifest {
   scenarios: string[];
   seeds: number;
   rootSeed: number;
+  /** Submission folders run (also named in `agents`), as given on the command line. */
+  submissions?: { name: string; path: string }[];
+  /** Whether JavaScript/TypeScript submissions ran in the sandbox (external ones always run out of process). */
+  sandbox?: boolean;
   /** `i/n` when this directory holds one shard; absent for a whole run or a merge. */
   shard?: string;
   /** Total jobs of the (unsharded) plan and the jobs of this directory's slice. */

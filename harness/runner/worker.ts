@@ -3,29 +3,53 @@
  * everything from the spec and its seed, which is what makes results independent of worker count
  * and job order) and runs it with the job module's `runJob`.
  */
+import { SubmissionError } from '../submission/errors.ts';
+import type { RunJobOptions } from './job.ts';
 import type { JobResult, JobSpec } from './types.ts';
 
 /** What the main thread sends: one job, or (without `spec`) a warm-up that only loads the job module. */
 export interface WorkerTask {
   spec?: JobSpec;
-  /** URL of a module exporting `runJob(spec)`: `./job.ts` in real runs, a fake in runner tests. */
+  /** URL of a module exporting `runJob(spec, options)`: `./job.ts` in real runs, a fake in runner tests. */
   jobModule: string;
+  options?: RunJobOptions;
+}
+
+/** A job that threw: why, as the one-line reason its result records. */
+export interface WorkerFailure {
+  thrown: string;
 }
 
 interface JobModule {
-  runJob(spec: JobSpec): Promise<JobResult>;
+  runJob(spec: JobSpec, options?: RunJobOptions): Promise<JobResult>;
 }
 
 // One import per module per worker thread; scenario and agent caches live inside the module.
 const modules = new Map<string, Promise<JobModule>>();
 
+/**
+ * The reason a job that threw is recorded with: a submission's broken rule as it is ("exceeded the
+ * 200 ms per-decision limit (in act)"), anything else as "threw NAME: MESSAGE". Computed here
+ * because an error crossing to the main thread loses its class and name.
+ */
+export function thrownReason(e: unknown): string {
+  if (e instanceof SubmissionError) return e.message;
+  const err = e instanceof Error ? e : new Error(String(e));
+  return `threw ${err.name}: ${err.message}`;
+}
+
 /** Runs one job in this worker thread (or only loads the job module: `null`). */
-export default async function runTask(task: WorkerTask): Promise<JobResult | null> {
+export default async function runTask(task: WorkerTask): Promise<JobResult | WorkerFailure | null> {
   let mod = modules.get(task.jobModule);
   if (!mod) {
     mod = import(task.jobModule) as Promise<JobModule>;
     modules.set(task.jobModule, mod);
   }
   const loaded = await mod;
-  return task.spec ? loaded.runJob(task.spec) : null;
+  if (!task.spec) return null;
+  try {
+    return await loaded.runJob(task.spec, task.options);
+  } catch (e) {
+    return { thrown: thrownReason(e) };
+  }
 }
