@@ -8,6 +8,7 @@
  * with a clear reason.
  */
 import { pathToFileURL } from 'node:url';
+import { register, type NamespacedUnregister } from 'tsx/esm/api';
 import type { Agent, AgentContext, AgentFactory } from '../agent.ts';
 import { bundleSubmission, type SandboxBundle } from './bundle.ts';
 import { SubmissionError, invalidActionMessage, isValidAction } from './errors.ts';
@@ -90,10 +91,16 @@ export function externalCommand(sub: Submission): ProcessCommand {
   return { command: command!, args, cwd: sub.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONUNBUFFERED: '1', LANG: 'C.UTF-8' } };
 }
 
+// tsx's namespaced import: a .ts entry outside a `"type": "module"` package (a folder made by
+// `submission init` anywhere) fails to load through the loader hooks registered at run time. One
+// namespace per thread, so modules are cached as with `import()`.
+let scoped: NamespacedUnregister | undefined;
+
 async function importTrusted(entryFile: string): Promise<AgentFactory> {
   let mod: { createAgent?: unknown };
   try {
-    mod = (await import(pathToFileURL(entryFile).href)) as { createAgent?: unknown };
+    scoped ??= register({ namespace: 'orchbench-submission' });
+    mod = (await scoped.import(pathToFileURL(entryFile).href, import.meta.url)) as { createAgent?: unknown };
   } catch (e) {
     rethrow(e, 'load');
   }

@@ -79,6 +79,8 @@ export class ProcessAgent implements Agent {
   private disposed = false;
   private outbox = '';
   private mode: AgentMode = 'learn';
+  /** Decisions of the learning phase: the real steps of an agent that reports no stats (as in-process). */
+  private learnActs = 0;
   // Observations are serialised once: the last act's obs is the next learn's `obs`, and a learn's
   // `nextObs` is the next act's obs. Both caches hold only until that next call (buffers are reused).
   private actObs: Observation | null = null;
@@ -120,6 +122,7 @@ export class ProcessAgent implements Agent {
     this.nextObs = null;
     this.actObs = obs;
     this.actObsJson = json;
+    if (this.mode === 'learn') this.learnActs++;
     const r = this.call(`${this.outbox}{"type":"act","obs":${json}}\n`, 'act', this.limits.decisionMs);
     // A non-number is passed on as is: the caller's action check reports it.
     return r.action as number;
@@ -143,7 +146,7 @@ export class ProcessAgent implements Agent {
   /** The agent's own stats, with `learnMs` replaced by the learning-phase time the harness measured. */
   stats(): AgentStats {
     const r = this.call(`${this.outbox}{"type":"stats"}\n`, 'stats', this.limits.decisionMs);
-    const s = r.stats ?? { realSteps: 0, planningUpdates: 0, learnMs: 0, planningMs: 0 };
+    const s = r.stats ?? { realSteps: this.learnActs, planningUpdates: 0, learnMs: 0, planningMs: 0 };
     return { ...s, learnMs: this.timing.learnPhaseMs };
   }
 
