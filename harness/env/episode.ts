@@ -1,7 +1,9 @@
 /**
  * One run of an agent on an environment: the learning phase (act, step, learn), then the
  * evaluation phase on the held-out segment (act, step; no learning), with a summary of the
- * evaluation and a sha256 over every decision for determinism checks.
+ * evaluation and a sha256 over every decision for determinism checks. Optionally the greedy
+ * policy is also evaluated at checkpoints during learning, on a separate environment instance
+ * (see {@link CheckpointOptions}).
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { Agent, AgentStats, Outcome, Transition } from '../agent.ts';
@@ -28,6 +30,31 @@ export interface EpisodeResult {
   agentStats: AgentStats | null;
   /** sha256 (hex) over every decision's phase, action and outcome, learning then evaluation. */
   logSha256: string;
+  /**
+   * With `opts.checkpoints`: the greedy policy's mean reward at each checkpoint reached, in order
+   * (`at[i]` for i < length; a truncated trace can end learning before the last ones).
+   */
+  checkpointRewards?: Float64Array;
+}
+
+/**
+ * Greedy-policy evaluations during learning (the standard sample-efficiency measurement). After
+ * real interaction `at[i]` (after its `learn`), the agent is switched to `setMode('eval')`, runs
+ * `decisions` decisions on `env` reset to (`seed`, eval phase) without learning, and is switched
+ * back to `setMode('learn')`; the learning environment is not touched, so learning resumes where
+ * it was. These decisions are not real interactions: they are neither learned from nor part of
+ * `learningRewards` or the decision log, and they leave the learning trajectory unchanged for
+ * any agent whose eval-mode `act` is pure (consumes no randomness, changes no learning state).
+ */
+export interface CheckpointOptions {
+  /** Real interactions after which to evaluate, strictly increasing integers >= 1. */
+  at: readonly number[];
+  /** Decisions per evaluation (capped by the scenario's evaluation budget). */
+  decisions: number;
+  /** A separate instance of the same scenario's environment (never the learning one). */
+  env: OrchestrationEnv;
+  /** Episode seed of the evaluation segment: the same at every checkpoint (and, for common random numbers, for every agent). */
+  seed: number;
 }
 
 export interface EpisodeOptions {
@@ -35,6 +62,8 @@ export interface EpisodeOptions {
   learningDecisions?: number;
   /** Stop the evaluation phase after this many decisions (default: the scenario's budget). */
   evaluationDecisions?: number;
+  /** Evaluate the greedy policy at these checkpoints of the learning phase. */
+  checkpoints?: CheckpointOptions;
 }
 
 /** Fields hashed per decision. */
@@ -77,9 +106,10 @@ class DecisionLog {
 }
 
 /**
- * Runs `agent` on `env`: `reset(seed, 'learn')`, then act / step / learn until the phase is done;
- * then `agent.setMode('eval')`, `reset(seed, 'eval')` and act / step until done. The Transition
- * given to `learn` is reused between calls (copy what you keep).
+ * Runs `agent` on `env`: `reset(seed, 'learn')`, then act / step / learn until the phase is done
+ * (with greedy evaluations at `opts.checkpoints`, see {@link CheckpointOptions}); then
+ * `agent.setMode('eval')`, `reset(seed, 'eval')` and act / step until done. The Transition given
+ * to `learn` is reused between calls (copy what you keep).
  *
  * @example
  * ```ts
@@ -95,6 +125,10 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
   let obs = env.reset(seed, 'learn');
   let n = 0;
   let done = rewards.length === 0;
+  const ck = opts.checkpoints;
+  if (ck) checkCheckpoints(ck, env);
+  const ckRewards = new Float64Array(ck?.at.length ?? 0);
+  let k = 0;
   const t: Transition = { obs, action: 0, reward: 0, outcome: { action: 0, latencyMs: 0, uploadMs: 0, queueMs: 0, computeMs: 0, downloadMs: 0, deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: false, deadlineMiss: false }, nextObs: obs };
   while (!done) {
     const action = agent.act(obs);
@@ -109,24 +143,51 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
       t.nextObs = r.obs;
       agent.learn(t);
     }
+    if (ck && n === ck.at[k]) {
+      agent.setMode?.('eval');
+      ckRewards[k++] = evaluatePolicy(ck.env, agent, ck.seed, Math.min(ck.decisions, ck.env.spec.evaluationDecisions)).meanReward;
+      agent.setMode?.('learn');
+    }
     obs = r.obs;
     done = r.done || n >= rewards.length;
   }
   agent.setMode?.('eval');
   const evalCap = Math.min(opts.evaluationDecisions ?? env.spec.evaluationDecisions, env.spec.evaluationDecisions);
-  const latencies = new Float64Array(evalCap);
+  return {
+    learningRewards: rewards.subarray(0, n),
+    eval: evaluatePolicy(env, agent, seed, evalCap, (o) => log.add('eval', o)),
+    agentStats: agent.stats?.() ?? null,
+    logSha256: log.digest(),
+    ...(ck ? { checkpointRewards: ckRewards.subarray(0, k) } : {}),
+  };
+}
+
+function checkCheckpoints(ck: CheckpointOptions, env: OrchestrationEnv): void {
+  if (ck.env === env) throw new Error('runEpisode: checkpoint evaluations need their own environment instance');
+  ck.at.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < 1 || (i > 0 && c <= ck.at[i - 1]!)) throw new Error(`runEpisode: checkpoints.at must be strictly increasing integers >= 1 (at[${i}] = ${c})`);
+  });
+}
+
+/**
+ * Runs `agent` as it is (no mode switch, no learning) for up to `cap` decisions of the
+ * evaluation phase of `env` reset with `seed`, and summarises them; `onOutcome` sees each
+ * decision's outcome (valid only during the call).
+ */
+export function evaluatePolicy(env: OrchestrationEnv, agent: Agent, seed: number, cap: number, onOutcome?: (o: Outcome) => void): EvalSummary {
+  const latencies = new Float64Array(cap);
   let m = 0;
   let device = 0;
   let server = 0;
   let violations = 0;
   let misses = 0;
   let reward = 0;
-  obs = env.reset(seed, 'eval');
-  done = evalCap === 0;
+  let obs = env.reset(seed, 'eval');
+  let done = cap === 0;
   while (!done) {
     const r = env.step(agent.act(obs));
     const o = r.outcome;
-    log.add('eval', o);
+    onOutcome?.(o);
     latencies[m++] = o.latencyMs;
     device += o.deviceEnergyMj;
     server += o.serverEnergyMj;
@@ -134,24 +195,19 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
     misses += o.deadlineMiss ? 1 : 0;
     reward += r.reward;
     obs = r.obs;
-    done = r.done || m >= evalCap;
+    done = r.done || m >= cap;
   }
   const lat = latencies.subarray(0, m);
   let latSum = 0;
   for (let i = 0; i < m; i++) latSum += lat[i]!;
   return {
-    learningRewards: rewards.subarray(0, n),
-    eval: {
-      meanLatencyMs: m > 0 ? latSum / m : NaN,
-      p95LatencyMs: m > 0 ? quantileSorted(Float64Array.from(lat).sort(), 0.95) : NaN,
-      meanDeviceEnergyMj: m > 0 ? device / m : NaN,
-      meanServerEnergyMj: m > 0 ? server / m : NaN,
-      accuracyViolationRate: m > 0 ? violations / m : NaN,
-      deadlineMissRate: m > 0 ? misses / m : NaN,
-      meanReward: m > 0 ? reward / m : NaN,
-      decisions: m,
-    },
-    agentStats: agent.stats?.() ?? null,
-    logSha256: log.digest(),
+    meanLatencyMs: m > 0 ? latSum / m : NaN,
+    p95LatencyMs: m > 0 ? quantileSorted(Float64Array.from(lat).sort(), 0.95) : NaN,
+    meanDeviceEnergyMj: m > 0 ? device / m : NaN,
+    meanServerEnergyMj: m > 0 ? server / m : NaN,
+    accuracyViolationRate: m > 0 ? violations / m : NaN,
+    deadlineMissRate: m > 0 ? misses / m : NaN,
+    meanReward: m > 0 ? reward / m : NaN,
+    decisions: m,
   };
 }

@@ -53,6 +53,22 @@ export interface JobMetrics {
   decisionLogSha256: string;
   /** Agent-reported facts (e.g. tfjs backend). */
   info: Record<string, string | number | boolean>;
+  /** The greedy policy at checkpoints of real interactions (learners; absent in older lines; see `harness/score/job.ts`). */
+  greedyCurve?: GreedyCurve;
+}
+
+/** The greedy policy evaluated at log-spaced checkpoints of real interactions, on one fixed evaluation segment. */
+export interface GreedyCurve {
+  /** Greedy decisions per checkpoint (the evaluation segment's length). */
+  decisions: number;
+  /** Mean reward of the random and oracle policies on the same evaluation segment. */
+  refs: { randomReward: number; oracleReward: number };
+  checkpoints: number[];
+  /** The greedy policy's mean reward over the segment, per checkpoint. */
+  meanReward: number[];
+  normalised: number[];
+  /** First checkpoint from which the normalised reward is >= the threshold at every later checkpoint; null if never. */
+  interactionsToThreshold: number | null;
 }
 
 export interface JobResult {
@@ -75,7 +91,7 @@ export interface JobResult {
   provenance?: JobProvenance;
   /** sha256 of the canonical deterministic part of this line (everything but timing, provenance and resultHash). */
   resultHash: string;
-  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number };
+  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number };
 }
 
 /** What identifies a job's result, computable before running it (the parts of `jobHash`). */

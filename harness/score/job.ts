@@ -3,14 +3,22 @@
  * reference policies run on the same scenario and seed (common random numbers: the same arrivals,
  * requirements, trace offsets and compute draws), so a job's normalised scores compare the agent
  * with the references on exactly the requests it saw.
+ *
+ * Two sample-efficiency measurements:
+ * - the learning curve: trailing-window mean of the rewards the agent received while learning
+ *   (its behaviour policy, exploration included);
+ * - the greedy curve (learners only): the greedy policy evaluated at log-spaced checkpoints of real
+ *   interactions on one fixed evaluation segment (seed derived from the job seed: the same requests
+ *   for every agent and checkpoint), normalised by the random and oracle policies on that segment
+ *   (see `CheckpointOptions` in `harness/env/episode.ts`).
  */
 import { performance } from 'node:perf_hooks';
 import type { Agent, AgentContext, AgentFactory, Transition } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
-import { runEpisode } from '../env/episode.ts';
+import { evaluatePolicy, runEpisode } from '../env/episode.ts';
 import { createOracle, createRandomAgent } from '../env/policies.ts';
 import { deriveSeed } from '../rng.ts';
-import type { JobMetrics } from '../runner/types.ts';
+import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import { interactionsToThreshold, learningCurve, logCheckpoints, normalise, normalisedAuc } from './curves.ts';
 
@@ -23,12 +31,25 @@ export interface ScoreJobOptions {
   privileged?: boolean;
   /** Hyperparameter overrides for the agent. */
   config?: Record<string, unknown>;
+  /** Greedy-policy evaluations at checkpoints (learners only; default on), or false for none. */
+  checkpointEval?: CheckpointEvalOptions | false;
 }
+
+/** How the greedy curve is measured. */
+export interface CheckpointEvalOptions {
+  /** Greedy decisions per checkpoint (default 200, capped by the scenario's evaluation budget). */
+  decisions?: number;
+  /** Log-spaced checkpoints per factor of 10 of real interactions, from 10 (default 10). */
+  perDecade?: number;
+}
+
+/** Default greedy decisions per checkpoint. */
+export const CHECKPOINT_DECISIONS = 200;
 
 export interface ScoredJob {
   metrics: JobMetrics;
-  /** Wall-clock split (ms); never part of any hash. */
-  timing: { learnMs: number; planningMs: number; evalMs: number };
+  /** Wall-clock split (ms); never part of any hash. `checkpointMs`: greedy evaluations during learning. */
+  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number };
 }
 
 // References depend only on (scenario, seed): cached per worker so a worker running several agents
@@ -39,6 +60,40 @@ function mean(xs: Float64Array): number {
   let s = 0;
   for (const x of xs) s += x;
   return s / xs.length;
+}
+
+/** The evaluation segment of the greedy curve: the same for every agent on this scenario and job seed. */
+export function checkpointSeed(scenario: CompiledScenario, seed: number): number {
+  return deriveSeed(seed, scenario.id, 'checkpoint-eval');
+}
+
+/**
+ * Mean reward of the random and oracle policies on the greedy curve's evaluation segment
+ * (`decisions` decisions of `env`'s evaluation phase from {@link checkpointSeed}).
+ */
+export function checkpointReferences(env: OrchestrationEnv, seed: number, decisions: number): { randomReward: number; oracleReward: number } {
+  const key = `${env.scenario.hash}/${seed}/checkpoint/${decisions}`;
+  let refs = refCache.get(key);
+  if (!refs) {
+    const evalSeed = checkpointSeed(env.scenario, seed);
+    const random = createRandomAgent(deriveSeed(seed, env.scenario.id, 'random-reference'));
+    refs = {
+      randomReward: evaluatePolicy(env, random, evalSeed, decisions).meanReward,
+      oracleReward: evaluatePolicy(env, createOracle(env), evalSeed, decisions).meanReward,
+    };
+    refCache.set(key, refs);
+  }
+  return refs;
+}
+
+/**
+ * Sample efficiency of the greedy curve: the first checkpoint from which the normalised reward is
+ * >= `fraction` at that and every later checkpoint; null when the last one is below.
+ */
+export function checkpointsToThreshold(checkpoints: readonly number[], normalised: readonly number[], fraction: number): number | null {
+  let i = normalised.length;
+  while (i > 0 && normalised[i - 1]! >= fraction) i--;
+  return i === normalised.length ? null : checkpoints[i]!;
 }
 
 /** Mean learning-phase reward of the random and oracle policies on this scenario and seed. */
@@ -59,8 +114,10 @@ export function referenceRewards(scenario: CompiledScenario, seed: number): { ra
 
 /**
  * Runs the agent's episode and computes the job's metrics: learning curve at log-spaced
- * checkpoints, interactions to threshold, normalised AUC, evaluation metrics, real vs simulated
- * steps, the decision-log hash; timing separately.
+ * checkpoints, interactions to threshold, normalised AUC, the greedy curve (learners, unless
+ * `opts.checkpointEval` is false), evaluation metrics, real vs simulated steps, the decision-log
+ * hash; timing separately. The greedy evaluations do not change the decision log of an agent whose
+ * eval-mode `act` is pure.
  * @throws InputError when the references coincide (no scale to normalise by).
  */
 export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory, seed: number, opts: ScoreJobOptions = {}): Promise<ScoredJob> {
@@ -73,8 +130,10 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
     ...(opts.privileged ? { simulator: env } : {}),
   };
   const inner = await factory(ctx);
-  // Wrapping setMode marks where the evaluation phase starts, for the timing split.
+  // Wrapping setMode marks where each evaluation starts (the last one is the evaluation phase) and
+  // where each checkpoint evaluation ends, for the timing split.
   let evalStart = NaN;
+  let checkpointMs = 0;
   const agent: Agent = {
     name: inner.name,
     act: (obs) => inner.act(obs),
@@ -82,12 +141,22 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
     ...(inner.stats ? { stats: () => inner.stats!() } : {}),
     setMode: (mode) => {
       if (mode === 'eval') evalStart = performance.now();
+      else checkpointMs += performance.now() - evalStart;
       inner.setMode?.(mode);
     },
   };
+  // Only a learner's greedy policy changes during learning.
+  const ckOpts = inner.learn && opts.checkpointEval !== false ? opts.checkpointEval ?? {} : null;
+  let ck: { at: number[]; decisions: number; env: OrchestrationEnv; seed: number; refs: { randomReward: number; oracleReward: number } } | null = null;
+  if (ckOpts) {
+    const ckEnv = new OrchestrationEnv(scenario);
+    const decisions = Math.min(ckOpts.decisions ?? CHECKPOINT_DECISIONS, env.spec.evaluationDecisions);
+    const at = logCheckpoints(env.spec.learningDecisions, ckOpts.perDecade ?? 10);
+    ck = { at, decisions, env: ckEnv, seed: checkpointSeed(scenario, seed), refs: checkpointReferences(ckEnv, seed, decisions) };
+  }
   let episode;
   try {
-    episode = runEpisode(env, agent, seed);
+    episode = runEpisode(env, agent, seed, ck ? { checkpoints: ck } : {});
   } finally {
     inner.dispose?.();
   }
@@ -100,6 +169,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
   const curveMeans = learningCurve(rewards, checkpoints, window);
   const norm = { randomRef: refs.randomReward, oracleRef: refs.oracleReward };
   const stats = episode.agentStats;
+  const greedy = ck && episode.checkpointRewards?.length ? greedyCurve(ck, episode.checkpointRewards, threshold) : null;
   return {
     metrics: {
       refs,
@@ -117,7 +187,26 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       planningUpdates: stats?.planningUpdates ?? 0,
       decisionLogSha256: episode.logSha256,
       info: { ...stats?.info },
+      ...(greedy ? { greedyCurve: greedy } : {}),
     },
-    timing: { learnMs: stats?.learnMs ?? 0, planningMs: stats?.planningMs ?? 0, evalMs },
+    timing: { learnMs: stats?.learnMs ?? 0, planningMs: stats?.planningMs ?? 0, evalMs, checkpointMs },
+  };
+}
+
+/** The greedy curve's metrics from the checkpoint rewards reached. */
+function greedyCurve(
+  ck: { at: number[]; decisions: number; refs: { randomReward: number; oracleReward: number } },
+  rewards: Float64Array,
+  threshold: number,
+): GreedyCurve {
+  const checkpoints = ck.at.slice(0, rewards.length);
+  const normalised = [...rewards].map((m) => normalise(m, ck.refs.randomReward, ck.refs.oracleReward));
+  return {
+    decisions: ck.decisions,
+    refs: ck.refs,
+    checkpoints,
+    meanReward: [...rewards],
+    normalised,
+    interactionsToThreshold: checkpointsToThreshold(checkpoints, normalised, threshold),
   };
 }

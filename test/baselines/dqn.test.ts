@@ -10,6 +10,8 @@ import { ACTIONS, envSpec, FULL_MASK, observation } from './fixtures.ts';
 /** A stationary default scenario (stable broadband generator, one user), testing variant. */
 const STATIONARY = 'broadband-1u-loose-v1';
 const short = { learningDecisions: 400, evaluationDecisions: 50 };
+/** Greedy evaluations spanning the start of learning (before training / before the model is trusted) and after. */
+const checkpoints = { at: [10, 50, 100, 200, 300, 400], decisions: 50 };
 
 function transition(action: number, reward: number): Transition {
   const obs = observation();
@@ -39,6 +41,8 @@ describe('dqn', () => {
     const a = await decisionLog(createAgent, scenario, 1, 7, short);
     expect(await decisionLog(createAgent, scenario, 1, 7, short)).toBe(a);
     expect(await decisionLog(createAgent, scenario, 2, 7, short)).not.toBe(a);
+    // Greedy evaluations during learning (eval-mode act is pure) leave the learning trajectory unchanged.
+    expect(await decisionLog(createAgent, scenario, 1, 7, short, checkpoints)).toBe(a);
   });
 
   it('never chooses a masked action, exploring or greedy, and never learns towards one', async () => {

@@ -10,6 +10,8 @@ import { ACTIONS, envSpec, FULL_MASK, observation } from './fixtures.ts';
 
 const STATIONARY = 'broadband-1u-loose-v1';
 const short = { learningDecisions: 400, evaluationDecisions: 50 };
+/** Greedy evaluations spanning the start of learning (before training / before the model is trusted) and after. */
+const checkpoints = { at: [10, 50, 100, 200, 300, 400], decisions: 50 };
 const LEGAL = ACTIONS.filter((a) => FULL_MASK[a.index] === 1).map((a) => a.index);
 
 /**
@@ -109,6 +111,8 @@ describe('hybrid agent', () => {
     const a = await decisionLog(createAgent, scenario, 5, 3, short);
     expect(await decisionLog(createAgent, scenario, 5, 3, short)).toBe(a);
     expect(await decisionLog(createAgent, scenario, 6, 3, short)).not.toBe(a);
+    // Greedy evaluations during learning (eval-mode act is pure) leave the learning trajectory unchanged.
+    expect(await decisionLog(createAgent, scenario, 5, 3, short, checkpoints)).toBe(a);
   });
 
   it('does not leak tensors while planning', async () => {

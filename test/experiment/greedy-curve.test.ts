@@ -1,0 +1,60 @@
+/**
+ * The greedy curve of the per-job metrics (`harness/score/job.ts`): the greedy policy evaluated at
+ * log-spaced checkpoints on one evaluation segment, the measurement the hl-speedup experiment
+ * reports beside the learning curve.
+ */
+import { describe, expect, it } from 'vitest';
+import { BASELINES } from '../../baselines/index.ts';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { logCheckpoints } from '../../harness/score/curves.ts';
+import { checkpointsToThreshold, scoreJob } from '../../harness/score/job.ts';
+
+describe('checkpointsToThreshold', () => {
+  const at = [10, 20, 40, 80, 160];
+
+  it('is the first checkpoint from which every later one is at or above the threshold', () => {
+    expect(checkpointsToThreshold(at, [0.5, 0.95, 0.8, 0.9, 0.99], 0.9)).toBe(80);
+    expect(checkpointsToThreshold(at, [0.91, 0.95, 0.93, 0.9, 0.99], 0.9)).toBe(10);
+  });
+
+  it('is null when the last checkpoint is below the threshold', () => {
+    expect(checkpointsToThreshold(at, [0.95, 0.95, 0.95, 0.95, 0.89], 0.9)).toBeNull();
+    expect(checkpointsToThreshold([], [], 0.9)).toBeNull();
+  });
+});
+
+describe('scoreJob: the greedy curve', () => {
+  // Cheap learners on a default scenario's testing variant (2000 learning decisions).
+  const SCENARIO = 'lte-driving-4u-mixed-v1';
+
+  it('is measured for learners on one segment shared by every agent, without changing their decisions', async () => {
+    const scenario = await loadScenario(SCENARIO, { variant: 'testing' });
+    const curves = [];
+    for (const name of ['q-learning', 'bandit']) {
+      const factory = await BASELINES[name]!.load();
+      const plain = await scoreJob(scenario, factory, 3, { checkpointEval: false });
+      const { metrics, timing } = await scoreJob(scenario, factory, 3, { checkpointEval: { decisions: 100, perDecade: 5 } });
+      expect(plain.metrics.greedyCurve, name).toBeUndefined();
+      expect(metrics.decisionLogSha256, name).toBe(plain.metrics.decisionLogSha256);
+      expect(metrics.interactionsToThreshold, name).toBe(plain.metrics.interactionsToThreshold);
+      const g = metrics.greedyCurve!;
+      expect(g.checkpoints, name).toEqual(logCheckpoints(2000, 5));
+      expect(g.decisions).toBe(100);
+      expect(g.normalised.length).toBe(g.checkpoints.length);
+      // Normalised by the references on the same segment.
+      g.meanReward.forEach((m, i) => expect(g.normalised[i]).toBeCloseTo((m - g.refs.randomReward) / (g.refs.oracleReward - g.refs.randomReward), 12));
+      expect(g.refs.oracleReward).toBeGreaterThan(g.refs.randomReward);
+      expect(g.interactionsToThreshold === null || g.normalised.at(-1)! >= metrics.threshold).toBe(true);
+      expect(timing.checkpointMs).toBeGreaterThan(0);
+      curves.push(g);
+    }
+    // Common random numbers: both agents' greedy policies are scored on the same requests.
+    expect(curves[0]!.refs).toEqual(curves[1]!.refs);
+  });
+
+  it('is not measured for agents that do not learn (their policy cannot change)', async () => {
+    const scenario = await loadScenario(SCENARIO, { variant: 'testing' });
+    const { metrics } = await scoreJob(scenario, await BASELINES['static-edge']!.load(), 3);
+    expect(metrics.greedyCurve).toBeUndefined();
+  });
+});
