@@ -53,7 +53,7 @@ export interface JobMetrics {
   decisionLogSha256: string;
   /** Agent-reported facts (e.g. tfjs backend). */
   info: Record<string, string | number | boolean>;
-  /** The greedy policy at checkpoints of real interactions (learners; absent in older lines; see `harness/score/job.ts`). */
+  /** The greedy policy at checkpoints of real interactions (absent for privileged agents and in older lines; see `harness/score/job.ts`). */
   greedyCurve?: GreedyCurve;
 }
 

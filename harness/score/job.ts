@@ -31,7 +31,7 @@ export interface ScoreJobOptions {
   privileged?: boolean;
   /** Hyperparameter overrides for the agent. */
   config?: Record<string, unknown>;
-  /** Greedy-policy evaluations at checkpoints (learners only; default on), or false for none. */
+  /** Greedy-policy evaluations at checkpoints (default on; never for privileged agents), or false for none. */
   checkpointEval?: CheckpointEvalOptions | false;
 }
 
@@ -114,7 +114,7 @@ export function referenceRewards(scenario: CompiledScenario, seed: number): { ra
 
 /**
  * Runs the agent's episode and computes the job's metrics: learning curve at log-spaced
- * checkpoints, interactions to threshold, normalised AUC, the greedy curve (learners, unless
+ * checkpoints, interactions to threshold, normalised AUC, the greedy curve (unless privileged or
  * `opts.checkpointEval` is false), evaluation metrics, real vs simulated steps, the decision-log
  * hash; timing separately. The greedy evaluations do not change the decision log of an agent whose
  * eval-mode `act` is pure.
@@ -145,8 +145,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       inner.setMode?.(mode);
     },
   };
-  // Only a learner's greedy policy changes during learning.
-  const ckOpts = inner.learn && opts.checkpointEval !== false ? opts.checkpointEval ?? {} : null;
+  const ckOpts = !opts.privileged && opts.checkpointEval !== false ? opts.checkpointEval ?? {} : null;
   let ck: { at: number[]; decisions: number; env: OrchestrationEnv; seed: number; refs: { randomReward: number; oracleReward: number } } | null = null;
   if (ckOpts) {
     const ckEnv = new OrchestrationEnv(scenario);

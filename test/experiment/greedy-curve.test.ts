@@ -27,7 +27,7 @@ describe('scoreJob: the greedy curve', () => {
   // Cheap learners on a default scenario's testing variant (2000 learning decisions).
   const SCENARIO = 'lte-driving-4u-mixed-v1';
 
-  it('is measured for learners on one segment shared by every agent, without changing their decisions', async () => {
+  it('is measured on one segment shared by every agent, without changing the decisions of learners with a pure eval mode', async () => {
     const scenario = await loadScenario(SCENARIO, { variant: 'testing' });
     const curves = [];
     for (const name of ['q-learning', 'bandit']) {
@@ -52,9 +52,11 @@ describe('scoreJob: the greedy curve', () => {
     expect(curves[0]!.refs).toEqual(curves[1]!.refs);
   });
 
-  it('is not measured for agents that do not learn (their policy cannot change)', async () => {
+  it('is flat for a fixed policy (one segment at every checkpoint) and not measured for the privileged oracle', async () => {
     const scenario = await loadScenario(SCENARIO, { variant: 'testing' });
-    const { metrics } = await scoreJob(scenario, await BASELINES['static-edge']!.load(), 3);
-    expect(metrics.greedyCurve).toBeUndefined();
+    const fixed = (await scoreJob(scenario, await BASELINES['static-edge']!.load(), 3)).metrics.greedyCurve!;
+    expect(new Set(fixed.meanReward).size).toBe(1);
+    const oracle = await scoreJob(scenario, await BASELINES.oracle!.load(), 3, { privileged: true });
+    expect(oracle.metrics.greedyCurve).toBeUndefined();
   });
 });

@@ -129,7 +129,7 @@ describe('orchbench experiment hl-speedup (CLI)', () => {
     promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'harness/cli/main.ts'), 'experiment', 'hl-speedup', ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
 
   // A slice (one stationary scenario, dqn and hybrid, 2 seeds): every agent on every scenario takes
-  // minutes. The full suite is run by hand (see the report in the README).
+  // minutes; the full experiment is run by hand (`orchbench experiment hl-speedup`).
   it('runs a slice of the testing suite, writes the tables and plots, and the hybrid needs fewer real interactions by both measures', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hl-speedup-'));
     try {
