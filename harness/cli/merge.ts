@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
 import { RESULTS_FILE } from '../runner/execute.ts';
 import { mergeRuns } from '../runner/merge.ts';
+import { cliInvocation } from '../version.ts';
 
 /** Registers `orchbench merge`. */
 export function register(program: Command): void {
@@ -12,7 +13,7 @@ export function register(program: Command): void {
     .argument('<dirs...>', 'run directories (e.g. one per shard)')
     .requiredOption('--out <dir>', 'output directory (must not hold results yet)')
     .action(async (dirs: string[], flags: { out: string }) => {
-      const merged = mergeRuns(dirs, flags.out, process.argv.slice(1));
+      const merged = mergeRuns(dirs, flags.out, cliInvocation());
       for (const s of merged.skipped) for (const l of s.lines) process.stderr.write(`${s.dir}/${RESULTS_FILE}:${l.line}: skipped: ${l.reason}\n`);
       const missing = merged.manifest.jobsPlanned - merged.results.length;
       if (missing > 0) process.stderr.write(`warning: ${missing} of ${merged.manifest.jobsPlanned} planned jobs have no result (a shard missing or unfinished?)\n`);

@@ -11,7 +11,7 @@ import { createProgress } from '../runner/progress.ts';
 import type { RunManifest } from '../runner/types.ts';
 import type { SuiteName } from '../scenario/load.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
-import { VERSION } from '../version.ts';
+import { cliInvocation, VERSION } from '../version.ts';
 
 const SUITES: readonly SuiteName[] = ['default', 'recorded', 'tuning', 'testing'];
 
@@ -83,7 +83,7 @@ export function register(program: Command): void {
       const plan = await planJobs({ suite, ...(scenarios ? { scenarios } : {}), agents, seeds, rootSeed, sandbox });
       const jobs = shard ? shardJobs(plan, shard) : plan;
       const manifest: RunManifest = {
-        command: process.argv.slice(1),
+        command: cliInvocation(),
         harnessVersion: VERSION,
         nodeVersion: process.version,
         suite,
