@@ -111,9 +111,8 @@ describe('dqn', () => {
     await expect(createAgent({ env: envSpec(), seed: 1, config: { gamma: '0.9' } })).rejects.toThrow(/gamma/);
   });
 
-  // 4 seeds rather than 10 to keep the suite fast (a DQN run of 2000 decisions takes seconds).
-  it('learns: reaches 90% of the random-to-oracle gap on a stationary scenario for at least 3 of 4 seeds', async () => {
+  it('learns: reaches 90% of the random-to-oracle gap on a stationary scenario for at least 8 of 10 seeds', async () => {
     const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
-    expect(await seedsReachingThreshold(createAgent, scenario, 4)).toBeGreaterThanOrEqual(3);
+    expect(await seedsReachingThreshold(createAgent, scenario, 10)).toBeGreaterThanOrEqual(8);
   }, 240_000);
 });
