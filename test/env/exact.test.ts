@@ -192,6 +192,9 @@ describe('LinkReplay.transferMs over a hand-built step timeline', () => {
     expect(late.transferMs(1000, 8)).toBe(120_000);
     // ... while one that comes back in time is not: 8 kbit from 191000 ms: 10000 ms wait + 1 ms.
     expect(late.transferMs(191_000, 8)).toBeCloseTo(10_001, 9);
+    // A looping (wrap) segment that never delivers anything: capped too.
+    const zeroLoop = new LinkReplay(new LinkTimeline(Float64Array.from([0, 100]), Float64Array.from([0, 0]), 1000, false), 0, 1000, true);
+    expect(zeroLoop.transferMs(5, 8)).toBe(120_000);
   });
 });
 
