@@ -70,6 +70,17 @@ describe('SharedTier queue: 3 FIFO servers, 6 arrivals', () => {
     expect(run(tier, 0, 7, 5)).toEqual([7, 12]);
   });
 
+  it('a request whose input reaches an idle server starts at once, even if requests decided before it arrive later', () => {
+    // Three requests decided first are still uploading (e.g. through an outage): their inputs
+    // reach the server at 4000 ms (10 ms each). A fourth, decided after them on a good link,
+    // arrives at 110 ms. All 3 servers are idle from 0 to 4000, so a FIFO k-server queue (work
+    // conserving, first come first served at the server) runs it at once: [110, 120]; the three
+    // others still start at 4000 (it is done long before), so no earlier timeline changes.
+    const tier = new SharedTier('edge', 3, 'queue', edgeProfile({ threadsPerInference: 1, cores: 3 }), EDGE_ACTIONS);
+    for (let i = 0; i < 3; i++) expect(run(tier, 0, 4000, 10)).toEqual([4000, 4010]);
+    expect(run(tier, 0, 110, 10), 'servers reserved from the decision of a request still uploading sit idle while a request that has arrived waits (tiers.ts schedule: start = max(ready, freeAtMs of the earliest-free server))').toEqual([110, 120]);
+  });
+
   it('a 4-thread profile on 4 cores is one server, and fewer cores than threads is a clear error', () => {
     // floor(4 / 4) = 1 server: r0 (0, 10) -> [0, 10]; r1 (1, 10) waits for it -> [10, 20].
     const one = new SharedTier('edge', 4, 'queue', edgeProfile({ threadsPerInference: 4, cores: 4 }), EDGE_ACTIONS);
