@@ -182,7 +182,8 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       threshold,
       normalisedAuc: normalisedAuc(rewards, { ...norm, window }),
       eval: { ...episode.eval },
-      realSteps: stats?.realSteps ?? n,
+      // Real interactions are counted by the harness (env.step calls), never taken from the agent.
+      realSteps: n,
       planningUpdates: stats?.planningUpdates ?? 0,
       decisionLogSha256: episode.logSha256,
       info: { ...stats?.info },

@@ -28,7 +28,7 @@ function synthetic(obs: Observation, action: number, noise: number): Transition 
   const violation = a.accuracyTop1Pct < obs.request.accuracyRequirementTop1Pct;
   const reward = -latencyMs / 1000 - (violation ? 1 : 0);
   return {
-    obs, action, reward, nextObs: obs,
+    obs, action, reward, nextObs: obs, decidedAtMs: 0, completedAtMs: 0,
     outcome: { action, latencyMs, uploadMs: 0, queueMs: 0, computeMs: c, downloadMs: 0, deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: violation, deadlineMiss: false },
   };
 }
@@ -98,7 +98,9 @@ describe('hybrid agent', () => {
     const r = runEpisode(env, agent, 1, short);
     agent.dispose?.();
     const s = r.agentStats!;
-    expect(s.realSteps).toBe(short.learningDecisions);
+    // Transitions arrive when requests complete: fewer than the decisions, never more.
+    expect(s.realSteps).toBeGreaterThan(0.9 * short.learningDecisions);
+    expect(s.realSteps).toBeLessThanOrEqual(short.learningDecisions);
     expect(s.info!.firstTrustedAtStep).toBeGreaterThan(0);
     expect(s.planningUpdates).toBeGreaterThan(DEFAULT_CONFIG.warmStartBatches * DEFAULT_CONFIG.batchSize);
     expect(s.planningMs).toBeGreaterThan(0);

@@ -17,7 +17,7 @@ describe('reference policies on the default suite (testing variant)', async () =
   });
 
   for (const s of scenarios) {
-    it(`${s.id}: the oracle beats random and every static policy`, async () => {
+    it(`${s.id}: the clairvoyant reference beats random and every static policy`, async () => {
       const env = new OrchestrationEnv(s);
       const mean = async (make: () => Parameters<typeof runEpisode>[1] | Promise<Parameters<typeof runEpisode>[1]>) => {
         let sum = 0;
