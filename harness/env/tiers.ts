@@ -2,9 +2,12 @@
  * Compute tiers: each user's own device (a single-server FIFO queue) and the shared edge and
  * cloud, whose capacity model follows from how their profile was measured
  * (`DeviceProfile.measurement`: cores per inference, cores the contention curve ran on):
- * - `queue`: a FIFO queue with `floor(cores / threadsPerInference)` servers, each running one
- *   inference at the profile's measured speed (start = max(ready, the earliest free server)).
- *   4-thread samples on a 4-core edge are one server, 1-thread samples four.
+ * - `queue`: `floor(cores / threadsPerInference)` servers, each running one inference at a time
+ *   at the profile's measured speed. A request starts at the earliest time at or after its input
+ *   arrives when some server is free for its whole compute time (the lowest-index server on
+ *   ties): it may use an idle gap before a server's next booked request, so a server never idles
+ *   while an arrived request waits for it, and no booked request moves. 4-thread samples on a
+ *   4-core edge are one server, 1-thread samples four.
  * - `measured`: no queue; an inference starts when its input arrives and its compute time is the
  *   latency sample x the measured contention slowdown at n = the requests present at the server
  *   at that moment (arrived and not finished, itself included), with n scaled by the measured
@@ -43,7 +46,9 @@ export class SharedTier {
   /** Parallel servers (what its load balancer reports as capacity). */
   readonly capacity: number;
   readonly queue: boolean;
-  private readonly freeAtMs: Float64Array;
+  /** Per server (queue mode): booked compute intervals, sorted by start. */
+  private readonly bookedStart: number[][];
+  private readonly bookedEnd: number[][];
   /** measured cores / tier cores: the concurrency the curve is read at per present request. */
   private readonly loadScale: number;
   private readonly curveN: (Float64Array | null)[];
@@ -61,7 +66,8 @@ export class SharedTier {
   constructor(tier: 'edge' | 'cloud', cores: number, contention: 'queue' | 'measured', profile: DeviceProfile, actions: readonly ActionDef[]) {
     this.capacity = serversOf(tier, cores, profile);
     this.queue = contention === 'queue';
-    this.freeAtMs = new Float64Array(this.capacity);
+    this.bookedStart = Array.from({ length: this.capacity }, () => []);
+    this.bookedEnd = Array.from({ length: this.capacity }, () => []);
     this.loadScale = (profile.measurement?.cores ?? cores) / cores;
     this.curveN = actions.map(() => null);
     this.curveS = actions.map(() => null);
@@ -79,12 +85,26 @@ export class SharedTier {
   }
 
   reset(): void {
-    this.freeAtMs.fill(0);
+    for (let k = 0; k < this.capacity; k++) {
+      this.bookedStart[k]!.length = 0;
+      this.bookedEnd[k]!.length = 0;
+    }
     this.n = 0;
   }
 
   /** Forgets requests finished at or before `tMs` (time only moves forward). */
   prune(tMs: number): void {
+    if (this.queue) {
+      for (let c = 0; c < this.capacity; c++) {
+        const ends = this.bookedEnd[c]!;
+        let drop = 0;
+        while (drop < ends.length && ends[drop]! <= tMs) drop++;
+        if (drop > 0) {
+          ends.splice(0, drop);
+          this.bookedStart[c]!.splice(0, drop);
+        }
+      }
+    }
     let k = 0;
     for (let i = 0; i < this.n; i++) {
       if (this.finishMs[i]! > tMs) {
@@ -105,11 +125,14 @@ export class SharedTier {
   /** Start and compute time of a request of `action` whose input arrives at `readyMs` with base compute `baseMs`. */
   schedule(action: number, readyMs: number, baseMs: number): void {
     if (this.queue) {
-      const free = this.freeAtMs;
-      let c = 0;
-      for (let k = 1; k < free.length; k++) if (free[k]! < free[c]!) c = k;
-      this.server = c;
-      this.startMs = free[c]! > readyMs ? free[c]! : readyMs;
+      this.startMs = Infinity;
+      for (let c = 0; c < this.capacity; c++) {
+        const start = this.earliestFit(c, readyMs, baseMs);
+        if (start < this.startMs) {
+          this.startMs = start;
+          this.server = c;
+        }
+      }
       this.computeMs = baseMs;
       return;
     }
@@ -117,9 +140,28 @@ export class SharedTier {
     this.computeMs = baseMs * slowdownAt(this.curveN[action]!, this.curveS[action]!, (this.presentAt(readyMs) + 1) * this.loadScale);
   }
 
+  /** The earliest start at or after `readyMs` when server `c` is free for `durationMs`. */
+  private earliestFit(c: number, readyMs: number, durationMs: number): number {
+    const starts = this.bookedStart[c]!;
+    const ends = this.bookedEnd[c]!;
+    let t = readyMs;
+    for (let i = 0; i < starts.length; i++) {
+      if (ends[i]! <= t) continue;
+      if (starts[i]! >= t + durationMs) break;
+      t = ends[i]!;
+    }
+    return t;
+  }
+
   /** Applies the last {@link schedule}: the request occupies the tier from `readyMs` until `finishMs`. */
   commit(readyMs: number, finishMs: number): void {
-    if (this.queue) this.freeAtMs[this.server] = finishMs;
+    if (this.queue) {
+      const starts = this.bookedStart[this.server]!;
+      let i = starts.length;
+      while (i > 0 && starts[i - 1]! > this.startMs) i--;
+      starts.splice(i, 0, this.startMs);
+      this.bookedEnd[this.server]!.splice(i, 0, finishMs);
+    }
     if (this.n === this.readyMs.length) {
       const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
         const b = new Float64Array(a.length * 2);
