@@ -41,7 +41,7 @@ export const METRICS: readonly MetricDef[] = [
   {
     id: 'normalisedAuc',
     label: 'Normalised AUC',
-    unit: 'fraction (0 = random, 1 = oracle)',
+    unit: 'fraction (0 = random, 1 = clairvoyant reference)',
     direction: 'higher-is-better',
     description: 'Area under the normalised learning curve over real interactions, divided by its length.',
     value: (m) => m.normalisedAuc,
