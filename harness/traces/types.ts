@@ -21,9 +21,11 @@ export interface NetworkTrace {
   derivedUplink: boolean;
 }
 
-/** The recorded formats the importers read. */
-export type TraceFormat = 'csv' | 'mahimahi' | 'pensieve' | '5gophers';
-export const TRACE_FORMATS: readonly TraceFormat[] = ['csv', 'mahimahi', 'pensieve', '5gophers'];
+/** The recorded formats the importers read (`csv-columns`: any CSV with a column mapping). */
+export type TraceFormat = 'csv' | 'mahimahi' | 'pensieve' | '5gophers' | 'csv-columns';
+export const TRACE_FORMATS: readonly TraceFormat[] = ['csv', 'mahimahi', 'pensieve', '5gophers', 'csv-columns'];
+/** The formats a catalog entry may have (a column mapping does not fit its flat options). */
+export type CatalogFormat = Exclude<TraceFormat, 'csv-columns'>;
 
 /** A catalogued recorded trace: enough to fetch it from its public repository and verify it. */
 export interface CatalogEntry {
@@ -35,7 +37,7 @@ export interface CatalogEntry {
   /** Path inside the repository. */
   path: string;
   sha256: string;
-  format: TraceFormat;
+  format: CatalogFormat;
   /** For mahimahi: the paired uplink file's path and sha256 (`path` is the downlink). */
   uplinkPath?: string;
   uplinkSha256?: string;

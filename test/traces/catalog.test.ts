@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { catalogLoadOptions, fetchTrace, loadCatalog, resolveCatalogTrace } from '../../harness/traces/catalog.ts';
-import { defaultCacheDir, defaultMirror, rawUrl } from '../../harness/traces/fetch.ts';
+import { CATALOG_ENV, catalogFiles, catalogLoadOptions, DEFAULT_CATALOG_FILE, fetchTrace, findCatalogEntry, loadCatalog, resolveCatalogTrace, useCatalogs } from '../../harness/traces/catalog.ts';
+import { defaultCacheDir, mirrorDirs, rawUrl } from '../../harness/traces/fetch.ts';
 import { loadCatalogTrace } from '../../harness/traces/load.ts';
 import { traceStats } from '../../harness/traces/stats.ts';
 import type { CatalogEntry } from '../../harness/traces/types.ts';
@@ -87,10 +87,11 @@ describe('trace catalog file', () => {
 
 describe('fetching', () => {
   it('defaults: mirror and cache from the environment', () => {
-    vi.stubEnv('ORCHBENCH_TRACE_MIRROR', '/m');
+    vi.stubEnv('ORCHBENCH_TRACE_MIRROR', ['/m', '', '/n'].join(delimiter));
     vi.stubEnv('ORCHBENCH_CACHE', '/c');
-    expect(defaultMirror()).toBe('/m');
-    expect(defaultMirror('/opt')).toBe('/opt');
+    expect(mirrorDirs()).toEqual(['/m', '/n']);
+    expect(mirrorDirs('/opt')).toEqual(['/opt']);
+    expect(mirrorDirs(['/a', '/b'])).toEqual(['/a', '/b']);
     expect(defaultCacheDir()).toBe(join('/c', 'traces'));
     vi.stubEnv('ORCHBENCH_CACHE', '');
     expect(defaultCacheDir()).toMatch(/\.cache[/\\]orchbench[/\\]traces$/);
@@ -146,6 +147,43 @@ describe('fetching', () => {
     expect((await inputIssue(() => fetchTrace('fixture', { ...opts, fetchFn: fakeFetch('', 404).fn }))).found).toBe('HTTP 404');
     expect((await inputIssue(() => fetchTrace('nope', opts))).expected).toMatch(/catalogued trace id \(one of fixture\)/);
     expect(filesUnder(opts.cacheDir)).toEqual([]);
+  });
+});
+
+describe("the user's own catalogs and mirrors", () => {
+  it('--catalog / $ORCHBENCH_TRACE_CATALOG add catalogs searched beside the shipped one', () => {
+    vi.stubEnv(CATALOG_ENV, '');
+    expect(catalogFiles()).toEqual([DEFAULT_CATALOG_FILE]);
+    expect(findCatalogEntry('fixture')).toBeUndefined();
+    const mine = catalogWith('mine.json');
+    useCatalogs([mine]);
+    expect(catalogFiles()).toEqual([mine, DEFAULT_CATALOG_FILE]);
+    expect(findCatalogEntry('fixture')?.sha256).toBe(sha(PENSIEVE));
+    // Shipped ids are still found.
+    expect(findCatalogEntry(loadCatalog()[0]!.id)).toBeDefined();
+  });
+
+  it('an id two catalogs define differently is an error naming both', async () => {
+    vi.stubEnv(CATALOG_ENV, '');
+    const a = catalogWith('a.json');
+    const b = catalogWith('b.json', { sha256: sha('other') });
+    let caught: unknown;
+    try { useCatalogs([a, b]); } catch (e) { caught = e; }
+    const issue = (caught as { issues: { file: string; pointer?: string; found: string }[] }).issues[0]!;
+    expect(issue).toMatchObject({ file: b, pointer: '/traces/0/id' });
+    expect(issue.found).toContain(`${a}#/traces/0`);
+  });
+
+  it('mirrors are tried in order: the second one serves what the first lacks', async () => {
+    const first = join(dir, 'mirror-first');
+    const second = join(dir, 'mirror-second');
+    mkdirSync(first, { recursive: true });
+    mkdirSync(join(second, 'owner', 'repo', COMMIT, 'p'), { recursive: true });
+    writeFileSync(join(second, 'owner', 'repo', COMMIT, 'p', 't'), PENSIEVE);
+    vi.stubEnv('ORCHBENCH_TRACE_MIRROR', [first, second].join(delimiter));
+    const noNetwork = (async () => { throw new Error('not over the network'); }) as typeof fetch;
+    const r = await fetchTrace('fixture', { catalogFile: catalogWith('two-mirrors.json', { path: 'p/t' }), cacheDir: join(dir, 'cache-2m'), fetchFn: noNetwork });
+    expect(readFileSync(r.path, 'utf8')).toBe(PENSIEVE);
   });
 });
 
