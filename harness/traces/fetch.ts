@@ -93,7 +93,7 @@ async function download(f: FileRef, mirrors: readonly string[], fetchFn: typeof 
 let tmpCounter = 0;
 
 /** Writes `bytes` to `dest` atomically: a temporary file beside it, then a rename. */
-async function writeAtomic(dest: string, bytes: Uint8Array): Promise<void> {
+export async function writeAtomic(dest: string, bytes: Uint8Array | string): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
   try {

@@ -66,7 +66,15 @@ function unreadable(file: string, e: unknown): InputError {
   return new InputError({ file, expected: 'a readable trace file', found: (e as NodeJS.ErrnoException).code ?? String(e) });
 }
 
-/** Parses already-read bytes (`upBytes` for a mahimahi uplink file). */
+/**
+ * Parses already-read bytes (`upBytes` for the mahimahi uplink file `o.uplinkFile`), for callers
+ * that hash or check the bytes themselves.
+ * @throws InputError naming file and line for any bad input
+ */
+export function parseTraceBytes(file: string, bytes: Uint8Array, upBytes: Uint8Array | undefined, format: TraceFormat, o: TraceLoadOptions = {}): NetworkTrace {
+  return parseBytes(file, bytes, upBytes, checkRequest(file, format, o), o);
+}
+
 function parseBytes(file: string, bytes: Uint8Array, upBytes: Uint8Array | undefined, format: TraceFormat, o: TraceLoadOptions): NetworkTrace {
   let trace: NetworkTrace;
   switch (format) {
