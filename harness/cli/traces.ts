@@ -5,6 +5,7 @@ import { fetchTrace, listCatalogEntries, useCatalogs } from '../traces/catalog.t
 import { writeAtomic } from '../traces/fetch.ts';
 import { type BandwidthUnit, type ColumnMapping, type MappedColumn, parseMappedColumn, type TimeUnit } from '../traces/formats/columns.ts';
 import { formatCsvTrace } from '../traces/formats/csv.ts';
+import { collect, withCatalogOption } from './select.ts';
 import { loadTrace, type TraceLoadOptions } from '../traces/load.ts';
 import { type BandwidthStats, traceStats } from '../traces/stats.ts';
 import { type NetworkTrace, TRACE_FORMATS, type TraceFormat } from '../traces/types.ts';
@@ -22,8 +23,6 @@ interface ReadOpts {
   uplinkColumn?: string;
 }
 
-/** Collects a repeatable option's values. */
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function number(text: string): number {
   const v = Number(text);
@@ -131,10 +130,9 @@ export function register(program: Command): void {
       process.stdout.write(`wrote ${o.out}\n`);
     });
 
-  cmd
+  withCatalogOption(cmd
     .command('list')
-    .description('list the catalogued traces (the shipped catalog, and yours with --catalog or $ORCHBENCH_TRACE_CATALOG)')
-    .option('--catalog <file>', 'a trace catalog of your own (repeatable; schema scenarios/schema/catalog.schema.json)', collect, [])
+    .description('list the catalogued traces (the shipped catalog, and yours with --catalog or $ORCHBENCH_TRACE_CATALOG)'))
     .option('--json', 'print the catalog entries as JSON')
     .action((o: { json?: boolean; catalog: string[] }) => {
       useCatalogs(o.catalog);
@@ -147,12 +145,11 @@ export function register(program: Command): void {
       for (const e of entries) process.stdout.write(`${e.id.padEnd(width)}  ${e.format.padEnd(8)}  ${e.licence.split(/[ ;]/)[0]!.padEnd(10)}  ${e.description}\n`);
     });
 
-  cmd
-    .command('fetch')
+  withCatalogOption(cmd
+    .command('fetch'))
     .description('fetch catalogued traces into the cache (from a local mirror, else GitHub) and verify their sha256')
     .argument('<ids...>', 'catalog ids (see `orchbench traces list`)')
     .option('--mirror <dir>', 'local mirror laid out <owner>/<repo>/<commit>/<path> (repeatable, tried in order; default the folders of $ORCHBENCH_TRACE_MIRROR, a :-separated list, or ../shared/traces/mirror)', collect, [])
-    .option('--catalog <file>', 'a trace catalog of your own (repeatable)', collect, [])
     .option('--cache <dir>', 'trace cache (default $ORCHBENCH_CACHE/traces or ~/.cache/orchbench/traces)')
     .action(async (ids: string[], o: { mirror: string[]; catalog: string[]; cache?: string }) => {
       useCatalogs(o.catalog);
