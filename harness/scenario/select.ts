@@ -35,7 +35,8 @@ export interface SelectedScenario { id: string; file: string; variant: Variant }
 export interface Selected {
   /**
    * The label of the selection for manifests and reports: the suite (`custom` when scenarios were
-   * named), with the variant when it is not the suite's own (e.g. `recorded (testing variant)`).
+   * named that are not all of the suite given), with the variant when it is not the suite's own
+   * (e.g. `recorded (testing variant)`).
    */
   suite: string;
   variant: Variant;
@@ -69,11 +70,13 @@ export function selectScenarios(sel: ScenarioSelection): Selected {
   if (suite === 'testing' && sel.variant === 'full') throw new InputError({ file: '--variant', expected: 'testing with --suite testing (the default suite in its testing variant; use --suite default --variant full for the full one)', found: '"full"' });
   const own: Variant = suite === 'testing' ? 'testing' : 'full';
   const variant: Variant = (sel.variant as Variant | undefined) ?? own;
-  const label = `${sel.scenarios && sel.suite === undefined ? 'custom' : suite}${variant === own ? '' : ` (${variant} variant)`}`;
-  if (!sel.scenarios) {
-    const files = suiteFiles(suite as SuiteName);
-    return { suite: label, variant, scenarios: files.map((file) => ({ id: basename(file, '.json'), file, variant })) };
-  }
+  const suiteOwn = suiteFiles(suite as SuiteName);
+  const labelled = (scenarios: SelectedScenario[]): Selected => {
+    // Named scenarios are labelled by the suite only when they all belong to it.
+    const inSuite = scenarios.every((s) => suiteOwn.includes(s.file)) && (sel.suite !== undefined || !sel.scenarios);
+    return { suite: `${inSuite ? suite : 'custom'}${variant === own ? '' : ` (${variant} variant)`}`, variant, scenarios };
+  };
+  if (!sel.scenarios) return labelled(suiteOwn.map((file) => ({ id: basename(file, '.json'), file, variant })));
   if (sel.scenarios.length === 0) throw new InputError({ file: '--scenarios', expected: 'at least one scenario id or file', found: 'none' });
   const shipped = shippedIds();
   const issues: InputIssue[] = [];
@@ -100,5 +103,5 @@ export function selectScenarios(sel: ScenarioSelection): Selected {
     scenarios.push({ id, file, variant });
   }
   if (issues.length) throw new InputError(issues);
-  return { suite: label, variant, scenarios };
+  return labelled(scenarios);
 }
