@@ -1,7 +1,7 @@
 /** `orchbench scenario check|list`: validate scenario files and summarise suites. */
 import type { Command } from 'commander';
 import { InputError, formatIssue, type InputIssue } from '../errors.ts';
-import { checkScenario, loadScenario, suiteFiles } from '../scenario/load.ts';
+import { checkScenario, exampleFiles, loadScenario, suiteFiles } from '../scenario/load.ts';
 import { useCatalogs } from '../traces/catalog.ts';
 import { type ScenarioFlags, selectedScenarios, withCatalogOption, withScenarioOptions } from './select.ts';
 
@@ -12,11 +12,11 @@ export function register(program: Command): void {
   withCatalogOption(cmd
     .command('check')
     .description('validate scenario files (schema and references, trace and profile files and their sha256); exit 1 if any is invalid')
-    .argument('[files...]', 'scenario JSON files (default: every shipped scenario)'))
+    .argument('[files...]', 'scenario JSON files (default: every shipped scenario, examples included)'))
     .option('--json', 'print the errors as JSON')
     .action((files: string[], opts: { json?: boolean; catalog: string[] }) => {
       useCatalogs(opts.catalog);
-      const list = files.length ? files : (['default', 'recorded', 'tuning'] as const).flatMap((s) => suiteFiles(s));
+      const list = files.length ? files : [...(['default', 'recorded', 'tuning'] as const).flatMap((s) => suiteFiles(s)), ...exampleFiles()];
       const results = list.map((file) => ({ file, issues: checkScenario(file) }));
       const bad = results.filter((r) => r.issues.length);
       if (opts.json) {

@@ -40,6 +40,12 @@ export function suiteFiles(suite: SuiteName): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
 }
 
+/** The example scenarios (`scenarios/examples/`, files of the user's own in a scenario), sorted by name. */
+export function exampleFiles(): string[] {
+  const dir = join(PACKAGE_ROOT, 'scenarios', 'examples');
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+}
+
 /** A path, or the id of a shipped scenario (searched in every suite). */
 export function resolveScenarioFile(fileOrId: string): string {
   if (fileOrId.endsWith('.json') || existsSync(fileOrId)) return resolve(fileOrId);
