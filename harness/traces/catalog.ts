@@ -4,7 +4,7 @@
  * refer to a trace by id. Fetching by id is here; the mirror/HTTP/cache mechanics are in `fetch.ts`. Validated by `scenarios/schema/catalog.schema.json`
  * plus the cross-field checks a schema cannot express well (unique ids, options per format).
  */
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { InputError, type InputIssue, show } from '../errors.ts';
 import { readValidated } from '../schema.ts';
 import { PACKAGE_ROOT } from '../version.ts';
@@ -98,8 +98,17 @@ function catalogIssues(catalog: TraceCatalog, file: string): InputIssue[] {
     const first = seen.get(e.id);
     if (first !== undefined) issues.push({ file, pointer: `${at}/id`, expected: 'a unique id', found: `${show(e.id)}, also at /traces/${first}/id` });
     seen.set(e.id, i);
-    if (e.uplinkPath !== undefined && e.format !== 'mahimahi') {
-      issues.push({ file, pointer: `${at}/uplinkPath`, expected: 'uplinkPath only with format "mahimahi"', found: `format ${show(e.format)}` });
+    const repo = ['repository', 'commit', 'path'] as const;
+    if (e.file === undefined) {
+      for (const k of repo) if (e[k] === undefined) issues.push({ file, pointer: `${at}/${k}`, expected: `"${k}" (with repository, commit and path), or "file" for a local trace file`, found: 'missing' });
+    } else {
+      for (const k of [...repo, 'uplinkPath'] as const) if (e[k] !== undefined) issues.push({ file, pointer: `${at}/${k}`, expected: `no "${k}" in an entry with "file" (one source: a repository or a local file)`, found: show(e[k]) });
+    }
+    for (const k of ['uplinkPath', 'uplinkFile'] as const) {
+      if (e[k] !== undefined && e.format !== 'mahimahi') issues.push({ file, pointer: `${at}/${k}`, expected: `${k} only with format "mahimahi"`, found: `format ${show(e.format)}` });
+    }
+    if (e.uplinkSha256 !== undefined && e.uplinkPath === undefined && e.uplinkFile === undefined) {
+      issues.push({ file, pointer: `${at}/uplinkSha256`, expected: 'uplinkSha256 only with uplinkPath or uplinkFile', found: 'neither' });
     }
     for (const key of Object.keys(e.options ?? {})) {
       if (!FORMAT_OPTIONS[e.format](key)) issues.push({ file, pointer: `${at}/options/${key}`, expected: `an option of format ${e.format}`, found: show(key) });
@@ -120,7 +129,9 @@ export function loadCatalog(file: string = DEFAULT_CATALOG_FILE): CatalogEntry[]
     const catalog = readValidated<TraceCatalog>('catalog', file);
     const issues = catalogIssues(catalog, file);
     if (issues.length) throw new InputError(issues);
-    entries = catalog.traces;
+    // Local files are named relative to the catalog's folder: make them absolute once.
+    const abs = (p: string) => resolve(dirname(file), p);
+    entries = catalog.traces.map((e) => (e.file === undefined ? e : { ...e, file: abs(e.file), ...(e.uplinkFile !== undefined ? { uplinkFile: abs(e.uplinkFile) } : {}) }));
     cache.set(file, entries);
   }
   return entries;

@@ -66,10 +66,25 @@ export function rawUrl(repository: string, commit: string, path: string): string
 /** One file of an entry: its repository path and expected hash. */
 interface FileRef { repository: string; commit: string; path: string; sha256: string }
 
+/** The repository files of an entry with a repository source (the catalog check guarantees the fields). */
 function filesOf(entry: CatalogEntry): FileRef[] {
-  const files: FileRef[] = [{ repository: entry.repository, commit: entry.commit, path: entry.path, sha256: entry.sha256 }];
-  if (entry.uplinkPath && entry.uplinkSha256) files.push({ repository: entry.repository, commit: entry.commit, path: entry.uplinkPath, sha256: entry.uplinkSha256 });
+  const at = { repository: entry.repository!, commit: entry.commit! };
+  const files: FileRef[] = [{ ...at, path: entry.path!, sha256: entry.sha256 }];
+  if (entry.uplinkPath && entry.uplinkSha256) files.push({ ...at, path: entry.uplinkPath, sha256: entry.uplinkSha256 });
   return files;
+}
+
+/** A local file of an entry (a catalog of the user's own), read to check its sha256; it is used where it is, not cached. */
+async function checkedLocal(path: string, sha256: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new InputError({ file: path, expected: 'a readable trace file (named by a catalog entry\'s "file")', found: (e as NodeJS.ErrnoException).code ?? String(e) });
+  }
+  const actual = sha256Hex(bytes);
+  if (actual !== sha256) throw new InputError({ file: path, expected: `sha256 ${sha256} (from the catalog)`, found: `sha256 ${actual}` });
+  return path;
 }
 
 /** Relative location of a file under a mirror or cache root. */
@@ -136,6 +151,8 @@ export async function resolveEntry(entry: CatalogEntry, options: FetchOptions = 
 }
 
 async function localFiles(entry: CatalogEntry, get: (f: FileRef) => Promise<string>): Promise<ResolvedCatalogTrace> {
-  const [path, uplinkPath] = await Promise.all(filesOf(entry).map(get));
+  const [path, uplinkPath] = entry.file !== undefined
+    ? await Promise.all([checkedLocal(entry.file, entry.sha256), ...(entry.uplinkFile && entry.uplinkSha256 ? [checkedLocal(entry.uplinkFile, entry.uplinkSha256)] : [])])
+    : await Promise.all(filesOf(entry).map(get));
   return { entry, path: path!, ...(uplinkPath ? { uplinkPath } : {}) };
 }

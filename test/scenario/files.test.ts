@@ -3,9 +3,10 @@
  * resolved relative to the scenario file, identified by sha256 (checked when given), and every
  * problem reported at the scenario file and the reference's JSON pointer.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InputIssue } from '../../harness/errors.ts';
 import { identifyJob } from '../../harness/runner/job.ts';
@@ -147,5 +148,24 @@ describe('trace and profile files in a scenario', () => {
     expect(id.expected).toMatch(/string matching/);
     const s = await loadScenario(project((sc) => { sc.tiers.device.profile = 'rpi4-device'; }));
     expect(s.profiles.device.id).toBe('rpi4-device');
+  });
+
+  it('--catalog: a catalog of your own names a local trace; the run\'s worker threads use it too', () => {
+    const file = project((s) => { s.links.access.traces = [{ catalog: 'my-phone-log' }]; });
+    const dir = dirname(file);
+    const entry = { id: 'my-phone-log', file: 'traces/log.txt', sha256: sha256Hex('0 20\n1 30\n'), format: 'pensieve', licence: 'own data', citation: 'me', description: 'a log of mine' };
+    writeFileSync(join(dir, 'traces', 'log.txt'), '0 20\n1 30\n');
+    writeFileSync(join(dir, 'my-catalog.json'), JSON.stringify({ version: 1, traces: [entry] }));
+    const bin = join(REPO_ROOT, 'bin', 'orchbench.js');
+    const env = { ...process.env, NO_COLOR: '1', ORCHBENCH_TRACE_CATALOG: '' };
+    const without = spawnSync('node', [bin, 'scenario', 'check', file], { encoding: 'utf8', env });
+    expect(without.status).toBe(1);
+    expect(without.stdout).toContain(`${file}#/links/access/traces/0/catalog: expected the id of a trace in a catalog in use`);
+    const out = join(dir, 'results');
+    const run = spawnSync('node', [bin, 'run', '--scenarios', file, '--catalog', join(dir, 'my-catalog.json'), '--variant', 'testing', '--agents', 'static-device', '--seeds', '1', '--workers', '1', '--out', out], { encoding: 'utf8', env });
+    expect(run.status, run.stderr).toBe(0);
+    const line = JSON.parse(readFileSync(join(out, 'results.jsonl'), 'utf8').trim()) as { status: string; traceSha256s: string[] };
+    expect(line.status).toBe('ok');
+    expect(line.traceSha256s[0]).toBe(entry.sha256);
   });
 });

@@ -46,7 +46,7 @@ describe('trace catalog file', () => {
   it('the shipped catalog validates, with the required sources and unique ids', () => {
     const entries = loadCatalog();
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
-    const count = (re: RegExp) => entries.filter((e) => re.test(e.path)).length;
+    const count = (re: RegExp) => entries.filter((e) => re.test(e.path!)).length;
     expect(entries.filter((e) => e.format === 'mahimahi' && e.uplinkPath).length).toBe(3);
     expect(count(/cooked_traces\/trace_/)).toBeGreaterThanOrEqual(2);
     for (const mode of ['bus', 'car', 'ferry', 'metro', 'train', 'tram']) expect(count(new RegExp(`norway_${mode}_`))).toBeGreaterThanOrEqual(1);
@@ -174,6 +174,31 @@ describe("the user's own catalogs and mirrors", () => {
     expect(issue.found).toContain(`${a}#/traces/0`);
   });
 
+  it('an entry may name a local file (relative to its catalog): read in place, sha256 checked', async () => {
+    vi.stubEnv(CATALOG_ENV, '');
+    mkdirSync(join(dir, 'own', 'data'), { recursive: true });
+    writeFileSync(join(dir, 'own', 'data', 'log.txt'), PENSIEVE);
+    const entry = { id: 'own-log', file: 'data/log.txt', sha256: sha(PENSIEVE), format: 'pensieve', licence: 'own data', citation: 'me', description: 'my log' };
+    const cat = join(dir, 'own', 'catalog.json');
+    writeFileSync(cat, JSON.stringify({ version: 1, traces: [entry] }));
+    useCatalogs([cat]);
+    const noNetwork = (async () => { throw new Error('a local file needs no network'); }) as typeof fetch;
+    const r = await resolveCatalogTrace('own-log', { fetchFn: noNetwork, cacheDir: join(dir, 'cache-own') });
+    expect(r.path).toBe(join(dir, 'own', 'data', 'log.txt'));
+    expect(filesUnder(join(dir, 'cache-own'))).toEqual([]);
+    const t = await loadCatalogTrace('own-log', undefined, { uplinkFraction: 0.5 });
+    expect(Array.from(t.downlinkMbps)).toEqual([1.5, 2.5]);
+    const wrongCat = join(dir, 'own', 'wrong.json');
+    writeFileSync(wrongCat, JSON.stringify({ version: 1, traces: [{ ...entry, sha256: sha('x') }] }));
+    const i = await inputIssue(() => fetchTrace('own-log', { catalogFile: wrongCat }));
+    expect(i).toMatchObject({ file: join(dir, 'own', 'data', 'log.txt'), found: `sha256 ${sha(PENSIEVE)}` });
+    // One source per entry: both, or neither, is an error at its pointer.
+    const both = catalogWith('both.json', { file: 'x' } as Partial<CatalogEntry>);
+    expect((await inputIssue(() => loadCatalog(both))).pointer).toBe('/traces/0/repository');
+    const neither = write('neither.json', JSON.stringify({ version: 1, traces: [{ ...entry, file: undefined }] }));
+    expect((await inputIssue(() => loadCatalog(neither))).pointer).toBe('/traces/0/repository');
+  });
+
   it('mirrors are tried in order: the second one serves what the first lacks', async () => {
     const first = join(dir, 'mirror-first');
     const second = join(dir, 'mirror-second');
@@ -195,7 +220,7 @@ describe.skipIf(!HAS_SHARED)(sharedTitle('catalogued traces from the shared mirr
     const noNetwork = (async () => { throw new Error('the mirror should have served this'); }) as typeof fetch;
     for (const e of loadCatalog()) {
       const r = await fetchTrace(e.id, { mirror, cacheDir, fetchFn: noNetwork });
-      expect(r.path.startsWith(join(cacheDir, ...e.repository.split('/'), e.commit))).toBe(true);
+      expect(r.path.startsWith(join(cacheDir, ...e.repository!.split('/'), e.commit!))).toBe(true);
       expect(sha(readFileSync(r.path)), e.id).toBe(e.sha256);
       if (e.uplinkSha256) expect(sha(readFileSync(r.uplinkPath!)), e.id).toBe(e.uplinkSha256);
       const t = await loadCatalogTrace(e.id, r);
