@@ -9,9 +9,9 @@ import { writeManifest } from '../runner/merge.ts';
 import { parseShard, planJobs, shardJobs, submissionRefs } from '../runner/plan.ts';
 import { createProgress } from '../runner/progress.ts';
 import type { RunManifest } from '../runner/types.ts';
+import { selectScenarios } from '../scenario/select.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
 import { cliInvocation, VERSION } from '../version.ts';
-import { selectScenarios } from '../scenario/select.ts';
 import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './select.ts';
 
 interface RunFlags extends ScenarioFlags {

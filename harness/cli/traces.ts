@@ -3,12 +3,12 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { fetchTrace, listCatalogEntries, useCatalogs } from '../traces/catalog.ts';
 import { writeAtomic } from '../traces/fetch.ts';
-import { type BandwidthUnit, type ColumnMapping, type MappedColumn, parseMappedColumn, type TimeUnit } from '../traces/formats/columns.ts';
+import { type BandwidthUnit, type ColumnMapping, parseMappedColumn, type TimeUnit } from '../traces/formats/columns.ts';
 import { formatCsvTrace } from '../traces/formats/csv.ts';
-import { collect, withCatalogOption } from './select.ts';
 import { loadTrace, type TraceLoadOptions } from '../traces/load.ts';
 import { type BandwidthStats, traceStats } from '../traces/stats.ts';
 import { type NetworkTrace, TRACE_FORMATS, type TraceFormat } from '../traces/types.ts';
+import { collect, withCatalogOption } from './select.ts';
 
 /** Options shared by the commands that read a trace file. */
 interface ReadOpts {
@@ -22,7 +22,6 @@ interface ReadOpts {
   downlinkColumn?: string;
   uplinkColumn?: string;
 }
-
 
 function number(text: string): number {
   const v = Number(text);
@@ -64,7 +63,7 @@ function mappingOf(o: ReadOpts): ColumnMapping | undefined {
   return {
     time: parseMappedColumn<TimeUnit>('--time-column', need('--time-column', o.timeColumn)),
     downlink: parseMappedColumn<BandwidthUnit>('--downlink-column', need('--downlink-column', o.downlinkColumn)),
-    ...(o.uplinkColumn !== undefined ? { uplink: parseMappedColumn<BandwidthUnit>('--uplink-column', o.uplinkColumn) as MappedColumn<BandwidthUnit> } : {}),
+    ...(o.uplinkColumn !== undefined ? { uplink: parseMappedColumn<BandwidthUnit>('--uplink-column', o.uplinkColumn) } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Scenario loading: read a scenario file, validate it against the shipped JSON Schema, check its
- * cross-references (profiles, models, traces, generators), apply the `testing` variant if asked,
- * resolve every reference and hash the result. `checkScenario` is the non-throwing form users can
+ * cross-references (profiles, models, traces, generators, and files of the user's own: see
+ * `files.ts`), apply the `testing` variant if asked, resolve every reference and hash the result. `checkScenario` is the non-throwing form users can
  * run in their own CI.
  */
 import { createHash } from 'node:crypto';
@@ -34,16 +34,19 @@ export function generatorFile(id: string): string {
   return join(PACKAGE_ROOT, 'scenarios', 'traces', 'generators', `${id}.json`);
 }
 
+/** The JSON files of a folder, sorted by name. */
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+}
+
 /** The scenario files of a suite, sorted by name. */
 export function suiteFiles(suite: SuiteName): string[] {
-  const dir = suiteDir(suite === 'testing' ? 'default' : suite);
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+  return jsonFiles(suiteDir(suite === 'testing' ? 'default' : suite));
 }
 
 /** The example scenarios (`scenarios/examples/`, files of the user's own in a scenario), sorted by name. */
 export function exampleFiles(): string[] {
-  const dir = join(PACKAGE_ROOT, 'scenarios', 'examples');
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+  return jsonFiles(join(PACKAGE_ROOT, 'scenarios', 'examples'));
 }
 
 /** A path, or the id of a shipped scenario (searched in every suite). */
