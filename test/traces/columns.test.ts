@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseColumnsTrace } from '../../harness/traces/formats/columns.ts';
 import type { ColumnMapping } from '../../harness/traces/formats/columns.ts';
 import { loadTrace } from '../../harness/traces/load.ts';
 import { traceStats } from '../../harness/traces/stats.ts';
@@ -78,6 +80,21 @@ describe('column-mapped CSV import (csv-columns)', () => {
     expect(mbps.downlinkMbps[0]).toBeCloseTo(1000, 9);
     const bps = await loadTrace(file, 'csv-columns', { columns: { ...KBPS, downlink: { column: 'DL_bitrate', unit: 'bps' } } });
     expect(bps.downlinkMbps[0]).toBeCloseTo(0.001, 15);
+  });
+
+  it('bytes per interval keep every byte: mean over the trace = total bits / duration (property)', () => {
+    // Rows every 1..100 ms with 0..1e6 bytes each; windows of 100..2000 ms, so no window is left empty.
+    fc.assert(fc.property(
+      fc.integer({ min: 100, max: 2000 }),
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 1_000_000 })), { minLength: 1, maxLength: 200 }),
+      (windowMs, steps) => {
+        let t = 0;
+        const rows = ['t,bytes', ...steps.map(([dt, b]) => `${(t += dt)},${b}`)];
+        const trace = parseColumnsTrace(Buffer.from(rows.join('\n')), 'p.csv', { time: { column: 't', unit: 'ms' }, downlink: { column: 'bytes', unit: 'bytesPerInterval' } }, { windowMs });
+        const totalBits = steps.reduce((sum, [, b]) => sum + 8 * b, 0);
+        expect(traceStats(trace).downlink.timeWeightedMeanMbps * (trace.durationMs * 1000)).toBeCloseTo(totalBits, 3);
+      },
+    ), { seed: 7, numRuns: 200 });
   });
 
   it('a gap in the log (a second without rows) holds the previous window', async () => {
