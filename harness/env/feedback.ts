@@ -96,9 +96,11 @@ export class Feedback {
    * before `tMs`, with `nextObs` = the observation about to be acted on.
    */
   deliver(tMs: number, nextObs: Observation): readonly Transition[] {
-    for (const s of this.deliveredSlots) this.free.push(s);
-    this.deliveredSlots.length = 0;
-    this.delivered.length = 0;
+    if (this.deliveredSlots.length > 0) {
+      for (const s of this.deliveredSlots) this.free.push(s);
+      this.deliveredSlots.length = 0;
+      this.delivered.length = 0;
+    }
     const q = this.deliveries;
     while (q.size > 0 && q.peekTimeMs() <= tMs) {
       const s = q.peekPayload();

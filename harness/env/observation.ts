@@ -36,15 +36,38 @@ export function copyObservation(src: Observation, dst: Observation): void {
   dst.request.inputKb = src.request.inputKb;
   dst.request.accuracyRequirementTop1Pct = src.request.accuracyRequirementTop1Pct;
   dst.request.deadlineMs = src.request.deadlineMs;
-  Object.assign(dst.link, src.link);
-  Object.assign(dst.load, src.load);
-  Object.assign(dst.inFlight, src.inFlight);
-  Object.assign(dst.user, src.user);
+  // Field by field: Object.assign is several times slower in this hot path.
+  const dl = dst.link;
+  const sl = src.link;
+  dl.uplinkMbps = sl.uplinkMbps;
+  dl.downlinkMbps = sl.downlinkMbps;
+  dl.rttMs = sl.rttMs;
+  dl.ageMs = sl.ageMs;
+  const dd = dst.load;
+  const sd = src.load;
+  dd.edgeInSystem = sd.edgeInSystem;
+  dd.edgeCores = sd.edgeCores;
+  dd.cloudInSystem = sd.cloudInSystem;
+  dd.cloudCapacity = sd.cloudCapacity;
+  dst.inFlight.device = src.inFlight.device;
+  dst.inFlight.edge = src.inFlight.edge;
+  dst.inFlight.cloud = src.inFlight.cloud;
+  dst.user.deviceBacklog = src.user.deviceBacklog;
+  dst.user.inFlight = src.user.inFlight;
   dst.actionMask.set(src.actionMask);
   dst.features.set(src.features);
 }
 
 /** Copies every field of `src` into `dst`. */
 export function copyOutcome(src: Outcome, dst: Outcome): void {
-  Object.assign(dst, src);
+  dst.action = src.action;
+  dst.latencyMs = src.latencyMs;
+  dst.uploadMs = src.uploadMs;
+  dst.queueMs = src.queueMs;
+  dst.computeMs = src.computeMs;
+  dst.downloadMs = src.downloadMs;
+  dst.deviceEnergyMj = src.deviceEnergyMj;
+  dst.serverEnergyMj = src.serverEnergyMj;
+  dst.accuracyViolation = src.accuracyViolation;
+  dst.deadlineMiss = src.deadlineMiss;
 }
