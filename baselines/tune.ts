@@ -4,7 +4,7 @@
  * runner never uses (1000, 1001, ...). Every learning baseline gets the same treatment: a small
  * grid, each point run on every tuning scenario and seed, scored by
  *   score = mean over (scenario, seed) of (normalised learning AUC + normalised eval reward) / 2,
- * both normalised between the random policy (0) and the oracle (1) on the same scenario and seed.
+ * both normalised between the random policy (0) and the clairvoyant reference (1) on the same scenario and seed.
  * The chosen values and searched ranges are copied by hand into each agent's DEFAULT_CONFIG
  * comment.
  *
@@ -26,7 +26,15 @@ const GRIDS: Record<string, Grid[]> = {
   // Two stages: step size, discount and exploration with the default bins, then the bins.
   'q-learning': [
     { learningRate: [0.05, 0.1, 0.2, 0.4], discount: [0, 0.1, 0.3], epsilonEnd: [0.003, 0.01, 0.05], epsilonDecayFraction: [0.03, 0.1, 0.3, 0.6] },
-    { bins: [[10, 4, 1, 4, 1, 4, 4, 1, 1], [20, 8, 1, 8, 1, 8, 4, 1, 1], [20, 16, 1, 8, 1, 16, 8, 1, 1]] },
+    {
+      bins: [
+        [10, 4, 1, 4, 1, 4, 4, 1, 1, 1, 1, 1, 1],
+        [20, 8, 1, 8, 1, 8, 4, 1, 1, 1, 1, 1, 1],
+        [20, 16, 1, 8, 1, 16, 8, 1, 1, 1, 1, 1, 1],
+        // With the causal-feedback features: the user's device backlog and the edge in-flight load.
+        [20, 8, 1, 8, 1, 8, 4, 1, 1, 3, 1, 4, 1],
+      ],
+    },
   ],
   bandit: [{ alpha: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3], ridgeLambda: [0.001, 0.01, 0.1, 1] }],
 };
