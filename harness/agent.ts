@@ -3,8 +3,15 @@
  *
  * The harness owns the environment; an agent only ever sees {@link Observation}s and the
  * {@link Transition}s of its own decisions. A run is: `createAgent(context)`, then for each real
- * decision `act(obs)` and (in the learning phase) `learn(transition)`; then `setMode('eval')` and
- * `act` on the held-out evaluation segment; finally `stats()` and `dispose()`.
+ * decision `act(obs)`; then `setMode('eval')` and `act` on the held-out evaluation segment;
+ * finally `stats()` and `dispose()`.
+ *
+ * Feedback is causal, as a real orchestrator gets it: a request's outcome is known only when the
+ * request completes in simulated time. In the learning phase, `learn(transition)` is called once
+ * for every request whose `completedAtMs` is at or before the time of the next observation, in
+ * completion order, before that observation's `act`. Meanwhile the agent keeps deciding for other
+ * requests (with 16 users and an outage, thousands of decisions can pass before a request's
+ * outcome arrives). Requests still in flight when the phase ends are never delivered.
  *
  * @example
  * ```ts
@@ -50,7 +57,10 @@ export interface EnvSpec {
   evaluationDecisions: number;
 }
 
-/** What a real orchestrator can measure when a request arrives: no future trace values. */
+/**
+ * What a real orchestrator can measure when a request arrives: values at or before `timeMs`,
+ * never a future trace value.
+ */
 export interface Observation {
   /** Simulated time of the request's arrival (ms since the episode start). */
   timeMs: number;
@@ -62,8 +72,19 @@ export interface Observation {
   };
   /** The user's link as measured by its last probe (probes run every `probeIntervalMs`). */
   link: { uplinkMbps: number; downlinkMbps: number; rttMs: number; ageMs: number };
-  /** Shared-tier load at arrival: requests in service or waiting, and capacity. */
+  /**
+   * Shared-tier load as each tier's load balancer reports it at `timeMs`: requests that have
+   * arrived at the server (upload finished) and are waiting or in service; and its capacity
+   * (parallel servers, from how the tier's profile was measured).
+   */
   load: { edgeInSystem: number; edgeCores: number; cloudInSystem: number; cloudCapacity: number };
+  /**
+   * The orchestrator's own requests (every user's) decided and not yet completed at `timeMs`,
+   * per tier of the decision: what it knows from its own dispatch log.
+   */
+  inFlight: { device: number; edge: number; cloud: number };
+  /** This user's own device: local requests queued or computing, and all its requests in flight. */
+  user: { deviceBacklog: number; inFlight: number };
   /** 1 where the action is allowed, 0 where the tier cannot run the model. */
   actionMask: Uint8Array;
   /** Fixed-length numeric encoding, documented in `EnvSpec.features`. */
@@ -86,13 +107,25 @@ export interface Outcome {
   deadlineMiss: boolean;
 }
 
-/** One real decision and its consequences, given to the agent in the learning phase. */
+/**
+ * One real decision and its consequences, delivered to the agent in the learning phase when the
+ * request completes (see the module comment): `completedAtMs <= nextObs.timeMs`.
+ */
 export interface Transition {
+  /** The observation the decision was taken on (a copy kept by the harness). */
   obs: Observation;
   action: number;
   reward: number;
   outcome: Outcome;
-  /** The next request's observation (possibly another user's). */
+  /** When the decision was taken (= `obs.timeMs`). */
+  decidedAtMs: number;
+  /** When the response reached the user (= decidedAtMs + outcome.latencyMs). */
+  completedAtMs: number;
+  /**
+   * The observation the agent is about to act on when this transition is delivered: the first
+   * request at or after `completedAtMs` (possibly another user's). For bootstrapping, it is the
+   * state the system is in when the agent learns the outcome.
+   */
   nextObs: Observation;
 }
 
@@ -115,7 +148,10 @@ export interface Agent {
   readonly name: string;
   /** Choose an action index; it must be unmasked in `obs.actionMask`. */
   act(obs: Observation): number;
-  /** Learn from one real transition (learning phase only). */
+  /**
+   * Learn from one real transition, delivered when its request completes (learning phase only).
+   * The object and its observations are reused after the call returns: copy what you keep.
+   */
   learn?(t: Transition): void;
   /** Switch between learning (explore) and evaluation (greedy, no learning). */
   setMode?(mode: AgentMode): void;
