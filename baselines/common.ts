@@ -95,6 +95,8 @@ export function copyObservation(obs: Observation): Observation {
     request: { ...obs.request },
     link: { ...obs.link },
     load: { ...obs.load },
+    inFlight: { ...obs.inFlight },
+    user: { ...obs.user },
     actionMask: obs.actionMask.slice(),
     features: obs.features.slice(),
   };

@@ -34,7 +34,7 @@ export function runToy(agent: Agent, steps: number, evalSteps: number, seed = 0)
     decisions.push(action);
     const nextObs = toyObs(i + 1, seed);
     const t: Transition = {
-      obs, action, nextObs,
+      obs, action, nextObs, decidedAtMs: obs.timeMs, completedAtMs: nextObs.timeMs,
       reward: -toyLatencyMs(action, obs.link.uplinkMbps) / 1000,
       outcome: { action, latencyMs: 0, uploadMs: 0, queueMs: 0, computeMs: 0, downloadMs: 0, deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: false, deadlineMiss: false },
     };

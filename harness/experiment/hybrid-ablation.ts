@@ -1,0 +1,110 @@
+/**
+ * The Hybrid Learner's ablation: the full agent and one variant per step switched off (the flags
+ * of `baselines/hybrid.ts`), scored with `scoreJob` on a suite's scenarios over seeds (same seeds
+ * for every variant: common random numbers). Prints one JSON line per run and a Markdown table of
+ * mean normalised AUC, median interactions to threshold (censored runs counted, shown beside)
+ * and mean normalised evaluation reward.
+ *
+ * Run: `node --import tsx harness/experiment/hybrid-ablation.ts [suite=default] [variant=testing] [seeds=3] [variants=all]`
+ * (`variants`: comma-separated names of {@link HYBRID_ABLATIONS}).
+ */
+import type { Agent, AgentFactory, Observation, Transition } from '../agent.ts';
+import { createAgent, type HybridConfig } from '../../baselines/hybrid.ts';
+import { loadSuite, type SuiteName, type Variant } from '../scenario/load.ts';
+import { normalise } from '../score/curves.ts';
+import { scoreJob } from '../score/job.ts';
+
+/** Each step of the Hybrid Learner switched off on its own. */
+export const HYBRID_ABLATIONS: Record<string, Partial<HybridConfig>> = {
+  full: {},
+  'linear in load': { nonLinearLoad: false },
+  'no per-action offsets': { actionOffsets: false },
+  'trust by reward error': { trustMeasure: 'rewardError' },
+  'no trust gate': { trustGate: false },
+  'greedy on the mean (no posterior exploration)': { exploration: 'greedy' },
+  'UCB instead of Thompson': { exploration: 'ucb' },
+  'no decision-time planning (Dyna-Q on the model)': { decisionTimePlanning: false },
+  'no model rollouts': { rollouts: false },
+  'gamma 0 (no continuation value)': { gamma: 0 },
+};
+
+/**
+ * Fills the observation fields of the new agent contract (`inFlight`, `user`) with 0 where an
+ * environment built before that contract leaves them out, as the contract's transition plan says.
+ */
+export function withContractFields(factory: AgentFactory): AgentFactory {
+  const fill = (obs: Observation): Observation => {
+    obs.inFlight ??= { device: 0, edge: 0, cloud: 0 };
+    obs.user ??= { deviceBacklog: 0, inFlight: 0 };
+    return obs;
+  };
+  return async (ctx) => {
+    const inner = await factory(ctx);
+    const agent: Agent = {
+      name: inner.name,
+      act: (obs) => inner.act(fill(obs)),
+      ...(inner.learn ? { learn: (t: Transition) => inner.learn!({ ...t, obs: fill(t.obs), nextObs: fill(t.nextObs) }) } : {}),
+      ...(inner.setMode ? { setMode: (m) => inner.setMode!(m) } : {}),
+      ...(inner.stats ? { stats: () => inner.stats!() } : {}),
+    };
+    return agent;
+  };
+}
+
+/** One variant's summary over every (scenario, seed). */
+export interface AblationRow {
+  variant: string;
+  meanNormalisedAuc: number;
+  meanNormalisedEvalReward: number;
+  /** Interactions to threshold per run; null = never reached (censored). */
+  interactions: (number | null)[];
+}
+
+/** Runs `variants` of {@link HYBRID_ABLATIONS} on `suite` (`variant` budgets), seeds 0 .. seeds-1. */
+export async function runAblation(suite: SuiteName, variant: Variant, seeds: number, variants: string[]): Promise<AblationRow[]> {
+  const scenarios = await loadSuite(suite, { variant });
+  const factory = withContractFields(createAgent);
+  const rows: AblationRow[] = [];
+  for (const name of variants) {
+    const config = HYBRID_ABLATIONS[name];
+    if (!config) throw new Error(`unknown ablation "${name}": valid names are ${Object.keys(HYBRID_ABLATIONS).join('; ')}`);
+    const aucs: number[] = [];
+    const evals: number[] = [];
+    const interactions: (number | null)[] = [];
+    for (const scenario of scenarios) {
+      for (let seed = 0; seed < seeds; seed++) {
+        const { metrics } = await scoreJob(scenario, factory, seed, { config: config as Record<string, unknown>, checkpointEval: false });
+        const evalNorm = normalise(metrics.eval.meanReward, metrics.refs.randomReward, metrics.refs.oracleReward);
+        aucs.push(metrics.normalisedAuc);
+        evals.push(evalNorm);
+        interactions.push(metrics.interactionsToThreshold);
+        process.stdout.write(`${JSON.stringify({ variant: name, scenario: scenario.id, seed, auc: metrics.normalisedAuc, evalNorm, interactions: metrics.interactionsToThreshold, info: metrics.info })}\n`);
+      }
+    }
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    rows.push({ variant: name, meanNormalisedAuc: mean(aucs), meanNormalisedEvalReward: mean(evals), interactions });
+  }
+  return rows;
+}
+
+/** The rows as a Markdown table. */
+export function ablationTable(rows: AblationRow[], budget: string): string {
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const lines = ['| variant | mean normalised AUC | mean normalised eval reward | median interactions to 90% (censored at budget) | censored runs |', '|---|---|---|---|---|'];
+  for (const r of rows) {
+    const censored = r.interactions.filter((n) => n === null).length;
+    const med = median(r.interactions.map((n) => n ?? Number.POSITIVE_INFINITY));
+    lines.push(`| ${r.variant} | ${r.meanNormalisedAuc.toFixed(3)} | ${r.meanNormalisedEvalReward.toFixed(3)} | ${Number.isFinite(med) ? med : `> ${budget}`} | ${censored}/${r.interactions.length} |`);
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [suite = 'default', variant = 'testing', seeds = '3', variants = 'all'] = process.argv.slice(2);
+  const names = variants === 'all' ? Object.keys(HYBRID_ABLATIONS) : variants.split(',');
+  const rows = await runAblation(suite as SuiteName, variant as Variant, Number(seeds), names);
+  process.stdout.write(`${ablationTable(rows, 'budget')}\n`);
+}
