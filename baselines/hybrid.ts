@@ -49,8 +49,9 @@
  *    Evaluation of Thompson Sampling", NIPS 2011, which also shows it copes with delayed
  *    feedback, as here where outcomes arrive when requests complete) or UCB; a wrongly ranked
  *    action keeps a chance to be tried until its posterior excludes it. Until the model is
- *    trusted, the agent explores tier by tier (the tier with the fewest samples, a random model
- *    on it).
+ *    trusted, the posterior spread is widened (`untrustedPosteriorScale`), so trust decides how
+ *    hard the agent explores; the `trustGate` variant instead explores tier by tier until trust
+ *    (the tier with the fewest samples, a random model on it), as the first Hybrid did.
  *
  * Evaluation (`setMode('eval')`): posterior means, no exploration, no learning (learn and the
  * successor bookkeeping are off). All randomness comes from streams of the agent's seed.
@@ -82,8 +83,14 @@ export interface HybridConfig {
   minSamplesPerTier: number;
   /** Number of recent held-out predictions the trust measure uses. */
   validationWindow: number;
-  /** Ablation: explore tier by tier until the model is trusted (false: plan from the first decision). */
+  /**
+   * Until the model is trusted: true, explore tier by tier (the tier with the fewest samples, a
+   * random model on it); false, plan from the first decision with the posterior spread widened by
+   * `untrustedPosteriorScale` (more exploration while the model's ranking is unverified).
+   */
   trustGate: boolean;
+  /** Factor on the posterior spread (Thompson) or UCB width while the model is not trusted. */
+  untrustedPosteriorScale: number;
   /** Ablation: 'ranking' (held-out concordance) or 'rewardError' (held-out relative RMS error). */
   trustMeasure: string;
   /** Trusted while the held-out ranking accuracy (0.5 = chance) is at least this. */
@@ -122,7 +129,8 @@ export const DEFAULT_CONFIG: HybridConfig = {
   nonLinearLoad: true,
   minSamplesPerTier: 4,
   validationWindow: 30,
-  trustGate: true,
+  trustGate: false,
+  untrustedPosteriorScale: 2,
   trustMeasure: 'ranking',
   minRankingAccuracy: 0.7,
   maxRelativeError: 0.5,
@@ -726,9 +734,9 @@ export class Planner {
   }
 
   /** Scores every unmasked action of the state at `s[o..]` and returns the best. */
-  choose(s: Float64Array, o: number, mask: Uint8Array, scoring: Scoring, rng: Rng): number {
-    if (scoring === 'thompson') this.model.drawPosterior(rng, this.cfg.posteriorScale);
-    const beta = scoring === 'ucb' ? this.cfg.ucbBeta : 0;
+  choose(s: Float64Array, o: number, mask: Uint8Array, scoring: Scoring, rng: Rng, widen = 1): number {
+    if (scoring === 'thompson') this.model.drawPosterior(rng, widen * this.cfg.posteriorScale);
+    const beta = scoring === 'ucb' ? widen * this.cfg.ucbBeta : 0;
     for (let a = 0; a < this.actions.length; a++) {
       this.scores[a] = mask[a] === 1 ? this.reward(s, o, a, beta) + this.continuation(s, o, a, mask) : -Infinity;
     }
@@ -829,7 +837,8 @@ class HybridLearner implements Agent {
       return this.exploreRng.float() < this.cfg.epsilon ? this.randomOf(mask, () => true) : this.exploit(mask);
     }
     const scoring: Scoring = this.cfg.exploration === 'thompson' ? 'thompson' : this.cfg.exploration === 'ucb' ? 'ucb' : 'mean';
-    return this.timePlanning(() => this.planner.choose(this.current, 0, mask, scoring, this.posteriorRng));
+    const widen = this.trusted ? 1 : this.cfg.untrustedPosteriorScale;
+    return this.timePlanning(() => this.planner.choose(this.current, 0, mask, scoring, this.posteriorRng, widen));
   }
 
   /** A random action on the unmasked tier with the fewest real samples (lowest tier on ties). */

@@ -15,17 +15,18 @@ import { normalise } from '../score/curves.ts';
 import { scoreJob } from '../score/job.ts';
 
 /** Each step of the Hybrid Learner switched off on its own. */
-export const HYBRID_ABLATIONS: Record<string, Partial<HybridConfig>> = {
-  full: {},
-  'linear in load': { nonLinearLoad: false },
-  'no per-action offsets': { actionOffsets: false },
-  'trust by reward error': { trustMeasure: 'rewardError' },
-  'no trust gate': { trustGate: false },
-  'greedy on the mean (no posterior exploration)': { exploration: 'greedy' },
-  'UCB instead of Thompson': { exploration: 'ucb' },
-  'no decision-time planning (Dyna-Q on the model)': { decisionTimePlanning: false },
-  'no model rollouts': { rollouts: false },
-  'gamma 0 (no continuation value)': { gamma: 0 },
+export const HYBRID_ABLATIONS: Record<string, { what: string; config: Partial<HybridConfig> }> = {
+  full: { what: 'every step on (the defaults)', config: {} },
+  'linear-load': { what: 'outcome model linear in load (no queueing regressors)', config: { nonLinearLoad: false } },
+  'no-offsets': { what: "no per-action offsets (the tier's shared law only)", config: { actionOffsets: false } },
+  'trust-reward-error': { what: 'trust by held-out reward error instead of ranking', config: { trustMeasure: 'rewardError' } },
+  'no-trust': { what: 'trust unused (posterior spread not widened before trust)', config: { untrustedPosteriorScale: 1 } },
+  'trust-gate': { what: 'explore tier by tier until trusted, as the first Hybrid did', config: { trustGate: true } },
+  greedy: { what: 'act on the posterior mean (no posterior exploration)', config: { exploration: 'greedy' } },
+  ucb: { what: 'UCB instead of Thompson sampling', config: { exploration: 'ucb' } },
+  'no-planning': { what: 'no decision-time planning: epsilon-greedy on Q (Dyna-Q on the model)', config: { decisionTimePlanning: false } },
+  'no-rollouts': { what: 'no model rollouts (Q from real transitions only)', config: { rollouts: false } },
+  'gamma-0': { what: 'no continuation value (gamma 0)', config: { gamma: 0 } },
 };
 
 /**
@@ -65,9 +66,10 @@ export async function runAblation(suite: SuiteName, variant: Variant, seeds: num
   const scenarios = await loadSuite(suite, { variant });
   const factory = withContractFields(createAgent);
   const rows: AblationRow[] = [];
+  const unknown = variants.filter((v) => !Object.hasOwn(HYBRID_ABLATIONS, v));
+  if (unknown.length) throw new Error(`unknown ablation ${unknown.join(', ')}: valid names are ${Object.keys(HYBRID_ABLATIONS).join(', ')}`);
   for (const name of variants) {
-    const config = HYBRID_ABLATIONS[name];
-    if (!config) throw new Error(`unknown ablation "${name}": valid names are ${Object.keys(HYBRID_ABLATIONS).join('; ')}`);
+    const { config } = HYBRID_ABLATIONS[name]!;
     const aucs: number[] = [];
     const evals: number[] = [];
     const interactions: (number | null)[] = [];
@@ -97,7 +99,7 @@ export function ablationTable(rows: AblationRow[], budget: string): string {
   for (const r of rows) {
     const censored = r.interactions.filter((n) => n === null).length;
     const med = median(r.interactions.map((n) => n ?? Number.POSITIVE_INFINITY));
-    lines.push(`| ${r.variant} | ${r.meanNormalisedAuc.toFixed(3)} | ${r.meanNormalisedEvalReward.toFixed(3)} | ${Number.isFinite(med) ? med : `> ${budget}`} | ${censored}/${r.interactions.length} |`);
+    lines.push(`| ${r.variant}: ${HYBRID_ABLATIONS[r.variant]!.what} | ${r.meanNormalisedAuc.toFixed(3)} | ${r.meanNormalisedEvalReward.toFixed(3)} | ${Number.isFinite(med) ? med : `> ${budget}`} | ${censored}/${r.interactions.length} |`);
   }
   return lines.join('\n');
 }
