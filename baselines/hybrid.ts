@@ -725,7 +725,10 @@ export class Planner {
     return r + ucbBeta * Math.hypot(perMs * p.latencySdMs, perMj * p.energySdMj);
   }
 
-  /** gamma x max_b Q(predicted next state after a, b): the decision's effect on what follows. */
+  /**
+   * gamma x max_b Q(predicted next state after a, b): the decision's effect on what follows (the
+   * next state's mask is taken to be this one's; masks follow the scenario's tiers, not the load).
+   */
   continuation(s: Float64Array, o: number, a: number, mask: Uint8Array): number {
     if (this.cfg.gamma === 0 || this.dynamics.samples() === 0) return 0;
     this.dynamics.predictNext(s, o, tierIndex(this.actions[a]!), this.next);

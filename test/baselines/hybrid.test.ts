@@ -11,7 +11,7 @@ import { withContractFields } from '../../harness/experiment/hybrid-ablation.ts'
 import { deriveRng, type Rng } from '../../harness/rng.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { scoreJob } from '../../harness/score/job.ts';
-import { seedsReachingThreshold } from '../experiment/runs.ts';
+import { decisionLog, seedsReachingThreshold } from '../experiment/runs.ts';
 import { ACTIONS, envSpec, FULL_MASK, observation } from './fixtures.ts';
 import { runToy } from './toy.ts';
 
@@ -304,6 +304,16 @@ describe('hybrid agent', () => {
     expect((await run(5)).decisions).toEqual(a.decisions);
     expect((await run(6)).decisions).not.toEqual(a.decisions);
     expect(a.evalRegretMs).toBeLessThan(0.5);
+  });
+
+  it('greedy evaluations during learning leave the learning trajectory unchanged (same seed, same log)', async () => {
+    const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
+    const factory = withContractFields(createAgent);
+    const short = { learningDecisions: 400, evaluationDecisions: 50 };
+    const plain = await decisionLog(factory, scenario, 5, 3, short);
+    expect(await decisionLog(factory, scenario, 5, 3, short)).toBe(plain);
+    expect(await decisionLog(factory, scenario, 6, 3, short)).not.toBe(plain);
+    expect(await decisionLog(factory, scenario, 5, 3, short, { at: [10, 50, 100, 200, 300, 400], decisions: 50 })).toBe(plain);
   });
 
   it('rejects an unknown exploration mode with a located InputError', () => {
