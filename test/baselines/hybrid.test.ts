@@ -7,7 +7,8 @@ import type { Agent, Observation, Transition } from '../../harness/agent.ts';
 import { FEATURES } from '../../harness/env/features.ts';
 import { OrchestrationEnv } from '../../harness/env/index.ts';
 import { InputError } from '../../harness/errors.ts';
-import { withContractFields } from '../../harness/experiment/hybrid-ablation.ts';
+import { HYBRID_ABLATIONS, withContractFields } from '../../harness/experiment/hybrid-ablation.ts';
+import { gridConfigs, SEARCH_SPACE } from '../../harness/experiment/tune.ts';
 import { deriveRng, type Rng } from '../../harness/rng.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { scoreJob } from '../../harness/score/job.ts';
@@ -314,6 +315,11 @@ describe('hybrid agent', () => {
     expect(await decisionLog(factory, scenario, 5, 3, short)).toBe(plain);
     expect(await decisionLog(factory, scenario, 6, 3, short)).not.toBe(plain);
     expect(await decisionLog(factory, scenario, 5, 3, short, { at: [10, 50, 100, 200, 300, 400], decisions: 50 })).toBe(plain);
+  });
+
+  it('accepts every ablation variant and every point of its tuning grid as a config', () => {
+    const configs = [...Object.values(HYBRID_ABLATIONS).map((v) => v.config), ...gridConfigs(SEARCH_SPACE.hybrid)];
+    for (const config of configs) expect(() => createAgent({ env: envSpec(), seed: 1, config: config as Record<string, unknown> })).not.toThrow();
   });
 
   it('rejects an unknown exploration mode with a located InputError', () => {
