@@ -313,8 +313,11 @@ type Slot = (typeof STATE_SLOTS)[number];
 const SLOT = Object.fromEntries(STATE_SLOTS.map((name, i) => [name, i])) as Record<Slot, number>;
 /** Slots a decision can change for the next state (exogenous ones: request and link). */
 const DYNAMIC_SLOTS: readonly Slot[] = ['edgeInSystem', 'cloudInSystem', 'ownDevice', 'ownEdge', 'ownCloud', 'deviceBacklog', 'userInFlight'];
-/** Features of `EnvSpec.features` already in the named slots; every other feature is appended. */
-const FEATURES_IN_SLOTS = new Set(['accuracyRequirement', 'uplinkLog', 'downlinkLog', 'rttLog', 'probeAge', 'edgeLoadPerCore', 'cloudLoadPerSlot', 'deadlineS', 'inputLog']);
+/** Features of `EnvSpec.features` the named slots carry (and probeAge, unused); every other feature is appended. */
+const FEATURES_IN_SLOTS = new Set([
+  'accuracyRequirement', 'uplinkLog', 'downlinkLog', 'rttLog', 'probeAge', 'edgeLoadPerCore', 'cloudLoadPerSlot', 'deadlineS', 'inputLog',
+  'deviceBacklog', 'userInFlight', 'edgeInFlightPerCore', 'cloudInFlightPerSlot',
+]);
 
 /** Encodes observations as state vectors: the named slots, then the appended features. */
 export class StateCodec {

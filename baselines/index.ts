@@ -3,13 +3,15 @@
  * only the agents it runs, and tfjs is loaded only with the agents that use it).
  *
  * `file` is the agent's source file relative to this folder, for the agent code hash in results.
- * A `privileged` agent (the oracle) reads the simulator: the runner creates it with
- * `{ ...ctx, simulator: env }` (see {@link PrivilegedContext}).
+ * A `privileged` agent (plug-in, clairvoyant) reads the simulator: the runner creates it with
+ * `{ ...ctx, simulator: env }` (see {@link PrivilegedContext}). A `reference` (random,
+ * clairvoyant) is the 0 or 1 of normalised scores: the leaderboard shows references in their own
+ * band, never ranked among competitors.
  */
 import { fileURLToPath } from 'node:url';
 import type { AgentFactory } from '../harness/agent.ts';
 
-export type { PrivilegedContext } from './oracle.ts';
+export type { PrivilegedContext } from './plug-in.ts';
 
 export interface BaselineEntry {
   /** One line: what the agent does. */
@@ -18,6 +20,8 @@ export interface BaselineEntry {
   learning: boolean;
   /** Whether it needs the simulator itself (`PrivilegedContext.simulator`). */
   privileged?: boolean;
+  /** A reference of the normalised scale (random = 0, clairvoyant = 1), not a competitor; says what it knows. */
+  reference?: { knows: string };
   /** Imports the agent's module and returns its factory. */
   load: () => Promise<AgentFactory>;
   /** The agent's source file, relative to `baselines/`. */
@@ -42,15 +46,26 @@ export const BASELINES: Record<string, BaselineEntry> = {
   random: {
     description: 'Uniformly random unmasked action (the 0 of normalised scores).',
     learning: false,
+    reference: { knows: 'nothing: uniform over the legal actions' },
     file: 'random.ts',
     load: lazy('random.ts'),
   },
-  oracle: {
-    description: 'Best expected reward given the true current link and load state (the 1 of normalised scores).',
+  clairvoyant: {
+    description: "Best realised reward of each request, simulated exactly for every legal action (the 1 of normalised scores).",
     learning: false,
     privileged: true,
-    file: 'oracle.ts',
-    load: lazy('oracle.ts'),
+    reference: {
+      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and not the queueing its choice causes later requests",
+    },
+    file: 'plug-in.ts',
+    load: lazy('plug-in.ts', 'createClairvoyantAgent'),
+  },
+  'plug-in': {
+    description: 'Best reward at the true current link rates and mean compute times (present-state plug-in; privileged).',
+    learning: false,
+    privileged: true,
+    file: 'plug-in.ts',
+    load: lazy('plug-in.ts'),
   },
   'static-device': {
     description: "Always the user's device, with its fastest model meeting the accuracy requirement.",

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import type { AgentFactory } from '../harness/agent.ts';
 import { OrchestrationEnv } from '../harness/env/env.ts';
 import { runEpisode } from '../harness/env/episode.ts';
-import { createOracle, createRandomAgent } from '../harness/env/policies.ts';
+import { createClairvoyant, createRandomAgent } from '../harness/env/policies.ts';
 import { loadSuite } from '../harness/scenario/load.ts';
 import { normalise, normalisedAuc } from '../harness/score/curves.ts';
 import { loadBaseline } from './index.ts';
@@ -57,7 +57,7 @@ async function cases(variant: 'full' | 'testing', seeds: number): Promise<Case[]
     for (let k = 0; k < seeds; k++) {
       const seed = 1000 + k;
       const r = runEpisode(env, createRandomAgent(seed), seed);
-      const o = runEpisode(env, createOracle(env), seed);
+      const o = runEpisode(env, createClairvoyant(env), seed);
       out.push({ env, seed, learn: { randomRef: mean(r.learningRewards), oracleRef: mean(o.learningRewards) }, evalRefs: { random: r.eval.meanReward, oracle: o.eval.meanReward } });
     }
   }

@@ -40,7 +40,8 @@ export async function benchSandbox(timeMs = 1500): Promise<SandboxBenchFigure[]>
     // A fixed transition: the cost measured is the round trip, not the environment.
     let obs = env.reset(1, 'learn');
     const step = env.step(agent.act(obs));
-    const t: Transition = { obs, action: step.outcome.action, reward: step.reward, outcome: { ...step.outcome }, nextObs: step.obs };
+    const d = env.lastDecision;
+    const t: Transition = { obs, action: d.outcome.action, reward: d.reward, outcome: { ...d.outcome }, decidedAtMs: d.decidedAtMs, completedAtMs: d.completedAtMs, nextObs: step.obs };
     obs = step.obs;
     bench.add(mode, () => {
       agent.learn?.(t);

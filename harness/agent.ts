@@ -129,8 +129,12 @@ export interface Transition {
   nextObs: Observation;
 }
 
-/** Work an agent did; only `realSteps` counts toward sample efficiency. */
+/**
+ * Work an agent did, as the agent reports it (shown as reported; the harness counts real
+ * interactions, the `env.step` calls, itself).
+ */
 export interface AgentStats {
+  /** Real transitions learned from (delivered when their requests completed). */
   realSteps: number;
   /** Updates from simulated (model-generated) experience. */
   planningUpdates: number;

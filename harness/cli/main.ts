@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { register as registerBench } from './bench.ts';
+import { register as registerEnv } from './env.ts';
 import { register as registerExperiment } from './experiment.ts';
 import { register as registerGate } from './gate.ts';
 import { register as registerMerge } from './merge.ts';
@@ -28,6 +29,7 @@ registerTraces(program);
 registerVerify(program);
 registerGate(program);
 registerBench(program);
+registerEnv(program);
 registerExperiment(program);
 registerSubmission(program);
 

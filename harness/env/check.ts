@@ -2,7 +2,7 @@
  * `checkEnv`, like Gymnasium's `check_env`: runs a scenario's environment twice side by side and
  * checks determinism and the observation contract. Use it on any new scenario before a run.
  */
-import type { Observation, Outcome } from '../agent.ts';
+import type { Observation, Outcome, Transition } from '../agent.ts';
 import { deriveRng } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import { OrchestrationEnv, type Phase } from './env.ts';
@@ -24,7 +24,7 @@ export interface CheckEnvOptions {
 
 /** Everything an observation carries, as one comparable string. */
 function describeObservation(o: Observation): string {
-  return JSON.stringify([o.timeMs, o.userId, o.request, o.link, o.load, Array.from(o.actionMask), Array.from(o.features)]);
+  return JSON.stringify([o.timeMs, o.userId, o.request, o.link, o.load, o.inFlight, o.user, Array.from(o.actionMask), Array.from(o.features)]);
 }
 
 function describeOutcome(o: Outcome, reward: number): string {
@@ -48,10 +48,31 @@ export function observationProblems(o: Observation, env: OrchestrationEnv): stri
     ['timeMs', o.timeMs], ['request.inputKb', o.request.inputKb], ['request.accuracyRequirementTop1Pct', o.request.accuracyRequirementTop1Pct],
     ['link.uplinkMbps', o.link.uplinkMbps], ['link.downlinkMbps', o.link.downlinkMbps], ['link.rttMs', o.link.rttMs], ['link.ageMs', o.link.ageMs],
     ['load.edgeInSystem', o.load.edgeInSystem], ['load.cloudInSystem', o.load.cloudInSystem],
+    ['inFlight.device', o.inFlight.device], ['inFlight.edge', o.inFlight.edge], ['inFlight.cloud', o.inFlight.cloud],
+    ['user.deviceBacklog', o.user.deviceBacklog], ['user.inFlight', o.user.inFlight],
   ];
   for (const [name, v] of numbers) if (!(Number.isFinite(v) && v >= 0)) p.push(`${name} = ${v}, expected a finite number >= 0`);
   if (probeMs > 0 && o.link.ageMs >= probeMs) p.push(`link.ageMs = ${o.link.ageMs}, expected < probeIntervalMs (${probeMs})`);
   if (!(Number.isInteger(o.userId) && o.userId >= 0 && o.userId < spec.users)) p.push(`userId = ${o.userId}, expected an integer in [0, ${spec.users})`);
+  return p;
+}
+
+function describeFeedback(ts: readonly Transition[]): string {
+  return JSON.stringify(ts.map((t) => [t.action, t.reward, t.outcome, t.decidedAtMs, t.completedAtMs, describeObservation(t.obs)]));
+}
+
+/**
+ * Causality of the delivered transitions: each one completed at or before the observation it is
+ * delivered with, its decision time is its observation's time, and none arrives in evaluation.
+ */
+function feedbackProblems(ts: readonly Transition[], next: Observation, phase: Phase): string[] {
+  const p: string[] = [];
+  if (phase === 'eval' && ts.length > 0) p.push(`${ts.length} transitions delivered in the evaluation phase (no learning there)`);
+  for (const t of ts) {
+    if (t.completedAtMs > next.timeMs) p.push(`a transition completed at ${t.completedAtMs} ms was delivered with the observation at ${next.timeMs} ms (from the future)`);
+    if (t.decidedAtMs !== t.obs.timeMs) p.push(`transition decidedAtMs ${t.decidedAtMs} differs from its observation's timeMs ${t.obs.timeMs}`);
+    if (t.nextObs !== next) p.push('transition nextObs is not the observation it was delivered with');
+  }
   return p;
 }
 
@@ -69,7 +90,8 @@ function outcomeProblems(o: Outcome, reward: number): string[] {
  * Checks a scenario's environment: two environments reset with the same seed give the same
  * observations (also after a second reset), the same seed and actions give identical outcomes
  * and rewards, and every observation matches the documented shape and bounds (mask length =
- * actions, features within [min, max], no NaN). Actions are drawn uniformly over the unmasked
+ * actions, features within [min, max], no NaN); feedback is causal (every transition is delivered
+ * with an observation at or after its completion, none in evaluation) and identical in both. Actions are drawn uniformly over the unmasked
  * ones from a seeded stream. Throws an Error naming the scenario, phase, decision and problem.
  */
 export function checkEnv(scenario: CompiledScenario, opts: CheckEnvOptions = {}): CheckEnvReport {
@@ -101,12 +123,16 @@ export function checkEnv(scenario: CompiledScenario, opts: CheckEnvOptions = {})
       let k = rng.int(legal);
       const action = obsA.actionMask.findIndex((m) => m === 1 && k-- === 0);
       const ra = a.step(action);
-      const outA = describeOutcome(ra.outcome, ra.reward);
+      const outA = describeOutcome(a.lastDecision.outcome, a.lastDecision.reward);
+      const fbA = describeFeedback(ra.feedback);
       const doneA = ra.done;
       obsA = ra.obs;
       const rb = b.step(action);
-      if (outA !== describeOutcome(rb.outcome, rb.reward)) fail(phase, i, `same seed, same actions, different outcomes:\n  ${outA}\n  ${describeOutcome(rb.outcome, rb.reward)}`);
-      const bad = outcomeProblems(rb.outcome, rb.reward);
+      const db = b.lastDecision;
+      if (outA !== describeOutcome(db.outcome, db.reward)) fail(phase, i, `same seed, same actions, different outcomes:\n  ${outA}\n  ${describeOutcome(db.outcome, db.reward)}`);
+      if (fbA !== describeFeedback(rb.feedback)) fail(phase, i, `same seed, same actions, different feedback:\n  ${fbA}\n  ${describeFeedback(rb.feedback)}`);
+      const bad = [...outcomeProblems(db.outcome, db.reward), ...feedbackProblems(rb.feedback, rb.obs, phase)];
+      if (db.completedAtMs < db.decidedAtMs) bad.push(`completedAtMs ${db.completedAtMs} is before decidedAtMs ${db.decidedAtMs}`);
       if (bad.length > 0) fail(phase, i, bad.join('; '));
       if (doneA !== rb.done) fail(phase, i, 'the two environments disagree on done');
       obsB = rb.obs;

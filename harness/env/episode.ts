@@ -6,7 +6,7 @@
  * (see {@link CheckpointOptions}).
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { Agent, AgentStats, Outcome, Transition } from '../agent.ts';
+import type { Agent, AgentStats, Outcome } from '../agent.ts';
 import { quantileSorted } from '../stats/descriptive.ts';
 import type { OrchestrationEnv, Phase } from './env.ts';
 
@@ -106,10 +106,12 @@ class DecisionLog {
 }
 
 /**
- * Runs `agent` on `env`: `reset(seed, 'learn')`, then act / step / learn until the phase is done
- * (with greedy evaluations at `opts.checkpoints`, see {@link CheckpointOptions}); then
- * `agent.setMode('eval')`, `reset(seed, 'eval')` and act / step until done. The Transition given
- * to `learn` is reused between calls (copy what you keep).
+ * Runs `agent` on `env`: `reset(seed, 'learn')`, then act / step until the phase is done, giving
+ * `learn` each transition the step delivers (the requests completed by the next observation's
+ * time: feedback is causal) before the next `act`; greedy evaluations at `opts.checkpoints` (see
+ * {@link CheckpointOptions}); then `agent.setMode('eval')`, `reset(seed, 'eval')` and act / step
+ * until done, with no learning. Transitions given to `learn` are reused buffers (copy what you
+ * keep). Learning rewards and the decision log are recorded per decision, by the harness.
  *
  * @example
  * ```ts
@@ -129,20 +131,14 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
   if (ck) checkCheckpoints(ck, env);
   const ckRewards = new Float64Array(ck?.at.length ?? 0);
   let k = 0;
-  const t: Transition = { obs, action: 0, reward: 0, outcome: { action: 0, latencyMs: 0, uploadMs: 0, queueMs: 0, computeMs: 0, downloadMs: 0, deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: false, deadlineMiss: false }, nextObs: obs };
   while (!done) {
     const action = agent.act(obs);
     const r = env.step(action);
-    rewards[n++] = r.reward;
-    log.add('learn', r.outcome);
-    if (agent.learn) {
-      t.obs = obs;
-      t.action = action;
-      t.reward = r.reward;
-      t.outcome = r.outcome;
-      t.nextObs = r.obs;
-      agent.learn(t);
-    }
+    const d = env.lastDecision;
+    rewards[n++] = d.reward;
+    log.add('learn', d.outcome);
+    // Causal feedback: the transitions of the requests completed by the next observation's time.
+    if (agent.learn) for (const t of r.feedback) agent.learn(t);
     if (ck && n === ck.at[k]) {
       agent.setMode?.('eval');
       ckRewards[k++] = evaluatePolicy(ck.env, agent, ck.seed, Math.min(ck.decisions, ck.env.spec.evaluationDecisions)).meanReward;
@@ -186,14 +182,14 @@ export function evaluatePolicy(env: OrchestrationEnv, agent: Agent, seed: number
   let done = cap === 0;
   while (!done) {
     const r = env.step(agent.act(obs));
-    const o = r.outcome;
+    const o = env.lastDecision.outcome;
     onOutcome?.(o);
     latencies[m++] = o.latencyMs;
     device += o.deviceEnergyMj;
     server += o.serverEnergyMj;
     violations += o.accuracyViolation ? 1 : 0;
     misses += o.deadlineMiss ? 1 : 0;
-    reward += r.reward;
+    reward += env.lastDecision.reward;
     obs = r.obs;
     done = r.done || m >= cap;
   }

@@ -14,10 +14,14 @@ export const FEATURES: readonly FeatureDef[] = [
   { name: 'downlinkLog', description: 'log10(1 + probed downlink Mbps) / 4 (1 = 9999 Mbps)', min: 0, max: 1 },
   { name: 'rttLog', description: 'log10(1 + probed user-edge RTT ms) / 4 (1 = 9999 ms)', min: 0, max: 1 },
   { name: 'probeAge', description: 'age of the link probe / probe interval', min: 0, max: 1 },
-  { name: 'edgeLoadPerCore', description: 'edge requests in system / edge cores, clipped at 4', min: 0, max: 4 },
-  { name: 'cloudLoadPerSlot', description: 'cloud requests in system / cloud capacity, clipped at 4', min: 0, max: 4 },
+  { name: 'edgeLoadPerCore', description: 'requests present at the edge server (waiting or in service) / edge servers, clipped at 4', min: 0, max: 4 },
+  { name: 'cloudLoadPerSlot', description: 'requests present at the cloud (waiting or in service) / cloud servers, clipped at 4', min: 0, max: 4 },
   { name: 'deadlineS', description: 'request deadline (s), clipped at 10; 10 when the request has none', min: 0, max: 10 },
   { name: 'inputLog', description: 'log10(1 + input kB) / 5 (1 = 99999 kB)', min: 0, max: 1 },
+  { name: 'deviceBacklog', description: "the user's local requests queued or computing on its device, clipped at 8", min: 0, max: 8 },
+  { name: 'userInFlight', description: "the user's requests decided and not yet completed, clipped at 16", min: 0, max: 16 },
+  { name: 'edgeInFlightPerCore', description: 'the orchestrator\'s requests sent to the edge and not yet completed / edge servers, clipped at 4', min: 0, max: 4 },
+  { name: 'cloudInFlightPerSlot', description: 'the orchestrator\'s requests sent to the cloud and not yet completed / cloud servers, clipped at 4', min: 0, max: 4 },
 ];
 
 /** Number of features ({@link FEATURES}.length). */
@@ -33,7 +37,7 @@ function clip(x: number, lo: number, hi: number): number {
  */
 export function fillFeatures(obs: Observation, probeIntervalMs: number): void {
   const f = obs.features;
-  const { request, link, load } = obs;
+  const { request, link, load, inFlight, user } = obs;
   f[0] = clip(request.accuracyRequirementTop1Pct / 100, 0, 1);
   f[1] = clip(Math.log10(1 + link.uplinkMbps) / 4, 0, 1);
   f[2] = clip(Math.log10(1 + link.downlinkMbps) / 4, 0, 1);
@@ -43,6 +47,10 @@ export function fillFeatures(obs: Observation, probeIntervalMs: number): void {
   f[6] = clip(load.cloudInSystem / load.cloudCapacity, 0, 4);
   f[7] = request.deadlineMs === null ? 10 : clip(request.deadlineMs / 1000, 0, 10);
   f[8] = clip(Math.log10(1 + request.inputKb) / 5, 0, 1);
+  f[9] = clip(user.deviceBacklog, 0, 8);
+  f[10] = clip(user.inFlight, 0, 16);
+  f[11] = clip(inFlight.edge / load.edgeCores, 0, 4);
+  f[12] = clip(inFlight.cloud / load.cloudCapacity, 0, 4);
 }
 
 /**

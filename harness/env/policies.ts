@@ -1,20 +1,32 @@
 /**
- * Reference policies that run through the ordinary {@link Agent} API: the clairvoyant-about-the-
- * present `oracle` (the upper reference for score normalisation) and a seeded uniform `random`
- * policy (the lower reference). Static per-tier policies are baselines (`baselines/static.ts`).
+ * Reference policies that run through the ordinary {@link Agent} API, each stating what it
+ * knows:
+ * - `clairvoyant` (the upper reference, 1 of normalised scores): for each request, simulates
+ *   every legal action exactly (the request's true compute draw, the true future link rates of
+ *   its own transfers, the current queues) and takes the best realised reward. It knows this
+ *   request's future, not future arrivals, and it does not plan for the queueing its choice
+ *   causes later requests.
+ * - `random` (the lower reference, 0 of normalised scores): uniform over the legal actions, from
+ *   a seeded stream.
+ * - `plug-in` (a baseline, not a reference): the best reward under the true current link rates
+ *   held constant and each model's mean compute time: it knows the present exactly, nothing of
+ *   the future.
+ * The privileged ones read the simulator and always decide for its pending request.
  */
 import type { Agent, Observation } from '../agent.ts';
 import { deriveRng } from '../rng.ts';
 import type { OrchestrationEnv } from './env.ts';
 
-/**
- * The oracle: for each request, the unmasked action with the best expected reward given the
- * true current link rates (held constant over the transfers), the exact current queues and the
- * mean compute time x the current slowdown. It knows the present, not the future, and needs
- * privileged access to `env`: it always decides for the env's pending request.
- */
-export function createOracle(env: OrchestrationEnv): Agent {
-  return { name: 'oracle', act: () => env.bestExpectedAction() };
+/** The clairvoyant reference: the best realised reward of the pending request (privileged). */
+export function createClairvoyant(env: OrchestrationEnv): Agent {
+  const score = (a: number): number => env.realisedReward(a);
+  return { name: 'clairvoyant', act: () => env.bestAction(score) };
+}
+
+/** The present-state plug-in policy: the best reward at the true current rates and mean compute (privileged). */
+export function createPlugIn(env: OrchestrationEnv): Agent {
+  const score = (a: number): number => env.plugInReward(a);
+  return { name: 'plug-in', act: () => env.bestAction(score) };
 }
 
 /** Uniform over the unmasked actions, from the stream `(seed, "random-policy")`. */

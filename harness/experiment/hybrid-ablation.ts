@@ -8,7 +8,6 @@
  * Run: `node --import tsx harness/experiment/hybrid-ablation.ts [suite=default] [variant=testing] [seeds=3] [variants=all]`
  * (`variants`: comma-separated names of {@link HYBRID_ABLATIONS}).
  */
-import type { Agent, AgentFactory, Observation, Transition } from '../agent.ts';
 import { createAgent, type HybridConfig } from '../../baselines/hybrid.ts';
 import { loadSuite, type SuiteName, type Variant } from '../scenario/load.ts';
 import { normalise } from '../score/curves.ts';
@@ -29,29 +28,6 @@ export const HYBRID_ABLATIONS: Record<string, { what: string; config: Partial<Hy
   'gamma-0': { what: 'no continuation value (gamma 0)', config: { gamma: 0 } },
 };
 
-/**
- * Fills the observation fields of the new agent contract (`inFlight`, `user`) with 0 where an
- * environment built before that contract leaves them out, as the contract's transition plan says.
- */
-export function withContractFields(factory: AgentFactory): AgentFactory {
-  const fill = (obs: Observation): Observation => {
-    obs.inFlight ??= { device: 0, edge: 0, cloud: 0 };
-    obs.user ??= { deviceBacklog: 0, inFlight: 0 };
-    return obs;
-  };
-  return async (ctx) => {
-    const inner = await factory(ctx);
-    const agent: Agent = {
-      name: inner.name,
-      act: (obs) => inner.act(fill(obs)),
-      ...(inner.learn ? { learn: (t: Transition) => inner.learn!({ ...t, obs: fill(t.obs), nextObs: fill(t.nextObs) }) } : {}),
-      ...(inner.setMode ? { setMode: (m) => inner.setMode!(m) } : {}),
-      ...(inner.stats ? { stats: () => inner.stats!() } : {}),
-    };
-    return agent;
-  };
-}
-
 /** One variant's summary over every (scenario, seed). */
 export interface AblationRow {
   variant: string;
@@ -64,7 +40,6 @@ export interface AblationRow {
 /** Runs `variants` of {@link HYBRID_ABLATIONS} on `suite` (`variant` budgets), seeds 0 .. seeds-1. */
 export async function runAblation(suite: SuiteName, variant: Variant, seeds: number, variants: string[]): Promise<AblationRow[]> {
   const scenarios = await loadSuite(suite, { variant });
-  const factory = withContractFields(createAgent);
   const rows: AblationRow[] = [];
   const unknown = variants.filter((v) => !Object.hasOwn(HYBRID_ABLATIONS, v));
   if (unknown.length) throw new Error(`unknown ablation ${unknown.join(', ')}: valid names are ${Object.keys(HYBRID_ABLATIONS).join(', ')}`);
@@ -75,7 +50,7 @@ export async function runAblation(suite: SuiteName, variant: Variant, seeds: num
     const interactions: (number | null)[] = [];
     for (const scenario of scenarios) {
       for (let seed = 0; seed < seeds; seed++) {
-        const { metrics } = await scoreJob(scenario, factory, seed, { config: config as Record<string, unknown>, checkpointEval: false });
+        const { metrics } = await scoreJob(scenario, createAgent, seed, { config: config as Record<string, unknown>, checkpointEval: false });
         const evalNorm = normalise(metrics.eval.meanReward, metrics.refs.randomReward, metrics.refs.oracleReward);
         aucs.push(metrics.normalisedAuc);
         evals.push(evalNorm);

@@ -85,28 +85,67 @@ function modelLatencies(m: Measured, summaryMatch: Record<string, string>, sampl
   return out;
 }
 
-/** Contention curve: per model, median at N over median at 1; averaged over the models. */
-function contentionCurve(rows: CsvRow[], usersColumn: string, basis: string): ContentionCurve {
+/** Median latency (ms) per model and concurrency in contention rows. */
+function mediansByModel(rows: CsvRow[], usersColumn: string): Map<string, Map<number, number>> {
   const byModel = new Map<string, Map<number, number>>();
   for (const r of rows) {
     const perN = byModel.get(r.cells.model ?? '') ?? new Map<number, number>();
     perN.set(num(r, usersColumn, 'concurrent requests'), num(r, 'median_ms', 'ms'));
     byModel.set(r.cells.model ?? '', perN);
   }
-  const concurrent = [...new Set(rows.map((r) => num(r, usersColumn, 'concurrent requests')))].sort((a, b) => a - b);
+  return byModel;
+}
+
+/**
+ * Contention curve. The averaged curve: per model of `shapeRows`, median at N over median at 1,
+ * averaged over the models. The per-model curves (every model of `shapeRows` and `extraRows`
+ * that the profile has): median at N over the PROFILE's median of that model, so simulated
+ * latencies reproduce the measured table at every measured N (the contention runs and the
+ * single-call runs measured different 1-user medians, up to 28% apart); past the model's last
+ * measured N they follow the averaged curve's shape.
+ */
+function contentionCurve(
+  shapeRows: CsvRow[],
+  usersColumn: string,
+  basis: string,
+  models: Record<string, ModelLatency>,
+  extraRows: CsvRow[] = [],
+): ContentionCurve {
+  const byModel = mediansByModel(shapeRows, usersColumn);
+  const concurrent = [...new Set(shapeRows.map((r) => num(r, usersColumn, 'concurrent requests')))].sort((a, b) => a - b);
   const slowdown = concurrent.map((n) => {
     let sum = 0;
     for (const [model, perN] of byModel) {
       const atN = perN.get(n);
       const at1 = perN.get(1);
       if (atN === undefined || at1 === undefined) {
-        throw new InputError({ file: rows[0]!.file, expected: `rows at 1 and ${n} concurrent for ${model}`, found: 'missing' });
+        throw new InputError({ file: shapeRows[0]!.file, expected: `rows at 1 and ${n} concurrent for ${model}`, found: 'missing' });
       }
       sum += atN / at1;
     }
     return round(sum / byModel.size, 4);
   });
-  return { concurrent, slowdown, basis };
+  const shapeAt = (n: number): number => {
+    let i = 1;
+    while (i < concurrent.length - 1 && concurrent[i]! < n) i++;
+    const n0 = concurrent[i - 1]!;
+    const s0 = slowdown[i - 1]!;
+    return concurrent.length === 1 || n <= n0 ? s0 : s0 + ((slowdown[i]! - s0) * (n - n0)) / (concurrent[i]! - n0);
+  };
+  const perModel: NonNullable<ContentionCurve['perModel']> = {};
+  for (const [model, perN] of [...byModel, ...mediansByModel(extraRows, usersColumn)]) {
+    const profileMedian = models[model]?.medianMs;
+    if (profileMedian === undefined || perModel[model]) continue;
+    const ns = [...perN.keys()].sort((a, b) => a - b);
+    const last = ns[ns.length - 1]!;
+    const lastSlowdown = perN.get(last)! / profileMedian;
+    const beyond = concurrent.filter((n) => n > last);
+    perModel[model] = {
+      concurrent: [...ns, ...beyond],
+      slowdown: [...ns.map((n) => round(perN.get(n)! / profileMedian, 4)), ...beyond.map((n) => round((lastSlowdown * shapeAt(n)) / shapeAt(last), 4))],
+    };
+  }
+  return { concurrent, slowdown, basis, perModel };
 }
 
 /** Median of `latency(N=4) / latency(N=1)` per model in edge_contention_more.csv, for the basis text. */
@@ -230,20 +269,23 @@ export function buildProfiles(fromDir: string, mlperfDir: string): DeviceProfile
   const moreRows = readCsv(path.join(fromDir, 'edge_contention_more.csv'));
   const edge: DeviceProfile = {
     id: 'xeon-4core-edge',
-    description: 'An edge server: 4 Xeon cores (PyTorch, 4 intra-op threads, fp32, batch 1), slowed down by the measured multi-user contention curve.',
+    description:
+      'An edge server: 4 Xeon cores, one single-thread inference per core (PyTorch, 1 intra-op thread, fp32, batch 1), slowed down by the measured multi-user contention curves (N single-thread clients on the 4 cores).',
     kind: 'edge',
     provenance: provenance(
-      'latency_summary.csv + latency_samples.csv (tier=cpu, 4t); edge_contention.csv; edge_contention_more.csv',
-      '. Contention: N single-thread processes on 4 pinned cores running back to back for 3 s; slowdown(N) = median(N) / median(1) per model, averaged over the models.',
+      'latency_summary.csv + latency_samples.csv (tier=cpu, 1t); edge_contention.csv; edge_contention_more.csv',
+      '. Contention: N single-thread processes on 4 pinned cores running back to back for 3 s. Per-model curves: median(N) / the 1-thread median of latency_summary.csv; averaged curve: median(N) / median(1) over mobilenet_v2 + resnet18.',
     ),
-    models: cpu('4t'),
+    measurement: { threadsPerInference: 1, cores: 4 },
+    models: xeon1,
     contention: contentionCurve(
       edgeRows,
       'concurrent_users',
-      `4 pinned Xeon cores, mean over ${[...new Set(edgeRows.map((r) => r.cells.model))].join(' + ')} (edge_contention.csv); flat up to 4 users, confirmed by edge_contention_more.csv median(4)/median(1): ${flatnessNote(moreRows)}`,
+      `4 pinned Xeon cores, one single-thread client per user, mean over ${[...new Set(edgeRows.map((r) => r.cells.model))].join(' + ')} (edge_contention.csv); flat up to 4 users, confirmed by edge_contention_more.csv median(4)/median(1): ${flatnessNote(moreRows)}`,
+      xeon1,
+      moreRows,
     ),
   };
-
   const idleRow = rowsWhere(m.summary, { tier: 'gpu', model: 'idle' })[0];
   if (!idleRow) throw new InputError({ file: path.join(fromDir, 'latency_summary.csv'), expected: 'an idle row (tier=gpu, model=idle) with power_w (W)', found: 'none' });
   const idleW = num(idleRow, 'power_w', 'W');
@@ -271,7 +313,8 @@ export function buildProfiles(fromDir: string, mlperfDir: string): DeviceProfile
     ),
     power: { busyPowerW: gpuBusyW, idlePowerW: idleW, busyAboveIdlePowerW: round(gpuBusyW - idleW, 2) },
     models: gpuModels,
-    contention: contentionCurve(cloudRows, 'concurrent_clients', `one H200, fp16 batch 1, mean over ${[...new Set(cloudRows.map((r) => r.cells.model))].join(' + ')} (cloud_gpu_contention.csv)`),
+    measurement: { threadsPerInference: 1, cores: 1 },
+    contention: contentionCurve(cloudRows, 'concurrent_clients', `one H200, fp16 batch 1, mean over ${[...new Set(cloudRows.map((r) => r.cells.model))].join(' + ')} (cloud_gpu_contention.csv)`, gpuModels),
   };
 
   const cpuRows = readCsv(path.join(mlperfDir, 'singlestream_latency_accuracy_power.csv'));

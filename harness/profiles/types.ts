@@ -25,6 +25,24 @@ export interface ContentionCurve {
   slowdown: number[];
   /** What it was measured on, e.g. "4 pinned Xeon cores, mobilenet_v2 + resnet18". */
   basis: string;
+  /**
+   * Per-model curves where the model itself was measured under contention: the median latency
+   * at that concurrency divided by the profile's own median for the model (so the simulated
+   * latency at n concurrent requests reproduces the measured table), extended past the model's
+   * last measured point by the shape of the averaged curve. Models without one use the averaged
+   * curve.
+   */
+  perModel?: Record<string, { concurrent: number[]; slowdown: number[] }>;
+}
+
+/**
+ * How the latency samples and the contention curve were measured, which fixes the capacity
+ * model of a tier that uses the profile: one inference used `threadsPerInference` cores (or
+ * accelerators), and the contention curve ran concurrent clients on `cores` of them.
+ */
+export interface MeasurementConditions {
+  threadsPerInference: number;
+  cores: number;
 }
 
 /**
@@ -54,4 +72,6 @@ export interface DeviceProfile {
   power?: DevicePower;
   models: Record<string, ModelLatency>;
   contention?: ContentionCurve;
+  /** Required for profiles used on the edge or cloud tier (their capacity follows from it). */
+  measurement?: MeasurementConditions;
 }

@@ -103,6 +103,12 @@ export interface ReplaySpec {
 export interface ObservationSpec {
   /** How often each user's link is probed; the observation carries the last probe (ms). */
   probeIntervalMs: number;
+  /**
+   * When a decision's outcome reaches the agent: `completion` (default; when the request
+   * completes in simulated time, as a real orchestrator learns it) or `instant` (at decision
+   * time: an ablation that leaks the request's future; never used by a shipped suite).
+   */
+  feedback?: 'completion' | 'instant';
 }
 
 export interface ScenarioSpec {

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { Agent, AgentContext, AgentFactory, Transition } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { evaluatePolicy, runEpisode } from '../env/episode.ts';
-import { createOracle, createRandomAgent } from '../env/policies.ts';
+import { createClairvoyant, createRandomAgent } from '../env/policies.ts';
 import { deriveSeed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
@@ -79,7 +79,7 @@ export function checkpointReferences(env: OrchestrationEnv, seed: number, decisi
     const random = createRandomAgent(deriveSeed(seed, env.scenario.id, 'random-reference'));
     refs = {
       randomReward: evaluatePolicy(env, random, evalSeed, decisions).meanReward,
-      oracleReward: evaluatePolicy(env, createOracle(env), evalSeed, decisions).meanReward,
+      oracleReward: evaluatePolicy(env, createClairvoyant(env), evalSeed, decisions).meanReward,
     };
     refCache.set(key, refs);
   }
@@ -105,7 +105,7 @@ export function referenceRewards(scenario: CompiledScenario, seed: number): { ra
     // References are scored on the learning phase only, so their evaluation phase is skipped.
     const noEval = { evaluationDecisions: 0 };
     const randomReward = mean(runEpisode(env, createRandomAgent(deriveSeed(seed, scenario.id, 'random-reference')), seed, noEval).learningRewards);
-    const oracleReward = mean(runEpisode(env, createOracle(env), seed, noEval).learningRewards);
+    const oracleReward = mean(runEpisode(env, createClairvoyant(env), seed, noEval).learningRewards);
     refs = { randomReward, oracleReward };
     refCache.set(key, refs);
   }
@@ -182,7 +182,8 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       threshold,
       normalisedAuc: normalisedAuc(rewards, { ...norm, window }),
       eval: { ...episode.eval },
-      realSteps: stats?.realSteps ?? n,
+      // Real interactions are counted by the harness (env.step calls), never taken from the agent.
+      realSteps: n,
       planningUpdates: stats?.planningUpdates ?? 0,
       decisionLogSha256: episode.logSha256,
       info: { ...stats?.info },

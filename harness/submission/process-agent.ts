@@ -130,10 +130,12 @@ export class ProcessAgent implements Agent {
 
   learn(t: Transition): void {
     const obsJson = t.obs === this.actObs ? this.actObsJson : observationJson(t.obs);
-    this.actObs = null;
-    this.nextObs = t.nextObs;
-    this.nextObsJson = observationJson(t.nextObs);
-    this.outbox += `{"type":"learn","transition":{"obs":${obsJson},"action":${t.action},"reward":${t.reward},"outcome":${JSON.stringify(t.outcome)},"nextObs":${this.nextObsJson}}}\n`;
+    // Every transition delivered before one act shares that act's observation as `nextObs`.
+    if (t.nextObs !== this.nextObs) {
+      this.nextObs = t.nextObs;
+      this.nextObsJson = observationJson(t.nextObs);
+    }
+    this.outbox += `{"type":"learn","transition":{"obs":${obsJson},"action":${t.action},"reward":${t.reward},"outcome":${JSON.stringify(t.outcome)},"decidedAtMs":${t.decidedAtMs},"completedAtMs":${t.completedAtMs},"nextObs":${this.nextObsJson}}}\n`;
   }
 
   setMode(mode: AgentMode): void {

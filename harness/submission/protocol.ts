@@ -7,7 +7,7 @@
  * |---|---|
  * | `{"type":"hello","protocol":1,"env":EnvSpec,"seed":n,"config":{...}}` | `{"type":"ready","name":"..."}` |
  * | `{"type":"act","obs":Obs}` | `{"action":n}` |
- * | `{"type":"learn","transition":{"obs":Obs,"action":n,"reward":x,"outcome":Outcome,"nextObs":Obs}}` | nothing |
+ * | `{"type":"learn","transition":{"obs":Obs,"action":n,"reward":x,"outcome":Outcome,"decidedAtMs":x,"completedAtMs":x,"nextObs":Obs}}` (sent when the request completes, before the next act) | nothing |
  * | `{"type":"mode","mode":"learn"\|"eval"}` | nothing |
  * | `{"type":"stats"}` | `{"stats":AgentStats\|null}` |
  * | `{"type":"close"}` | nothing; exit |
@@ -30,7 +30,7 @@ export interface WireObservation extends Omit<Observation, 'actionMask' | 'featu
 export type HostMessage =
   | { type: 'hello'; protocol: number; env: EnvSpec; seed: number; config: Record<string, unknown> }
   | { type: 'act'; obs: WireObservation }
-  | { type: 'learn'; transition: { obs: WireObservation; action: number; reward: number; outcome: Outcome; nextObs: WireObservation } }
+  | { type: 'learn'; transition: { obs: WireObservation; action: number; reward: number; outcome: Outcome; decidedAtMs: number; completedAtMs: number; nextObs: WireObservation } }
   | { type: 'mode'; mode: 'learn' | 'eval' }
   | { type: 'stats' }
   | { type: 'close' };
@@ -49,7 +49,7 @@ export interface AgentReply {
  * same float32 exactly, so an out-of-process agent sees bit-identical inputs.
  */
 export function observationJson(o: Observation): string {
-  return `{"timeMs":${o.timeMs},"userId":${o.userId},"request":${JSON.stringify(o.request)},"link":${JSON.stringify(o.link)},"load":${JSON.stringify(o.load)},"actionMask":[${o.actionMask.join(',')}],"features":[${Array.from(o.features).join(',')}]}`;
+  return `{"timeMs":${o.timeMs},"userId":${o.userId},"request":${JSON.stringify(o.request)},"link":${JSON.stringify(o.link)},"load":${JSON.stringify(o.load)},"inFlight":${JSON.stringify(o.inFlight)},"user":${JSON.stringify(o.user)},"actionMask":[${o.actionMask.join(',')}],"features":[${Array.from(o.features).join(',')}]}`;
 }
 
 /** The inverse of {@link observationJson} after `JSON.parse`: typed arrays restored. */

@@ -27,7 +27,7 @@ describe('bandit (LinUCB) baseline', () => {
     for (let i = 0; i < 3000; i++) {
       const obs = observation({ uplinkMbps: 1 + (i % 97) * 10, rttMs: 5 + (i % 13) });
       const action = agent.act(obs);
-      agent.learn!({ obs, nextObs: obs, action, reward: offset(action) - 0.1 * obs.features[1]!, outcome: {} as never });
+      agent.learn!({ obs, nextObs: obs, decidedAtMs: 0, completedAtMs: 0, action, reward: offset(action) - 0.1 * obs.features[1]!, outcome: {} as never });
     }
     agent.setMode!('eval');
     for (const uplinkMbps of [2, 40, 900]) expect(agent.act(observation({ uplinkMbps, rttMs: 9 }))).toBe(7);

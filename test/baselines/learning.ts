@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentFactory } from '../../harness/agent.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
-import { createOracle, createRandomAgent } from '../../harness/env/policies.ts';
+import { createClairvoyant, createRandomAgent } from '../../harness/env/policies.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { interactionsToThreshold } from '../../harness/score/curves.ts';
 
@@ -28,7 +28,7 @@ export function learnsOnScenario(name: string, factory: AgentFactory): void {
       const reached: (number | null)[] = [];
       for (const seed of SEEDS) {
         const randomRef = mean(runEpisode(env, createRandomAgent(seed), seed, noEval).learningRewards);
-        const oracleRef = mean(runEpisode(env, createOracle(env), seed, noEval).learningRewards);
+        const oracleRef = mean(runEpisode(env, createClairvoyant(env), seed, noEval).learningRewards);
         const agent = await factory({ env: env.spec, seed });
         const rewards = runEpisode(env, agent, seed, noEval).learningRewards;
         reached.push(interactionsToThreshold(rewards, { randomRef, oracleRef, fraction: FRACTION, window: WINDOW }));

@@ -17,7 +17,7 @@ async function create(name: string, ctx: AgentContext, env?: OrchestrationEnv): 
 
 describe('baseline registry', () => {
   it('lists the reference agents with uniform entries', () => {
-    for (const name of ['random', 'oracle', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'dqn', 'hybrid']) {
+    for (const name of ['random', 'clairvoyant', 'plug-in', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'dqn', 'hybrid']) {
       expect(listBaselines()).toContain(name);
     }
     for (const [name, e] of Object.entries(BASELINES)) {
@@ -25,13 +25,14 @@ describe('baseline registry', () => {
       expect(e.file, name).toMatch(/^[\w-]+\.ts$/);
       expect(existsSync(baselineFile(name)), baselineFile(name)).toBe(true);
     }
-    expect(listBaselines().filter((n) => BASELINES[n]!.privileged)).toEqual(['oracle']);
+    expect(listBaselines().filter((n) => BASELINES[n]!.privileged)).toEqual(['clairvoyant', 'plug-in']);
+    expect(listBaselines().filter((n) => BASELINES[n]!.reference)).toEqual(['random', 'clairvoyant']);
     expect(BASELINES['q-learning']!.learning && BASELINES.bandit!.learning).toBe(true);
     expect(BASELINES['greedy-heuristic']!.learning || BASELINES.random!.learning).toBe(false);
   });
 
   it('names the valid baselines when asked for an unknown one', () => {
-    expect(() => loadBaseline('qlearning')).toThrow(/unknown baseline "qlearning": valid names are random, oracle, .*bandit/);
+    expect(() => loadBaseline('qlearning')).toThrow(/unknown baseline "qlearning": valid names are random, clairvoyant, plug-in, .*bandit/);
     // Inherited object keys are not baselines.
     expect(() => loadBaseline('toString')).toThrow(/unknown baseline/);
   });
@@ -41,15 +42,21 @@ describe('baseline registry', () => {
       const scenario = await loadScenario('lte-driving-4u-mixed-v1', { variant: 'testing' });
       const env = new OrchestrationEnv(scenario);
       const agent = await create(name, { env: env.spec, seed: 1 }, env);
+      let delivered = 0;
+      const counted: Agent = { ...agent, act: (o) => agent.act(o), ...(agent.learn ? { learn: (t) => (delivered++, agent.learn!(t)) } : {}), ...(agent.stats ? { stats: () => agent.stats!() } : {}) };
       // runEpisode's env.step throws on a masked action, so finishing is the legality check.
-      const r = runEpisode(env, agent, 1, { learningDecisions: 150, evaluationDecisions: 50 });
+      const r = runEpisode(env, counted, 1, { learningDecisions: 150, evaluationDecisions: 50 });
       expect(r.learningRewards.length).toBe(150);
       expect(r.eval.decisions).toBe(50);
-      if (BASELINES[name]!.learning) expect(r.agentStats?.realSteps).toBe(150);
+      // Feedback is causal: the transitions completed in time, not one per decision.
+      if (BASELINES[name]!.learning) {
+        expect(delivered).toBeGreaterThan(100);
+        expect(r.agentStats?.realSteps).toBe(delivered);
+      }
       agent.dispose?.();
     });
 
-    // The oracle is privileged: it decides for the simulator's pending request, not for a
+    // Privileged agents decide for the simulator's pending request, not for a
     // hand-made observation, so the property applies to every other baseline.
     if (!BASELINES[name]!.privileged) it('never chooses a masked action (random masks and observations)', async () => {
       const agent = await create(name, { env: envSpec(), seed: 5 });
@@ -73,7 +80,7 @@ describe('baseline registry', () => {
           const action = agent.act(obs);
           expect(obs.actionMask[action]).toBe(1);
           const nextObs = observation({ ...next, timeMs: timeMs + 50, mask: Uint8Array.from(next.mask, Number) });
-          agent.learn?.({ obs, action, reward: o.reward, nextObs, outcome: {} as never });
+          agent.learn?.({ obs, action, reward: o.reward, nextObs, decidedAtMs: timeMs, completedAtMs: timeMs + 50, outcome: {} as never });
         }),
         { numRuns: 300, seed: 42 },
       );

@@ -51,23 +51,25 @@ describe('runEpisode', () => {
       learn(t: Transition) {
         learned++;
         // Both observations of a transition are valid and distinct while learn runs.
-        orderOk &&= t.nextObs !== t.obs && t.nextObs.timeMs > t.obs.timeMs && t.action === A.edgeSmall;
+        orderOk &&= t.nextObs !== t.obs && t.nextObs.timeMs >= t.completedAtMs && t.completedAtMs > t.decidedAtMs && t.action === A.edgeSmall;
       },
       setMode: (m) => modes.push(m),
       stats: () => ({ realSteps: learned, planningUpdates: 0, learnMs: 0, planningMs: 0 }),
     };
     const r = runEpisode(env, agent, 3);
+    // 1 request/s completing in 131 ms: each is delivered with the next request's observation,
+    // the last one too (it completes before the observation the phase ends on).
     expect(learned).toBe(200);
     expect(orderOk).toBe(true);
     expect(modes).toEqual(['eval']);
     expect(r.learningRewards.length).toBe(200);
     // 1 request/s on fixed links never queue: every request takes the hand-computed 131 ms
-    // (100 ms upload + 10 RTT/2 + 10 compute + 1 download + 10 RTT/2) and 216 mJ (see env.test.ts).
+    // (100 ms upload + 10 RTT/2 + 10 compute + 1 download + 10 RTT/2) and 266.5 mJ (see env.test.ts).
     expect(Math.max(...r.learningRewards) - Math.min(...r.learningRewards)).toBeLessThan(1e-12);
     expect(r.eval.decisions).toBe(100);
     expect(r.eval.meanLatencyMs).toBeCloseTo(131, 9);
     expect(r.eval.p95LatencyMs).toBeCloseTo(131, 9);
-    expect(r.eval.meanDeviceEnergyMj).toBeCloseTo(216, 9);
+    expect(r.eval.meanDeviceEnergyMj).toBeCloseTo(266.5, 9);
     expect(r.eval.meanServerEnergyMj).toBeCloseTo(100, 9);
     expect(r.eval.accuracyViolationRate).toBe(0);
     expect(r.eval.meanReward).toBeCloseTo(-0.131, 9);

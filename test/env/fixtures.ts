@@ -7,6 +7,7 @@ import type { DeviceProfile, ModelLatency } from '../../harness/profiles/types.t
 import type { CompiledScenario, TraceSource } from '../../harness/scenario/compiled.ts';
 import type { ScenarioSpec, Tier } from '../../harness/scenario/types.ts';
 import type { NetworkTrace } from '../../harness/traces/types.ts';
+import type { DecisionRecord, OrchestrationEnv, StepResult } from '../../harness/env/env.ts';
 
 function latency(samplesMs: number[], energyMjPerInference?: number): ModelLatency {
   const sorted = [...samplesMs].sort((a, b) => a - b);
@@ -108,3 +109,10 @@ export function fixtureScenario(o: FixtureOptions = {}): CompiledScenario {
 
 /** Action indices of the fixture's table. */
 export const A = { deviceSmall: 0, deviceBig: 1, edgeSmall: 2, edgeBig: 3, cloudSmall: 4, cloudBig: 5 } as const;
+
+/** `env.step(action)` with the harness-only record of the decision (reward, outcome: copies). */
+export function stepRecord(env: OrchestrationEnv, action: number): StepResult & DecisionRecord {
+  const r = env.step(action);
+  const d = env.lastDecision;
+  return { ...r, reward: d.reward, outcome: { ...d.outcome }, decidedAtMs: d.decidedAtMs, completedAtMs: d.completedAtMs };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEnv } from '../../harness/env/check.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
-import { createOracle, createRandomAgent } from '../../harness/env/policies.ts';
+import { createClairvoyant, createRandomAgent } from '../../harness/env/policies.ts';
 import { staticAgent } from '../../baselines/static.ts';
 import { loadSuite } from '../../harness/scenario/load.ts';
 import { HAS_SHARED, NO_SHARED_REASON } from '../helpers/paths.ts';
@@ -17,14 +17,14 @@ describe('reference policies on the default suite (testing variant)', async () =
   });
 
   for (const s of scenarios) {
-    it(`${s.id}: the oracle beats random and every static policy`, async () => {
+    it(`${s.id}: the clairvoyant reference beats random and every static policy`, async () => {
       const env = new OrchestrationEnv(s);
       const mean = async (make: () => Parameters<typeof runEpisode>[1] | Promise<Parameters<typeof runEpisode>[1]>) => {
         let sum = 0;
         for (const seed of SEEDS) sum += runEpisode(env, await make(), seed, { learningDecisions: 1 }).eval.meanReward;
         return sum / SEEDS.length;
       };
-      const oracle = await mean(() => createOracle(env));
+      const oracle = await mean(() => createClairvoyant(env));
       expect(oracle).toBeGreaterThan(await mean(() => createRandomAgent(7)));
       for (const tier of ['device', 'edge', 'cloud'] as const) {
         // The default scenarios are designed so that no single tier is best for every request.

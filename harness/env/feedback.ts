@@ -1,0 +1,113 @@
+/**
+ * Causal feedback: what the orchestrator knows of its own requests at a given simulated time.
+ * - In-flight counts: requests decided and not yet completed, per tier of the decision, per
+ *   user, and each user's local device backlog (its local requests queued or computing; a local
+ *   request completes when its compute ends).
+ * - Transitions: a decision's outcome is kept (with a copy of its observation) until the clock
+ *   reaches its delivery time (its completion, or its decision under the `instant` ablation) and
+ *   is then delivered before the next decision, in delivery order (ties in decision order).
+ * Everything is pooled: no allocation per decision once warmed up.
+ */
+import type { Observation, Outcome, Transition } from '../agent.ts';
+import { EventQueue } from './heap.ts';
+import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
+
+export const DEVICE = 0;
+export const EDGE = 1;
+export const CLOUD = 2;
+
+export class Feedback {
+  /** Requests decided and not completed, per tier (device, edge, cloud). */
+  readonly inFlight = new Int32Array(3);
+  /** Per user: its requests decided and not completed. */
+  readonly userInFlight: Int32Array;
+  /** Per user: its local requests queued or computing on its device. */
+  readonly deviceBacklog: Int32Array;
+  /** Transitions delivered by the last {@link deliver}, in order (reused). */
+  readonly delivered: Transition[] = [];
+
+  private readonly completions: EventQueue;
+  private readonly deliveries: EventQueue;
+  private readonly slots: Transition[] = [];
+  private readonly free: number[] = [];
+  private readonly deliveredSlots: number[] = [];
+
+  constructor(private readonly users: number, private readonly actionCount: number, private readonly mask: Uint8Array) {
+    this.userInFlight = new Int32Array(users);
+    this.deviceBacklog = new Int32Array(users);
+    this.completions = new EventQueue(4 * users);
+    this.deliveries = new EventQueue(4 * users);
+  }
+
+  reset(): void {
+    this.inFlight.fill(0);
+    this.userInFlight.fill(0);
+    this.deviceBacklog.fill(0);
+    this.completions.clear();
+    this.deliveries.clear();
+    this.free.length = 0;
+    for (let s = 0; s < this.slots.length; s++) this.free.push(s);
+    this.delivered.length = 0;
+    this.deliveredSlots.length = 0;
+  }
+
+  /** Counts a request of `user` on `tier` as in flight until `completedAtMs`. */
+  dispatch(tier: number, user: number, completedAtMs: number): void {
+    this.inFlight[tier]!++;
+    this.userInFlight[user]!++;
+    if (tier === DEVICE) this.deviceBacklog[user]!++;
+    this.completions.push(completedAtMs, tier * this.users + user);
+  }
+
+  /** Retires every request completed at or before `tMs` from the in-flight counts. */
+  advance(tMs: number): void {
+    const q = this.completions;
+    while (q.size > 0 && q.peekTimeMs() <= tMs) {
+      const p = q.peekPayload();
+      q.pop();
+      const tier = Math.floor(p / this.users);
+      const user = p - tier * this.users;
+      this.inFlight[tier]!--;
+      this.userInFlight[user]!--;
+      if (tier === DEVICE) this.deviceBacklog[user]!--;
+    }
+  }
+
+  /** Keeps a decision's transition until `deliverAtMs` (copies `obs` and `outcome`). */
+  record(obs: Observation, outcome: Outcome, reward: number, decidedAtMs: number, completedAtMs: number, deliverAtMs: number): void {
+    let s = this.free.pop();
+    if (s === undefined) {
+      s = this.slots.length;
+      const o = newObservation(this.actionCount, this.mask);
+      this.slots.push({ obs: o, action: 0, reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0, nextObs: o });
+    }
+    const t = this.slots[s]!;
+    copyObservation(obs, t.obs);
+    copyOutcome(outcome, t.outcome);
+    t.action = outcome.action;
+    t.reward = reward;
+    t.decidedAtMs = decidedAtMs;
+    t.completedAtMs = completedAtMs;
+    this.deliveries.push(deliverAtMs, s);
+  }
+
+  /**
+   * Frees the previous delivery and collects, into {@link delivered}, every transition due at or
+   * before `tMs`, with `nextObs` = the observation about to be acted on.
+   */
+  deliver(tMs: number, nextObs: Observation): readonly Transition[] {
+    for (const s of this.deliveredSlots) this.free.push(s);
+    this.deliveredSlots.length = 0;
+    this.delivered.length = 0;
+    const q = this.deliveries;
+    while (q.size > 0 && q.peekTimeMs() <= tMs) {
+      const s = q.peekPayload();
+      q.pop();
+      const t = this.slots[s]!;
+      t.nextObs = nextObs;
+      this.delivered.push(t);
+      this.deliveredSlots.push(s);
+    }
+    return this.delivered;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Observation buffers: creation and copying (the environment reuses them so the hot loop does
+ * not allocate). What goes into an observation is decided in `env.ts` (`nextRequest`); the
+ * numeric encoding is `features.ts`.
+ */
+import type { Observation, Outcome } from '../agent.ts';
+import { FEATURE_COUNT } from './features.ts';
+
+/** A zeroed observation for a scenario with `actionCount` actions and this (static) mask. */
+export function newObservation(actionCount: number, mask: Uint8Array): Observation {
+  return {
+    timeMs: 0,
+    userId: 0,
+    request: { inputKb: 0, accuracyRequirementTop1Pct: 0, deadlineMs: null },
+    link: { uplinkMbps: 0, downlinkMbps: 0, rttMs: 0, ageMs: 0 },
+    load: { edgeInSystem: 0, edgeCores: 1, cloudInSystem: 0, cloudCapacity: 1 },
+    inFlight: { device: 0, edge: 0, cloud: 0 },
+    user: { deviceBacklog: 0, inFlight: 0 },
+    actionMask: mask.slice(0, actionCount),
+    features: new Float32Array(FEATURE_COUNT),
+  };
+}
+
+/** A zeroed outcome. */
+export function newOutcome(): Outcome {
+  return {
+    action: 0, latencyMs: 0, uploadMs: 0, queueMs: 0, computeMs: 0, downloadMs: 0,
+    deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: false, deadlineMiss: false,
+  };
+}
+
+/** Copies every field of `src` into `dst` (same scenario: same mask and feature lengths). */
+export function copyObservation(src: Observation, dst: Observation): void {
+  dst.timeMs = src.timeMs;
+  dst.userId = src.userId;
+  dst.request.inputKb = src.request.inputKb;
+  dst.request.accuracyRequirementTop1Pct = src.request.accuracyRequirementTop1Pct;
+  dst.request.deadlineMs = src.request.deadlineMs;
+  Object.assign(dst.link, src.link);
+  Object.assign(dst.load, src.load);
+  Object.assign(dst.inFlight, src.inFlight);
+  Object.assign(dst.user, src.user);
+  dst.actionMask.set(src.actionMask);
+  dst.features.set(src.features);
+}
+
+/** Copies every field of `src` into `dst`. */
+export function copyOutcome(src: Outcome, dst: Outcome): void {
+  Object.assign(dst, src);
+}
