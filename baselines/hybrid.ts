@@ -69,13 +69,14 @@ import { argmaxMasked, mergeConfig } from './common.ts';
 /**
  * Hybrid Learner hyperparameters. Not tuned yet: the defaults are first choices, to be set by a
  * recorded search on the tuning scenarios (`scenarios/tuning/`) with the DQN's search budget
- * (grid in `harness/experiment/tune.ts`). A smoke ablation there (testing budgets, seeds 0-1, the
- * environment before causal delivery, `harness/experiment/hybrid-ablation.ts tuning testing 2`):
- * mean normalised AUC / median interactions to 90% were 0.990 / 46 with these defaults, 0.993 / 23
- * greedy on the posterior mean, 0.992 / 29.5 with UCB, 0.991 / 37 without widening before trust,
- * 0.959 / 130.5 exploring tier by tier until trusted, 0.851 / censored without decision-time
- * planning. Those scenarios are easy for the model (no early mis-ranking to correct); the choice
- * of exploration is left to the search.
+ * (grid in `harness/experiment/tune.ts`). A smoke ablation there (testing budgets, seeds 0-1,
+ * environment v2 with causal feedback; `harness/experiment/hybrid-ablation.ts tuning testing 2`):
+ * mean normalised AUC / median interactions to 90% were 0.985 / 74 with these defaults, 0.992 /
+ * 31.5 greedy on the posterior mean, 0.932 / 131.5 with UCB, 0.985 / 69 without widening before
+ * trust, 0.955 / 136 exploring tier by tier until trusted, 0.986 / 83.5 linear in load, 0.983 / 97
+ * without per-action offsets, 0.857 / 2 of 4 runs censored without decision-time planning. Those
+ * scenarios are easy for the model (no early mis-ranking to correct, so exploring only costs); the
+ * exploration settings are left to the search.
  */
 export interface HybridConfig {
   /** Prior precision of the outcome model's shared coefficients (regressors are of order 1). */
