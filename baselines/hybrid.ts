@@ -51,15 +51,19 @@
  *    action keeps a chance to be tried until its posterior excludes it. Until the model is
  *    trusted, the posterior spread is widened (`untrustedPosteriorScale`), so trust decides how
  *    hard the agent explores; the `trustGate` variant instead explores tier by tier until trust
- *    (the tier with the fewest samples, a random model on it), as the first Hybrid did.
+ *    (the tier with the fewest samples, a random model on it), as the first Hybrid did. A tier
+ *    with no samples predicts its prior mean (no latency, no energy), which is optimistic: every
+ *    tier is tried within the first decisions.
  *
  * Evaluation (`setMode('eval')`): posterior means, no exploration, no learning (learn and the
  * successor bookkeeping are off). All randomness comes from streams of the agent's seed.
  * Ablation flags (each switches one step off): `nonLinearLoad`, `actionOffsets`, `trustGate`,
- * `trustMeasure`, `exploration`, `decisionTimePlanning`, `rollouts`.
+ * `untrustedPosteriorScale`, `trustMeasure`, `exploration`, `decisionTimePlanning`, `rollouts`,
+ * `gamma` (variants and script: `harness/experiment/hybrid-ablation.ts`).
  *
- * Stats: `realSteps`, `learnMs` (model fitting and real value updates), `planningUpdates`
- * (simulated value targets) and `planningMs` (rollouts and decision-time planning).
+ * Stats: `realSteps` (transitions learned from, as delivered), `learnMs` (model fitting and real
+ * value updates), `planningUpdates` (simulated value targets) and `planningMs` (rollouts and
+ * decision-time planning).
  */
 import type { ActionDef, Agent, AgentContext, AgentFactory, AgentMode, AgentStats, EnvSpec, Observation, Transition } from '../harness/agent.ts';
 import { InputError, show } from '../harness/errors.ts';
