@@ -81,16 +81,19 @@ function toIssue(e: ErrorObject, data: unknown, file: string): InputIssue | null
 
 /**
  * For a failed `oneOf` whose branches are told apart by which key is present (e.g. a trace
- * reference with `catalog`, `generator` or `fixed`), keep only the errors of the branch the data
- * chose, so the user reads about the fields they wrote rather than every alternative.
+ * reference with `catalog`, `generator`, `fixed` or `file`) or by JSON type (a profile id string
+ * or a `{file}` object), keep only the errors of the branch the data chose, so the user reads about the fields they wrote rather than every alternative.
  */
 function pruneOneOf(errors: ErrorObject[], data: unknown): ErrorObject[] {
   const out: ErrorObject[] = [];
   for (const e of errors) {
     if (e.keyword !== 'oneOf') continue;
     const obj = atPointer(data, e.instancePath);
-    const branches = (e.schema as { required?: string[] }[]);
-    const chosen = obj && typeof obj === 'object' ? branches.findIndex((b) => (b.required ?? []).some((k) => k in (obj as object))) : -1;
+    const branches = (e.schema as { required?: string[]; type?: string }[]);
+    // An object chooses by its keys; anything else by its JSON type (e.g. an id string vs a {file} object).
+    const chosen = obj && typeof obj === 'object'
+      ? branches.findIndex((b) => (b.required ?? []).some((k) => k in (obj as object)))
+      : branches.findIndex((b) => b.type === typeof obj);
     const prefix = `${e.schemaPath}/`;
     if (chosen >= 0) {
       out.push(...errors.filter((x) => x.schemaPath.startsWith(`${prefix}${chosen}/`) && x.instancePath.startsWith(e.instancePath)));

@@ -6,11 +6,10 @@ import { InputError } from '../errors.ts';
 import { HL_AGENTS, runHlSpeedup, toMarkdown, type HlAgent } from '../experiment/hl-speedup.ts';
 import { createProgress } from '../runner/progress.ts';
 import { numberFlag } from './run.ts';
+import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './select.ts';
 
-interface HlFlags {
+interface HlFlags extends ScenarioFlags {
   seeds: string;
-  suite: string;
-  scenarios?: string;
   agents?: string;
   rootSeed: string;
   workers: string;
@@ -34,26 +33,19 @@ function agentsFlag(text: string | undefined): HlAgent[] | undefined {
 /** Registers the `experiment` command group. */
 export function register(program: Command): void {
   const cmd = program.command('experiment').description('experiments that test claims from the literature');
-  cmd
+  withScenarioOptions(cmd
     .command('hl-speedup')
-    .description('real interactions to reach 90% of the random-to-oracle gap (learning curve, and greedy policy at checkpoints): dqn vs hybrid (and q-learning, bandit); writes OUT/hl-speedup.{json,md,svg} and OUT/hl-speedup-greedy.svg')
+    .description('real interactions to reach 90% of the random-to-oracle gap (learning curve, and greedy policy at checkpoints): dqn vs hybrid (and q-learning, bandit); writes OUT/hl-speedup.{json,md,svg} and OUT/hl-speedup-greedy.svg'))
     .option('--seeds <n>', 'seeds per scenario', '10')
-    .option('--suite <name>', 'default | testing', 'default')
-    .option('--scenarios <ids>', 'only these scenario ids of the suite (comma-separated)')
     .option('--agents <names>', `only these agents (comma-separated; default: ${HL_AGENTS.join(',')}; dqn and hybrid required)`)
     .option('--root-seed <n>', 'root seed every job seed derives from', '0')
     .option('--workers <n>', 'worker threads', String(availableParallelism()))
     .option('--out <dir>', 'output directory (its results.jsonl is resumed)', './results/hl-speedup')
     .option('--json', 'print the report as JSON instead of Markdown')
     .action(async (flags: HlFlags) => {
-      if (flags.suite !== 'default' && flags.suite !== 'testing') {
-        throw new InputError({ file: '--suite', expected: 'default | testing', found: JSON.stringify(flags.suite) });
-      }
-      const scenarios = list(flags.scenarios);
       const agents = agentsFlag(flags.agents);
       const report = await runHlSpeedup({
-        suite: flags.suite,
-        ...(scenarios ? { scenarios } : {}),
+        ...scenarioSelection(flags),
         ...(agents ? { agents } : {}),
         seeds: numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt),
         rootSeed: numberFlag('--root-seed', flags.rootSeed, 'integer', Number.isInteger),

@@ -9,15 +9,12 @@ import { writeManifest } from '../runner/merge.ts';
 import { parseShard, planJobs, shardJobs, submissionRefs } from '../runner/plan.ts';
 import { createProgress } from '../runner/progress.ts';
 import type { RunManifest } from '../runner/types.ts';
-import type { SuiteName } from '../scenario/load.ts';
+import { selectScenarios } from '../scenario/select.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
 import { cliInvocation, VERSION } from '../version.ts';
+import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './select.ts';
 
-const SUITES: readonly SuiteName[] = ['default', 'recorded', 'tuning', 'testing'];
-
-interface RunFlags {
-  suite: string;
-  scenarios?: string;
+interface RunFlags extends ScenarioFlags {
   agents?: string;
   submissions?: string[];
   sandbox?: boolean;
@@ -45,11 +42,9 @@ const list = (s: string | undefined): string[] | undefined => s?.split(',').map(
 
 /** Registers `orchbench run`. */
 export function register(program: Command): void {
-  program
+  withScenarioOptions(program
     .command('run')
-    .description('run agents x scenarios x seeds on a worker pool; results are appended to OUT/results.jsonl as jobs end')
-    .option('--suite <name>', SUITES.join(' | '), 'default')
-    .option('--scenarios <ids>', 'only these scenario ids of the suite (comma-separated)')
+    .description('run agents x scenarios x seeds on a worker pool; results are appended to OUT/results.jsonl as jobs end'))
     .option('--agents <names>', 'baselines to run (comma-separated; default: all)')
     .option('--submissions <dirs...>', 'submission folders to run beside the agents (see `orchbench submission init`)')
     .option('--sandbox', 'run submissions in the sandbox: a separate Node process with no file writes, processes or network, and time and memory limits (the default)')
@@ -64,9 +59,8 @@ export function register(program: Command): void {
     .option('--job-timeout-s <s>', 'per-job wall-clock limit (s); the worker is terminated when exceeded')
     .option('--job-memory-mb <mb>', 'per-worker heap limit (MB); a job exceeding it is recorded as failed')
     .action(async (flags: RunFlags) => {
-      if (!SUITES.includes(flags.suite as SuiteName)) throw new InputError({ file: '--suite', expected: SUITES.join(' | '), found: JSON.stringify(flags.suite) });
       if (flags.sandbox && flags.trusted) throw new InputError({ file: '--trusted', expected: 'either --sandbox or --trusted', found: 'both' });
-      const suite = flags.suite as SuiteName;
+      const selection = scenarioSelection(flags);
       const seeds = numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt);
       const rootSeed = numberFlag('--root-seed', flags.rootSeed, 'integer', Number.isInteger);
       const workers = numberFlag('--workers', flags.workers, 'integer >= 1 (threads)', isPositiveInt);
@@ -74,19 +68,18 @@ export function register(program: Command): void {
       const jobMemoryMb = flags.jobMemoryMb === undefined ? undefined : numberFlag('--job-memory-mb', flags.jobMemoryMb, 'integer >= 16 (MB)', (n) => Number.isInteger(n) && n >= 16);
       const decisionMs = numberFlag('--decision-ms', flags.decisionMs, 'number > 0 (ms)', (n) => n > 0);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-      const scenarios = list(flags.scenarios);
       const baselines = list(flags.agents) ?? listBaselines();
       const submissions = submissionRefs(flags.submissions ?? []);
       const sandbox = !flags.trusted;
       const agents = [...baselines.map((name) => ({ name, kind: 'baseline' as const })), ...submissions];
 
-      const plan = await planJobs({ suite, ...(scenarios ? { scenarios } : {}), agents, seeds, rootSeed, sandbox });
+      const plan = await planJobs({ ...selection, agents, seeds, rootSeed, sandbox });
       const jobs = shard ? shardJobs(plan, shard) : plan;
       const manifest: RunManifest = {
         command: cliInvocation(),
         harnessVersion: VERSION,
         nodeVersion: process.version,
-        suite,
+        suite: selectScenarios(selection).suite,
         agents: agents.map((a) => a.name),
         ...(submissions.length ? { submissions: submissions.map(({ name, path }) => ({ name, path })), sandbox } : {}),
         scenarios: [...new Set(plan.map((j) => j.spec.scenario))],

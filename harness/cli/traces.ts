@@ -1,11 +1,14 @@
 /** `orchbench traces inspect|convert|list|fetch`: recorded network traces and the trace catalog. */
-import { writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { fetchTrace, loadCatalog } from '../traces/catalog.ts';
+import { InputError } from '../errors.ts';
+import { fetchTrace, listCatalogEntries, useCatalogs } from '../traces/catalog.ts';
+import { writeAtomic } from '../traces/fetch.ts';
+import { type BandwidthUnit, type ColumnMapping, parseMappedColumn, type TimeUnit } from '../traces/formats/columns.ts';
 import { formatCsvTrace } from '../traces/formats/csv.ts';
 import { loadTrace, type TraceLoadOptions } from '../traces/load.ts';
 import { type BandwidthStats, traceStats } from '../traces/stats.ts';
 import { type NetworkTrace, TRACE_FORMATS, type TraceFormat } from '../traces/types.ts';
+import { collect, withCatalogOption } from './select.ts';
 
 /** Options shared by the commands that read a trace file. */
 interface ReadOpts {
@@ -15,6 +18,9 @@ interface ReadOpts {
   uplinkFraction?: number;
   column?: string;
   select?: Record<string, string | number>;
+  timeColumn?: string;
+  downlinkColumn?: string;
+  uplinkColumn?: string;
 }
 
 function number(text: string): number {
@@ -38,10 +44,39 @@ function withReadOptions(cmd: Command): Command {
     .argument('<file>', 'trace file (for mahimahi: the downlink file)')
     .addOption(new Option('--format <format>', 'trace format').choices(TRACE_FORMATS).makeOptionMandatory())
     .option('--uplink <file>', 'mahimahi: the uplink file')
-    .option('--window-ms <ms>', 'mahimahi: window of the bandwidth series (ms)', number)
+    .option('--window-ms <ms>', 'mahimahi, csv-columns: window of the bandwidth series (ms)', number)
     .option('--uplink-fraction <f>', 'downlink-only formats: uplink = f x downlink', number)
     .option('--column <name>', '5gophers: throughput column (default throughput_mbps)')
-    .option('--select <column=value>', '5gophers: row filter selecting one run (repeatable)', selection);
+    .option('--select <column=value>', '5gophers: row filter selecting one run (repeatable)', selection)
+    .option('--time-column <name:unit>', 'csv-columns: the time column and its unit (s, ms, us, datetime), e.g. Timestamp:datetime')
+    .option('--downlink-column <name:unit>', 'csv-columns: the downlink column and its unit (bps, kbps, Mbps, Gbps, bytesPerInterval), e.g. DL_bitrate:kbps')
+    .option('--uplink-column <name:unit>', 'csv-columns: the uplink column and its unit (else --uplink-fraction of the downlink)');
+}
+
+/** The csv-columns mapping from the flags (undefined when none is given). */
+function mappingOf(o: ReadOpts): ColumnMapping | undefined {
+  if (o.timeColumn === undefined && o.downlinkColumn === undefined && o.uplinkColumn === undefined) return undefined;
+  const need = (flag: string, text: string | undefined) => {
+    if (text === undefined) throw new InputError({ file: flag, expected: 'COLUMN:UNIT (required with format csv-columns)', found: 'missing' });
+    return text;
+  };
+  return {
+    time: parseMappedColumn<TimeUnit>('--time-column', need('--time-column', o.timeColumn)),
+    downlink: parseMappedColumn<BandwidthUnit>('--downlink-column', need('--downlink-column', o.downlinkColumn)),
+    ...(o.uplinkColumn !== undefined ? { uplink: parseMappedColumn<BandwidthUnit>('--uplink-column', o.uplinkColumn) } : {}),
+  };
+}
+
+/** A mapping problem (pointer `/downlink/unit`) is reported at its flag (`--downlink-column`). */
+function atFlags(e: unknown): never {
+  if (e instanceof InputError && e.issues.some((i) => i.pointer !== undefined)) {
+    throw new InputError(e.issues.map((i) => (i.pointer === undefined ? i : {
+      file: `--${i.pointer.split('/')[1]}-column`,
+      expected: i.expected,
+      found: `${i.found} (${i.line !== undefined ? `${i.file}:${i.line}` : i.file})`,
+    })));
+  }
+  throw e;
 }
 
 function read(file: string, o: ReadOpts): Promise<NetworkTrace> {
@@ -52,7 +87,8 @@ function read(file: string, o: ReadOpts): Promise<NetworkTrace> {
     ...(o.column !== undefined ? { throughputColumn: o.column } : {}),
     ...(o.select !== undefined ? { select: o.select } : {}),
   };
-  return loadTrace(file, o.format, options);
+  const columns = mappingOf(o);
+  return loadTrace(file, o.format, columns ? { ...options, columns } : options).catch(atFlags);
 }
 
 const f2 = (v: number) => v.toFixed(2).padStart(10);
@@ -89,16 +125,17 @@ export function register(program: Command): void {
     .description('convert a trace file to the project CSV format (t_ms,uplink_mbps,downlink_mbps,rtt_ms)')
     .requiredOption('--out <file>', 'CSV file to write')
     .action(async (file: string, o: ReadOpts & { out: string }) => {
-      await writeFile(o.out, formatCsvTrace(await read(file, o)));
+      await writeAtomic(o.out, formatCsvTrace(await read(file, o)));
       process.stdout.write(`wrote ${o.out}\n`);
     });
 
-  cmd
+  withCatalogOption(cmd
     .command('list')
-    .description('list the catalogued traces')
+    .description('list the catalogued traces (the shipped catalog, and yours with --catalog or $ORCHBENCH_TRACE_CATALOG)'))
     .option('--json', 'print the catalog entries as JSON')
-    .action((o: { json?: boolean }) => {
-      const entries = loadCatalog();
+    .action((o: { json?: boolean; catalog: string[] }) => {
+      useCatalogs(o.catalog);
+      const entries = listCatalogEntries();
       if (o.json) {
         process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
         return;
@@ -107,15 +144,16 @@ export function register(program: Command): void {
       for (const e of entries) process.stdout.write(`${e.id.padEnd(width)}  ${e.format.padEnd(8)}  ${e.licence.split(/[ ;]/)[0]!.padEnd(10)}  ${e.description}\n`);
     });
 
-  cmd
-    .command('fetch')
+  withCatalogOption(cmd
+    .command('fetch'))
     .description('fetch catalogued traces into the cache (from a local mirror, else GitHub) and verify their sha256')
     .argument('<ids...>', 'catalog ids (see `orchbench traces list`)')
-    .option('--mirror <dir>', 'local mirror laid out <owner>/<repo>/<commit>/<path> (default $ORCHBENCH_TRACE_MIRROR or ../shared/traces/mirror)')
+    .option('--mirror <dir>', 'local mirror laid out <owner>/<repo>/<commit>/<path> (repeatable, tried in order; default the folders of $ORCHBENCH_TRACE_MIRROR, a :-separated list, or ../shared/traces/mirror)', collect, [])
     .option('--cache <dir>', 'trace cache (default $ORCHBENCH_CACHE/traces or ~/.cache/orchbench/traces)')
-    .action(async (ids: string[], o: { mirror?: string; cache?: string }) => {
+    .action(async (ids: string[], o: { mirror: string[]; catalog: string[]; cache?: string }) => {
+      useCatalogs(o.catalog);
       for (const id of ids) {
-        const r = await fetchTrace(id, { ...(o.mirror ? { mirror: o.mirror } : {}), ...(o.cache ? { cacheDir: o.cache } : {}) });
+        const r = await fetchTrace(id, { ...(o.mirror.length ? { mirror: o.mirror } : {}), ...(o.cache ? { cacheDir: o.cache } : {}) });
         process.stdout.write(`ok  ${id}  ${r.path}${r.uplinkPath ? ` + ${r.uplinkPath}` : ''}\n`);
       }
     });

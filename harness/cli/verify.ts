@@ -8,7 +8,10 @@ import { formatVerify, verifyResults } from '../report/verify.ts';
 import { runJob } from '../runner/job.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
 import { resolveScenarioFile } from '../scenario/load.ts';
+import type { Selected } from '../scenario/select.ts';
+import { useCatalogs } from '../traces/catalog.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
+import { type ScenarioFlags, selectedScenarios, withScenarioOptions } from './select.ts';
 
 /** Parses a non-negative integer option. */
 function intOption(name: string, min: number): (v: string) => number {
@@ -30,11 +33,12 @@ function agentPaths(pairs: readonly string[]): Map<string, string> {
 
 /**
  * The spec that reproduces a result: the paths its line records (`provenance`), unless
- * `--agent-path` names another folder for the submission; a scenario file that is not there (a
- * line from another machine, or written before lines recorded paths) is found by id among the
- * shipped suites. A submission re-runs in the mode it ran in, or sandboxed with `--sandbox`.
+ * `--agent-path` names another folder for the submission or `--scenarios` names a file for its
+ * scenario id; a scenario file that is not there (a line from another machine, or written before
+ * lines recorded paths) is found by id among the shipped suites. A submission re-runs in the mode
+ * it ran in, or sandboxed with `--sandbox`.
  */
-function specResolver(paths: ReadonlyMap<string, string>, sandbox: boolean): (r: JobResult) => JobSpec {
+function specResolver(paths: ReadonlyMap<string, string>, sandbox: boolean, scenarioFiles: ReadonlyMap<string, string>): (r: JobResult) => JobSpec {
   return (r) => {
     const agentPath = paths.get(r.agent) ?? r.provenance?.agentPath;
     if (r.agentKind === 'submission' && !agentPath) {
@@ -47,7 +51,7 @@ function specResolver(paths: ReadonlyMap<string, string>, sandbox: boolean): (r:
       ...(agentPath ? { agentPath } : {}),
       ...(r.agentKind === 'submission' && (sandbox || r.provenance?.sandbox) ? { sandbox: true } : {}),
       scenario: r.scenario,
-      scenarioFile: recorded !== undefined && existsSync(recorded) ? recorded : resolveScenarioFile(r.scenario),
+      scenarioFile: scenarioFiles.get(r.scenario) ?? (recorded !== undefined && existsSync(recorded) ? recorded : resolveScenarioFile(r.scenario)),
       variant: r.variant,
       seed: r.seed,
     };
@@ -56,10 +60,10 @@ function specResolver(paths: ReadonlyMap<string, string>, sandbox: boolean): (r:
 
 /** Registers `verify`. */
 export function register(program: Command): void {
-  program
+  withScenarioOptions(program
     .command('verify')
-    .description('check DIR/results.jsonl: every line against its own resultHash, then re-run jobs (all, or a seeded sample) and compare hashes; exit 1 on any mismatch')
-    .argument('<dir>', 'run directory holding results.jsonl')
+    .description('check DIR/results.jsonl: every line against its own resultHash, then re-run jobs (all, or a seeded sample) and compare hashes; exit 1 on any mismatch. --suite/--scenarios/--variant keep only the lines of those scenarios (a file given for an id is the one re-run)')
+    .argument('<dir>', 'run directory holding results.jsonl'))
     .option('--sample <k>', 're-run a seeded sample of K jobs instead of all', intOption('--sample', 0))
     .option('--seed <s>', 'seed of the sample', intOption('--seed', 0), 0)
     .option('--no-rerun', 'only the cheap check (no job is re-run)')
@@ -67,14 +71,23 @@ export function register(program: Command): void {
     .option('--sandbox', 're-run every submission in the sandbox (default: the mode it ran in)')
     .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', intOption('--decision-ms', 1), DEFAULT_LIMITS.decisionMs)
     .option('--json', 'print the report as JSON')
-    .action(async (dir: string, opts: { sample?: number; seed: number; rerun: boolean; agentPath: string[]; sandbox?: boolean; decisionMs: number; json?: boolean }) => {
-      const lines = readResultLines(join(dir, 'results.jsonl'));
+    .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; sandbox?: boolean; decisionMs: number; json?: boolean }) => {
+      const selecting = opts.suite !== undefined || opts.scenarios !== undefined || opts.variant !== undefined;
+      // Without a selection every line is verified (the user's catalogs still apply to the re-runs).
+      if (!selecting) useCatalogs(opts.catalog);
+      const selected: Selected | undefined = selecting ? selectedScenarios(opts) : undefined;
+      const files = new Map((selected?.scenarios ?? []).map((s) => [s.id, s.file]));
+      const all = readResultLines(join(dir, 'results.jsonl'));
+      const lines = selected ? all.filter(({ result: r }) => files.has(r.scenario) && r.variant === selected.variant) : all;
+      if (selected && lines.length === 0) {
+        throw new InputError({ file: join(dir, 'results.jsonl'), expected: `result lines of the selected scenarios (${[...files.keys()].join(', ')}, ${selected.variant} variant)`, found: `none of ${all.length} lines` });
+      }
       const report = await verifyResults(lines, {
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
         seed: opts.seed,
         noRerun: !opts.rerun,
         runJob: (spec) => runJob(spec, { limits: { decisionMs: opts.decisionMs } }),
-        specOf: specResolver(agentPaths(opts.agentPath), opts.sandbox === true),
+        specOf: specResolver(agentPaths(opts.agentPath), opts.sandbox === true, files),
       });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
       if (!report.ok) process.exitCode = 1;

@@ -26,6 +26,7 @@ import { renderSvg } from '../report/plots.ts';
 import { fmt, fmtInterval } from '../report/sections.ts';
 import { executeJobs } from '../runner/execute.ts';
 import { planJobs } from '../runner/plan.ts';
+import { type ScenarioSelection, selectScenarios } from '../scenario/select.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 import type { JobResult, JobMetrics } from '../runner/types.ts';
 import { median, stratifiedBootstrap, type Interval, type Matrix } from '../stats/index.ts';
@@ -39,10 +40,8 @@ export const TARGET_MEDIAN_RATIO = 100;
 /** An agent of the experiment. */
 export type HlAgent = (typeof HL_AGENTS)[number];
 
-export interface HlSpeedupOptions {
-  suite: 'default' | 'testing';
-  /** Only these scenario ids of the suite (default: all). */
-  scenarios?: readonly string[];
+/** Which scenarios (a suite, or ids of any suite and scenario files, in a variant: see `harness/scenario/select.ts`) and how. */
+export interface HlSpeedupOptions extends ScenarioSelection {
   /** Only these agents (default: all of {@link HL_AGENTS}); dqn and hybrid are needed for the ratios. */
   agents?: readonly HlAgent[];
   seeds: number;
@@ -194,7 +193,7 @@ function ratioSummary(ratios: Ratio[]): RatioSummary {
 }
 
 /** Aggregates finished jobs into the experiment's report (pure: same results, same report). */
-export function summarise(results: readonly JobResult[], opts: Pick<HlSpeedupOptions, 'suite' | 'seeds' | 'rootSeed' | 'reps'>): HlSpeedupReport {
+export function summarise(results: readonly JobResult[], opts: Pick<HlSpeedupOptions, 'seeds' | 'rootSeed' | 'reps'> & { suite: string }): HlSpeedupReport {
   const reps = opts.reps ?? 2000;
   const ok = results.filter((r) => r.status === 'ok' && r.metrics);
   const scenarios = [...new Set(ok.map((r) => r.scenario))].sort();
@@ -340,14 +339,15 @@ export function curvesSpec(rep: HlSpeedupReport, which: 'learning' | 'greedy' = 
 export async function runHlSpeedup(opts: HlSpeedupOptions): Promise<HlSpeedupReport> {
   mkdirSync(opts.outDir, { recursive: true });
   const jobs = await planJobs({
-    suite: opts.suite,
+    ...(opts.suite !== undefined ? { suite: opts.suite } : {}),
     ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
+    ...(opts.variant !== undefined ? { variant: opts.variant } : {}),
     agents: (opts.agents ?? HL_AGENTS).map((name) => ({ name, kind: 'baseline' as const })),
     seeds: opts.seeds,
     rootSeed: opts.rootSeed,
   });
   const { results } = await executeJobs(jobs, { outDir: opts.outDir, workers: opts.workers, resume: true, ...(opts.progress ? { progress: opts.progress } : {}) });
-  const report = summarise(results, opts);
+  const report = summarise(results, { ...opts, suite: selectScenarios(opts).suite });
   writeFileSync(join(opts.outDir, 'hl-speedup.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(opts.outDir, 'hl-speedup.md'), toMarkdown(report));
   writeFileSync(join(opts.outDir, 'hl-speedup.svg'), await renderSvg(curvesSpec(report)));

@@ -13,10 +13,13 @@ import type { DeviceProfile } from './types.ts';
 /** Default folder of the shipped profiles. */
 export const PROFILES_DIR = path.join(PACKAGE_ROOT, 'scenarios', 'profiles');
 
-/** Checks the schema cannot express: id = file name, medians/percentiles and curve ordering. */
-function semanticIssues(file: string, id: string, p: DeviceProfile): InputIssue[] {
+/**
+ * Checks the schema cannot express: id = file name (for shipped profiles, looked up by id),
+ * medians/percentiles and curve ordering.
+ */
+export function profileIssues(file: string, p: DeviceProfile, id?: string): InputIssue[] {
   const issues: InputIssue[] = [];
-  if (p.id !== id) issues.push({ file, pointer: '/id', expected: `"${id}" (the file name)`, found: show(p.id) });
+  if (id !== undefined && p.id !== id) issues.push({ file, pointer: '/id', expected: `"${id}" (the file name)`, found: show(p.id) });
   for (const [model, m] of Object.entries(p.models)) {
     if (m.p95Ms < m.medianMs) {
       issues.push({ file, pointer: `/models/${model}/p95Ms`, expected: `>= medianMs (${m.medianMs} ms)`, found: show(m.p95Ms) });
@@ -44,7 +47,7 @@ function semanticIssues(file: string, id: string, p: DeviceProfile): InputIssue[
 export function loadProfile(id: string, dir: string = PROFILES_DIR): DeviceProfile {
   const file = path.join(dir, `${id}.json`);
   const profile = readValidated<DeviceProfile>('profile', file);
-  const issues = semanticIssues(file, id, profile);
+  const issues = profileIssues(file, profile, id);
   if (issues.length > 0) throw new InputError(issues);
   return profile;
 }

@@ -10,6 +10,7 @@ import type { JobMetrics } from '../runner/types.ts';
 export type MetricId =
   | 'interactionsToThreshold'
   | 'normalisedAuc'
+  | 'normalisedEvalReward'
   | 'evalMeanLatencyMs'
   | 'evalP95LatencyMs'
   | 'deviceEnergyMj'
@@ -41,10 +42,18 @@ export const METRICS: readonly MetricDef[] = [
   {
     id: 'normalisedAuc',
     label: 'Normalised AUC',
-    unit: 'fraction (0 = random, 1 = oracle)',
+    unit: 'fraction (0 = random, 1 = clairvoyant reference)',
     direction: 'higher-is-better',
     description: 'Area under the normalised learning curve over real interactions, divided by its length.',
     value: (m) => m.normalisedAuc,
+  },
+  {
+    id: 'normalisedEvalReward',
+    label: 'Normalised eval reward',
+    unit: 'fraction (0 = random, 1 = clairvoyant reference)',
+    direction: 'higher-is-better',
+    description: 'Mean reward of the learned policy on the held-out evaluation segment, normalised by the random and clairvoyant policies on the same segment.',
+    value: (m) => m.normalisedEvalReward,
   },
   { id: 'evalMeanLatencyMs', label: 'Eval mean latency', unit: 'ms', direction: 'lower-is-better', description: 'Mean response time of the learned policy on the evaluation segment.', value: (m) => m.eval.meanLatencyMs },
   { id: 'evalP95LatencyMs', label: 'Eval p95 latency', unit: 'ms', direction: 'lower-is-better', description: '95th percentile response time on the evaluation segment.', value: (m) => m.eval.p95LatencyMs },

@@ -58,7 +58,7 @@ export function sections(lb: Leaderboard): Section[] {
         header: ['rank', 'agent', 'mean rank', ...overall.objectives.map((o) => `rank: ${metricDef(o).label}`)],
         rows: overall.order.map((e) => [String(e.rank), name(e.agent), fmt(e.meanRank), ...overall.objectives.map((o) => String(lb.rankings.objectives.find((x) => x.metric === o)!.order.find((x) => x.agent === e.agent)!.rank))]),
       },
-      ...(overall.unranked.length ? [{ caption: 'Not ranked', header: ['agent', 'reason'], rows: overall.unranked.map((u) => [name(u.agent), u.reason]) }] : []),
+      ...(overall.unranked.length ? [{ caption: 'Not ranked (the references, and agents without a run on every scenario)', header: ['agent', 'reason'], rows: overall.unranked.map((u) => [name(u.agent), u.reason]) }] : []),
     ],
     plots: [],
   });

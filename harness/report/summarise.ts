@@ -8,6 +8,7 @@ import { aggregateInterval, probabilityOfImprovementInterval, stratifiedBootstra
 import type { JobMetrics, JobResult } from '../runner/types.ts';
 import { METRICS, OVERALL_OBJECTIVES, type MetricDef, type MetricId } from './metrics.ts';
 import type { Aggregate, Cell, Estimate, Failure, Improvement, ObjectiveRanking, OverallRanking, Reach } from './types.ts';
+import { BASELINES } from '../../baselines/index.ts';
 
 /** Bootstrap settings of a leaderboard. */
 export interface StatsOptions {
@@ -164,7 +165,10 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
     });
   }
 
-  const ranked = aggregates.filter((a) => a.missingScenarios.length === 0);
+  // References (random = 0, clairvoyant = 1 of the normalised scale) have their own band: never ranked.
+  const referenceOf = (agent: string): { knows: string } | undefined =>
+    results.some((r) => r.agent === agent && r.agentKind === 'baseline') && Object.hasOwn(BASELINES, agent) ? BASELINES[agent]!.reference : undefined;
+  const ranked = aggregates.filter((a) => a.missingScenarios.length === 0 && !referenceOf(a.agent));
   const objectives: ObjectiveRanking[] = METRICS.map((def) => {
     const sign = def.direction === 'higher-is-better' ? 1 : -1;
     const points = ranked.map((a) => a.metrics[def.id].iqm.point);
@@ -185,7 +189,7 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
   });
   const overallRanks = competitionRanks(meanRanks, (w, v) => w < v);
   const overall: OverallRanking = {
-    rule: `Mean of the per-objective competition ranks (by IQM across seeds and scenarios) over ${OVERALL_OBJECTIVES.join(', ')}, each with weight 1/${OVERALL_OBJECTIVES.length}; a lower mean rank is better and equal means share a rank. Only agents with a successful run on every scenario are ranked.`,
+    rule: `Mean of the per-objective competition ranks (by IQM across seeds and scenarios) over ${OVERALL_OBJECTIVES.join(', ')}, each with weight 1/${OVERALL_OBJECTIVES.length}; a lower mean rank is better and equal means share a rank. Only agents with a successful run on every scenario are ranked; the references (random = 0, clairvoyant = 1) are shown in their own band, never ranked.`,
     objectives: [...OVERALL_OBJECTIVES],
     weights: OVERALL_OBJECTIVES.map(() => 1 / OVERALL_OBJECTIVES.length),
     order: ranked
@@ -194,6 +198,8 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
     unranked: agents
       .filter((a) => !ranked.some((r) => r.agent === a))
       .map((agent) => {
+        const ref = referenceOf(agent);
+        if (ref) return { agent, reason: `reference of the normalised scale (${agent === 'random' ? '0' : '1'}), not a competitor; it knows ${ref.knows}` };
         const agg = aggregates.find((a) => a.agent === agent);
         return { agent, reason: agg ? `no successful run on ${agg.missingScenarios.join(', ')}` : 'no successful run on any scenario' };
       }),

@@ -2,12 +2,11 @@
  * The job plan: every (agent, scenario, seed) of a run, with identities computed up front so a run
  * can skip finished jobs (resume) and split itself into shards before any job runs.
  */
-import { basename } from 'node:path';
 import { listBaselines } from '../../baselines/index.ts';
 import { InputError, type InputIssue } from '../errors.ts';
 import { readSubmission } from '../submission/manifest.ts';
 import { deriveSeed } from '../rng.ts';
-import { suiteFiles, type SuiteName } from '../scenario/load.ts';
+import { selectScenarios, type ScenarioSelection } from '../scenario/select.ts';
 import { byJobHash } from './identity.ts';
 import { identifyJob } from './job.ts';
 import type { JobSpec, PlannedJob } from './types.ts';
@@ -16,10 +15,8 @@ import type { JobSpec, PlannedJob } from './types.ts';
 export type AgentRef = { name: string; kind: 'baseline' } | SubmissionRef;
 export type SubmissionRef = { name: string; kind: 'submission'; path: string };
 
-export interface PlanOptions {
-  suite: SuiteName;
-  /** Only these scenario ids of the suite (default: all). */
-  scenarios?: readonly string[];
+/** Which scenarios (see {@link selectScenarios}: a suite, or ids of any suite and files, in a variant), and what to run on them. */
+export interface PlanOptions extends ScenarioSelection {
   agents: readonly AgentRef[];
   /** Seeds 0..seeds-1, each combined with the root seed. */
   seeds: number;
@@ -56,18 +53,6 @@ export function episodeSeed(rootSeed: number, i: number): number {
   return deriveSeed(rootSeed, 'episode-seed', i);
 }
 
-/** The scenario files of a suite, filtered to `ids` when given. @throws InputError for an unknown id. */
-export function selectScenarioFiles(suite: SuiteName, ids?: readonly string[]): string[] {
-  const files = suiteFiles(suite);
-  if (!ids) return files;
-  const byId = new Map(files.map((f) => [basename(f, '.json'), f]));
-  return ids.map((id) => {
-    const f = byId.get(id);
-    if (!f) throw new InputError({ file: '--scenarios', expected: `scenario ids of the ${suite} suite: ${[...byId.keys()].join(', ')}`, found: JSON.stringify(id) });
-    return f;
-  });
-}
-
 /**
  * Every job of a run, seed-major then scenario then agent (so early results cover all agents).
  * @throws InputError for bad counts, unknown scenarios or agents, or two agents with one name.
@@ -78,17 +63,16 @@ export async function planJobs(opts: PlanOptions): Promise<PlannedJob[]> {
   const names = opts.agents.map((a) => a.name);
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length) throw new InputError({ file: '--agents', expected: 'each agent once', found: `${[...new Set(twice)].join(', ')} more than once` });
-  const files = selectScenarioFiles(opts.suite, opts.scenarios);
-  const variant = opts.suite === 'testing' ? 'testing' : 'full';
+  const { scenarios } = selectScenarios(opts);
   const specs: JobSpec[] = [];
   for (let i = 0; i < opts.seeds; i++) {
-    for (const scenarioFile of files) {
+    for (const { id, file: scenarioFile, variant } of scenarios) {
       for (const a of opts.agents) {
         specs.push({
           agent: a.name,
           agentKind: a.kind,
           ...(a.kind === 'submission' ? { agentPath: a.path, ...(opts.sandbox ? { sandbox: true } : {}) } : {}),
-          scenario: basename(scenarioFile, '.json'),
+          scenario: id,
           scenarioFile,
           variant,
           seed: episodeSeed(opts.rootSeed, i),

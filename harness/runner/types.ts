@@ -47,6 +47,10 @@ export interface JobMetrics {
   threshold: number;
   normalisedAuc: number;
   eval: EvalMetrics;
+  /** Mean evaluation-phase reward of the random and clairvoyant policies on the same segment (oracleReward = clairvoyant). */
+  evalRefs: { randomReward: number; oracleReward: number };
+  /** The evaluation reward on the 0 (random) to 1 (clairvoyant reference) scale. */
+  normalisedEvalReward: number;
   realSteps: number;
   planningUpdates: number;
   /** sha256 over every action and outcome of the job, for determinism checks. */

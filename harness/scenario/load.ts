@@ -1,7 +1,7 @@
 /**
  * Scenario loading: read a scenario file, validate it against the shipped JSON Schema, check its
- * cross-references (profiles, models, traces, generators), apply the `testing` variant if asked,
- * resolve every reference and hash the result. `checkScenario` is the non-throwing form users can
+ * cross-references (profiles, models, traces, generators, and files of the user's own: see
+ * `files.ts`), apply the `testing` variant if asked, resolve every reference and hash the result. `checkScenario` is the non-throwing form users can
  * run in their own CI.
  */
 import { createHash } from 'node:crypto';
@@ -12,11 +12,12 @@ import { InputError, type InputIssue, show } from '../errors.ts';
 import { loadProfile } from '../profiles/load.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
 import { readJson, readValidated, schemaIssues } from '../schema.ts';
-import { findCatalogEntry } from '../traces/catalog.ts';
+import { catalogFiles, findCatalogEntry } from '../traces/catalog.ts';
 import { loadCatalogTrace } from '../traces/load.ts';
-import type { GeneratorParams } from '../traces/types.ts';
+import type { GeneratorParams, NetworkTrace } from '../traces/types.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import type { CompiledScenario, TraceSource } from './compiled.ts';
+import { resolveProfileFile, resolveTraceFile } from './files.ts';
 import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
 
 /** The suites a run can select; `testing` is the default suite's scenarios in their testing variant. */
@@ -33,10 +34,19 @@ export function generatorFile(id: string): string {
   return join(PACKAGE_ROOT, 'scenarios', 'traces', 'generators', `${id}.json`);
 }
 
+/** The JSON files of a folder, sorted by name. */
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+}
+
 /** The scenario files of a suite, sorted by name. */
 export function suiteFiles(suite: SuiteName): string[] {
-  const dir = suiteDir(suite === 'testing' ? 'default' : suite);
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+  return jsonFiles(suiteDir(suite === 'testing' ? 'default' : suite));
+}
+
+/** The example scenarios (`scenarios/examples/`, files of the user's own in a scenario), sorted by name. */
+export function exampleFiles(): string[] {
+  return jsonFiles(join(PACKAGE_ROOT, 'scenarios', 'examples'));
 }
 
 /** A path, or the id of a shipped scenario (searched in every suite). */
@@ -49,7 +59,9 @@ export function resolveScenarioFile(fileOrId: string): string {
   throw new InputError({ file: fileOrId, expected: 'a scenario file or the id of a shipped scenario', found: 'no such file or id' });
 }
 
-type Refs = { profiles: Partial<Record<Tier, DeviceProfile>> };
+/** What the reference checks loaded: profiles by tier, trace files by JSON pointer. */
+type Refs = { profiles: Partial<Record<Tier, DeviceProfile>>; traces: Map<string, NetworkTrace> };
+const emptyRefs = (): Refs => ({ profiles: {}, traces: new Map() });
 
 /** Checks what the schema cannot: references and internal consistency. */
 function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): InputIssue[] {
@@ -60,12 +72,18 @@ function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): Inp
     at('/id', `the file's name ("${basename(file, '.json')}")`, show(spec.id));
   }
   for (const tier of TIERS) {
-    const id = spec.tiers[tier].profile;
+    const ref = spec.tiers[tier].profile;
+    if (typeof ref !== 'string') {
+      const r = resolveProfileFile(ref, { scenarioFile: file, pointer: `/tiers/${tier}/profile` });
+      if (r.ok) refs.profiles[tier] = r.value;
+      else issues.push(...r.issues);
+      continue;
+    }
     try {
-      refs.profiles[tier] = loadProfile(id);
+      refs.profiles[tier] = loadProfile(ref);
     } catch (e) {
       if (e instanceof InputError && e.issues.some((i) => i.pointer !== undefined)) issues.push(...e.issues);
-      else at(`/tiers/${tier}/profile`, 'the id of a profile in scenarios/profiles/', show(id));
+      else at(`/tiers/${tier}/profile`, 'the id of a profile in scenarios/profiles/, or {"file": PATH} for a profile file of your own', show(ref));
     }
   }
   const ids = new Set<string>();
@@ -91,7 +109,11 @@ function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): Inp
   }
   const checkTrace = (ref: TraceRef, pointer: string) => {
     if ('catalog' in ref) {
-      if (!findCatalogEntry(ref.catalog)) at(`${pointer}/catalog`, 'the id of a trace in scenarios/traces/catalog.json (see `orchbench traces list`)', show(ref.catalog));
+      if (!findCatalogEntry(ref.catalog)) at(`${pointer}/catalog`, `the id of a trace in a catalog in use (${catalogFiles().join(', ')}; add yours with --catalog FILE; see \`orchbench traces list\`)`, show(ref.catalog));
+    } else if ('file' in ref) {
+      const r = resolveTraceFile(ref, { scenarioFile: file, pointer }, spec.links.access.uplinkFraction);
+      if (r.ok) refs.traces.set(pointer, r.value);
+      else issues.push(...r.issues);
     } else if ('generator' in ref) {
       const f = generatorFile(ref.generator);
       if (!existsSync(f)) at(`${pointer}/generator`, 'the id of a generator in scenarios/traces/generators/', show(ref.generator));
@@ -120,7 +142,7 @@ export function checkScenario(file: string): InputIssue[] {
   }
   const schema = schemaIssues('scenario', data, file);
   if (schema.length) return schema;
-  return crossReferenceIssues(data as ScenarioSpec, file, { profiles: {} });
+  return crossReferenceIssues(data as ScenarioSpec, file, emptyRefs());
 }
 
 /** Applies the testing variant's overrides. */
@@ -144,7 +166,8 @@ export function canonicalHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
 }
 
-async function traceSource(ref: TraceRef, spec: ScenarioSpec): Promise<TraceSource> {
+async function traceSource(ref: TraceRef, spec: ScenarioSpec, loaded: NetworkTrace | undefined): Promise<TraceSource> {
+  if ('file' in ref) return { kind: 'recorded', id: `file:${ref.file}`, trace: loaded! };
   if ('fixed' in ref) {
     const id = `fixed:${ref.fixed.uplinkMbps}/${ref.fixed.downlinkMbps}`;
     return { kind: 'fixed', id, ...ref.fixed, sha256: canonicalHash(ref.fixed) };
@@ -183,13 +206,13 @@ export async function loadScenario(fileOrId: string, opts: { variant?: Variant }
   const raw = readJson(file);
   const schema = schemaIssues('scenario', raw, file);
   if (schema.length) throw new InputError(schema);
-  const refs: Refs = { profiles: {} };
+  const refs = emptyRefs();
   const cross = crossReferenceIssues(raw as ScenarioSpec, file, refs);
   if (cross.length) throw new InputError(cross);
   const variant = opts.variant ?? 'full';
   const spec = applyVariant(raw as ScenarioSpec, variant);
-  const access = await Promise.all(spec.links.access.traces.map((t) => traceSource(t, spec)));
-  const wan = await traceSource(spec.links.wan.trace, spec);
+  const access = await Promise.all(spec.links.access.traces.map((t, i) => traceSource(t, spec, refs.traces.get(`/links/access/traces/${i}`))));
+  const wan = await traceSource(spec.links.wan.trace, spec, refs.traces.get('/links/wan/trace'));
   const profiles = { device: refs.profiles.device!, edge: refs.profiles.edge!, cloud: refs.profiles.cloud! };
   const traceSha256s = [...access.map(traceSha), traceSha(wan)];
   const hash = canonicalHash({ spec, variant, profiles, traceSha256s });

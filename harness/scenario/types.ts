@@ -6,6 +6,9 @@
  * field names: `rateHz`, `inputKb`, `rttMs`, `powerW`, `accuracyTop1Pct`.
  */
 
+import type { ColumnMapping } from '../traces/formats/columns.ts';
+import type { TraceFormat } from '../traces/types.ts';
+
 /** A tier of the end-edge-cloud system. */
 export type Tier = 'device' | 'edge' | 'cloud';
 export const TIERS: readonly Tier[] = ['device', 'edge', 'cloud'];
@@ -41,21 +44,47 @@ export interface DevicePowerSpec {
   rxPowerW: number;
 }
 
-export interface DeviceTierSpec { profile: string; power: DevicePowerSpec }
+/** A file of the user's, relative to the scenario file's folder; `sha256` must match when given. */
+export interface LocalFileRef { file: string; sha256?: string }
+
+/** A shipped profile's id, or a profile file of the user's. */
+export type ProfileRef = string | LocalFileRef;
+
+export interface DeviceTierSpec { profile: ProfileRef; power: DevicePowerSpec }
 export interface EdgeTierSpec {
-  profile: string;
+  profile: ProfileRef;
   cores: number;
   /** `measured`: slow down by the profile's contention curve; `queue`: FIFO k-server queue. */
   contention: 'measured' | 'queue';
 }
-export interface CloudTierSpec { profile: string; capacity: number; contention: 'measured' | 'queue' }
+export interface CloudTierSpec { profile: ProfileRef; capacity: number; contention: 'measured' | 'queue' }
 export interface TiersSpec { device: DeviceTierSpec; edge: EdgeTierSpec; cloud: CloudTierSpec }
+
+/**
+ * A trace file of the user's in any importer format, resolved relative to the scenario file.
+ * The format options mean what the importers' options mean (`harness/traces/load.ts`); a derived
+ * uplink uses the scenario's `links.access.uplinkFraction`.
+ */
+export interface FileTraceRef extends LocalFileRef {
+  format: TraceFormat;
+  /** mahimahi: the uplink file and, optionally, its sha256. */
+  uplinkFile?: string;
+  uplinkSha256?: string;
+  /** mahimahi, csv-columns: window (ms). */
+  windowMs?: number;
+  /** 5gophers: throughput column and row filter. */
+  throughputColumn?: string;
+  select?: Record<string, string | number>;
+  /** csv-columns: the column mapping (required for that format). */
+  columns?: ColumnMapping;
+}
 
 /** Where a link's bandwidth time series comes from. */
 export type TraceRef =
   | { catalog: string }
   | { generator: string; durationS: number }
-  | { fixed: { uplinkMbps: number; downlinkMbps: number } };
+  | { fixed: { uplinkMbps: number; downlinkMbps: number } }
+  | FileTraceRef;
 
 export interface AccessLinkSpec {
   /** Traces assigned to users round-robin; each user replays from its own seeded offset. */
@@ -117,7 +146,8 @@ export interface ScenarioSpec {
   id: string;
   title: string;
   description: string;
-  suite: 'default' | 'recorded' | 'tuning';
+  /** `user`: a scenario of your own, run by its file path. */
+  suite: 'default' | 'recorded' | 'tuning' | 'user';
   users: UsersSpec;
   tiers: TiersSpec;
   links: LinksSpec;

@@ -56,6 +56,14 @@ export interface ScoredJob {
 // on the same scenario and seed runs them once.
 const refCache = new Map<string, { randomReward: number; oracleReward: number }>();
 
+/** The references of a job: mean learning-phase rewards, and mean evaluation-phase rewards (`evalRefs`). */
+export interface ReferenceRewards {
+  randomReward: number;
+  /** The clairvoyant reference's (the field keeps its historical name). */
+  oracleReward: number;
+  evalRefs: { randomReward: number; oracleReward: number };
+}
+
 function mean(xs: Float64Array): number {
   let s = 0;
   for (const x of xs) s += x;
@@ -96,17 +104,19 @@ export function checkpointsToThreshold(checkpoints: readonly number[], normalise
   return i === normalised.length ? null : checkpoints[i]!;
 }
 
-/** Mean learning-phase reward of the random and oracle policies on this scenario and seed. */
-export function referenceRewards(scenario: CompiledScenario, seed: number): { randomReward: number; oracleReward: number } {
+/** Mean learning- and evaluation-phase rewards of the random and clairvoyant policies on this scenario and seed. */
+export function referenceRewards(scenario: CompiledScenario, seed: number): ReferenceRewards {
   const key = `${scenario.hash}/${seed}`;
-  let refs = refCache.get(key);
+  let refs = refCache.get(key) as ReferenceRewards | undefined;
   if (!refs) {
     const env = new OrchestrationEnv(scenario);
-    // References are scored on the learning phase only, so their evaluation phase is skipped.
-    const noEval = { evaluationDecisions: 0 };
-    const randomReward = mean(runEpisode(env, createRandomAgent(deriveSeed(seed, scenario.id, 'random-reference')), seed, noEval).learningRewards);
-    const oracleReward = mean(runEpisode(env, createClairvoyant(env), seed, noEval).learningRewards);
-    refs = { randomReward, oracleReward };
+    const random = runEpisode(env, createRandomAgent(deriveSeed(seed, scenario.id, 'random-reference')), seed);
+    const best = runEpisode(env, createClairvoyant(env), seed);
+    refs = {
+      randomReward: mean(random.learningRewards),
+      oracleReward: mean(best.learningRewards),
+      evalRefs: { randomReward: random.eval.meanReward, oracleReward: best.eval.meanReward },
+    };
     refCache.set(key, refs);
   }
   return refs;
@@ -121,7 +131,7 @@ export function referenceRewards(scenario: CompiledScenario, seed: number): { ra
  * @throws InputError when the references coincide (no scale to normalise by).
  */
 export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory, seed: number, opts: ScoreJobOptions = {}): Promise<ScoredJob> {
-  const refs = referenceRewards(scenario, seed);
+  const { evalRefs, ...refs } = referenceRewards(scenario, seed);
   const env = new OrchestrationEnv(scenario);
   const ctx: AgentContext & { simulator?: OrchestrationEnv } = {
     env: env.spec,
@@ -182,6 +192,8 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       threshold,
       normalisedAuc: normalisedAuc(rewards, { ...norm, window }),
       eval: { ...episode.eval },
+      evalRefs,
+      normalisedEvalReward: normalise(episode.eval.meanReward, evalRefs.randomReward, evalRefs.oracleReward),
       // Real interactions are counted by the harness (env.step calls), never taken from the agent.
       realSteps: n,
       planningUpdates: stats?.planningUpdates ?? 0,

@@ -4,14 +4,15 @@
  * catalog's sha256 before anything is written. Verified files are cached under the same layout
  * (written to a temporary file, then renamed, so a crash never leaves a partial file).
  *
- * Defaults: mirror = option, else `$ORCHBENCH_TRACE_MIRROR`, else `../shared/traces/mirror` beside
- * the package when it exists. Cache = option, else `$ORCHBENCH_CACHE/traces`, else
+ * Mirrors: the option's folders, else `$ORCHBENCH_TRACE_MIRROR` (a path list like `PATH`, folders
+ * separated by `:`, `;` on Windows), else `../shared/traces/mirror` beside the package when it
+ * exists; they are tried in order. Cache = option, else `$ORCHBENCH_CACHE/traces`, else
  * `~/.cache/orchbench/traces`.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import { sha256Hex } from './formats/common.ts';
@@ -19,8 +20,8 @@ import type { CatalogEntry } from './types.ts';
 
 /** Where to fetch from and cache to. */
 export interface FetchOptions {
-  /** Local mirror root (`<owner>/<repo>/<commit>/<path>` below it). */
-  mirror?: string;
+  /** Local mirror roots (`<owner>/<repo>/<commit>/<path>` below each), tried in order. */
+  mirror?: string | readonly string[];
   /** Cache root for traces. */
   cacheDir?: string;
   /** HTTP client, for tests; default the global `fetch`. */
@@ -36,12 +37,19 @@ export interface ResolvedCatalogTrace {
   uplinkPath?: string;
 }
 
-/** The mirror to use: option, env var, or `../shared/traces/mirror` beside the package. */
-export function defaultMirror(option?: string): string | undefined {
-  if (option) return option;
-  if (process.env.ORCHBENCH_TRACE_MIRROR) return process.env.ORCHBENCH_TRACE_MIRROR;
+/** Splits a path list (`a:b`, `;` on Windows), dropping empty entries. */
+export function pathList(text: string | undefined): string[] {
+  return (text ?? '').split(delimiter).filter((p) => p !== '');
+}
+
+/** The mirrors to try, in order: the option's, else `$ORCHBENCH_TRACE_MIRROR`'s, else `../shared/traces/mirror` beside the package. */
+export function mirrorDirs(option?: string | readonly string[]): string[] {
+  const given = typeof option === 'string' ? [option] : [...(option ?? [])];
+  if (given.length) return given;
+  const env = pathList(process.env.ORCHBENCH_TRACE_MIRROR);
+  if (env.length) return env;
   const shared = resolve(PACKAGE_ROOT, '..', 'shared', 'traces', 'mirror');
-  return existsSync(shared) ? shared : undefined;
+  return existsSync(shared) ? [shared] : [];
 }
 
 /** The trace cache root: option, `$ORCHBENCH_CACHE/traces`, or `~/.cache/orchbench/traces`. */
@@ -58,19 +66,34 @@ export function rawUrl(repository: string, commit: string, path: string): string
 /** One file of an entry: its repository path and expected hash. */
 interface FileRef { repository: string; commit: string; path: string; sha256: string }
 
+/** The repository files of an entry with a repository source (the catalog check guarantees the fields). */
 function filesOf(entry: CatalogEntry): FileRef[] {
-  const files: FileRef[] = [{ repository: entry.repository, commit: entry.commit, path: entry.path, sha256: entry.sha256 }];
-  if (entry.uplinkPath && entry.uplinkSha256) files.push({ repository: entry.repository, commit: entry.commit, path: entry.uplinkPath, sha256: entry.uplinkSha256 });
+  const at = { repository: entry.repository!, commit: entry.commit! };
+  const files: FileRef[] = [{ ...at, path: entry.path!, sha256: entry.sha256 }];
+  if (entry.uplinkPath && entry.uplinkSha256) files.push({ ...at, path: entry.uplinkPath, sha256: entry.uplinkSha256 });
   return files;
+}
+
+/** A local file of an entry (a catalog of the user's own), read to check its sha256; it is used where it is, not cached. */
+async function checkedLocal(path: string, sha256: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new InputError({ file: path, expected: 'a readable trace file (named by a catalog entry\'s "file")', found: (e as NodeJS.ErrnoException).code ?? String(e) });
+  }
+  const actual = sha256Hex(bytes);
+  if (actual !== sha256) throw new InputError({ file: path, expected: `sha256 ${sha256} (from the catalog)`, found: `sha256 ${actual}` });
+  return path;
 }
 
 /** Relative location of a file under a mirror or cache root. */
 const layout = (f: FileRef) => join(...f.repository.split('/'), f.commit, ...f.path.split('/'));
 
-/** The bytes of a file from the mirror when it has it, else over HTTP. */
-async function download(f: FileRef, mirror: string | undefined, fetchFn: typeof fetch): Promise<{ bytes: Uint8Array; from: string }> {
-  const local = mirror ? join(mirror, layout(f)) : undefined;
-  if (local && existsSync(local)) return { bytes: await readFile(local), from: local };
+/** The bytes of a file from the first mirror that has it, else over HTTP. */
+async function download(f: FileRef, mirrors: readonly string[], fetchFn: typeof fetch): Promise<{ bytes: Uint8Array; from: string }> {
+  const local = mirrors.map((m) => join(m, layout(f))).find((p) => existsSync(p));
+  if (local) return { bytes: await readFile(local), from: local };
   const url = rawUrl(f.repository, f.commit, f.path);
   let res: Response;
   try {
@@ -85,7 +108,7 @@ async function download(f: FileRef, mirror: string | undefined, fetchFn: typeof 
 let tmpCounter = 0;
 
 /** Writes `bytes` to `dest` atomically: a temporary file beside it, then a rename. */
-async function writeAtomic(dest: string, bytes: Uint8Array): Promise<void> {
+export async function writeAtomic(dest: string, bytes: Uint8Array | string): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
   try {
@@ -98,7 +121,7 @@ async function writeAtomic(dest: string, bytes: Uint8Array): Promise<void> {
 
 /** Downloads one file, verifies its hash (a mismatch is an InputError and nothing is written) and caches it. */
 async function fetchFile(f: FileRef, o: FetchOptions): Promise<string> {
-  const { bytes, from } = await download(f, defaultMirror(o.mirror), o.fetchFn ?? fetch);
+  const { bytes, from } = await download(f, mirrorDirs(o.mirror), o.fetchFn ?? fetch);
   const actual = sha256Hex(bytes);
   if (actual !== f.sha256) throw new InputError({ file: from, expected: `sha256 ${f.sha256} (from the catalog)`, found: `sha256 ${actual}` });
   const dest = join(defaultCacheDir(o.cacheDir), layout(f));
@@ -128,6 +151,8 @@ export async function resolveEntry(entry: CatalogEntry, options: FetchOptions = 
 }
 
 async function localFiles(entry: CatalogEntry, get: (f: FileRef) => Promise<string>): Promise<ResolvedCatalogTrace> {
-  const [path, uplinkPath] = await Promise.all(filesOf(entry).map(get));
+  const [path, uplinkPath] = entry.file !== undefined
+    ? await Promise.all([checkedLocal(entry.file, entry.sha256), ...(entry.uplinkFile && entry.uplinkSha256 ? [checkedLocal(entry.uplinkFile, entry.uplinkSha256)] : [])])
+    : await Promise.all(filesOf(entry).map(get));
   return { entry, path: path!, ...(uplinkPath ? { uplinkPath } : {}) };
 }

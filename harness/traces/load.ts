@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError, show } from '../errors.ts';
 import { type CatalogFetchOptions, catalogLoadOptions, resolveCatalogTrace } from './catalog.ts';
 import type { ResolvedCatalogTrace } from './fetch.ts';
+import { type ColumnMapping, parseColumnsTrace } from './formats/columns.ts';
 import { parseCsvTrace } from './formats/csv.ts';
 import { parseFiveGophersTrace } from './formats/fivegophers.ts';
 import { parseMahimahiTrace } from './formats/mahimahi.ts';
@@ -17,10 +18,12 @@ import { type NetworkTrace, TRACE_FORMATS, type TraceFormat } from './types.ts';
 export interface TraceLoadOptions {
   /** mahimahi: the uplink file (`file` is the downlink). Without it the uplink is derived. */
   uplinkFile?: string;
-  /** mahimahi: window of the bandwidth series (ms); default 1000. */
+  /** mahimahi, csv-columns: window of the bandwidth series (ms); default 1000. */
   windowMs?: number;
-  /** pensieve, 5gophers, mahimahi without uplink: uplink = fraction x downlink; default 1. */
+  /** pensieve, 5gophers, mahimahi without uplink, csv-columns without uplink column: uplink = fraction x downlink; default 1. */
   uplinkFraction?: number;
+  /** csv-columns (required): the time, downlink and optional uplink columns and their units. */
+  columns?: ColumnMapping;
   /** 5gophers: the throughput column (default `throughput_mbps`). */
   throughputColumn?: string;
   /** 5gophers: row filter selecting one run, column -> value. */
@@ -40,8 +43,9 @@ export function checkFormat(format: string, where: string): TraceFormat {
 /** The formats each option means something for; any other use is a mistake worth reporting. */
 const OPTION_FORMATS: Record<Exclude<keyof TraceLoadOptions, 'source'>, readonly TraceFormat[]> = {
   uplinkFile: ['mahimahi'],
-  windowMs: ['mahimahi'],
-  uplinkFraction: ['pensieve', '5gophers', 'mahimahi'],
+  windowMs: ['mahimahi', 'csv-columns'],
+  uplinkFraction: ['pensieve', '5gophers', 'mahimahi', 'csv-columns'],
+  columns: ['csv-columns'],
   throughputColumn: ['5gophers'],
   select: ['5gophers'],
 };
@@ -54,6 +58,7 @@ function checkRequest(file: string, format: string, o: TraceLoadOptions): TraceF
       throw new InputError({ file, expected: `option ${key} only with format ${formats.join(' or ')}`, found: `format ${format}` });
     }
   }
+  if (checked === 'csv-columns' && !o.columns) throw new InputError({ file, expected: 'a column mapping (time, downlink and optionally uplink columns with their units) for format csv-columns', found: 'none' });
   return checked;
 }
 
@@ -61,7 +66,15 @@ function unreadable(file: string, e: unknown): InputError {
   return new InputError({ file, expected: 'a readable trace file', found: (e as NodeJS.ErrnoException).code ?? String(e) });
 }
 
-/** Parses already-read bytes (`upBytes` for a mahimahi uplink file). */
+/**
+ * Parses already-read bytes (`upBytes` for the mahimahi uplink file `o.uplinkFile`), for callers
+ * that hash or check the bytes themselves.
+ * @throws InputError naming file and line for any bad input
+ */
+export function parseTraceBytes(file: string, bytes: Uint8Array, upBytes: Uint8Array | undefined, format: TraceFormat, o: TraceLoadOptions = {}): NetworkTrace {
+  return parseBytes(file, bytes, upBytes, checkRequest(file, format, o), o);
+}
+
 function parseBytes(file: string, bytes: Uint8Array, upBytes: Uint8Array | undefined, format: TraceFormat, o: TraceLoadOptions): NetworkTrace {
   let trace: NetworkTrace;
   switch (format) {
@@ -73,6 +86,9 @@ function parseBytes(file: string, bytes: Uint8Array, upBytes: Uint8Array | undef
       break;
     case '5gophers':
       trace = parseFiveGophersTrace(bytes, file, o);
+      break;
+    case 'csv-columns':
+      trace = parseColumnsTrace(bytes, file, o.columns!, o);
       break;
     case 'mahimahi':
       trace = parseMahimahiTrace({ bytes, file }, upBytes && o.uplinkFile ? { bytes: upBytes, file: o.uplinkFile } : undefined, o);

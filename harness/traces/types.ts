@@ -21,22 +21,32 @@ export interface NetworkTrace {
   derivedUplink: boolean;
 }
 
-/** The recorded formats the importers read. */
-export type TraceFormat = 'csv' | 'mahimahi' | 'pensieve' | '5gophers';
-export const TRACE_FORMATS: readonly TraceFormat[] = ['csv', 'mahimahi', 'pensieve', '5gophers'];
+/** The recorded formats the importers read (`csv-columns`: any CSV with a column mapping). */
+export type TraceFormat = 'csv' | 'mahimahi' | 'pensieve' | '5gophers' | 'csv-columns';
+export const TRACE_FORMATS: readonly TraceFormat[] = ['csv', 'mahimahi', 'pensieve', '5gophers', 'csv-columns'];
+/** The formats a catalog entry may have (a column mapping does not fit its flat options). */
+export type CatalogFormat = Exclude<TraceFormat, 'csv-columns'>;
 
-/** A catalogued recorded trace: enough to fetch it from its public repository and verify it. */
+/**
+ * A catalogued recorded trace: enough to fetch it from its public repository (`repository`,
+ * `commit`, `path`) or read it from a local file (`file`, in a catalog of the user's own), and
+ * verify it. Exactly one of the two sources is set (checked when the catalog loads).
+ */
 export interface CatalogEntry {
   id: string;
   /** `owner/name` of the public GitHub repository. */
-  repository: string;
+  repository?: string;
   /** Full 40-hex commit. */
-  commit: string;
+  commit?: string;
   /** Path inside the repository. */
-  path: string;
+  path?: string;
+  /** A local file; relative to the catalog file's folder in the file, absolute once loaded. */
+  file?: string;
+  /** mahimahi: the local uplink file (like `file`). */
+  uplinkFile?: string;
   sha256: string;
-  format: TraceFormat;
-  /** For mahimahi: the paired uplink file's path and sha256 (`path` is the downlink). */
+  format: CatalogFormat;
+  /** For mahimahi: the paired uplink file's path (or `uplinkFile`) and sha256 (`path` or `file` is the downlink). */
   uplinkPath?: string;
   uplinkSha256?: string;
   /** Format options, e.g. `{ "windowMs": 1000 }` for mahimahi or a 5Gophers row filter. */

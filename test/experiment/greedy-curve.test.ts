@@ -52,11 +52,11 @@ describe('scoreJob: the greedy curve', () => {
     expect(curves[0]!.refs).toEqual(curves[1]!.refs);
   });
 
-  it('is flat for a fixed policy (one segment at every checkpoint) and not measured for the privileged oracle', async () => {
+  it('is flat for a fixed policy (one segment at every checkpoint) and not measured for the privileged clairvoyant reference', async () => {
     const scenario = await loadScenario(SCENARIO, { variant: 'testing' });
     const fixed = (await scoreJob(scenario, await BASELINES['static-edge']!.load(), 3)).metrics.greedyCurve!;
     expect(new Set(fixed.meanReward).size).toBe(1);
-    const oracle = await scoreJob(scenario, await BASELINES.oracle!.load(), 3, { privileged: true });
+    const oracle = await scoreJob(scenario, await BASELINES.clairvoyant!.load(), 3, { privileged: true });
     expect(oracle.metrics.greedyCurve).toBeUndefined();
   });
 });

@@ -26,6 +26,7 @@ function job(agent: string, scenario: string, seed: number, interactions: number
       refs: { randomReward: -1, oracleReward: 0 },
       curve: { checkpoints, meanReward: [-1, -0.5, -0.1], normalised: [0, 0.5, auc], window: 50 },
       interactionsToThreshold: interactions, threshold: 0.9, normalisedAuc: auc,
+      evalRefs: { randomReward: -1, oracleReward: 0 }, normalisedEvalReward: 0.9,
       eval: { decisions: 10, meanReward: -0.1, meanLatencyMs: 100, p95LatencyMs: 200, meanDeviceEnergyMj: 1, meanServerEnergyMj: 1, accuracyViolationRate: 0, deadlineMissRate: 0 },
       realSteps: BUDGET, planningUpdates: agent === 'hybrid' ? 5000 : 0, decisionLogSha256: '', info: {},
       ...(greedy === undefined ? {} : {

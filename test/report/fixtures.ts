@@ -64,6 +64,8 @@ export function fixtureResult(agent: FixtureAgent, scenario: string, seed: numbe
       interactionsToThreshold: reachedAt ?? null,
       threshold: 0.9,
       normalisedAuc: normalised.reduce((s, n) => s + n, 0) / normalised.length,
+      evalRefs: { randomReward, oracleReward },
+      normalisedEvalReward: (oracleReward - 10 * (1 - skill) - randomReward) / (oracleReward - randomReward),
       eval: {
         decisions: 500,
         meanReward: oracleReward - 10 * (1 - skill),

@@ -86,10 +86,12 @@ describe('writeLeaderboard', () => {
     const order = (metric: string) => lb.rankings.objectives.find((o) => o.metric === metric)!.order.map((e) => e.agent);
     // Fixture skills: hybrid > dqn > random; latency and energy fall with skill.
     expect(order('normalisedAuc')[0]).toBe('hybrid');
-    expect(order('normalisedAuc').at(-1)).toBe('random');
+    expect(order('normalisedAuc').at(-1)).toBe('dqn');
     expect(order('evalMeanLatencyMs')[0]).toBe('hybrid');
-    expect(order('evalMeanLatencyMs').at(-1)).toBe('random');
     expect(lb.rankings.overall.order[0]!.agent).toBe('hybrid');
+    // random is a reference (the 0 of the scale): shown in its own band, never ranked.
+    expect(order('normalisedAuc')).not.toContain('random');
+    expect(lb.rankings.overall.unranked.find((u) => u.agent === 'random')!.reason).toMatch(/reference of the normalised scale \(0\)/);
     expect(lb.rankings.overall.weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 12);
   });
 

@@ -19,8 +19,8 @@ const strip = (rs: readonly JobResult[]): unknown[] => rs.map(({ timing: _t, ...
 const scenarios = ['broadband-1u-loose-v1'];
 
 describe('real jobs (environment + baselines)', () => {
-  it('gives identical results at 1 and 2 workers, and the oracle scores ~1 on its own reference', async () => {
-    const jobs = await planJobs({ suite: 'testing', scenarios, agents: baselines('random', 'greedy-heuristic', 'oracle', 'q-learning'), seeds: 2, rootSeed: 5 });
+  it('gives identical results at 1 and 2 workers, and the clairvoyant reference scores ~1 on itself', async () => {
+    const jobs = await planJobs({ suite: 'testing', scenarios, agents: baselines('random', 'greedy-heuristic', 'clairvoyant', 'q-learning'), seeds: 2, rootSeed: 5 });
     expect(jobs).toHaveLength(8);
     expect(new Set(jobs.map((j) => j.spec.seed))).toEqual(new Set([episodeSeed(5, 0), episodeSeed(5, 1)]));
     const one = await executeJobs(jobs, { outDir: join(root, 'w1'), workers: 1 });
@@ -35,7 +35,7 @@ describe('real jobs (environment + baselines)', () => {
       expect(new Set(sameSeed.map((o) => JSON.stringify(o.metrics!.refs))).size).toBe(1);
       expect(m.curve.checkpoints.at(-1)).toBe(m.realSteps);
       // Not exactly 1: the AUC averages trailing-window means, which weight early rewards differently.
-      if (r.agent === 'oracle') expect(Math.abs(m.normalisedAuc - 1)).toBeLessThan(0.01);
+      if (r.agent === 'clairvoyant') expect(Math.abs(m.normalisedAuc - 1)).toBeLessThan(0.01);
     }
     // Re-running one job in this thread (what `verify` does) reproduces its line.
     const again = await runJob(jobs[0]!.spec);

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { numberFlag } from '../../harness/cli/run.ts';
 import { InputError } from '../../harness/errors.ts';
-import { parseShard, selectScenarioFiles, shardJobs } from '../../harness/runner/plan.ts';
+import { parseShard, shardJobs } from '../../harness/runner/plan.ts';
+import { selectScenarios } from '../../harness/scenario/select.ts';
 import { fakePlan, fakeSpecs } from './fixtures/fake-job.ts';
 
 describe('shards', () => {
@@ -39,7 +40,7 @@ describe('run flags', () => {
   });
 
   it('selects scenarios by id and lists the valid ids for an unknown one', () => {
-    expect(selectScenarioFiles('testing', ['broadband-1u-loose-v1'])[0]).toMatch(/default\/broadband-1u-loose-v1\.json$/);
-    expect(() => selectScenarioFiles('testing', ['nope'])).toThrow(/--scenarios: expected scenario ids of the testing suite: .*broadband-1u-loose-v1/);
+    expect(selectScenarios({ suite: 'testing', scenarios: ['broadband-1u-loose-v1'] }).scenarios[0]!.file).toMatch(/default\/broadband-1u-loose-v1\.json$/);
+    expect(() => selectScenarios({ suite: 'testing', scenarios: ['nope'] })).toThrow(/--scenarios: expected a scenario file, or the id of a shipped scenario \(.*broadband-1u-loose-v1/);
   });
 });

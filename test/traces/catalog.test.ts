@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { catalogLoadOptions, fetchTrace, loadCatalog, resolveCatalogTrace } from '../../harness/traces/catalog.ts';
-import { defaultCacheDir, defaultMirror, rawUrl } from '../../harness/traces/fetch.ts';
+import { CATALOG_ENV, catalogFiles, catalogLoadOptions, DEFAULT_CATALOG_FILE, fetchTrace, findCatalogEntry, loadCatalog, resolveCatalogTrace, useCatalogs } from '../../harness/traces/catalog.ts';
+import { defaultCacheDir, mirrorDirs, rawUrl } from '../../harness/traces/fetch.ts';
 import { loadCatalogTrace } from '../../harness/traces/load.ts';
 import { traceStats } from '../../harness/traces/stats.ts';
 import type { CatalogEntry } from '../../harness/traces/types.ts';
@@ -46,7 +46,7 @@ describe('trace catalog file', () => {
   it('the shipped catalog validates, with the required sources and unique ids', () => {
     const entries = loadCatalog();
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
-    const count = (re: RegExp) => entries.filter((e) => re.test(e.path)).length;
+    const count = (re: RegExp) => entries.filter((e) => re.test(e.path!)).length;
     expect(entries.filter((e) => e.format === 'mahimahi' && e.uplinkPath).length).toBe(3);
     expect(count(/cooked_traces\/trace_/)).toBeGreaterThanOrEqual(2);
     for (const mode of ['bus', 'car', 'ferry', 'metro', 'train', 'tram']) expect(count(new RegExp(`norway_${mode}_`))).toBeGreaterThanOrEqual(1);
@@ -87,10 +87,11 @@ describe('trace catalog file', () => {
 
 describe('fetching', () => {
   it('defaults: mirror and cache from the environment', () => {
-    vi.stubEnv('ORCHBENCH_TRACE_MIRROR', '/m');
+    vi.stubEnv('ORCHBENCH_TRACE_MIRROR', ['/m', '', '/n'].join(delimiter));
     vi.stubEnv('ORCHBENCH_CACHE', '/c');
-    expect(defaultMirror()).toBe('/m');
-    expect(defaultMirror('/opt')).toBe('/opt');
+    expect(mirrorDirs()).toEqual(['/m', '/n']);
+    expect(mirrorDirs('/opt')).toEqual(['/opt']);
+    expect(mirrorDirs(['/a', '/b'])).toEqual(['/a', '/b']);
     expect(defaultCacheDir()).toBe(join('/c', 'traces'));
     vi.stubEnv('ORCHBENCH_CACHE', '');
     expect(defaultCacheDir()).toMatch(/\.cache[/\\]orchbench[/\\]traces$/);
@@ -149,6 +150,68 @@ describe('fetching', () => {
   });
 });
 
+describe("the user's own catalogs and mirrors", () => {
+  it('--catalog / $ORCHBENCH_TRACE_CATALOG add catalogs searched beside the shipped one', () => {
+    vi.stubEnv(CATALOG_ENV, '');
+    expect(catalogFiles()).toEqual([DEFAULT_CATALOG_FILE]);
+    expect(findCatalogEntry('fixture')).toBeUndefined();
+    const mine = catalogWith('mine.json');
+    useCatalogs([mine]);
+    expect(catalogFiles()).toEqual([mine, DEFAULT_CATALOG_FILE]);
+    expect(findCatalogEntry('fixture')?.sha256).toBe(sha(PENSIEVE));
+    // Shipped ids are still found.
+    expect(findCatalogEntry(loadCatalog()[0]!.id)).toBeDefined();
+  });
+
+  it('an id two catalogs define differently is an error naming both', async () => {
+    vi.stubEnv(CATALOG_ENV, '');
+    const a = catalogWith('a.json');
+    const b = catalogWith('b.json', { sha256: sha('other') });
+    let caught: unknown;
+    try { useCatalogs([a, b]); } catch (e) { caught = e; }
+    const issue = (caught as { issues: { file: string; pointer?: string; found: string }[] }).issues[0]!;
+    expect(issue).toMatchObject({ file: b, pointer: '/traces/0/id' });
+    expect(issue.found).toContain(`${a}#/traces/0`);
+  });
+
+  it('an entry may name a local file (relative to its catalog): read in place, sha256 checked', async () => {
+    vi.stubEnv(CATALOG_ENV, '');
+    mkdirSync(join(dir, 'own', 'data'), { recursive: true });
+    writeFileSync(join(dir, 'own', 'data', 'log.txt'), PENSIEVE);
+    const entry = { id: 'own-log', file: 'data/log.txt', sha256: sha(PENSIEVE), format: 'pensieve', licence: 'own data', citation: 'me', description: 'my log' };
+    const cat = join(dir, 'own', 'catalog.json');
+    writeFileSync(cat, JSON.stringify({ version: 1, traces: [entry] }));
+    useCatalogs([cat]);
+    const noNetwork = (async () => { throw new Error('a local file needs no network'); }) as typeof fetch;
+    const r = await resolveCatalogTrace('own-log', { fetchFn: noNetwork, cacheDir: join(dir, 'cache-own') });
+    expect(r.path).toBe(join(dir, 'own', 'data', 'log.txt'));
+    expect(filesUnder(join(dir, 'cache-own'))).toEqual([]);
+    const t = await loadCatalogTrace('own-log', undefined, { uplinkFraction: 0.5 });
+    expect(Array.from(t.downlinkMbps)).toEqual([1.5, 2.5]);
+    const wrongCat = join(dir, 'own', 'wrong.json');
+    writeFileSync(wrongCat, JSON.stringify({ version: 1, traces: [{ ...entry, sha256: sha('x') }] }));
+    const i = await inputIssue(() => fetchTrace('own-log', { catalogFile: wrongCat }));
+    expect(i).toMatchObject({ file: join(dir, 'own', 'data', 'log.txt'), found: `sha256 ${sha(PENSIEVE)}` });
+    // One source per entry: both, or neither, is an error at its pointer.
+    const both = catalogWith('both.json', { file: 'x' } as Partial<CatalogEntry>);
+    expect((await inputIssue(() => loadCatalog(both))).pointer).toBe('/traces/0/repository');
+    const neither = write('neither.json', JSON.stringify({ version: 1, traces: [{ ...entry, file: undefined }] }));
+    expect((await inputIssue(() => loadCatalog(neither))).pointer).toBe('/traces/0/repository');
+  });
+
+  it('mirrors are tried in order: the second one serves what the first lacks', async () => {
+    const first = join(dir, 'mirror-first');
+    const second = join(dir, 'mirror-second');
+    mkdirSync(first, { recursive: true });
+    mkdirSync(join(second, 'owner', 'repo', COMMIT, 'p'), { recursive: true });
+    writeFileSync(join(second, 'owner', 'repo', COMMIT, 'p', 't'), PENSIEVE);
+    vi.stubEnv('ORCHBENCH_TRACE_MIRROR', [first, second].join(delimiter));
+    const noNetwork = (async () => { throw new Error('not over the network'); }) as typeof fetch;
+    const r = await fetchTrace('fixture', { catalogFile: catalogWith('two-mirrors.json', { path: 'p/t' }), cacheDir: join(dir, 'cache-2m'), fetchFn: noNetwork });
+    expect(readFileSync(r.path, 'utf8')).toBe(PENSIEVE);
+  });
+});
+
 describe.skipIf(!HAS_SHARED)(sharedTitle('catalogued traces from the shared mirror'), () => {
   const mirror = join(SHARED, 'traces', 'mirror');
 
@@ -157,7 +220,7 @@ describe.skipIf(!HAS_SHARED)(sharedTitle('catalogued traces from the shared mirr
     const noNetwork = (async () => { throw new Error('the mirror should have served this'); }) as typeof fetch;
     for (const e of loadCatalog()) {
       const r = await fetchTrace(e.id, { mirror, cacheDir, fetchFn: noNetwork });
-      expect(r.path.startsWith(join(cacheDir, ...e.repository.split('/'), e.commit))).toBe(true);
+      expect(r.path.startsWith(join(cacheDir, ...e.repository!.split('/'), e.commit!))).toBe(true);
       expect(sha(readFileSync(r.path)), e.id).toBe(e.sha256);
       if (e.uplinkSha256) expect(sha(readFileSync(r.uplinkPath!)), e.id).toBe(e.uplinkSha256);
       const t = await loadCatalogTrace(e.id, r);

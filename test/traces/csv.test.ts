@@ -160,6 +160,6 @@ describe('csv importer: bad input names file, line and what was expected', () =>
   it('an option that does not apply to the format', async () => {
     const file = write('opt.csv', 't_ms,uplink_mbps,downlink_mbps\n0,1,2\n');
     const i = await inputIssue(() => loadTrace(file, 'csv', { windowMs: 500 }));
-    expect(i.expected).toBe('option windowMs only with format mahimahi');
+    expect(i.expected).toBe('option windowMs only with format mahimahi or csv-columns');
   });
 });

@@ -120,7 +120,7 @@ describe.skipIf(!HAS_SHARED)(`shipped generators against ../shared traces${HAS_S
   it.each(SHIPPED)('%s: fittedTo sha256s match the mirror files', (id) => {
     for (const f of loadGenerator(id).fittedTo) {
       const e = getCatalogEntry(f.catalogId);
-      const bytes = readFileSync(path.join(MIRROR, e.repository, e.commit, e.path));
+      const bytes = readFileSync(path.join(MIRROR, e.repository!, e.commit!, e.path!));
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
     }
   });

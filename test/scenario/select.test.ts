@@ -1,0 +1,97 @@
+/**
+ * One scenario selection for every command that takes scenarios: a suite, or ids of any suite and
+ * scenario files, in a variant (harness/scenario/select.ts), and each command accepting it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { suiteFiles } from '../../harness/scenario/load.ts';
+import { selectScenarios } from '../../harness/scenario/select.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
+
+const BIN = join(REPO_ROOT, 'bin', 'orchbench.js');
+const EXAMPLE = join(REPO_ROOT, 'scenarios', 'examples', 'byo-phone-log-1u-v1.json');
+const out = mkdtempSync(join(tmpdir(), 'orchbench-select-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const env = { ...process.env, NO_COLOR: '1' };
+const ids = (suite: 'default' | 'recorded' | 'tuning') => suiteFiles(suite).map((f) => basename(f, '.json'));
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync('node', [BIN, ...args], { encoding: 'utf8', env });
+}
+
+describe('selectScenarios', () => {
+  it('a suite in its own variant, or in the other one', () => {
+    const d = selectScenarios({});
+    expect(d).toMatchObject({ suite: 'default', variant: 'full' });
+    expect(d.scenarios.map((s) => s.id)).toEqual(ids('default'));
+    const t = selectScenarios({ suite: 'testing' });
+    expect(t).toMatchObject({ suite: 'testing', variant: 'testing' });
+    expect(t.scenarios.map((s) => s.file)).toEqual(suiteFiles('default'));
+    const r = selectScenarios({ suite: 'recorded', variant: 'testing' });
+    expect(r.suite).toBe('recorded (testing variant)');
+    expect(r.scenarios.map((s) => [s.id, s.variant])).toEqual(ids('recorded').map((id) => [id, 'testing']));
+  });
+
+  it('ids of any suite and scenario files, in the order given; a file is named by its id', () => {
+    const names = [ids('recorded')[0]!, ids('default')[0]!, EXAMPLE, ids('tuning')[0]!];
+    const s = selectScenarios({ scenarios: names, variant: 'testing' });
+    expect(s.scenarios.map((x) => x.id)).toEqual([names[0], names[1], 'byo-phone-log-1u-v1', names[3]]);
+    expect(s.scenarios[2]!.file).toBe(EXAMPLE);
+    expect(s.suite).toBe('custom (testing variant)');
+    // Ids of the suite given keep its label.
+    expect(selectScenarios({ suite: 'testing', scenarios: [ids('default')[1]!] }).suite).toBe('testing');
+  });
+
+  it('bad selections name the option, what it takes and what was given', () => {
+    expect(() => selectScenarios({ suite: 'everything' })).toThrow('--suite: expected default | recorded | tuning | testing; found "everything"');
+    expect(() => selectScenarios({ variant: 'small' })).toThrow('--variant: expected full | testing; found "small"');
+    expect(() => selectScenarios({ suite: 'testing', variant: 'full' })).toThrow(/--variant: expected testing with --suite testing/);
+    expect(() => selectScenarios({ scenarios: ['nope-v1'] })).toThrow(new RegExp(`--scenarios: expected a scenario file, or the id of a shipped scenario \\(.*${ids('tuning')[0]}.*\\); found "nope-v1"`));
+    expect(() => selectScenarios({ scenarios: ['missing/my-scenario.json'] })).toThrow(/--scenarios: expected an existing scenario file; found "missing\/my-scenario.json" \(no such file/);
+    expect(() => selectScenarios({ scenarios: [ids('default')[0]!, suiteFiles('default')[0]!] })).toThrow(/each scenario id once/);
+  });
+});
+
+describe('every command that takes scenarios accepts the selection', () => {
+  it('scenario list: a file and an id of another suite, in the testing variant; any suite', () => {
+    const listed = JSON.parse(execFileSync('node', [BIN, 'scenario', 'list', '--scenarios', `${EXAMPLE},${ids('tuning')[0]}`, '--variant', 'testing', '--json'], { encoding: 'utf8', env })) as { suite: string; scenarios: { id: string; variant: string; learningDecisions: number }[] };
+    expect(listed.suite).toBe('custom (testing variant)');
+    expect(listed.scenarios.map((s) => [s.id, s.variant])).toEqual([['byo-phone-log-1u-v1', 'testing'], [ids('tuning')[0], 'testing']]);
+    expect(listed.scenarios[0]!.learningDecisions).toBe(300);
+    const tuning = JSON.parse(execFileSync('node', [BIN, 'scenario', 'list', '--suite', 'tuning', '--json'], { encoding: 'utf8', env })) as { scenarios: { id: string; variant: string }[] };
+    expect(tuning.scenarios.map((s) => s.id)).toEqual(ids('tuning'));
+    expect(tuning.scenarios.every((s) => s.variant === 'full')).toBe(true);
+  });
+
+  it('run and verify: a scenario file in the testing variant; verify keeps the selected lines', () => {
+    const dir = join(out, 'run');
+    const r = cli(['run', '--scenarios', EXAMPLE, '--variant', 'testing', '--agents', 'random,static-device', '--seeds', '1', '--workers', '1', '--out', dir]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { scenario: string; variant: string; status: string });
+    expect(lines.map((l) => [l.scenario, l.variant, l.status])).toEqual([['byo-phone-log-1u-v1', 'testing', 'ok'], ['byo-phone-log-1u-v1', 'testing', 'ok']]);
+    expect((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { suite: string }).suite).toBe('custom (testing variant)');
+    const v = cli(['verify', dir, '--scenarios', EXAMPLE, '--variant', 'testing', '--json']);
+    expect(v.status, v.stderr).toBe(0);
+    expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, lines: 2, reRun: 2 });
+    const none = cli(['verify', dir, '--suite', 'recorded']);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/expected result lines of the selected scenarios \(recorded-.*full variant\); found none of 2 lines/);
+    const bad = cli(['run', '--suite', 'recorded', '--variant', 'tiny', '--out', join(out, 'never')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim()).toBe('--variant: expected full | testing; found "tiny"');
+  });
+
+  it('experiment hl-speedup: --suite recorded is accepted; a scenario file runs in the testing variant', () => {
+    const recorded = cli(['experiment', 'hl-speedup', '--suite', 'recorded', '--variant', 'testing', '--scenarios', 'nope-v1', '--out', join(out, 'never-hl')]);
+    expect(recorded.status).toBe(1);
+    expect(recorded.stderr).toMatch(/^--scenarios: expected a scenario file/);
+    const dir = join(out, 'hl');
+    const report = JSON.parse(execFileSync('node', [BIN, 'experiment', 'hl-speedup', '--scenarios', EXAMPLE, '--variant', 'testing', '--agents', 'dqn,hybrid', '--seeds', '1', '--workers', '1', '--out', dir, '--json'], { encoding: 'utf8', env })) as { suite: string; rows: { scenario: string; learningBudget: number }[]; failedJobs: unknown[] };
+    expect(report.suite).toBe('custom (testing variant)');
+    expect(report.rows.map((r) => [r.scenario, r.learningBudget])).toEqual([['byo-phone-log-1u-v1', 300]]);
+    expect(report.failedJobs).toEqual([]);
+  });
+});
