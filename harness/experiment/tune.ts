@@ -14,12 +14,12 @@ import { scoreJob } from '../score/job.ts';
 
 /**
  * The grid searched per agent (the cartesian product of the listed values), over the agent's
- * current defaults. The hybrid's search ran in two stages (see its config comment): the first
- * three fields, then `minSamplesPerTier` with the others at their chosen values.
+ * current defaults. The hybrid's grid has as many points as the DQN's (10); it is for the rewritten
+ * Hybrid Learner and has not been run yet.
  */
 export const SEARCH_SPACE: Record<'dqn' | 'hybrid', Record<string, unknown[]>> = {
   dqn: { gamma: [0, 0.5], epsilonDecaySteps: [125, 250, 500, 1000, 3000] },
-  hybrid: { epsilonTrusted: [0, 0.02], trustMaxRelativeError: [0.3, 0.5], planningBatches: [1, 2], minSamplesPerTier: [4, 8] },
+  hybrid: { posteriorScale: [0.25, 0.5, 1, 2, 4], untrustedPosteriorScale: [1, 2] },
 };
 
 /** Every combination of a grid, in a fixed order. */

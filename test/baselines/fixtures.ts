@@ -38,6 +38,9 @@ export interface ObsInput {
   rttMs?: number;
   edgeInSystem?: number;
   cloudInSystem?: number;
+  deviceBacklog?: number;
+  userInFlight?: number;
+  inFlight?: { device: number; edge: number; cloud: number };
   mask?: Uint8Array;
 }
 
@@ -49,8 +52,8 @@ export function observation(o: ObsInput = {}): Observation {
     request: { inputKb: o.inputKb ?? 120, accuracyRequirementTop1Pct: o.requirementTop1Pct ?? 65, deadlineMs: null },
     link: { uplinkMbps: o.uplinkMbps ?? 50, downlinkMbps: 2 * (o.uplinkMbps ?? 50), rttMs: o.rttMs ?? 10, ageMs: 0 },
     load: { edgeInSystem: o.edgeInSystem ?? 0, edgeCores: 4, cloudInSystem: o.cloudInSystem ?? 0, cloudCapacity: 16 },
-    inFlight: { device: 0, edge: o.edgeInSystem ?? 0, cloud: o.cloudInSystem ?? 0 },
-    user: { deviceBacklog: 0, inFlight: 0 },
+    inFlight: { ...(o.inFlight ?? { device: 0, edge: o.edgeInSystem ?? 0, cloud: o.cloudInSystem ?? 0 }) },
+    user: { deviceBacklog: o.deviceBacklog ?? 0, inFlight: o.userInFlight ?? 0 },
     actionMask: (o.mask ?? FULL_MASK).slice(),
     features: new Float32Array(FEATURE_COUNT),
   };

@@ -33,10 +33,11 @@ export function runToy(agent: Agent, steps: number, evalSteps: number, seed = 0)
     const action = agent.act(obs);
     decisions.push(action);
     const nextObs = toyObs(i + 1, seed);
+    const latencyMs = toyLatencyMs(action, obs.link.uplinkMbps);
     const t: Transition = {
-      obs, action, nextObs, decidedAtMs: obs.timeMs, completedAtMs: obs.timeMs,
-      reward: -toyLatencyMs(action, obs.link.uplinkMbps) / 1000,
-      outcome: { action, latencyMs: 0, uploadMs: 0, queueMs: 0, computeMs: 0, downloadMs: 0, deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: false, deadlineMiss: false },
+      obs, action, nextObs, decidedAtMs: obs.timeMs, completedAtMs: obs.timeMs + latencyMs,
+      reward: -latencyMs / 1000,
+      outcome: { action, latencyMs, uploadMs: 0, queueMs: 0, computeMs: 0, downloadMs: 0, deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: false, deadlineMiss: false },
     };
     agent.learn?.(t);
     obs = nextObs;

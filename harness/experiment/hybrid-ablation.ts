@@ -1,0 +1,87 @@
+/**
+ * The Hybrid Learner's ablation: the full agent and one variant per step switched off (the flags
+ * of `baselines/hybrid.ts`), scored with `scoreJob` on a suite's scenarios over seeds (same seeds
+ * for every variant: common random numbers). Prints one JSON line per run and a Markdown table of
+ * mean normalised AUC, median interactions to threshold (censored runs counted, shown beside)
+ * and mean normalised evaluation reward.
+ *
+ * Run: `node --import tsx harness/experiment/hybrid-ablation.ts [suite=default] [variant=testing] [seeds=3] [variants=all]`
+ * (`variants`: comma-separated names of {@link HYBRID_ABLATIONS}).
+ */
+import { createAgent, type HybridConfig } from '../../baselines/hybrid.ts';
+import { loadSuite, type SuiteName, type Variant } from '../scenario/load.ts';
+import { normalise } from '../score/curves.ts';
+import { scoreJob } from '../score/job.ts';
+
+/** Each step of the Hybrid Learner switched off on its own. */
+export const HYBRID_ABLATIONS: Record<string, { what: string; config: Partial<HybridConfig> }> = {
+  full: { what: 'every step on (the defaults)', config: {} },
+  'linear-load': { what: 'outcome model linear in load (no queueing regressors)', config: { nonLinearLoad: false } },
+  'no-offsets': { what: "no per-action offsets (the tier's shared law only)", config: { actionOffsets: false } },
+  'trust-reward-error': { what: 'trust by held-out reward error instead of ranking', config: { trustMeasure: 'rewardError' } },
+  'no-trust': { what: 'trust unused (posterior spread not widened before trust)', config: { untrustedPosteriorScale: 1 } },
+  'trust-gate': { what: 'explore tier by tier until trusted, as the first Hybrid did', config: { trustGate: true } },
+  greedy: { what: 'act on the posterior mean (no posterior exploration)', config: { exploration: 'greedy' } },
+  ucb: { what: 'UCB instead of Thompson sampling', config: { exploration: 'ucb' } },
+  'no-planning': { what: 'no decision-time planning: epsilon-greedy on Q (Dyna-Q on the model)', config: { decisionTimePlanning: false } },
+  'no-rollouts': { what: 'no model rollouts (Q from real transitions only)', config: { rollouts: false } },
+  'gamma-0': { what: 'no continuation value (gamma 0)', config: { gamma: 0 } },
+};
+
+/** One variant's summary over every (scenario, seed). */
+export interface AblationRow {
+  variant: string;
+  meanNormalisedAuc: number;
+  meanNormalisedEvalReward: number;
+  /** Interactions to threshold per run; null = never reached (censored). */
+  interactions: (number | null)[];
+}
+
+/** Runs `variants` of {@link HYBRID_ABLATIONS} on `suite` (`variant` budgets), seeds 0 .. seeds-1. */
+export async function runAblation(suite: SuiteName, variant: Variant, seeds: number, variants: string[]): Promise<AblationRow[]> {
+  const scenarios = await loadSuite(suite, { variant });
+  const rows: AblationRow[] = [];
+  const unknown = variants.filter((v) => !Object.hasOwn(HYBRID_ABLATIONS, v));
+  if (unknown.length) throw new Error(`unknown ablation ${unknown.join(', ')}: valid names are ${Object.keys(HYBRID_ABLATIONS).join(', ')}`);
+  for (const name of variants) {
+    const { config } = HYBRID_ABLATIONS[name]!;
+    const aucs: number[] = [];
+    const evals: number[] = [];
+    const interactions: (number | null)[] = [];
+    for (const scenario of scenarios) {
+      for (let seed = 0; seed < seeds; seed++) {
+        const { metrics } = await scoreJob(scenario, createAgent, seed, { config: config as Record<string, unknown>, checkpointEval: false });
+        const evalNorm = normalise(metrics.eval.meanReward, metrics.refs.randomReward, metrics.refs.oracleReward);
+        aucs.push(metrics.normalisedAuc);
+        evals.push(evalNorm);
+        interactions.push(metrics.interactionsToThreshold);
+        process.stdout.write(`${JSON.stringify({ variant: name, scenario: scenario.id, seed, auc: metrics.normalisedAuc, evalNorm, interactions: metrics.interactionsToThreshold, info: metrics.info })}\n`);
+      }
+    }
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    rows.push({ variant: name, meanNormalisedAuc: mean(aucs), meanNormalisedEvalReward: mean(evals), interactions });
+  }
+  return rows;
+}
+
+/** The rows as a Markdown table. */
+export function ablationTable(rows: AblationRow[], budget: string): string {
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const lines = ['| variant | mean normalised AUC | mean normalised eval reward | median interactions to 90% (censored at budget) | censored runs |', '|---|---|---|---|---|'];
+  for (const r of rows) {
+    const censored = r.interactions.filter((n) => n === null).length;
+    const med = median(r.interactions.map((n) => n ?? Number.POSITIVE_INFINITY));
+    lines.push(`| ${r.variant}: ${HYBRID_ABLATIONS[r.variant]!.what} | ${r.meanNormalisedAuc.toFixed(3)} | ${r.meanNormalisedEvalReward.toFixed(3)} | ${Number.isFinite(med) ? med : `> ${budget}`} | ${censored}/${r.interactions.length} |`);
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [suite = 'default', variant = 'testing', seeds = '3', variants = 'all'] = process.argv.slice(2);
+  const names = variants === 'all' ? Object.keys(HYBRID_ABLATIONS) : variants.split(',');
+  const rows = await runAblation(suite as SuiteName, variant as Variant, Number(seeds), names);
+  process.stdout.write(`${ablationTable(rows, 'budget')}\n`);
+}
