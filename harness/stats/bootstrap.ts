@@ -12,7 +12,7 @@
 import { deriveRng, type StreamLabel } from '../rng.ts';
 import { aggregateMeanUnchecked, aggregateMedianUnchecked, iqmUnchecked, quantileSorted } from './descriptive.ts';
 import { checkDirection, type Direction } from './direction.ts';
-import { checkInt, checkMatrix, checkOpenUnit, rejectValue, type Matrix } from './validate.ts';
+import { checkInt, checkMatrix, checkOpenUnit, checkSample, rejectValue, type Matrix, type Sample } from './validate.ts';
 
 /** A point estimate with its confidence interval. */
 export interface Interval {
@@ -118,4 +118,49 @@ export function aggregateInterval(
   if (!Object.hasOwn(AGGREGATES, aggregate)) rejectValue('aggregate', `one of ${Object.keys(AGGREGATES).join(', ')}`, aggregate);
   const interval = stratifiedBootstrap([scores], AGGREGATES[aggregate], { ...options, labels: [...(options.labels ?? []), aggregate] });
   return { ...interval, aggregate, direction: options.direction };
+}
+
+/**
+ * Paired bootstrap percentile interval over seeds: one replicate draws n seed indices with
+ * replacement (n = the common sample length) and applies the SAME indices to every sample, so
+ * the runs of different learners that shared a seed (same traces, offsets and initial network)
+ * stay together. Use it whenever samples are paired by index (common random numbers); the
+ * independent resampling of {@link stratifiedBootstrap} ignores the pairing and gives wider
+ * intervals for a ratio of positively correlated samples.
+ * @param samples one or more samples of equal length n >= 1, `samples[k][i]` = learner k on seed i; finite.
+ * @param statistic maps the samples (same order) to one number; it receives reused scratch
+ *   arrays during resampling, so it must not keep references to them.
+ * @returns the statistic on the original data (`point`) and the percentile interval (type-7
+ *   quantiles at (1 - confidence) / 2 and (1 + confidence) / 2 of the replicates).
+ */
+export function pairedBootstrap(
+  samples: readonly Sample[],
+  statistic: (...xs: Float64Array[]) => number,
+  options: BootstrapOptions,
+): Interval {
+  if (samples.length === 0) rejectValue('samples', 'at least one sample', 'none');
+  samples.forEach((x, k) => checkSample(x, samples.length === 1 ? 'scores' : `samples[${k}]`));
+  const n = samples[0]!.length;
+  samples.forEach((x, k) => {
+    if (x.length !== n) rejectValue(`samples[${k}]`, `${n} values (paired by seed with samples[0])`, `${x.length} values`);
+  });
+  const reps = options.reps ?? 2000;
+  const confidence = options.confidence ?? 0.95;
+  checkInt(reps, 'reps', 1);
+  checkOpenUnit(confidence, 'confidence');
+
+  const point = statistic(...samples.map((x) => Float64Array.from(x)));
+  const rng = deriveRng(options.seed, 'paired-bootstrap', ...(options.labels ?? []));
+  const scratch = samples.map(() => new Float64Array(n));
+  const values = new Float64Array(reps);
+  for (let b = 0; b < reps; b++) {
+    for (let i = 0; i < n; i++) {
+      const j = rng.int(n);
+      for (let k = 0; k < samples.length; k++) scratch[k]![i] = samples[k]![j]!;
+    }
+    values[b] = statistic(...scratch);
+  }
+  values.sort();
+  const alpha = (1 - confidence) / 2;
+  return { point, lo: quantileSorted(values, alpha), hi: quantileSorted(values, 1 - alpha) };
 }
