@@ -8,7 +8,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Agent, AgentStats, Outcome, Transition } from '../agent.ts';
 import { quantileSorted } from '../stats/descriptive.ts';
+import { CheckpointRun, type CheckpointOptions } from './checkpoints.ts';
 import type { OrchestrationEnv, Phase } from './env.ts';
+
+export type { CheckpointOptions } from './checkpoints.ts';
 
 /** Evaluation-phase summary (times in ms, energies in mJ, rates in [0, 1]). */
 export interface EvalSummary {
@@ -35,26 +38,8 @@ export interface EpisodeResult {
    * (`at[i]` for i < length; a truncated trace can end learning before the last ones).
    */
   checkpointRewards?: Float64Array;
-}
-
-/**
- * Greedy-policy evaluations during learning (the standard sample-efficiency measurement). After
- * real interaction `at[i]` (after its `learn`), the agent is switched to `setMode('eval')`, runs
- * `decisions` decisions on `env` reset to (`seed`, eval phase) without learning, and is switched
- * back to `setMode('learn')`; the learning environment is not touched, so learning resumes where
- * it was. These decisions are not real interactions: they are neither learned from nor part of
- * `learningRewards` or the decision log, and they leave the learning trajectory unchanged for
- * any agent whose eval-mode `act` is pure (consumes no randomness, changes no learning state).
- */
-export interface CheckpointOptions {
-  /** Real interactions after which to evaluate, strictly increasing integers >= 1. */
-  at: readonly number[];
-  /** Decisions per evaluation (capped by the scenario's evaluation budget). */
-  decisions: number;
-  /** A separate instance of the same scenario's environment (never the learning one). */
-  env: OrchestrationEnv;
-  /** Episode seed of the evaluation segment: the same at every checkpoint (and, for common random numbers, for every agent). */
-  seed: number;
+  /** With `opts.checkpoints`: `learn` calls dropped because they arrived during an evaluation (see `checkpoints.ts`). */
+  sealedLearnCalls?: number;
 }
 
 export interface EpisodeOptions {
@@ -107,7 +92,7 @@ class DecisionLog {
 
 /**
  * Runs `agent` on `env`: `reset(seed, 'learn')`, then act / step / learn until the phase is done
- * (with greedy evaluations at `opts.checkpoints`, see {@link CheckpointOptions}); then
+ * (with greedy evaluations at `opts.checkpoints`, see `CheckpointOptions` in `checkpoints.ts`); then
  * `agent.setMode('eval')`, `reset(seed, 'eval')` and act / step until done. The Transition given
  * to `learn` is reused between calls (copy what you keep).
  *
@@ -125,10 +110,9 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
   let obs = env.reset(seed, 'learn');
   let n = 0;
   let done = rewards.length === 0;
-  const ck = opts.checkpoints;
-  if (ck) checkCheckpoints(ck, env);
-  const ckRewards = new Float64Array(ck?.at.length ?? 0);
-  let k = 0;
+  // Checkpoint evaluations live in checkpoints.ts; the episode uses the agent with sealable learning.
+  const ck = opts.checkpoints ? new CheckpointRun(opts.checkpoints, env, agent) : null;
+  if (ck) agent = ck.agent;
   const t: Transition = { obs, action: 0, reward: 0, outcome: { action: 0, latencyMs: 0, uploadMs: 0, queueMs: 0, computeMs: 0, downloadMs: 0, deviceEnergyMj: 0, serverEnergyMj: 0, accuracyViolation: false, deadlineMiss: false }, nextObs: obs };
   while (!done) {
     const action = agent.act(obs);
@@ -143,11 +127,7 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
       t.nextObs = r.obs;
       agent.learn(t);
     }
-    if (ck && n === ck.at[k]) {
-      agent.setMode?.('eval');
-      ckRewards[k++] = evaluatePolicy(ck.env, agent, ck.seed, Math.min(ck.decisions, ck.env.spec.evaluationDecisions)).meanReward;
-      agent.setMode?.('learn');
-    }
+    ck?.after(n);
     obs = r.obs;
     done = r.done || n >= rewards.length;
   }
@@ -158,15 +138,8 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
     eval: evaluatePolicy(env, agent, seed, evalCap, (o) => log.add('eval', o)),
     agentStats: agent.stats?.() ?? null,
     logSha256: log.digest(),
-    ...(ck ? { checkpointRewards: ckRewards.subarray(0, k) } : {}),
+    ...(ck ? { checkpointRewards: ck.rewards(), sealedLearnCalls: ck.blockedLearnCalls() } : {}),
   };
-}
-
-function checkCheckpoints(ck: CheckpointOptions, env: OrchestrationEnv): void {
-  if (ck.env === env) throw new Error('runEpisode: checkpoint evaluations need their own environment instance');
-  ck.at.forEach((c, i) => {
-    if (!Number.isInteger(c) || c < 1 || (i > 0 && c <= ck.at[i - 1]!)) throw new Error(`runEpisode: checkpoints.at must be strictly increasing integers >= 1 (at[${i}] = ${c})`);
-  });
 }
 
 /**
