@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--suite <name>', 'default | testing', 'default')
     .option('--scenarios <ids>', 'only these scenario ids of the suite (comma-separated)')
     .option('--agents <names>', `control baselines beside ${SUBJECT} and ${REFERENCE} (comma-separated; default ${DEFAULT_CONTROLS.join(',')})`)
-    .option('--variants <file>', 'ablation variants: JSON array of { id, agent, config, description }')
+    .option('--variants <file>', 'ablation variants: JSON array of { id, agent, config, description, control } (control: true = a control column instead of an ablation row)')
     .option('--purity-seeds <n>', 'first seeds whose jobs also run the eval-purity check (a second run without checkpoints)', '1')
     .option('--root-seed <n>', 'root seed every job seed derives from', '0')
     .option('--workers <n>', 'worker threads', String(availableParallelism()))

@@ -50,7 +50,7 @@ export interface HlSpeedupOptions {
   scenarios?: readonly string[];
   /** Control baselines run beside dqn and hybrid (default {@link DEFAULT_CONTROLS}). */
   controls?: readonly string[];
-  /** Ablation variants (baselines with config overrides). */
+  /** Ablation variants (baselines with config overrides; `control: true` ones are controls). */
   variants?: readonly LearnerSpec[];
   seeds: number;
   rootSeed: number;
@@ -486,7 +486,7 @@ export async function runHlSpeedup(opts: HlSpeedupOptions): Promise<HlSpeedupRep
     puritySeeds: opts.puritySeeds ?? 1,
   });
   const { results } = await executeJobs(jobs, { outDir: opts.outDir, workers: opts.workers, resume: true, jobModule: EXPERIMENT_JOB_MODULE, ...(opts.progress ? { progress: opts.progress } : {}) });
-  const report = summarise(results, { suite: opts.suite, seeds: opts.seeds, rootSeed: opts.rootSeed, learners, measure, variants: variants.map((v) => v.id), ...(opts.reps !== undefined ? { reps: opts.reps } : {}) });
+  const report = summarise(results, { suite: opts.suite, seeds: opts.seeds, rootSeed: opts.rootSeed, learners, measure, variants: variants.filter((v) => !v.control).map((v) => v.id), ...(opts.reps !== undefined ? { reps: opts.reps } : {}) });
   writeFileSync(join(opts.outDir, 'hl-speedup.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(opts.outDir, 'hl-speedup.md'), toMarkdown(report));
   if (report.verdict.greedy) writeFileSync(join(opts.outDir, 'hl-speedup-greedy.svg'), await renderSvg(curvesSpec(report, 'greedy')));

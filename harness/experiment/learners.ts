@@ -26,6 +26,8 @@ export interface LearnerSpec {
   config?: Record<string, unknown>;
   /** One line for the ablation table: what this variant changes. */
   description?: string;
+  /** A variant that is a control (e.g. a DQN given the Hybrid's action information): a ratio column in the main table, not an ablation row. */
+  control?: boolean;
 }
 
 /** How every job of an experiment is measured (the same for every learner). */
@@ -82,11 +84,12 @@ export function readVariants(file: string): LearnerSpec[] {
   list.forEach((v: unknown, i) => {
     const at = (field: string): string => `${base}/${i}${field ? `/${field}` : ''}`;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      issues.push({ file, pointer: at(''), expected: 'an object { id, agent, config?, description? }', found: show(v) });
+      issues.push({ file, pointer: at(''), expected: 'an object { id, agent, config?, description?, control? }', found: show(v) });
       return;
     }
-    const { id, agent, config, description, ...rest } = v as Record<string, unknown>;
-    for (const k of Object.keys(rest)) issues.push({ file, pointer: at(k), expected: 'only the fields id, agent, config, description', found: `unknown field ${show(k)}` });
+    const { id, agent, config, description, control, ...rest } = v as Record<string, unknown>;
+    for (const k of Object.keys(rest)) issues.push({ file, pointer: at(k), expected: 'only the fields id, agent, config, description, control', found: `unknown field ${show(k)}` });
+    if (control !== undefined && typeof control !== 'boolean') issues.push({ file, pointer: at('control'), expected: 'true or false', found: show(control) });
     if (typeof id !== 'string' || !ID_RE.test(id)) issues.push({ file, pointer: at('id'), expected: 'a learner id (lower-case letters, digits, ".", "_", "-")', found: show(id) });
     else if (seen.has(id)) issues.push({ file, pointer: at('id'), expected: 'an id no other variant has', found: show(id) });
     if (typeof agent !== 'string' || !baselines.includes(agent)) issues.push({ file, pointer: at('agent'), expected: `a baseline of ${baselines.join(', ')}`, found: show(agent) });
@@ -98,6 +101,7 @@ export function readVariants(file: string): LearnerSpec[] {
       agent: agent as string,
       ...(config !== undefined ? { config: config as Record<string, unknown> } : {}),
       ...(typeof description === 'string' ? { description } : {}),
+      ...(control === true ? { control: true } : {}),
     });
   });
   if (issues.length) throw new InputError(issues);

@@ -45,7 +45,7 @@ type Runs = Record<string, (number | null)[]>;
 function report(scenarios: Record<string, Runs>, variants: LearnerSpec[] = []): HlSpeedupReport {
   const learners = experimentLearners(['bandit'], variants);
   const results = Object.entries(scenarios).flatMap(([sc, runs]) => Object.entries(runs).flatMap(([agent, xs]) => xs.map((x, seed) => job(agent, sc, seed, x, x))));
-  return summarise(results, { suite: 'testing', seeds: 3, rootSeed: 0, reps: 300, learners, variants: variants.map((v) => v.id) });
+  return summarise(results, { suite: 'testing', seeds: 3, rootSeed: 0, reps: 300, learners, variants: variants.filter((v) => !v.control).map((v) => v.id) });
 }
 
 const ratio = (rep: HlSpeedupReport, learner = 'dqn', row = 0) => rep.rows[row]!.ratios.find((r) => r.learner === learner)!.greedy!;
@@ -114,11 +114,18 @@ describe('hl-speedup summary', () => {
   });
 
   it('writes an ablation table of dqn / variant for the hybrid and each variant, and the work and purity of every learner', async () => {
-    const variants: LearnerSpec[] = [{ id: 'hybrid-no-model', agent: 'hybrid', config: { planningBatches: 0 }, description: 'no planning' }];
-    const rep = report({ a: { dqn: [200, 600, 1000], hybrid: [10, 30, 50], bandit: [5, 5, 5], 'hybrid-no-model': [100, 300, 500] } }, variants);
+    const variants: LearnerSpec[] = [
+      { id: 'hybrid-no-model', agent: 'hybrid', config: { planningBatches: 0 }, description: 'no planning' },
+      { id: 'dqn-informed', agent: 'dqn', config: { learningRate: 0.002 }, description: 'a DQN control', control: true },
+    ];
+    const rep = report({ a: { dqn: [200, 600, 1000], hybrid: [10, 30, 50], bandit: [5, 5, 5], 'hybrid-no-model': [100, 300, 500], 'dqn-informed': [100, 300, 500] } }, variants.slice(0, 1));
     expect(rep.rows[0]!.ablation.map((a) => [a.learner, a.greedy!.point])).toEqual([['hybrid', 20], ['hybrid-no-model', 2]]);
-    // Variants are not controls: no variant / hybrid column in the main table.
+    // Ablation variants are not controls: no variant / hybrid column in the main table.
     expect(rep.rows[0]!.ratios.map((r) => r.learner)).toEqual(['dqn', 'bandit']);
+    // A control variant is a ratio column, not an ablation row.
+    const withControl = report({ a: { dqn: [200, 600, 1000], hybrid: [10, 30, 50], bandit: [5, 5, 5], 'hybrid-no-model': [100, 300, 500], 'dqn-informed': [100, 300, 500] } }, variants);
+    expect(withControl.rows[0]!.ratios.map((r) => [r.learner, r.greedy!.point])).toEqual([['dqn', 20], ['bandit', 5 / 30], ['dqn-informed', 10]]);
+    expect(withControl.rows[0]!.ablation.map((a) => a.learner)).toEqual(['hybrid', 'hybrid-no-model']);
     const md = toMarkdown(rep);
     expect(md).toContain('## Ablation (dqn / variant, greedy measure)');
     expect(md).toContain('| hybrid-no-model | no planning | 2 [2, 2] | 2 (1 of 1) |');
@@ -143,8 +150,8 @@ describe('readVariants', () => {
       writeFileSync(good, JSON.stringify({ variants: [{ id: 'hybrid-x', agent: 'hybrid', config: { planningBatches: 1 }, description: 'one batch' }] }));
       expect(readVariants(good)).toEqual([{ id: 'hybrid-x', agent: 'hybrid', config: { planningBatches: 1 }, description: 'one batch' }]);
       const bad = join(dir, 'bad.json');
-      writeFileSync(bad, JSON.stringify([{ id: 'Bad Id', agent: 'nope', config: [] }, { id: 'x', agent: 'dqn', extra: 1 }]));
-      expect(() => readVariants(bad)).toThrow(/bad\.json#\/0\/id[\s\S]*#\/0\/agent[\s\S]*#\/0\/config[\s\S]*#\/1\/extra/);
+      writeFileSync(bad, JSON.stringify([{ id: 'Bad Id', agent: 'nope', config: [] }, { id: 'x', agent: 'dqn', extra: 1, control: 'yes' }]));
+      expect(() => readVariants(bad)).toThrow(/bad\.json#\/0\/id[\s\S]*#\/0\/agent[\s\S]*#\/0\/config[\s\S]*#\/1\/extra[\s\S]*#\/1\/control/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,7 +9,7 @@ import { CheckpointRun, sealLearning, type CheckpointOptions } from '../../harne
 import { OrchestrationEnv, type StepResult } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
 import { resolutionCheckpoints } from '../../harness/score/curves.ts';
-import { CHECKPOINT_DEFAULTS, scoreJob } from '../../harness/score/job.ts';
+import { CHECKPOINT_DEFAULTS, LEARNING_CURVE_WINDOW, scoreJob } from '../../harness/score/job.ts';
 import { A, fixtureScenario } from '../env/fixtures.ts';
 
 const LEGAL = [A.deviceSmall, A.edgeSmall, A.edgeBig, A.cloudSmall, A.cloudBig];
@@ -159,5 +159,16 @@ describe('sealed evaluation', () => {
     };
     const { metrics } = await scoreJob(scenario, () => observer(), 3, { purityCheck: true });
     expect(metrics.greedyCurve!.evalPure).toBe(false);
+  });
+});
+
+describe('learning-curve window', () => {
+  it('is a fixed number of decisions, the same for every budget', async () => {
+    const windows = [];
+    for (const learningDecisions of [100, 400, 4000]) {
+      const { metrics } = await scoreJob(fixtureScenario({ learningDecisions, evaluationDecisions: 20 }), () => eagerLearner(), 1, { checkpointEval: false });
+      windows.push(metrics.curve.window);
+    }
+    expect(windows).toEqual([LEARNING_CURVE_WINDOW, LEARNING_CURVE_WINDOW, LEARNING_CURVE_WINDOW]);
   });
 });
