@@ -128,8 +128,11 @@ export interface Trial {
   config: Record<string, unknown>;
   /** The objective (null when a job of the trial failed). */
   score: number | null;
-  /** Median greedy interactions to threshold over the cases (censored at the budget: shown with `censored`). */
+  /** Median greedy interactions to threshold over the cases (censored runs at the budget). */
   medianInteractions: number;
+  /** Whether that median is only a lower bound (at least half the cases censored). */
+  medianCensored: boolean;
+  /** Cases that never reached the threshold. */
   censored: number;
   cases: { scenario: string; seed: number; greedyLogAuc: number | null; interactions: number | null; failed?: string }[];
 }
@@ -205,6 +208,7 @@ export function searchRecords(results: readonly JobResult[], plan: { agent: stri
         config: l.config ?? {},
         score: ok ? cases.reduce((s, c) => s + c.greedyLogAuc!, 0) / cases.length : null,
         medianInteractions: m.value,
+        medianCensored: m.censored,
         censored: m.runs - m.reached,
         cases,
       };
@@ -278,11 +282,11 @@ export function searchSummary(records: readonly SearchRecord[]): string {
       '',
       `${r.method}; objective: ${r.objective}. Tuning scenarios (${r.variant} variant): ${r.scenarios.join(', ')}; seeds ${r.tuningSeeds.join(', ')}.`,
       '',
-      '| trial | score | median greedy interactions (censored) | config |',
+      '| trial | score | median greedy interactions (censored cases) | config |',
       '|---|---|---|---|',
       ...[...r.trials]
         .sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity))
-        .map((t) => `| ${t.id} | ${t.score === null ? 'failed' : fmt(t.score)} | ${fmt(t.medianInteractions)} (${t.censored}) | ${Object.keys(t.config).length ? JSON.stringify(t.config) : 'defaults'} |`),
+        .map((t) => `| ${t.id} | ${t.score === null ? 'failed' : fmt(t.score)} | ${t.medianCensored ? '>= ' : ''}${fmt(t.medianInteractions)} (${t.censored}) | ${Object.keys(t.config).length ? JSON.stringify(t.config) : 'defaults'} |`),
       '',
       r.best ? `Best: ${r.best.id} (${fmt(r.best.score)}): ${JSON.stringify(r.best.config)}` : 'Best: none (every trial failed)',
       '',
