@@ -100,7 +100,8 @@ export interface JobResult {
   provenance?: JobProvenance;
   /** sha256 of the canonical deterministic part of this line (everything but timing, provenance and resultHash). */
   resultHash: string;
-  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number };
+  /** `purityMs`: the purity check's second run (experiment jobs that ran one), included in `wallMs`. */
+  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number; purityMs?: number };
 }
 
 /** What identifies a job's result, computable before running it (the parts of `jobHash`). */

@@ -66,8 +66,8 @@ export const LEARNING_CURVE_WINDOW = 200;
 
 export interface ScoredJob {
   metrics: JobMetrics;
-  /** Wall-clock split (ms); never part of any hash. `checkpointMs`: greedy evaluations during learning. */
-  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number };
+  /** Wall-clock split (ms); never part of any hash. `checkpointMs`: greedy evaluations during learning; `purityMs`: the purity check's run. */
+  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number; purityMs?: number };
 }
 
 // References depend only on (scenario, seed): cached per worker so a worker running several agents
@@ -219,7 +219,12 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
   const norm = { randomRef: refs.randomReward, oracleRef: refs.oracleReward };
   const stats = episode.agentStats;
   let greedy = ck && episode.checkpointRewards?.length ? greedyCurve(ck, episode.checkpointRewards, threshold, episode.sealedLearnCalls ?? 0) : null;
-  if (greedy && opts.purityCheck) greedy = { ...greedy, evalPure: (await plainLog(scenario, factory, seed, opts)) === episode.logSha256 };
+  let purityMs: number | undefined;
+  if (greedy && opts.purityCheck) {
+    const t0 = performance.now();
+    greedy = { ...greedy, evalPure: (await plainLog(scenario, factory, seed, opts)) === episode.logSha256 };
+    purityMs = performance.now() - t0;
+  }
   return {
     metrics: {
       refs,
@@ -239,7 +244,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       info: { ...stats?.info },
       ...(greedy ? { greedyCurve: greedy } : {}),
     },
-    timing: { learnMs: stats?.learnMs ?? 0, planningMs: stats?.planningMs ?? 0, evalMs, checkpointMs },
+    timing: { learnMs: stats?.learnMs ?? 0, planningMs: stats?.planningMs ?? 0, evalMs, checkpointMs, ...(purityMs !== undefined ? { purityMs } : {}) },
   };
 }
 
