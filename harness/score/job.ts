@@ -56,10 +56,12 @@ export interface CheckpointEvalOptions {
   segments?: number;
   /** Greedy decisions per segment (capped by the scenario's evaluation budget). */
   decisionsPerSegment?: number;
+  /** Greedy decisions per checkpoint at least: more segments are added when the evaluation budget caps the segments' length. */
+  minDecisions?: number;
 }
 
-/** The greedy curve's defaults: counts resolved to 10%, 4 x 250 = 1,000 decisions per checkpoint. */
-export const CHECKPOINT_DEFAULTS: Required<CheckpointEvalOptions> = { step: 5, maxRelativeStep: 0.1, segments: 4, decisionsPerSegment: 250 };
+/** The greedy curve's defaults: counts resolved to 10%, 4 x 250 = 1,000 decisions per checkpoint (at least 1,000). */
+export const CHECKPOINT_DEFAULTS: Required<CheckpointEvalOptions> = { step: 5, maxRelativeStep: 0.1, segments: 4, decisionsPerSegment: 250, minDecisions: 1000 };
 
 /** Default window of the learning curve (decisions): fixed, the same for every budget. */
 export const LEARNING_CURVE_WINDOW = 200;
@@ -143,11 +145,12 @@ function checkpointPlan(scenario: CompiledScenario, seed: number, o: CheckpointE
   const c = { ...CHECKPOINT_DEFAULTS, ...o };
   const env = new OrchestrationEnv(scenario);
   const decisions = Math.min(c.decisionsPerSegment, env.spec.evaluationDecisions);
-  const seeds = checkpointSeeds(scenario, seed, c.segments);
+  const segments = Math.max(c.segments, Math.ceil(c.minDecisions / decisions));
+  const seeds = checkpointSeeds(scenario, seed, segments);
   return {
     at: resolutionCheckpoints(env.spec.learningDecisions, c.step, c.maxRelativeStep),
     decisions,
-    segments: c.segments,
+    segments,
     env,
     seed: seeds,
     refs: checkpointReferences(env, seed, seeds, decisions),

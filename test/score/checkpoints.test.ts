@@ -145,9 +145,9 @@ describe('sealed evaluation', () => {
     expect(checked.sealedLearnCalls).toBe(0);
     const { metrics } = await scoreJob(scenario, () => eagerLearner(), 3, { purityCheck: true });
     expect(metrics.greedyCurve!.evalPure).toBe(true);
-    expect(metrics.greedyCurve!.segments).toBe(CHECKPOINT_DEFAULTS.segments);
-    // 4 segments of the 50-decision evaluation budget.
-    expect(metrics.greedyCurve!.decisions).toBe(4 * 50);
+    // The 50-decision evaluation budget caps each segment: 20 segments make up the 1,000 decisions.
+    expect(metrics.greedyCurve!.segments).toBe(20);
+    expect(metrics.greedyCurve!.decisions).toBe(CHECKPOINT_DEFAULTS.minDecisions);
   });
 
   it('the purity check flags a learner that changes itself in eval-mode act (learning from held-out observations)', async () => {
