@@ -38,6 +38,17 @@ describe('resolutionCheckpoints', () => {
     }));
   });
 
+  it('with the defaults: a ratio read off the checkpoints is within a factor 1.1 of the true ratio (counts >= 50)', () => {
+    const c = resolutionCheckpoints(20_000, CHECKPOINT_DEFAULTS.step, CHECKPOINT_DEFAULTS.maxRelativeStep);
+    // A learner that first crosses at x is reported at the first checkpoint >= x.
+    const reported = (x: number): number => c.find((k) => k >= x)!;
+    fc.assert(fc.property(fc.integer({ min: 50, max: 20_000 }), fc.integer({ min: 50, max: 20_000 }), (x, y) => {
+      const err = reported(x) / reported(y) / (x / y);
+      expect(err).toBeGreaterThanOrEqual(1 / 1.1 - 1e-12);
+      expect(err).toBeLessThanOrEqual(1.1 + 1e-12);
+    }));
+  });
+
   it('with the defaults: a ratio of two counts is resolved to 10% from 50 interactions on, with < 100 checkpoints up to 20,000', () => {
     const c = resolutionCheckpoints(20_000, CHECKPOINT_DEFAULTS.step, CHECKPOINT_DEFAULTS.maxRelativeStep);
     expect(c.length).toBeLessThan(100);
