@@ -1,9 +1,11 @@
-/** `orchbench experiment hl-speedup`: the Hybrid Learner vs DQN sample-efficiency experiment. */
+/** `orchbench experiment hl-speedup` and `orchbench experiment tune`: the Hybrid Learner experiment and its hyperparameter searches. */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
-import { HL_AGENTS, runHlSpeedup, toMarkdown, type HlAgent } from '../experiment/hl-speedup.ts';
+import { DEFAULT_CONTROLS, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown } from '../experiment/hl-speedup.ts';
+import { readVariants } from '../experiment/learners.ts';
+import { runSearches, SEARCH_SPACES, searchSummary } from '../experiment/tune.ts';
 import { createProgress } from '../runner/progress.ts';
 import { numberFlag } from './run.ts';
 import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './select.ts';
@@ -11,48 +13,87 @@ import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './se
 interface HlFlags extends ScenarioFlags {
   seeds: string;
   agents?: string;
+  variants?: string;
+  puritySeeds: string;
   rootSeed: string;
   workers: string;
   out: string;
   json?: boolean;
 }
 
-const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
-const list = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
-
-/** The `--agents` list: agents of the experiment, including dqn and hybrid (the ratio needs both). */
-function agentsFlag(text: string | undefined): HlAgent[] | undefined {
-  const names = list(text);
-  if (!names) return undefined;
-  const known = new Set<string>(HL_AGENTS);
-  const ok = names.every((n) => known.has(n)) && names.includes('dqn') && names.includes('hybrid');
-  if (!ok) throw new InputError({ file: '--agents', expected: `comma-separated agents of ${HL_AGENTS.join(', ')}, including dqn and hybrid`, found: JSON.stringify(text) });
-  return names as HlAgent[];
+interface TuneFlags {
+  agents: string;
+  budget: string;
+  seeds: string;
+  variant: string;
+  workers: string;
+  out: string;
+  space?: string;
 }
+
+const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
+const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0;
+const list = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
 
 /** Registers the `experiment` command group. */
 export function register(program: Command): void {
   const cmd = program.command('experiment').description('experiments that test claims from the literature');
   withScenarioOptions(cmd
     .command('hl-speedup')
-    .description('real interactions to reach 90% of the random-to-oracle gap (learning curve, and greedy policy at checkpoints): dqn vs hybrid (and q-learning, bandit); writes OUT/hl-speedup.{json,md,svg} and OUT/hl-speedup-greedy.svg'))
-    .option('--seeds <n>', 'seeds per scenario', '10')
-    .option('--agents <names>', `only these agents (comma-separated; default: ${HL_AGENTS.join(',')}; dqn and hybrid required)`)
+    .description(
+      `real interactions until the greedy policy (and the learning curve) reaches 90% of the random-to-clairvoyant gap: ${SUBJECT} vs ${REFERENCE}, controls and ablation variants, ` +
+        'paired ratios with bootstrap CIs, censored runs as lower bounds; writes OUT/hl-speedup.{json,md}, OUT/hl-speedup-greedy.svg and OUT/hl-speedup.svg',
+    ))
+    .option('--seeds <n>', 'paired seeds per scenario', '10')
+    .option('--agents <names>', `control baselines beside ${SUBJECT} and ${REFERENCE} (comma-separated; default ${DEFAULT_CONTROLS.join(',')})`)
+    .option('--variants <file>', 'ablation variants: JSON array of { id, agent, config, description, control } (control: true = a control column instead of an ablation row)')
+    .option('--purity-seeds <n>', 'first seeds whose jobs also run the eval-purity check (a second run without checkpoints)', '1')
     .option('--root-seed <n>', 'root seed every job seed derives from', '0')
     .option('--workers <n>', 'worker threads', String(availableParallelism()))
     .option('--out <dir>', 'output directory (its results.jsonl is resumed)', './results/hl-speedup')
     .option('--json', 'print the report as JSON instead of Markdown')
     .action(async (flags: HlFlags) => {
-      const agents = agentsFlag(flags.agents);
+      const controls = list(flags.agents);
       const report = await runHlSpeedup({
         ...scenarioSelection(flags),
-        ...(agents ? { agents } : {}),
+        ...(controls ? { controls } : {}),
+        ...(flags.variants ? { variants: readVariants(flags.variants) } : {}),
         seeds: numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt),
+        puritySeeds: numberFlag('--purity-seeds', flags.puritySeeds, 'integer >= 0', isCount),
         rootSeed: numberFlag('--root-seed', flags.rootSeed, 'integer', Number.isInteger),
         workers: numberFlag('--workers', flags.workers, 'integer >= 1 (threads)', isPositiveInt),
         outDir: resolve(flags.out),
         progress: createProgress(),
       });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : toMarkdown(report));
+    });
+  cmd
+    .command('tune')
+    .description(
+      'recorded hyperparameter search on the tuning scenarios only: the same number of configurations (the budget) for every agent, ' +
+        'seeded random search over the declared space; writes OUT/search-<agent>.json and OUT/search.md',
+    )
+    .option('--agents <names>', `agents to search (comma-separated, each with a declared space: ${Object.keys(SEARCH_SPACES).join(', ')})`, `${REFERENCE},${SUBJECT}`)
+    .option('--budget <n>', 'configurations per agent (the same for every agent)', '24')
+    .option('--seeds <n>', 'tuning seeds per scenario (never the evaluation seeds)', '3')
+    .option('--variant <v>', 'full | testing (testing: quick smoke runs)', 'full')
+    .option('--space <file>', 'search spaces as JSON ({ agent: { field: spec } }) instead of the declared ones')
+    .option('--workers <n>', 'worker threads', String(availableParallelism()))
+    .option('--out <dir>', 'output directory (its results.jsonl is resumed)', './results/tune')
+    .action(async (flags: TuneFlags) => {
+      if (flags.variant !== 'full' && flags.variant !== 'testing') {
+        throw new InputError({ file: '--variant', expected: 'full | testing', found: JSON.stringify(flags.variant) });
+      }
+      const records = await runSearches({
+        agents: list(flags.agents) ?? [],
+        budget: numberFlag('--budget', flags.budget, 'integer >= 1 (configurations per agent)', isPositiveInt),
+        seeds: numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt),
+        variant: flags.variant,
+        ...(flags.space ? { spaceFile: flags.space } : {}),
+        workers: numberFlag('--workers', flags.workers, 'integer >= 1 (threads)', isPositiveInt),
+        outDir: resolve(flags.out),
+        progress: createProgress(),
+      });
+      process.stdout.write(searchSummary(records));
     });
 }

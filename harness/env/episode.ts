@@ -8,7 +8,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Agent, AgentStats, Outcome } from '../agent.ts';
 import { quantileSorted } from '../stats/descriptive.ts';
+import { CheckpointRun, type CheckpointOptions } from './checkpoints.ts';
 import type { OrchestrationEnv, Phase } from './env.ts';
+
+export type { CheckpointOptions } from './checkpoints.ts';
 
 /** Evaluation-phase summary (times in ms, energies in mJ, rates in [0, 1]). */
 export interface EvalSummary {
@@ -35,26 +38,8 @@ export interface EpisodeResult {
    * (`at[i]` for i < length; a truncated trace can end learning before the last ones).
    */
   checkpointRewards?: Float64Array;
-}
-
-/**
- * Greedy-policy evaluations during learning (the standard sample-efficiency measurement). After
- * real interaction `at[i]` (after its `learn`), the agent is switched to `setMode('eval')`, runs
- * `decisions` decisions on `env` reset to (`seed`, eval phase) without learning, and is switched
- * back to `setMode('learn')`; the learning environment is not touched, so learning resumes where
- * it was. These decisions are not real interactions: they are neither learned from nor part of
- * `learningRewards` or the decision log, and they leave the learning trajectory unchanged for
- * any agent whose eval-mode `act` is pure (consumes no randomness, changes no learning state).
- */
-export interface CheckpointOptions {
-  /** Real interactions after which to evaluate, strictly increasing integers >= 1. */
-  at: readonly number[];
-  /** Decisions per evaluation (capped by the scenario's evaluation budget). */
-  decisions: number;
-  /** A separate instance of the same scenario's environment (never the learning one). */
-  env: OrchestrationEnv;
-  /** Episode seed of the evaluation segment: the same at every checkpoint (and, for common random numbers, for every agent). */
-  seed: number;
+  /** With `opts.checkpoints`: `learn` calls dropped because they arrived during an evaluation (see `checkpoints.ts`). */
+  sealedLearnCalls?: number;
 }
 
 export interface EpisodeOptions {
@@ -109,9 +94,9 @@ class DecisionLog {
  * Runs `agent` on `env`: `reset(seed, 'learn')`, then act / step until the phase is done, giving
  * `learn` each transition the step delivers (the requests completed by the next observation's
  * time: feedback is causal) before the next `act`; greedy evaluations at `opts.checkpoints` (see
- * {@link CheckpointOptions}); then `agent.setMode('eval')`, `reset(seed, 'eval')` and act / step
- * until done, with no learning. Transitions given to `learn` are reused buffers (copy what you
- * keep). Learning rewards and the decision log are recorded per decision, by the harness.
+ * `CheckpointOptions` in `checkpoints.ts`); then `agent.setMode('eval')`, `reset(seed, 'eval')` and
+ * act / step until done, with no learning. Transitions given to `learn` are reused buffers (copy
+ * what you keep). Learning rewards and the decision log are recorded per decision, by the harness.
  *
  * @example
  * ```ts
@@ -127,10 +112,9 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
   let obs = env.reset(seed, 'learn');
   let n = 0;
   let done = rewards.length === 0;
-  const ck = opts.checkpoints;
-  if (ck) checkCheckpoints(ck, env);
-  const ckRewards = new Float64Array(ck?.at.length ?? 0);
-  let k = 0;
+  // Checkpoint evaluations live in checkpoints.ts; the episode uses the agent with sealable learning.
+  const ck = opts.checkpoints ? new CheckpointRun(opts.checkpoints, env, agent) : null;
+  if (ck) agent = ck.agent;
   while (!done) {
     const action = agent.act(obs);
     const r = env.step(action);
@@ -139,11 +123,7 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
     log.add('learn', d.outcome);
     // Causal feedback: the transitions of the requests completed by the next observation's time.
     if (agent.learn) for (const t of r.feedback) agent.learn(t);
-    if (ck && n === ck.at[k]) {
-      agent.setMode?.('eval');
-      ckRewards[k++] = evaluatePolicy(ck.env, agent, ck.seed, Math.min(ck.decisions, ck.env.spec.evaluationDecisions)).meanReward;
-      agent.setMode?.('learn');
-    }
+    ck?.after(n);
     obs = r.obs;
     done = r.done || n >= rewards.length;
   }
@@ -154,15 +134,8 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
     eval: evaluatePolicy(env, agent, seed, evalCap, (o) => log.add('eval', o)),
     agentStats: agent.stats?.() ?? null,
     logSha256: log.digest(),
-    ...(ck ? { checkpointRewards: ckRewards.subarray(0, k) } : {}),
+    ...(ck ? { checkpointRewards: ck.rewards(), sealedLearnCalls: ck.blockedLearnCalls() } : {}),
   };
-}
-
-function checkCheckpoints(ck: CheckpointOptions, env: OrchestrationEnv): void {
-  if (ck.env === env) throw new Error('runEpisode: checkpoint evaluations need their own environment instance');
-  ck.at.forEach((c, i) => {
-    if (!Number.isInteger(c) || c < 1 || (i > 0 && c <= ck.at[i - 1]!)) throw new Error(`runEpisode: checkpoints.at must be strictly increasing integers >= 1 (at[${i}] = ${c})`);
-  });
 }
 
 /**

@@ -1,284 +1,402 @@
 /**
  * The HL-speedup experiment: does the Hybrid Learner reach a good policy with far fewer real
- * interactions than pure DQN (the ISQED 2022 claim: up to 166.6x)?
+ * interactions than a plain DQN (the ISQED 2022 claim: up to 166.6x)?
  *
- * It runs dqn, hybrid, q-learning and bandit on a suite's scenarios over seeds through the
- * ordinary runner (worker pool, results journal, common random numbers: every agent sees the same
- * episode seeds, and random/oracle references come from the same scenario and seed), then per
- * scenario reports interactions-to-threshold (90% of the way from random to oracle reward,
- * trailing window of 5% of the budget, staying above to the end of learning: see
- * `harness/score/job.ts`), normalised AUC, and the ratio DQN / Hybrid of median interactions with
- * a seeded stratified-bootstrap CI over seeds.
+ * Learners: `dqn` (the reference), `hybrid` (the subject), control baselines (`--agents`, e.g.
+ * q-learning, bandit, a DQN given the Hybrid's action information) and ablation variants (a
+ * baseline with config overrides, `--variants file.json`). Every learner runs on the same episode
+ * seeds, and every job of a (scenario, seed) is scored on the same requests and the same held-out
+ * evaluation segments (common random numbers), through the ordinary runner (worker pool, journal,
+ * resume).
  *
- * The same is reported for a second, standard measurement: the greedy policy evaluated at
- * log-spaced checkpoints of real interactions on one fixed evaluation segment (`greedyCurve` in
- * the job metrics): interactions until its normalised reward is >= the threshold at that and
- * every later checkpoint. The learning curve averages the rewards of the behaviour policy, so
- * exploration stays in it for a window; the greedy curve measures the policy learned so far.
+ * The measure (primary): the greedy policy evaluated at checkpoints of real interactions resolved
+ * to 10%, each on >= 1,000 decisions over several held-out segments, with learning sealed during
+ * evaluations (`harness/score/job.ts`, `harness/env/checkpoints.ts`); interactions to threshold =
+ * the first checkpoint from which the greedy policy is at >= 90% of the way from random to oracle
+ * at that and every later checkpoint. Secondary: the learning curve (trailing mean of the rewards
+ * received while learning, a fixed window of decisions).
  *
- * Censoring: a run that never stays above the threshold counts as the full learning budget. When
- * any DQN run is censored the ratio is a lower bound (marked `>=`); when the hybrid's median is
- * censored the ratio is not meaningful (marked `n/a`).
+ * Statistics: medians over seeds; a run that never reaches the threshold is censored (a lower
+ * bound), and a median with at least half its runs censored is a lower bound. Ratios are
+ * median(other learner) / median(hybrid) with a paired bootstrap over seeds; their kind (exact,
+ * lower or upper bound, undetermined) follows the censoring (`harness/stats/censored.ts`). Only
+ * exact ratios count toward the target or the median over scenarios; bounds are shown with counts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderSvg } from '../report/plots.ts';
 import { fmt, fmtInterval } from '../report/sections.ts';
 import { executeJobs } from '../runner/execute.ts';
-import { planJobs } from '../runner/plan.ts';
-import { type ScenarioSelection, selectScenarios } from '../scenario/select.ts';
+import { episodeSeed } from '../runner/plan.ts';
 import type { ProgressSink } from '../runner/progress.ts';
-import type { JobResult, JobMetrics } from '../runner/types.ts';
-import { median, stratifiedBootstrap, type Interval, type Matrix } from '../stats/index.ts';
+import type { JobResult } from '../runner/types.ts';
+import { censoredMedian, median, pairedBootstrap, pairedRatio, type CensoredValue, type Interval, type PairedRatio } from '../stats/index.ts';
+import { baselineLearner, DEFAULT_MEASURE, EXPERIMENT_JOB_MODULE, planExperiment, type LearnerSpec, type MeasureOptions } from './learners.ts';
+import { type ScenarioSelection, selectScenarios } from '../scenario/select.ts';
 
-/** The agents compared, in table order. */
-export const HL_AGENTS = ['dqn', 'hybrid', 'q-learning', 'bandit'] as const;
-/** Target of the task brief: every scenario >= 10x, and the median over scenarios >= 100x. */
-export const TARGET_MIN_RATIO = 10;
-export const TARGET_MEDIAN_RATIO = 100;
-
-/** An agent of the experiment. */
-export type HlAgent = (typeof HL_AGENTS)[number];
+/** The learner whose speedup is measured, and the reference it is measured against. */
+export const SUBJECT = 'hybrid';
+export const REFERENCE = 'dqn';
+/** Controls run when `--agents` is not given. */
+export const DEFAULT_CONTROLS = ['q-learning', 'bandit'] as const;
+/**
+ * The issue's target (greedy measure, against the tuned DQN): on every scenario an exact ratio
+ * >= 10x whose paired 95% CI lower bound is >= 5x, and a median over scenarios >= 50x.
+ */
+export const TARGET = { perScenario: 10, perScenarioLo: 5, median: 50 } as const;
 
 /** Which scenarios (a suite, or ids of any suite and scenario files, in a variant: see `harness/scenario/select.ts`) and how. */
 export interface HlSpeedupOptions extends ScenarioSelection {
-  /** Only these agents (default: all of {@link HL_AGENTS}); dqn and hybrid are needed for the ratios. */
-  agents?: readonly HlAgent[];
+  /** Control baselines run beside dqn and hybrid (default {@link DEFAULT_CONTROLS}). */
+  controls?: readonly string[];
+  /** Ablation variants (baselines with config overrides; `control: true` ones are controls). */
+  variants?: readonly LearnerSpec[];
   seeds: number;
   rootSeed: number;
   workers: number;
   outDir: string;
+  measure?: MeasureOptions;
+  /** Seeds (the first ones) whose jobs also run the eval-purity check (default 1). */
+  puritySeeds?: number;
   /** Bootstrap replicates for every interval. */
   reps?: number;
   progress?: ProgressSink;
 }
 
-/** One sample-efficiency measurement (a curve and its interactions to threshold) of one agent on one scenario, over seeds. */
-export interface Efficiency {
-  /** Interactions to threshold per seed (null = never reached), in seed order. */
+/** One measure (greedy or learning curve) of one learner on one scenario, over seeds. */
+export interface MeasureCell {
+  /** Interactions to threshold per seed (null = censored), in seed order. */
   interactions: (number | null)[];
-  reached: number;
-  /** Median interactions with censored runs counted as the budget, and its CI. */
-  medianInteractions: Interval;
-  /** Whether the median is censored (at least half the runs never reached the threshold). */
-  medianCensored: boolean;
+  median: CensoredValue;
+  /** Bootstrap CI of the median (censored runs at the budget: a lower-bound interval when any is censored). */
+  medianInterval: Interval;
   /** Normalised curve: median over seeds with a 95% bootstrap band. */
   curve: { checkpoints: number[]; median: number[]; lo: number[]; hi: number[] };
 }
 
-/** One agent on one scenario, over seeds: the learning curve's efficiency (the fields of {@link Efficiency}) and the greedy curve's. */
-export interface AgentCell extends Efficiency {
-  agent: string;
-  normalisedAuc: Interval;
-  /** The greedy policy at checkpoints; null when a run has no greedy curve (older results). */
-  greedy: Efficiency | null;
-  evalMeanReward: number;
-  /** Median real steps, planning updates and wall time split per run (ms). */
-  realSteps: number;
-  planningUpdates: number;
+/** Median work per run (ms, counts); wall time without the purity check's second run. */
+export interface Work {
+  wallMs: number;
   learnMs: number;
   planningMs: number;
+  checkpointMs: number;
+  realSteps: number;
+  planningUpdates: number;
 }
 
-/** median(DQN) / median(Hybrid) interactions, with its bootstrap CI. */
-export type Ratio = Interval & { kind: 'exact' | 'lower-bound' | 'n/a' };
+export interface LearnerCell {
+  learner: string;
+  agent: string;
+  greedy: MeasureCell | null;
+  learning: MeasureCell;
+  normalisedAuc: Interval;
+  evalMeanReward: number;
+  work: Work;
+  /** Purity checks run and failed (a different decision log with checkpoints), and `learn` calls sealed off during evaluations. */
+  purity: { checked: number; impure: number; sealedLearnCalls: number };
+}
+
+/** median(learner) / median(hybrid), per measure. */
+export interface RatioCell {
+  learner: string;
+  greedy: PairedRatio | null;
+  learning: PairedRatio;
+}
 
 export interface ScenarioRow {
   scenario: string;
   learningBudget: number;
   window: number;
-  cells: AgentCell[];
-  /** Ratio of the learning-curve interactions. */
-  ratio: Ratio;
-  /** Ratio of the greedy-curve interactions (null without greedy curves). */
-  greedyRatio: Ratio | null;
-  /** Greedy decisions per checkpoint (null without greedy curves). */
+  /** Greedy decisions per checkpoint and their segments (null without greedy curves). */
   checkpointDecisions: number | null;
+  segments: number | null;
+  learners: LearnerCell[];
+  /** Against the subject: every other learner (reference, controls, variants). */
+  ratios: RatioCell[];
+  /** dqn / variant for the subject and each variant (the ablation table). */
+  ablation: RatioCell[];
 }
 
-/** Median and smallest ratio over scenarios (point estimates, `n/a` rows left out), and the verdict. */
-export interface RatioSummary {
-  medianRatio: number;
-  minRatio: number;
+/** The target's verdict over scenarios (reference / subject ratios of one measure). */
+export interface Verdict {
+  /** Median over scenarios of the exact ratios only. */
+  medianExact: number;
+  exact: number;
+  /** Scenarios whose ratio is a bound or undetermined (never counted). */
+  notExact: number;
+  /** Scenarios meeting the per-scenario target. */
+  meeting: number;
+  scenarios: number;
   targetMet: boolean;
 }
+
+/** Where a ratio's interval puts the subject against a learner. */
+export type Claim = 'fewer' | 'more' | 'not resolved';
 
 export interface HlSpeedupReport {
   suite: string;
   seeds: number;
   rootSeed: number;
   threshold: number;
+  measure: MeasureOptions | null;
+  learners: LearnerSpec[];
+  /** Ids of the ablation variants among the learners. */
+  variants: string[];
   rows: ScenarioRow[];
-  /** Learning-curve ratios: median over scenarios of the point estimates, the smallest one, the verdict. */
-  medianRatio: number;
-  minRatio: number;
-  targetMet: boolean;
-  /** The same for the greedy-curve ratios (null without greedy curves). */
-  greedy: RatioSummary | null;
-  failedJobs: { agent: string; scenario: string; seed: number; reason: string }[];
+  /** Against the reference (dqn), greedy measure (null without greedy curves) and learning curve. */
+  verdict: { greedy: Verdict | null; learning: Verdict };
+  failedJobs: { learner: string; scenario: string; seed: number; reason: string }[];
 }
 
-const column = (m: Matrix): number[] => m.map((r) => r[0]!);
-const asMatrix = (xs: readonly number[]): Matrix => xs.map((x) => [x]);
+const budgetOf = (runs: readonly JobResult[]): number => Math.max(...runs.map((r) => r.metrics!.realSteps));
 
-/** Median of one sample with its seeded stratified-bootstrap interval. */
-function medianInterval(xs: readonly number[], seed: number, labels: (string | number)[], reps: number): Interval {
-  if (xs.length === 1) return { point: xs[0]!, lo: xs[0]!, hi: xs[0]! };
-  return stratifiedBootstrap([asMatrix(xs)], (m) => median(column(m)), { seed, labels, reps });
-}
-
-/** A curve of one run: its checkpoints and normalised values. */
-type RunCurve = { checkpoints: number[]; normalised: number[] };
-
-function efficiencyOf(interactions: (number | null)[], curves: RunCurve[], budget: number, seed: number, labels: string[], reps: number): Efficiency {
-  const censored = interactions.map((n) => n ?? budget);
-  // Checkpoints common to every run (a truncated trace can end a run early).
+/** A normalised curve's median and band over seeds, at the checkpoints every run reached. */
+function curveBand(curves: { checkpoints: number[]; normalised: number[] }[], seed: number, labels: (string | number)[], reps: number): MeasureCell['curve'] {
   const common = curves[0]!.checkpoints.filter((c) => curves.every((m) => m.checkpoints.includes(c)));
-  const curve = { checkpoints: common, median: [] as number[], lo: [] as number[], hi: [] as number[] };
+  const out = { checkpoints: common, median: [] as number[], lo: [] as number[], hi: [] as number[] };
   for (const c of common) {
     const ys = curves.map((m) => m.normalised[m.checkpoints.indexOf(c)]!);
-    const iv = medianInterval(ys, seed, ['hl-curve', ...labels, c], reps);
-    curve.median.push(iv.point);
-    curve.lo.push(iv.lo);
-    curve.hi.push(iv.hi);
+    const iv = pairedBootstrap([ys], (x) => median(x!), { seed, labels: [...labels, c], reps });
+    out.median.push(iv.point);
+    out.lo.push(iv.lo);
+    out.hi.push(iv.hi);
   }
+  return out;
+}
+
+function measureCell(interactions: (number | null)[], curves: { checkpoints: number[]; normalised: number[] }[], budget: number, seed: number, labels: string[], reps: number): MeasureCell {
+  const atBudget = interactions.map((n) => n ?? budget);
   return {
     interactions,
-    reached: interactions.filter((n) => n !== null).length,
-    medianInteractions: medianInterval(censored, seed, ['hl-interactions', ...labels], reps),
-    medianCensored: 2 * interactions.filter((n) => n === null).length >= interactions.length,
-    curve,
+    median: censoredMedian(interactions, budget),
+    medianInterval: pairedBootstrap([atBudget], (x) => median(x!), { seed, labels: ['hl-interactions', ...labels], reps }),
+    curve: curveBand(curves, seed, ['hl-curve', ...labels], reps),
   };
 }
 
-function cellOf(agent: string, runs: JobResult[], budget: number, seed: number, scenario: string, reps: number): AgentCell {
-  const metrics = runs.map((r) => r.metrics!);
-  const greedy = metrics.every((m) => m.greedyCurve) ? metrics.map((m) => m.greedyCurve!) : null;
-  const med = (f: (r: JobResult) => number): number => median(runs.map(f));
-  const medMetric = (f: (m: JobMetrics) => number): number => median(metrics.map(f));
+function learnerCell(l: LearnerSpec, runs: JobResult[], budget: number, seed: number, scenario: string, reps: number): LearnerCell {
+  const m = runs.map((r) => r.metrics!);
+  const greedy = m.every((x) => x.greedyCurve) ? m.map((x) => x.greedyCurve!) : null;
+  const med = (xs: number[]): number => median(xs);
+  const checked = greedy ? greedy.filter((g) => g.evalPure !== undefined) : [];
   return {
-    agent,
-    // The learning curve keeps the labels it had before the greedy curve existed, so its intervals do not change.
-    ...efficiencyOf(metrics.map((m) => m.interactionsToThreshold), metrics.map((m) => m.curve), budget, seed, [scenario, agent], reps),
-    normalisedAuc: medianInterval(metrics.map((m) => m.normalisedAuc), seed, ['hl-auc', scenario, agent], reps),
-    greedy: greedy && efficiencyOf(greedy.map((g) => g.interactionsToThreshold), greedy, budget, seed, ['greedy', scenario, agent], reps),
-    evalMeanReward: medMetric((m) => m.eval.meanReward),
-    realSteps: medMetric((m) => m.realSteps),
-    planningUpdates: medMetric((m) => m.planningUpdates),
-    learnMs: med((r) => r.timing.learnMs),
-    planningMs: med((r) => r.timing.planningMs),
+    learner: l.id,
+    agent: l.agent,
+    greedy: greedy && measureCell(greedy.map((g) => g.interactionsToThreshold), greedy, budget, seed, ['greedy', scenario, l.id], reps),
+    learning: measureCell(m.map((x) => x.interactionsToThreshold), m.map((x) => x.curve), budget, seed, ['learning', scenario, l.id], reps),
+    normalisedAuc: pairedBootstrap([m.map((x) => x.normalisedAuc)], (x) => median(x!), { seed, labels: ['hl-auc', scenario, l.id], reps }),
+    evalMeanReward: med(m.map((x) => x.eval.meanReward)),
+    work: {
+      // The purity check's second run is not the learner's cost.
+      wallMs: med(runs.map((r) => r.timing.wallMs - (r.timing.purityMs ?? 0))),
+      learnMs: med(runs.map((r) => r.timing.learnMs)),
+      planningMs: med(runs.map((r) => r.timing.planningMs)),
+      checkpointMs: med(runs.map((r) => r.timing.checkpointMs ?? 0)),
+      realSteps: med(m.map((x) => x.realSteps)),
+      planningUpdates: med(m.map((x) => x.planningUpdates)),
+    },
+    purity: {
+      checked: checked.length,
+      impure: checked.filter((g) => g.evalPure === false).length,
+      sealedLearnCalls: greedy ? greedy.reduce((s, g) => s + (g.sealedLearnCalls ?? 0), 0) : 0,
+    },
   };
 }
 
-/** The ratio DQN / Hybrid of median interactions (censored = budget), with its bootstrap CI. */
-function ratioOf(dqn: Efficiency, hybrid: Efficiency, budget: number, seed: number, labels: string[], reps: number): Ratio {
-  const d = dqn.interactions.map((n) => n ?? budget);
-  const h = hybrid.interactions.map((n) => n ?? budget);
-  const stat = (a: Matrix, b: Matrix): number => median(column(a)) / median(column(b));
-  const iv = stratifiedBootstrap([asMatrix(d), asMatrix(h)], stat, { seed, labels: ['hl-ratio', ...labels], reps });
-  const kind = hybrid.medianCensored ? 'n/a' : dqn.reached < dqn.interactions.length ? 'lower-bound' : 'exact';
-  return { ...iv, kind };
-}
-
-/** Median and smallest of the meaningful ratios, and whether they meet the target. */
-function ratioSummary(ratios: Ratio[]): RatioSummary {
-  const points = ratios.filter((r) => r.kind !== 'n/a').map((r) => r.point);
-  const medianRatio = points.length ? median(points) : NaN;
-  const minRatio = points.length ? Math.min(...points) : NaN;
+function ratioCell(num: LearnerCell, den: LearnerCell, budget: number, seed: number, labels: string[], reps: number): RatioCell {
   return {
-    medianRatio,
-    minRatio,
-    targetMet: points.length === ratios.length && ratios.length > 0 && minRatio >= TARGET_MIN_RATIO && medianRatio >= TARGET_MEDIAN_RATIO,
+    learner: num.learner,
+    greedy: num.greedy && den.greedy && pairedRatio(num.greedy.interactions, den.greedy.interactions, budget, { seed, labels: ['hl-ratio', 'greedy', ...labels], reps }),
+    learning: pairedRatio(num.learning.interactions, den.learning.interactions, budget, { seed, labels: ['hl-ratio', 'learning', ...labels], reps }),
   };
 }
 
-/** Aggregates finished jobs into the experiment's report (pure: same results, same report). */
-export function summarise(results: readonly JobResult[], opts: Pick<HlSpeedupOptions, 'seeds' | 'rootSeed' | 'reps'> & { suite: string }): HlSpeedupReport {
+/** Whether a reference / subject ratio meets the per-scenario target: an exact point >= 10x whose interval's lower end (exact, or itself a lower bound) is >= 5x. */
+export function meetsTarget(r: PairedRatio): boolean {
+  return r.kind === 'exact' && (r.intervalKind === 'exact' || r.intervalKind === 'lower-bound') && r.point >= TARGET.perScenario && r.lo >= TARGET.perScenarioLo;
+}
+
+/** The target's verdict over scenarios; bounds never count (neither toward the target nor the median). */
+export function verdictOf(ratios: readonly PairedRatio[]): Verdict {
+  const exact = ratios.filter((r) => r.kind === 'exact');
+  const medianExact = exact.length ? median(exact.map((r) => r.point)) : NaN;
+  const meeting = ratios.filter(meetsTarget).length;
+  return {
+    medianExact,
+    exact: exact.length,
+    notExact: ratios.length - exact.length,
+    meeting,
+    scenarios: ratios.length,
+    targetMet: ratios.length > 0 && meeting === ratios.length && medianExact >= TARGET.median,
+  };
+}
+
+/** What a ratio median(learner) / median(subject) says: the subject needs fewer interactions only when the whole interval is above 1, and it must be a value or a lower bound. */
+export function claimOf(r: PairedRatio): Claim {
+  const lowerOk = (r.kind === 'exact' || r.kind === 'lower-bound') && (r.intervalKind === 'exact' || r.intervalKind === 'lower-bound');
+  const upperOk = (r.kind === 'exact' || r.kind === 'upper-bound') && (r.intervalKind === 'exact' || r.intervalKind === 'upper-bound');
+  if (lowerOk && r.lo > 1) return 'fewer';
+  if (upperOk && r.hi < 1) return 'more';
+  return 'not resolved';
+}
+
+/**
+ * Aggregates finished jobs into the report (pure: same results, same report).
+ * @param learners every learner of the run, in table order (the subject and the reference among them).
+ */
+export function summarise(results: readonly JobResult[], opts: { suite: string; seeds: number; rootSeed: number; reps?: number; learners: readonly LearnerSpec[]; measure?: MeasureOptions; variants?: readonly string[] }): HlSpeedupReport {
   const reps = opts.reps ?? 2000;
+  const seed = opts.rootSeed;
   const ok = results.filter((r) => r.status === 'ok' && r.metrics);
-  const scenarios = [...new Set(ok.map((r) => r.scenario))].sort();
+  const variants = new Set(opts.variants ?? []);
   const rows: ScenarioRow[] = [];
-  for (const scenario of scenarios) {
-    const of = (agent: string) => ok.filter((r) => r.scenario === scenario && r.agent === agent).sort((a, b) => a.seed - b.seed);
-    const budget = Math.max(...ok.filter((r) => r.scenario === scenario).map((r) => r.metrics!.realSteps));
-    const cells = HL_AGENTS.filter((a) => of(a).length > 0).map((a) => cellOf(a, of(a), budget, opts.rootSeed, scenario, reps));
-    const dqn = cells.find((c) => c.agent === 'dqn');
-    const hybrid = cells.find((c) => c.agent === 'hybrid');
-    if (!dqn || !hybrid) continue;
+  for (const scenario of [...new Set(ok.map((r) => r.scenario))].sort()) {
+    const here = ok.filter((r) => r.scenario === scenario);
+    // Paired statistics need the same seeds for every learner: keep the seeds every learner finished.
+    const present = opts.learners.filter((l) => here.some((r) => r.agent === l.id));
+    const seeds = [...new Set(here.map((r) => r.seed))].filter((s) => present.every((l) => here.some((r) => r.agent === l.id && r.seed === s))).sort((a, b) => a - b);
+    const runsOf = (id: string): JobResult[] => seeds.map((s) => here.find((r) => r.agent === id && r.seed === s)!);
+    if (seeds.length === 0 || !present.some((l) => l.id === SUBJECT) || !present.some((l) => l.id === REFERENCE)) continue;
+    const budget = budgetOf(here);
+    const cells = present.map((l) => learnerCell(l, runsOf(l.id), budget, seed, scenario, reps));
+    const cell = (id: string): LearnerCell => cells.find((c) => c.learner === id)!;
+    const subject = cell(SUBJECT);
+    const reference = cell(REFERENCE);
+    const first = runsOf(REFERENCE)[0]!.metrics!;
     rows.push({
       scenario,
       learningBudget: budget,
-      window: of('dqn')[0]!.metrics!.curve.window,
-      cells,
-      ratio: ratioOf(dqn, hybrid, budget, opts.rootSeed, [scenario], reps),
-      greedyRatio: dqn.greedy && hybrid.greedy && ratioOf(dqn.greedy, hybrid.greedy, budget, opts.rootSeed, ['greedy', scenario], reps),
-      checkpointDecisions: of('dqn')[0]!.metrics!.greedyCurve?.decisions ?? null,
+      window: first.curve.window,
+      checkpointDecisions: first.greedyCurve?.decisions ?? null,
+      segments: first.greedyCurve?.segments ?? null,
+      learners: cells,
+      ratios: cells.filter((c) => c.learner !== SUBJECT && !variants.has(c.learner)).map((c) => ratioCell(c, subject, budget, seed, [scenario, c.learner], reps)),
+      ablation: cells.filter((c) => c.learner === SUBJECT || variants.has(c.learner)).map((c) => ({ ...ratioCell(reference, c, budget, seed, [scenario, 'ablation', c.learner], reps), learner: c.learner })),
     });
   }
-  const greedyRatios = rows.flatMap((r) => (r.greedyRatio ? [r.greedyRatio] : []));
+  const vsReference = (which: 'greedy' | 'learning'): PairedRatio[] => rows.flatMap((r) => {
+    const x = r.ratios.find((c) => c.learner === REFERENCE)?.[which];
+    return x ? [x] : [];
+  });
+  const greedy = vsReference('greedy');
   return {
     suite: opts.suite,
     seeds: opts.seeds,
     rootSeed: opts.rootSeed,
     threshold: ok[0]?.metrics?.threshold ?? 0.9,
+    measure: opts.measure ?? null,
+    learners: [...opts.learners],
+    variants: [...variants],
     rows,
-    ...ratioSummary(rows.map((r) => r.ratio)),
-    greedy: greedyRatios.length === rows.length && rows.length > 0 ? ratioSummary(greedyRatios) : null,
-    failedJobs: results.filter((r) => r.status !== 'ok').map((r) => ({ agent: r.agent, scenario: r.scenario, seed: r.seed, reason: r.reason ?? '' })),
+    verdict: { greedy: greedy.length === rows.length && rows.length > 0 ? verdictOf(greedy) : null, learning: verdictOf(vsReference('learning')) },
+    failedJobs: results.filter((r) => r.status !== 'ok').map((r) => ({ learner: r.agent, scenario: r.scenario, seed: r.seed, reason: r.reason ?? '' })),
   };
 }
 
-const interactionsText = (e: Efficiency): string => `${e.medianCensored ? '>' : ''}${fmtInterval(e.medianInteractions)} (${e.reached}/${e.interactions.length})`;
-const ratioText = (r: Ratio): string => (r.kind === 'n/a' ? 'n/a (hybrid censored)' : `${r.kind === 'lower-bound' ? '>= ' : ''}${fmtInterval(r)}`);
-const verdict = (what: string, r: RatioSummary): string =>
-  `${what}: median ratio over scenarios ${fmt(r.medianRatio)}; smallest ${fmt(r.minRatio)}. ` +
-  `Target (every scenario >= ${TARGET_MIN_RATIO}x, median >= ${TARGET_MEDIAN_RATIO}x): ${r.targetMet ? 'met' : 'NOT met'}.`;
+const KIND_PREFIX: Record<PairedRatio['kind'], string> = { exact: '', 'lower-bound': '>= ', 'upper-bound': '<= ', undetermined: '' };
+const INTERVAL_NOTE: Record<PairedRatio['intervalKind'], string> = { exact: '', 'lower-bound': ' (CI ends are lower bounds)', 'upper-bound': ' (CI ends are upper bounds)', undetermined: ' (CI undetermined)' };
 
-/** The report as Markdown: a table per measurement (learning curve, greedy curve), the agents' work, the verdicts. */
+/** A ratio as text: `12 [6.1, 20]`, `>= 20 [...]` (lower bound), `n/a` when both medians are censored; censored runs counted. */
+export function ratioText(r: PairedRatio): string {
+  const counts = r.censored.numerator + r.censored.denominator > 0 ? `; censored ${r.censored.numerator}+${r.censored.denominator}/${r.runs}` : '';
+  if (r.kind === 'undetermined') return `n/a (both medians censored${counts})`;
+  return `${KIND_PREFIX[r.kind]}${fmtInterval(r)}${INTERVAL_NOTE[r.intervalKind]}${counts ? ` (${counts.slice(2)})` : ''}`;
+}
+
+/** A learner's interactions as text: `median [CI] (reached/runs)`, `>= budget` when the median is censored. */
+export function interactionsText(m: MeasureCell): string {
+  const med = m.median.censored ? `>= ${fmt(m.median.value)}` : fmtInterval(m.medianInterval);
+  return `${med} (${m.median.reached}/${m.median.runs})`;
+}
+
+const table = (head: string[], rows: string[][]): string[] => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+
+function measureTable(rep: HlSpeedupReport, which: 'greedy' | 'learning'): string[] {
+  const ids = rep.learners.map((l) => l.id).filter((id) => !rep.variants.includes(id) && rep.rows.some((r) => r.learners.some((c) => c.learner === id)));
+  const others = ids.filter((id) => id !== SUBJECT);
+  return table(
+    ['scenario', 'budget', ...ids.map((id) => `${id}: interactions (reached)`), ...others.map((id) => `${id} / ${SUBJECT}`)],
+    rep.rows.map((r) => [
+      r.scenario, String(r.learningBudget),
+      ...ids.map((id) => {
+        const m = r.learners.find((c) => c.learner === id)?.[which];
+        return m ? interactionsText(m) : '-';
+      }),
+      ...others.map((id) => {
+        const x = r.ratios.find((c) => c.learner === id)?.[which];
+        return x ? ratioText(x) : '-';
+      }),
+    ]),
+  );
+}
+
+function claimsText(rep: HlSpeedupReport, which: 'greedy' | 'learning'): string[] {
+  const others = [...new Set(rep.rows.flatMap((r) => r.ratios.map((x) => x.learner)))];
+  return others.map((id) => {
+    const by: Record<Claim, string[]> = { fewer: [], more: [], 'not resolved': [] };
+    for (const r of rep.rows) {
+      const x = r.ratios.find((c) => c.learner === id)?.[which];
+      if (x) by[claimOf(x)].push(r.scenario);
+    }
+    const n = by.fewer.length + by.more.length + by['not resolved'].length;
+    const list = (xs: string[]): string => (xs.length ? `: ${xs.join(', ')}` : '');
+    return `- against ${id}: ${SUBJECT} needs fewer real interactions on ${by.fewer.length} of ${n} scenarios (95% CI of ${id} / ${SUBJECT} above 1)${list(by.fewer)}; more on ${by.more.length} (CI below 1)${list(by.more)}; not resolved on ${by['not resolved'].length} (CI includes 1, or censored)${list(by['not resolved'])}.`;
+  });
+}
+
+function verdictText(what: string, v: Verdict): string {
+  return `${what}: ${v.meeting} of ${v.scenarios} scenarios meet ${REFERENCE} / ${SUBJECT} >= ${TARGET.perScenario}x with a paired 95% CI lower end >= ${TARGET.perScenarioLo}x; ` +
+    `median over the ${v.exact} scenarios with an exact ratio ${fmt(v.medianExact)}x (${v.notExact} bounds or undetermined, not counted). ` +
+    `Target (every scenario, and a median >= ${TARGET.median}x): ${v.targetMet ? 'met' : 'NOT met'}.`;
+}
+
+/** The report as Markdown: main tables per measure, claims, verdicts, ablation, work and purity. */
 export function toMarkdown(rep: HlSpeedupReport): string {
-  const agents = HL_AGENTS.filter((a) => rep.rows.some((r) => r.cells.some((c) => c.agent === a)));
-  const cellAt = (r: ScenarioRow, a: string): AgentCell | undefined => r.cells.find((c) => c.agent === a);
-  const table = (head: string[], rows: string[][]): string[] => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
   const pct = fmt(100 * rep.threshold);
+  const m = rep.measure;
+  const first = rep.rows[0];
   const lines = [
     `# HL speedup: ${rep.suite} suite, ${rep.seeds} seeds (root seed ${rep.rootSeed})`,
     '',
-    `## Learning curve (behaviour policy, exploration included)`,
+    `Interactions = real interactions until the measure reaches ${pct}% of the way from the random to the oracle reward and stays there. ` +
+      `Median over seeds [95% bootstrap CI] (reached/runs); a run that never reaches it is censored: it enters at the budget as a lower bound, ` +
+      `and a median with at least half its runs censored is shown as '>= budget'. Ratios: median(learner) / median(${SUBJECT}) over the same seeds, ` +
+      `with a paired bootstrap over seeds ('>=' lower bound, '<=' upper bound; 'censored a+b/n' = censored runs of the learner and of ${SUBJECT}). ` +
+      `Bounds never count toward the target or the median.`,
     '',
-    `Interactions = real interactions until the learning curve (trailing mean of the rewards received while learning, over the window) reaches ` +
-      `${pct}% of the way from the random to the oracle reward and stays there; median over seeds ` +
-      `[95% bootstrap CI], runs that never reach it counted as the budget ('>' = censored median). AUC = normalised area ` +
-      `under the learning curve, median [CI]. Ratio = median DQN / median Hybrid interactions ('>=' = lower bound: some DQN ` +
-      `runs never reached the threshold).`,
+    `## Greedy policy at checkpoints (the measure)`,
     '',
-    ...table(
-      ['scenario', 'budget', 'window', ...agents.map((a) => `${a}: interactions (reached)`), ...agents.map((a) => `${a}: AUC`), 'DQN / Hybrid'],
-      rep.rows.map((r) => [
-        r.scenario, String(r.learningBudget), String(r.window),
-        ...agents.map((a) => { const c = cellAt(r, a); return c ? interactionsText(c) : '-'; }),
-        ...agents.map((a) => { const c = cellAt(r, a); return c ? fmtInterval(c.normalisedAuc) : '-'; }),
-        ratioText(r.ratio),
-      ]),
-    ),
+    m
+      ? `Checkpoints every ${m.checkpoints.step} decisions, then every ${fmt(100 * m.checkpoints.maxRelativeStep)}% (a count is resolved to ${fmt(100 * m.checkpoints.maxRelativeStep)}% from ${fmt(m.checkpoints.step / m.checkpoints.maxRelativeStep)} interactions on); ` +
+        `each checkpoint evaluates the greedy policy (setMode('eval'), learning sealed) on ${first?.checkpointDecisions ?? '?'} decisions over ${first?.segments ?? m.checkpoints.segments} held-out segments, the same for every learner. ` +
+        `Evaluation decisions are not real interactions.`
+      : 'Greedy policy at checkpoints on held-out segments.',
+    '',
+    ...(rep.verdict.greedy ? [...measureTable(rep, 'greedy'), '', ...claimsText(rep, 'greedy'), '', verdictText('Greedy measure', rep.verdict.greedy)] : ['(no greedy curves in these results)']),
+    '',
+    `## Learning curve (behaviour policy, exploration included; window ${first?.window ?? m?.windowDecisions ?? '?'} decisions)`,
+    '',
+    ...measureTable(rep, 'learning'),
+    '',
+    ...claimsText(rep, 'learning'),
+    '',
+    verdictText('Learning-curve measure', rep.verdict.learning),
   ];
-  if (rep.greedy) {
+  const ablationIds = [...new Set(rep.rows.flatMap((r) => r.ablation.map((a) => a.learner)))];
+  if (ablationIds.length > 1) {
+    const which = rep.verdict.greedy ? 'greedy' : 'learning';
+    const desc = (id: string): string => rep.learners.find((l) => l.id === id)?.description ?? (id === SUBJECT ? 'the full Hybrid Learner' : '');
     lines.push(
       '',
-      `## Greedy policy at checkpoints (the standard measurement)`,
-      '',
-      `Interactions = real interactions until the greedy policy (setMode('eval'), no exploration, no learning), evaluated at ` +
-        `log-spaced checkpoints on one fixed evaluation segment (the same requests for every agent and checkpoint), reaches ` +
-        `${pct}% of the way from the random to the oracle reward on that segment at that and every later checkpoint; the value ` +
-        `is the checkpoint, so it is resolved to the checkpoint spacing. Evaluation decisions are not real interactions. ` +
-        `Median over seeds [95% bootstrap CI], '>' and '>=' as above.`,
+      `## Ablation (${REFERENCE} / variant, ${which} measure)`,
       '',
       ...table(
-        ['scenario', 'budget', 'decisions per checkpoint', ...agents.map((a) => `${a}: greedy interactions (reached)`), 'DQN / Hybrid (greedy)'],
-        rep.rows.map((r) => [
-          r.scenario, String(r.learningBudget), r.checkpointDecisions === null ? '-' : String(r.checkpointDecisions),
-          ...agents.map((a) => { const g = cellAt(r, a)?.greedy; return g ? interactionsText(g) : '-'; }),
-          r.greedyRatio ? ratioText(r.greedyRatio) : '-',
-        ]),
+        ['variant', 'what it changes', ...rep.rows.map((r) => r.scenario), 'median of exact ratios'],
+        ablationIds.map((id) => {
+          const rs = rep.rows.map((r) => r.ablation.find((a) => a.learner === id)?.[which] ?? null);
+          const exact = rs.filter((x): x is PairedRatio => x !== null && x.kind === 'exact');
+          return [id, desc(id), ...rs.map((x) => (x ? ratioText(x) : '-')), exact.length ? `${fmt(median(exact.map((x) => x.point)))} (${exact.length} of ${rs.length})` : '-'];
+        }),
       ),
     );
   }
@@ -287,31 +405,42 @@ export function toMarkdown(rep: HlSpeedupReport): string {
     '## Work per run (medians)',
     '',
     ...table(
-      ['scenario', 'agent', 'real steps', 'planning updates', 'learn ms', 'planning ms', 'eval mean reward'],
-      rep.rows.flatMap((r) => r.cells.map((c) => [r.scenario, c.agent, String(c.realSteps), String(c.planningUpdates), fmt(c.learnMs), fmt(c.planningMs), fmt(c.evalMeanReward)])),
+      ['scenario', 'learner', 'wall s', 'learn ms', 'planning ms', 'planning updates', 'checkpoint eval ms', 'real steps', 'eval mean reward'],
+      rep.rows.flatMap((r) => r.learners.map((c) => [r.scenario, c.learner, fmt(c.work.wallMs / 1000), fmt(c.work.learnMs), fmt(c.work.planningMs), String(c.work.planningUpdates), fmt(c.work.checkpointMs), String(c.work.realSteps), fmt(c.evalMeanReward)])),
     ),
     '',
-    verdict('Learning curve', rep),
+    '## Eval purity',
+    '',
+    ...purityText(rep),
   );
-  if (rep.greedy) lines.push('', verdict('Greedy policy at checkpoints', rep.greedy));
-  if (rep.failedJobs.length) lines.push('', `Failed jobs: ${rep.failedJobs.map((f) => `${f.agent}/${f.scenario}/${f.seed}: ${f.reason}`).join('; ')}`);
+  if (rep.failedJobs.length) lines.push('', `Failed jobs: ${rep.failedJobs.map((f) => `${f.learner}/${f.scenario}/${f.seed}: ${f.reason}`).join('; ')}`);
   return `${lines.join('\n')}\n`;
 }
 
+function purityText(rep: HlSpeedupReport): string[] {
+  const cells = rep.rows.flatMap((r) => r.learners.map((c) => ({ scenario: r.scenario, ...c })));
+  const checked = cells.reduce((s, c) => s + c.purity.checked, 0);
+  const impure = cells.filter((c) => c.purity.impure > 0);
+  const sealed = cells.reduce((s, c) => s + c.purity.sealedLearnCalls, 0);
+  return [
+    `Learning is sealed during checkpoint evaluations (${sealed} learn calls arrived during one and were dropped). ` +
+      `Purity check (a second run without checkpoints must give the same decision log): ${checked} runs checked, ` +
+      (impure.length ? `IMPURE: ${impure.map((c) => `${c.learner} on ${c.scenario}`).join(', ')}: their greedy numbers are not trustworthy.` : 'all pure.'),
+  ];
+}
+
 /**
- * Vega-lite spec of the learning curves (`which` = 'learning') or of the greedy policy at
- * checkpoints ('greedy'): one panel per scenario, median and 95% band per agent.
+ * Vega-lite spec of the greedy curves (`which` = 'greedy') or the learning curves ('learning'):
+ * one panel per scenario, median and 95% band per learner.
  */
-export function curvesSpec(rep: HlSpeedupReport, which: 'learning' | 'greedy' = 'learning'): Record<string, unknown> {
-  const values = rep.rows.flatMap((r) => r.cells.flatMap((c) => {
-    const curve = which === 'learning' ? c.curve : c.greedy?.curve;
-    return (curve?.checkpoints ?? []).map((x, i) => ({
-      scenario: r.scenario, agent: c.agent, interactions: x, median: curve!.median[i], lo: curve!.lo[i], hi: curve!.hi[i],
-    }));
+export function curvesSpec(rep: HlSpeedupReport, which: 'greedy' | 'learning' = 'greedy'): Record<string, unknown> {
+  const values = rep.rows.flatMap((r) => r.learners.flatMap((c) => {
+    const curve = which === 'learning' ? c.learning.curve : c.greedy?.curve;
+    return (curve?.checkpoints ?? []).map((x, i) => ({ scenario: r.scenario, learner: c.learner, interactions: x, median: curve!.median[i], lo: curve!.lo[i], hi: curve!.hi[i] }));
   }));
   const what = which === 'learning' ? 'Learning curves (trailing mean reward while learning)' : 'Greedy policy at checkpoints';
   const x = { field: 'interactions', type: 'quantitative', scale: { type: 'log' }, title: 'real interactions (log scale)' };
-  const color = { field: 'agent', type: 'nominal', scale: { domain: [...HL_AGENTS] } };
+  const color = { field: 'learner', type: 'nominal', scale: { domain: rep.learners.map((l) => l.id) } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `${what}, ${rep.suite} suite, ${rep.seeds} seeds: median and 95% CI; dashed line = threshold`,
@@ -322,7 +451,7 @@ export function curvesSpec(rep: HlSpeedupReport, which: 'learning' | 'greedy' = 
       width: 320,
       height: 180,
       layer: [
-        { mark: { type: 'area', opacity: 0.2 }, encoding: { x, color, y: { field: 'lo', type: 'quantitative', title: 'normalised reward' }, y2: { field: 'hi' } } },
+        { mark: { type: 'area', opacity: 0.15 }, encoding: { x, color, y: { field: 'lo', type: 'quantitative', title: 'normalised reward' }, y2: { field: 'hi' } } },
         { mark: 'line', encoding: { x, color, y: { field: 'median', type: 'quantitative' } } },
         { mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { y: { datum: rep.threshold } } },
       ],
@@ -330,27 +459,37 @@ export function curvesSpec(rep: HlSpeedupReport, which: 'learning' | 'greedy' = 
   };
 }
 
+/** The learners of a run: subject, reference, controls, variants, in table order. */
+export function experimentLearners(controls: readonly string[], variants: readonly LearnerSpec[]): LearnerSpec[] {
+  const names = [SUBJECT, REFERENCE, ...controls.filter((c) => c !== SUBJECT && c !== REFERENCE)];
+  return [...[...new Set(names)].map(baselineLearner), ...variants];
+}
+
 /**
- * Runs the experiment (resuming `outDir/results.jsonl` if present) and writes
- * `hl-speedup.json`, `hl-speedup.md`, `hl-speedup.svg` (learning curves) and
- * `hl-speedup-greedy.svg` (greedy policy at checkpoints) into `outDir`.
- * @throws InputError for an unknown scenario id.
+ * Runs the experiment (resuming `outDir/results.jsonl` if present) and writes `hl-speedup.json`,
+ * `hl-speedup.md`, `hl-speedup-greedy.svg` (greedy policy at checkpoints) and `hl-speedup.svg`
+ * (learning curves) into `outDir`.
+ * @throws InputError for an unknown scenario, baseline or duplicate learner id.
  */
 export async function runHlSpeedup(opts: HlSpeedupOptions): Promise<HlSpeedupReport> {
   mkdirSync(opts.outDir, { recursive: true });
-  const jobs = await planJobs({
+  const variants = opts.variants ?? [];
+  const learners = experimentLearners(opts.controls ?? DEFAULT_CONTROLS, variants);
+  const measure = opts.measure ?? DEFAULT_MEASURE;
+  const jobs = await planExperiment({
     ...(opts.suite !== undefined ? { suite: opts.suite } : {}),
     ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
     ...(opts.variant !== undefined ? { variant: opts.variant } : {}),
-    agents: (opts.agents ?? HL_AGENTS).map((name) => ({ name, kind: 'baseline' as const })),
-    seeds: opts.seeds,
-    rootSeed: opts.rootSeed,
+    learners,
+    seeds: Array.from({ length: opts.seeds }, (_, i) => episodeSeed(opts.rootSeed, i)),
+    measure,
+    puritySeeds: opts.puritySeeds ?? 1,
   });
-  const { results } = await executeJobs(jobs, { outDir: opts.outDir, workers: opts.workers, resume: true, ...(opts.progress ? { progress: opts.progress } : {}) });
-  const report = summarise(results, { ...opts, suite: selectScenarios(opts).suite });
+  const { results } = await executeJobs(jobs, { outDir: opts.outDir, workers: opts.workers, resume: true, jobModule: EXPERIMENT_JOB_MODULE, ...(opts.progress ? { progress: opts.progress } : {}) });
+  const report = summarise(results, { suite: selectScenarios(opts).suite, seeds: opts.seeds, rootSeed: opts.rootSeed, learners, measure, variants: variants.filter((v) => !v.control).map((v) => v.id), ...(opts.reps !== undefined ? { reps: opts.reps } : {}) });
   writeFileSync(join(opts.outDir, 'hl-speedup.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(opts.outDir, 'hl-speedup.md'), toMarkdown(report));
-  writeFileSync(join(opts.outDir, 'hl-speedup.svg'), await renderSvg(curvesSpec(report)));
-  if (report.greedy) writeFileSync(join(opts.outDir, 'hl-speedup-greedy.svg'), await renderSvg(curvesSpec(report, 'greedy')));
+  if (report.verdict.greedy) writeFileSync(join(opts.outDir, 'hl-speedup-greedy.svg'), await renderSvg(curvesSpec(report, 'greedy')));
+  writeFileSync(join(opts.outDir, 'hl-speedup.svg'), await renderSvg(curvesSpec(report, 'learning')));
   return report;
 }

@@ -1,72 +1,293 @@
 /**
- * The hyperparameter search behind the DQN and Hybrid Learner defaults, on the tuning scenarios
- * only (`scenarios/tuning/*`, testing budgets; never default or recorded scenarios or their
- * seeds). Every configuration gets the same seeds (common random numbers); configurations are
- * ranked by mean normalised AUC (a continuous score; interactions-to-threshold is shown beside it).
+ * The recorded hyperparameter search of the learners the HL-speedup experiment compares, with the
+ * same search budget for each: on the tuning scenarios only (`scenarios/tuning/*`, never the
+ * default or recorded ones) and on tuning seeds the runner never uses.
  *
- * Run: `node --import tsx harness/experiment/tune.ts dqn|hybrid [seeds=2]` (prints one line per
- * configuration; the chosen values are recorded in the agent's config comment).
+ * Method: seeded random search over a declared space ({@link SEARCH_SPACES}, or a `--space` file).
+ * Trial 0 is the agent's current defaults; trials 1..budget-1 are drawn from
+ * `deriveRng(SEARCH_SEED, 'search', agent, i)`. Every trial runs on every tuning scenario and seed
+ * (common random numbers) with the experiment's measure, and is scored by the objective
+ *   mean over (scenario, seed) of the normalised area under the greedy curve, with the x-axis
+ *   logarithmic in real interactions (so learning early counts as much as learning at all),
+ * 0 = random policy throughout, 1 = oracle from the first checkpoint. A trial with a failed job has
+ * no score. The record (`search-<agent>.json`) holds the space, the budget, every trial's config
+ * and per-case scores, and the best trial; copy the chosen values into the agent's defaults by hand.
+ *
+ * Run: `orchbench experiment tune --agents dqn,hybrid --budget 24 --seeds 3` (hours at full
+ * budgets), or `--variant testing --budget 2 --seeds 1` for a smoke run.
  */
-import type { AgentFactory } from '../agent.ts';
-import { deriveSeed } from '../rng.ts';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { baselineEntry, listBaselines } from '../../baselines/index.ts';
+import { OrchestrationEnv } from '../env/env.ts';
+import { InputError, show, type InputIssue } from '../errors.ts';
+import { fmt } from '../report/sections.ts';
+import { deriveRng, deriveSeed } from '../rng.ts';
+import { executeJobs } from '../runner/execute.ts';
+import type { ProgressSink } from '../runner/progress.ts';
+import type { JobResult } from '../runner/types.ts';
+import type { CompiledScenario } from '../scenario/compiled.ts';
 import { loadSuite } from '../scenario/load.ts';
-import { scoreJob } from '../score/job.ts';
+import { censoredMedian } from '../stats/index.ts';
+import { VERSION } from '../version.ts';
+import { DEFAULT_MEASURE, EXPERIMENT_JOB_MODULE, planExperiment, type LearnerSpec, type MeasureOptions } from './learners.ts';
+
+/** One searched hyperparameter: a set of values, or a range drawn uniformly or log-uniformly (rounded when `integer`). */
+export type ParamSpec =
+  | { choice: readonly unknown[] }
+  | { uniform: readonly [number, number]; integer?: boolean }
+  | { logUniform: readonly [number, number]; integer?: boolean };
+
+/** Field name -> how it is searched. */
+export type SearchSpace = Record<string, ParamSpec>;
 
 /**
- * The grid searched per agent (the cartesian product of the listed values), over the agent's
- * current defaults. The hybrid's grid has as many points as the DQN's (10); it is for the rewritten
- * Hybrid Learner and has not been run yet.
+ * The declared search spaces: 7 fields each, searched with the same budget (number of
+ * configurations) on the tuning scenarios only. Fields the two share (the discount) get the same
+ * range. The Hybrid's value learner is a linear Q, not a DQN, so its own fields are its model,
+ * planner and value-learner knobs. When an agent's config changes, its declaration changes with it
+ * (the search refuses fields the agent does not have).
  */
-export const SEARCH_SPACE: Record<'dqn' | 'hybrid', Record<string, unknown[]>> = {
-  dqn: { gamma: [0, 0.5], epsilonDecaySteps: [125, 250, 500, 1000, 3000] },
-  hybrid: { posteriorScale: [0.25, 0.5, 1, 2, 4], untrustedPosteriorScale: [1, 2] },
+export const SEARCH_SPACES: Record<string, SearchSpace> = {
+  dqn: {
+    learningRate: { logUniform: [1e-4, 3e-3] },
+    learningStarts: { choice: [0, 32, 64, 128, 256, 512] },
+    trainEvery: { choice: [1, 2, 4, 8] },
+    targetUpdateEvery: { choice: [25, 50, 100, 250, 500] },
+    gamma: { choice: [0, 0.5, 0.9] },
+    epsilonDecaySteps: { logUniform: [100, 3000], integer: true },
+    epsilonEnd: { choice: [0.01, 0.02, 0.05] },
+  },
+  hybrid: {
+    gamma: { choice: [0, 0.5, 0.9] },
+    valueLearningRate: { logUniform: [0.01, 0.5] },
+    posteriorScale: { logUniform: [0.25, 4] },
+    untrustedPosteriorScale: { choice: [1, 2, 4] },
+    minSamplesPerTier: { choice: [2, 4, 8, 16] },
+    minRankingAccuracy: { uniform: [0.55, 0.9] },
+    rolloutsPerStep: { choice: [0, 1, 2, 4] },
+  },
 };
 
-/** Every combination of a grid, in a fixed order. */
-export function gridConfigs(space: Record<string, unknown[]>): Record<string, unknown>[] {
-  return Object.entries(space).reduce<Record<string, unknown>[]>(
-    (acc, [key, values]) => acc.flatMap((c) => values.map((v) => ({ ...c, [key]: v }))),
-    [{}],
-  );
-}
+/** Root of the search's random draws (fixed: the search is part of the record). */
+export const SEARCH_SEED = 20261127;
 
 /** Seed `i` of the tuning runs: a different stream from every evaluation seed. */
 export function tuningSeed(i: number): number {
   return deriveSeed(101, 'tuning-seed', i);
 }
 
-/** One configuration's scores over the tuning scenarios and seeds. */
-export interface TuningRow {
-  config: Record<string, unknown>;
-  meanAuc: number;
-  /** Interactions to threshold per run (null = not reached). */
-  interactions: (number | null)[];
+/** Draws one value of `spec` from `rng`. */
+function draw(spec: ParamSpec, rng: ReturnType<typeof deriveRng>): unknown {
+  if ('choice' in spec) return spec.choice[rng.int(spec.choice.length)];
+  const u = rng.float();
+  const [lo, hi] = 'uniform' in spec ? spec.uniform : spec.logUniform;
+  const v = 'uniform' in spec ? lo + u * (hi - lo) : Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo)));
+  return spec.integer ? Math.round(v) : Number(v.toPrecision(6));
 }
 
-/** Runs the grid of `agent` on the tuning suite (testing budgets), `seeds` seeds per scenario. */
-export async function tune(agent: 'dqn' | 'hybrid', seeds: number): Promise<TuningRow[]> {
-  const factory = ((await import(`../../baselines/${agent}.ts`)) as { createAgent: AgentFactory }).createAgent;
-  const scenarios = await loadSuite('tuning', { variant: 'testing' });
-  const rows: TuningRow[] = [];
-  for (const config of gridConfigs(SEARCH_SPACE[agent])) {
-    const aucs: number[] = [];
-    const interactions: (number | null)[] = [];
-    for (const s of scenarios) {
-      for (let i = 0; i < seeds; i++) {
-        const { metrics } = await scoreJob(s, factory, tuningSeed(i), { config });
-        aucs.push(metrics.normalisedAuc);
-        interactions.push(metrics.interactionsToThreshold);
-      }
-    }
-    rows.push({ config, meanAuc: aucs.reduce((a, b) => a + b, 0) / aucs.length, interactions });
-    process.stdout.write(`${JSON.stringify(rows[rows.length - 1])}\n`);
+/** The search's configurations: `{}` (the defaults) first, then `budget - 1` seeded draws from `space`. */
+export function sampleConfigs(agent: string, space: SearchSpace, budget: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [{}];
+  for (let i = 1; i < budget; i++) {
+    const rng = deriveRng(SEARCH_SEED, 'search', agent, i);
+    out.push(Object.fromEntries(Object.keys(space).sort().map((k) => [k, draw(space[k]!, rng)])));
   }
-  return rows.sort((a, b) => b.meanAuc - a.meanAuc);
+  return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const agent = process.argv[2];
-  if (agent !== 'dqn' && agent !== 'hybrid') throw new Error('usage: tune.ts dqn|hybrid [seeds]');
-  const best = await tune(agent, Number(process.argv[3] ?? 2));
-  process.stdout.write(`best: ${JSON.stringify(best[0])}\n`);
+/** Checks a search-space document (`{ agent: { field: ParamSpec } }`), naming the JSON pointer of every problem. */
+export function checkSpaces(doc: unknown, file: string): Record<string, SearchSpace> {
+  const issues: InputIssue[] = [];
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError({ file, pointer: '', expected: '{ agent: { field: { choice: [...] } | { uniform: [lo, hi] } | { logUniform: [lo, hi] } } }', found: show(doc) });
+  for (const [agent, space] of Object.entries(doc)) {
+    if (!listBaselines().includes(agent)) issues.push({ file, pointer: `/${agent}`, expected: `a baseline of ${listBaselines().join(', ')}`, found: show(agent) });
+    if (space === null || typeof space !== 'object' || Array.isArray(space)) {
+      issues.push({ file, pointer: `/${agent}`, expected: 'an object of field -> search spec', found: show(space) });
+      continue;
+    }
+    for (const [field, spec] of Object.entries(space as Record<string, unknown>)) {
+      const at = `/${agent}/${field}`;
+      const s = spec as Record<string, unknown> | null;
+      const range = s && (s.uniform ?? s.logUniform);
+      const okChoice = s !== null && typeof s === 'object' && Array.isArray(s.choice) && s.choice.length > 0;
+      const okRange = Array.isArray(range) && range.length === 2 && range.every((x) => typeof x === 'number' && Number.isFinite(x)) && range[0] < range[1] && (!s!.logUniform || range[0] > 0);
+      if (!okChoice && !okRange) issues.push({ file, pointer: at, expected: '{ choice: [values...] } | { uniform: [lo, hi] } | { logUniform: [lo > 0, hi] } (lo < hi), optional integer: true', found: show(spec) });
+    }
+  }
+  if (issues.length) throw new InputError(issues);
+  return doc as Record<string, SearchSpace>;
+}
+
+/** One configuration's result. */
+export interface Trial {
+  id: string;
+  config: Record<string, unknown>;
+  /** The objective (null when a job of the trial failed). */
+  score: number | null;
+  /** Median greedy interactions to threshold over the cases (censored runs at the budget). */
+  medianInteractions: number;
+  /** Whether that median is only a lower bound (at least half the cases censored). */
+  medianCensored: boolean;
+  /** Cases that never reached the threshold. */
+  censored: number;
+  cases: { scenario: string; seed: number; greedyLogAuc: number | null; interactions: number | null; failed?: string }[];
+}
+
+/** The record of one agent's search. */
+export interface SearchRecord {
+  agent: string;
+  method: string;
+  objective: string;
+  budget: number;
+  space: SearchSpace;
+  searchSeed: number;
+  variant: 'full' | 'testing';
+  scenarios: string[];
+  tuningSeeds: number[];
+  measure: MeasureOptions;
+  harnessVersion: string;
+  agentCodeHash: string;
+  trials: Trial[];
+  /** The trial with the highest score (ties: the earlier one, so the defaults win ties). */
+  best: { id: string; config: Record<string, unknown>; score: number } | null;
+}
+
+/**
+ * Normalised area under a greedy curve over log interactions (trapezoid between checkpoints),
+ * divided by the log span; a single checkpoint gives its own value.
+ */
+export function greedyLogAuc(checkpoints: readonly number[], normalised: readonly number[]): number {
+  if (checkpoints.length === 1) return normalised[0]!;
+  let area = 0;
+  for (let i = 1; i < checkpoints.length; i++) area += ((normalised[i - 1]! + normalised[i]!) / 2) * Math.log(checkpoints[i]! / checkpoints[i - 1]!);
+  return area / Math.log(checkpoints.at(-1)! / checkpoints[0]!);
+}
+
+export interface SearchOptions {
+  agents: readonly string[];
+  /** Configurations per agent, the same for every agent. */
+  budget: number;
+  seeds: number;
+  variant: 'full' | 'testing';
+  /** Search spaces from a JSON file instead of {@link SEARCH_SPACES}. */
+  spaceFile?: string;
+  workers: number;
+  outDir: string;
+  measure?: MeasureOptions;
+  progress?: ProgressSink;
+}
+
+/** Fails early (before hours of runs) when a space names a field the agent's config does not have. */
+async function checkFields(agent: string, config: Record<string, unknown>, scenario: CompiledScenario): Promise<void> {
+  const a = await (await baselineEntry(agent).load())({ env: new OrchestrationEnv(scenario).spec, seed: 1, config });
+  a.dispose?.();
+}
+
+/** The records of finished jobs (pure). */
+export function searchRecords(results: readonly JobResult[], plan: { agent: string; space: SearchSpace; learners: LearnerSpec[] }[], o: { budget: number; variant: 'full' | 'testing'; scenarios: string[]; seeds: number[]; measure: MeasureOptions; codeHash: (agent: string) => string }): SearchRecord[] {
+  return plan.map(({ agent, space, learners }) => {
+    const trials: Trial[] = learners.map((l) => {
+      const runs = results.filter((r) => r.agent === l.id);
+      const cases = o.scenarios.flatMap((scenario) => o.seeds.map((seed) => {
+        const r = runs.find((x) => x.scenario === scenario && x.seed === seed);
+        const g = r?.status === 'ok' ? r.metrics?.greedyCurve : undefined;
+        return g
+          ? { scenario, seed, greedyLogAuc: greedyLogAuc(g.checkpoints, g.normalised), interactions: g.interactionsToThreshold }
+          : { scenario, seed, greedyLogAuc: null, interactions: null, failed: r?.reason ?? 'no result' };
+      }));
+      const ok = cases.every((c) => c.greedyLogAuc !== null);
+      const budgets = runs.map((r) => r.metrics?.realSteps ?? 0);
+      const budget = Math.max(1, ...budgets);
+      const m = censoredMedian(cases.map((c) => c.interactions), budget);
+      return {
+        id: l.id,
+        config: l.config ?? {},
+        score: ok ? cases.reduce((s, c) => s + c.greedyLogAuc!, 0) / cases.length : null,
+        medianInteractions: m.value,
+        medianCensored: m.censored,
+        censored: m.runs - m.reached,
+        cases,
+      };
+    });
+    let best: SearchRecord['best'] = null;
+    for (const t of trials) if (t.score !== null && (best === null || t.score > best.score)) best = { id: t.id, config: t.config, score: t.score };
+    return {
+      agent,
+      method: 'seeded random search; trial 0 = the current defaults',
+      objective: 'mean over (tuning scenario, tuning seed) of the normalised area under the greedy curve over log real interactions',
+      budget: o.budget,
+      space,
+      searchSeed: SEARCH_SEED,
+      variant: o.variant,
+      scenarios: o.scenarios,
+      tuningSeeds: o.seeds,
+      measure: o.measure,
+      harnessVersion: VERSION,
+      agentCodeHash: o.codeHash(agent),
+      trials,
+      best,
+    };
+  });
+}
+
+/**
+ * Runs the searches (one journal for all, resumed if present) and writes `search-<agent>.json`
+ * and `search.md` into `outDir`.
+ * @throws InputError for an agent without a declared space, a bad space file, or a space field
+ *   the agent's config does not have.
+ */
+export async function runSearches(o: SearchOptions): Promise<SearchRecord[]> {
+  const spaces = o.spaceFile ? checkSpaces(readJson(o.spaceFile), o.spaceFile) : SEARCH_SPACES;
+  if (o.agents.length === 0) throw new InputError({ file: '--agents', expected: 'at least one agent', found: 'none' });
+  for (const a of o.agents) {
+    if (!Object.hasOwn(spaces, a)) throw new InputError({ file: '--agents', expected: `agents with a declared search space: ${Object.keys(spaces).join(', ')}`, found: JSON.stringify(a) });
+  }
+  const measure = o.measure ?? DEFAULT_MEASURE;
+  const scenarios = await loadSuite('tuning', { variant: o.variant });
+  const seeds = Array.from({ length: o.seeds }, (_, i) => tuningSeed(i));
+  const plan = o.agents.map((agent) => {
+    const space = spaces[agent]!;
+    const learners = sampleConfigs(agent, space, o.budget).map((config, i): LearnerSpec => ({ id: `${agent}-trial-${i}`, agent, ...(i > 0 ? { config } : {}) }));
+    return { agent, space, learners };
+  });
+  for (const p of plan) if (p.learners[1]) await checkFields(p.agent, p.learners[1].config!, scenarios[0]!);
+  const jobs = await planExperiment({ suite: 'tuning', variant: o.variant, learners: plan.flatMap((p) => p.learners), seeds, measure, puritySeeds: 0 });
+  mkdirSync(o.outDir, { recursive: true });
+  const { results } = await executeJobs(jobs, { outDir: o.outDir, workers: o.workers, resume: true, jobModule: EXPERIMENT_JOB_MODULE, ...(o.progress ? { progress: o.progress } : {}) });
+  const codeHash = (agent: string): string => jobs.find((j) => (j.spec as { baseAgent?: string }).baseAgent === agent)?.id.agentCodeHash ?? '';
+  const records = searchRecords(results, plan, { budget: o.budget, variant: o.variant, scenarios: scenarios.map((s) => s.id), seeds, measure, codeHash });
+  for (const r of records) writeFileSync(join(o.outDir, `search-${r.agent}.json`), `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(join(o.outDir, 'search.md'), searchSummary(records));
+  return records;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError({ file, expected: 'a readable JSON file', found: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** The searches as Markdown: per agent, its trials ranked by the objective. */
+export function searchSummary(records: readonly SearchRecord[]): string {
+  const lines = [`# Hyperparameter searches (same budget for every agent: ${[...new Set(records.map((r) => r.budget))].join(', ')} configurations)`, ''];
+  for (const r of records) {
+    lines.push(
+      `## ${r.agent}`,
+      '',
+      `${r.method}; objective: ${r.objective}. Tuning scenarios (${r.variant} variant): ${r.scenarios.join(', ')}; seeds ${r.tuningSeeds.join(', ')}.`,
+      '',
+      '| trial | score | median greedy interactions (censored cases) | config |',
+      '|---|---|---|---|',
+      ...[...r.trials]
+        .sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity))
+        .map((t) => `| ${t.id} | ${t.score === null ? 'failed' : fmt(t.score)} | ${t.medianCensored ? '>= ' : ''}${fmt(t.medianInteractions)} (${t.censored}) | ${Object.keys(t.config).length ? JSON.stringify(t.config) : 'defaults'} |`),
+      '',
+      r.best ? `Best: ${r.best.id} (${fmt(r.best.score)}): ${JSON.stringify(r.best.config)}` : 'Best: none (every trial failed)',
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -61,10 +61,19 @@ export interface JobMetrics {
   greedyCurve?: GreedyCurve;
 }
 
-/** The greedy policy evaluated at log-spaced checkpoints of real interactions, on one fixed evaluation segment. */
+/** The greedy policy evaluated at checkpoints of real interactions, on fixed evaluation segments (see `harness/score/job.ts`). */
 export interface GreedyCurve {
-  /** Greedy decisions per checkpoint (the evaluation segment's length). */
+  /** Greedy decisions per checkpoint, over all its segments. */
   decisions: number;
+  /** Evaluation segments per checkpoint (absent in lines written with one segment). */
+  segments?: number;
+  /** `learn` calls dropped because they arrived during an evaluation (absent in older lines). */
+  sealedLearnCalls?: number;
+  /**
+   * Purity check (when run): whether the decision log with checkpoints equals the one of a
+   * second run of a fresh agent without them, i.e. evaluating did not change the learner.
+   */
+  evalPure?: boolean;
   /** Mean reward of the random and oracle policies on the same evaluation segment. */
   refs: { randomReward: number; oracleReward: number };
   checkpoints: number[];
@@ -95,7 +104,8 @@ export interface JobResult {
   provenance?: JobProvenance;
   /** sha256 of the canonical deterministic part of this line (everything but timing, provenance and resultHash). */
   resultHash: string;
-  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number };
+  /** `purityMs`: the purity check's second run (experiment jobs that ran one), included in `wallMs`. */
+  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number; purityMs?: number };
 }
 
 /** What identifies a job's result, computable before running it (the parts of `jobHash`). */

@@ -42,6 +42,28 @@ export function logCheckpoints(total: number, perDecade = 10, min = 10): number[
   return out;
 }
 
+/**
+ * Checkpoints of real interactions fine enough that a count read off them (the first checkpoint
+ * at which something holds) is known to within `maxRelativeStep` of itself: c_1 = `step`, then
+ * c_{k+1} = c_k + max(step, floor(maxRelativeStep * c_k)), cut below `total`, and `total` last.
+ * A count reported as c_{k+1} lies in (c_k, c_{k+1}], an interval of relative width at most
+ * `maxRelativeStep` once c_k >= step / maxRelativeStep, and at most `step` decisions before. The
+ * schedule does not depend on the budget (a longer run only adds checkpoints at its end).
+ * @param total number of real interactions in the run, integer >= 1.
+ * @param step smallest spacing (decisions), integer >= 1.
+ * @param maxRelativeStep largest spacing relative to the previous checkpoint, in (0, 1).
+ * @example resolutionCheckpoints(120, 10, 0.1) // [10, 20, ..., 100, 110, 120]
+ */
+export function resolutionCheckpoints(total: number, step = 5, maxRelativeStep = 0.1): number[] {
+  checkInt(total, 'total', 1);
+  checkInt(step, 'step', 1);
+  if (!(maxRelativeStep > 0 && maxRelativeStep < 1)) rejectValue('maxRelativeStep', 'number strictly between 0 and 1 (of the previous checkpoint)', maxRelativeStep);
+  const out: number[] = [];
+  for (let c = step; c < total; c += Math.max(step, Math.floor(maxRelativeStep * c))) out.push(c);
+  out.push(total);
+  return out;
+}
+
 /** Trailing-window means for every n = 1..N (index n - 1), with a running sum: O(N). */
 function trailingMeans(rewards: Float64Array, window: number): Float64Array {
   const out = new Float64Array(rewards.length);

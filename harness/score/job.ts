@@ -7,25 +7,31 @@
  * Two sample-efficiency measurements:
  * - the learning curve: trailing-window mean of the rewards the agent received while learning
  *   (its behaviour policy, exploration included);
- * - the greedy curve (learners only): the greedy policy evaluated at log-spaced checkpoints of real
- *   interactions on one fixed evaluation segment (seed derived from the job seed: the same requests
- *   for every agent and checkpoint), normalised by the random and oracle policies on that segment
- *   (see `CheckpointOptions` in `harness/env/episode.ts`).
+ * - the greedy curve (learners only): the greedy policy evaluated at checkpoints of real
+ *   interactions fine enough to resolve a count to 10% ({@link resolutionCheckpoints}), each on
+ *   several fixed segments of the held-out evaluation phase (>= 1,000 decisions in all; seeds
+ *   derived from the job seed: the same requests for every agent and checkpoint, common random
+ *   numbers), normalised by the random and oracle policies on the same segments, with the agent's
+ *   learning sealed during evaluations (see `harness/env/checkpoints.ts`).
+ *
+ * The learning curve's window is a fixed number of decisions ({@link LEARNING_CURVE_WINDOW}), the
+ * same for every budget, so a result does not depend on the budget it was measured with.
  */
 import { performance } from 'node:perf_hooks';
 import type { Agent, AgentContext, AgentFactory, Transition } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
-import { evaluatePolicy, runEpisode } from '../env/episode.ts';
+import { evaluateSegments } from '../env/checkpoints.ts';
+import { runEpisode } from '../env/episode.ts';
 import { createClairvoyant, createRandomAgent } from '../env/policies.ts';
 import { deriveSeed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
-import { interactionsToThreshold, learningCurve, logCheckpoints, normalise, normalisedAuc } from './curves.ts';
+import { interactionsToThreshold, learningCurve, logCheckpoints, normalise, normalisedAuc, resolutionCheckpoints } from './curves.ts';
 
 export interface ScoreJobOptions {
   /** Fraction of the random-to-oracle gap for sample efficiency (default 0.9). */
   threshold?: number;
-  /** Moving-average window in interactions (default: 5% of the learning budget, at least 10). */
+  /** Moving-average window of the learning curve in interactions (default {@link LEARNING_CURVE_WINDOW}, whatever the budget). */
   windowDecisions?: number;
   /** Pass the environment to the agent as `ctx.simulator` (privileged baselines such as the oracle). */
   privileged?: boolean;
@@ -33,28 +39,42 @@ export interface ScoreJobOptions {
   config?: Record<string, unknown>;
   /** Greedy-policy evaluations at checkpoints (default on; never for privileged agents), or false for none. */
   checkpointEval?: CheckpointEvalOptions | false;
+  /**
+   * Also run a fresh agent without checkpoints and record in `greedyCurve.evalPure` whether the
+   * decision log is the same (evaluating did not change the learner). Doubles the job's learning work.
+   */
+  purityCheck?: boolean;
 }
 
-/** How the greedy curve is measured. */
+/** How the greedy curve is measured (defaults in {@link CHECKPOINT_DEFAULTS}). */
 export interface CheckpointEvalOptions {
-  /** Greedy decisions per checkpoint (default 200, capped by the scenario's evaluation budget). */
-  decisions?: number;
-  /** Log-spaced checkpoints per factor of 10 of real interactions, from 10 (default 10). */
-  perDecade?: number;
+  /** Smallest checkpoint spacing in decisions (see {@link resolutionCheckpoints}). */
+  step?: number;
+  /** Largest checkpoint spacing relative to the previous checkpoint: the resolution of a count. */
+  maxRelativeStep?: number;
+  /** Evaluation segments per checkpoint (different seeds, i.e. trace offsets and requests, of the evaluation phase). */
+  segments?: number;
+  /** Greedy decisions per segment (capped by the scenario's evaluation budget). */
+  decisionsPerSegment?: number;
+  /** Greedy decisions per checkpoint at least: more segments are added when the evaluation budget caps the segments' length. */
+  minDecisions?: number;
 }
 
-/** Default greedy decisions per checkpoint. */
-export const CHECKPOINT_DECISIONS = 200;
+/** The greedy curve's defaults: counts resolved to 10%, 4 x 250 = 1,000 decisions per checkpoint (at least 1,000). */
+export const CHECKPOINT_DEFAULTS: Required<CheckpointEvalOptions> = { step: 5, maxRelativeStep: 0.1, segments: 4, decisionsPerSegment: 250, minDecisions: 1000 };
+
+/** Default window of the learning curve (decisions): fixed, the same for every budget. */
+export const LEARNING_CURVE_WINDOW = 200;
 
 export interface ScoredJob {
   metrics: JobMetrics;
-  /** Wall-clock split (ms); never part of any hash. `checkpointMs`: greedy evaluations during learning. */
-  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number };
+  /** Wall-clock split (ms); never part of any hash. `checkpointMs`: greedy evaluations during learning; `purityMs`: the purity check's run. */
+  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number; purityMs?: number };
 }
 
 // References depend only on (scenario, seed): cached per worker so a worker running several agents
 // on the same scenario and seed runs them once.
-const refCache = new Map<string, { randomReward: number; oracleReward: number }>();
+const refCache = new Map<string, ReferenceRewards>();
 
 /** The references of a job: mean learning-phase rewards, and mean evaluation-phase rewards (`evalRefs`). */
 export interface ReferenceRewards {
@@ -63,6 +83,7 @@ export interface ReferenceRewards {
   oracleReward: number;
   evalRefs: { randomReward: number; oracleReward: number };
 }
+const ckRefCache = new Map<string, { randomReward: number; oracleReward: number; decisions: number }>();
 
 function mean(xs: Float64Array): number {
   let s = 0;
@@ -70,26 +91,23 @@ function mean(xs: Float64Array): number {
   return s / xs.length;
 }
 
-/** The evaluation segment of the greedy curve: the same for every agent on this scenario and job seed. */
-export function checkpointSeed(scenario: CompiledScenario, seed: number): number {
-  return deriveSeed(seed, scenario.id, 'checkpoint-eval');
+/** The evaluation segments of the greedy curve: the same for every agent on this scenario and job seed. */
+export function checkpointSeeds(scenario: CompiledScenario, seed: number, segments: number): number[] {
+  return Array.from({ length: segments }, (_, j) => deriveSeed(seed, scenario.id, 'checkpoint-eval', j));
 }
 
 /**
- * Mean reward of the random and oracle policies on the greedy curve's evaluation segment
- * (`decisions` decisions of `env`'s evaluation phase from {@link checkpointSeed}).
+ * Mean reward of the random and clairvoyant policies on the greedy curve's evaluation segments
+ * (`decisions` decisions of `env`'s evaluation phase from each of `seeds`), and the decisions counted.
  */
-export function checkpointReferences(env: OrchestrationEnv, seed: number, decisions: number): { randomReward: number; oracleReward: number } {
-  const key = `${env.scenario.hash}/${seed}/checkpoint/${decisions}`;
-  let refs = refCache.get(key);
+export function checkpointReferences(env: OrchestrationEnv, seed: number, seeds: readonly number[], decisions: number): { randomReward: number; oracleReward: number; decisions: number } {
+  const key = `${env.scenario.hash}/${seed}/checkpoint/${seeds.join(',')}/${decisions}`;
+  let refs = ckRefCache.get(key);
   if (!refs) {
-    const evalSeed = checkpointSeed(env.scenario, seed);
     const random = createRandomAgent(deriveSeed(seed, env.scenario.id, 'random-reference'));
-    refs = {
-      randomReward: evaluatePolicy(env, random, evalSeed, decisions).meanReward,
-      oracleReward: evaluatePolicy(env, createClairvoyant(env), evalSeed, decisions).meanReward,
-    };
-    refCache.set(key, refs);
+    const r = evaluateSegments(env, random, seeds, decisions);
+    refs = { randomReward: r.meanReward, oracleReward: evaluateSegments(env, createClairvoyant(env), seeds, decisions).meanReward, decisions: r.decisions };
+    ckRefCache.set(key, refs);
   }
   return refs;
 }
@@ -107,7 +125,7 @@ export function checkpointsToThreshold(checkpoints: readonly number[], normalise
 /** Mean learning- and evaluation-phase rewards of the random and clairvoyant policies on this scenario and seed. */
 export function referenceRewards(scenario: CompiledScenario, seed: number): ReferenceRewards {
   const key = `${scenario.hash}/${seed}`;
-  let refs = refCache.get(key) as ReferenceRewards | undefined;
+  let refs = refCache.get(key);
   if (!refs) {
     const env = new OrchestrationEnv(scenario);
     const random = runEpisode(env, createRandomAgent(deriveSeed(seed, scenario.id, 'random-reference')), seed);
@@ -122,24 +140,66 @@ export function referenceRewards(scenario: CompiledScenario, seed: number): Refe
   return refs;
 }
 
-/**
- * Runs the agent's episode and computes the job's metrics: learning curve at log-spaced
- * checkpoints, interactions to threshold, normalised AUC, the greedy curve (unless privileged or
- * `opts.checkpointEval` is false), evaluation metrics, real vs simulated steps, the decision-log
- * hash; timing separately. The greedy evaluations do not change the decision log of an agent whose
- * eval-mode `act` is pure.
- * @throws InputError when the references coincide (no scale to normalise by).
- */
-export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory, seed: number, opts: ScoreJobOptions = {}): Promise<ScoredJob> {
-  const { evalRefs, ...refs } = referenceRewards(scenario, seed);
+/** The greedy curve's evaluation plan of one job. */
+interface CheckpointPlan {
+  at: number[];
+  /** Decisions per segment. */
+  decisions: number;
+  segments: number;
+  env: OrchestrationEnv;
+  seed: number[];
+  refs: { randomReward: number; oracleReward: number; decisions: number };
+}
+
+function checkpointPlan(scenario: CompiledScenario, seed: number, o: CheckpointEvalOptions): CheckpointPlan {
+  const c = { ...CHECKPOINT_DEFAULTS, ...o };
   const env = new OrchestrationEnv(scenario);
-  const ctx: AgentContext & { simulator?: OrchestrationEnv } = {
+  const decisions = Math.min(c.decisionsPerSegment, env.spec.evaluationDecisions);
+  const segments = Math.max(c.segments, Math.ceil(c.minDecisions / decisions));
+  const seeds = checkpointSeeds(scenario, seed, segments);
+  return {
+    at: resolutionCheckpoints(env.spec.learningDecisions, c.step, c.maxRelativeStep),
+    decisions,
+    segments,
+    env,
+    seed: seeds,
+    refs: checkpointReferences(env, seed, seeds, decisions),
+  };
+}
+
+/** The agent's context for this job (the same for the measured run and the purity check's). */
+function agentContext(scenario: CompiledScenario, env: OrchestrationEnv, seed: number, opts: ScoreJobOptions): AgentContext & { simulator?: OrchestrationEnv } {
+  return {
     env: env.spec,
     seed: deriveSeed(seed, scenario.id, 'agent'),
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.privileged ? { simulator: env } : {}),
   };
-  const inner = await factory(ctx);
+}
+
+/** The decision log of a fresh agent's episode without checkpoint evaluations. */
+async function plainLog(scenario: CompiledScenario, factory: AgentFactory, seed: number, opts: ScoreJobOptions): Promise<string> {
+  const env = new OrchestrationEnv(scenario);
+  const agent = await factory(agentContext(scenario, env, seed, opts));
+  try {
+    return runEpisode(env, agent, seed).logSha256;
+  } finally {
+    agent.dispose?.();
+  }
+}
+
+/**
+ * Runs the agent's episode and computes the job's metrics: learning curve at log-spaced
+ * checkpoints, interactions to threshold, normalised AUC, the greedy curve (unless privileged or
+ * `opts.checkpointEval` is false), evaluation metrics, real vs simulated steps, the decision-log
+ * hash; timing separately. The greedy evaluations do not change the decision log of an agent whose
+ * eval-mode `act` is pure; `opts.purityCheck` verifies that for this job.
+ * @throws InputError when the references coincide (no scale to normalise by).
+ */
+export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory, seed: number, opts: ScoreJobOptions = {}): Promise<ScoredJob> {
+  const { evalRefs, ...refs } = referenceRewards(scenario, seed);
+  const env = new OrchestrationEnv(scenario);
+  const inner = await factory(agentContext(scenario, env, seed, opts));
   // Wrapping setMode marks where each evaluation starts (the last one is the evaluation phase) and
   // where each checkpoint evaluation ends, for the timing split.
   let evalStart = NaN;
@@ -155,14 +215,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       inner.setMode?.(mode);
     },
   };
-  const ckOpts = !opts.privileged && opts.checkpointEval !== false ? opts.checkpointEval ?? {} : null;
-  let ck: { at: number[]; decisions: number; env: OrchestrationEnv; seed: number; refs: { randomReward: number; oracleReward: number } } | null = null;
-  if (ckOpts) {
-    const ckEnv = new OrchestrationEnv(scenario);
-    const decisions = Math.min(ckOpts.decisions ?? CHECKPOINT_DECISIONS, env.spec.evaluationDecisions);
-    const at = logCheckpoints(env.spec.learningDecisions, ckOpts.perDecade ?? 10);
-    ck = { at, decisions, env: ckEnv, seed: checkpointSeed(scenario, seed), refs: checkpointReferences(ckEnv, seed, decisions) };
-  }
+  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? {}) : null;
   let episode;
   try {
     episode = runEpisode(env, agent, seed, ck ? { checkpoints: ck } : {});
@@ -172,13 +225,19 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
   const evalMs = performance.now() - evalStart;
   const rewards = episode.learningRewards;
   const n = rewards.length;
-  const window = opts.windowDecisions ?? Math.max(10, Math.round(n / 20));
+  const window = opts.windowDecisions ?? LEARNING_CURVE_WINDOW;
   const threshold = opts.threshold ?? 0.9;
   const checkpoints = logCheckpoints(n);
   const curveMeans = learningCurve(rewards, checkpoints, window);
   const norm = { randomRef: refs.randomReward, oracleRef: refs.oracleReward };
   const stats = episode.agentStats;
-  const greedy = ck && episode.checkpointRewards?.length ? greedyCurve(ck, episode.checkpointRewards, threshold) : null;
+  let greedy = ck && episode.checkpointRewards?.length ? greedyCurve(ck, episode.checkpointRewards, threshold, episode.sealedLearnCalls ?? 0) : null;
+  let purityMs: number | undefined;
+  if (greedy && opts.purityCheck) {
+    const t0 = performance.now();
+    greedy = { ...greedy, evalPure: (await plainLog(scenario, factory, seed, opts)) === episode.logSha256 };
+    purityMs = performance.now() - t0;
+  }
   return {
     metrics: {
       refs,
@@ -201,21 +260,19 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       info: { ...stats?.info },
       ...(greedy ? { greedyCurve: greedy } : {}),
     },
-    timing: { learnMs: stats?.learnMs ?? 0, planningMs: stats?.planningMs ?? 0, evalMs, checkpointMs },
+    timing: { learnMs: stats?.learnMs ?? 0, planningMs: stats?.planningMs ?? 0, evalMs, checkpointMs, ...(purityMs !== undefined ? { purityMs } : {}) },
   };
 }
 
 /** The greedy curve's metrics from the checkpoint rewards reached. */
-function greedyCurve(
-  ck: { at: number[]; decisions: number; refs: { randomReward: number; oracleReward: number } },
-  rewards: Float64Array,
-  threshold: number,
-): GreedyCurve {
+function greedyCurve(ck: CheckpointPlan, rewards: Float64Array, threshold: number, sealedLearnCalls: number): GreedyCurve {
   const checkpoints = ck.at.slice(0, rewards.length);
   const normalised = [...rewards].map((m) => normalise(m, ck.refs.randomReward, ck.refs.oracleReward));
   return {
-    decisions: ck.decisions,
-    refs: ck.refs,
+    decisions: ck.refs.decisions,
+    segments: ck.segments,
+    sealedLearnCalls,
+    refs: { randomReward: ck.refs.randomReward, oracleReward: ck.refs.oracleReward },
     checkpoints,
     meanReward: [...rewards],
     normalised,

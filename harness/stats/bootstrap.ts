@@ -9,10 +9,10 @@
  * from `deriveRng(seed, 'bootstrap', ...labels)`, so the same inputs, seed and labels give
  * byte-identical intervals on any machine.
  */
-import { deriveRng, type StreamLabel } from '../rng.ts';
+import { deriveRng, type Rng, type StreamLabel } from '../rng.ts';
 import { aggregateMeanUnchecked, aggregateMedianUnchecked, iqmUnchecked, quantileSorted } from './descriptive.ts';
 import { checkDirection, type Direction } from './direction.ts';
-import { checkInt, checkMatrix, checkOpenUnit, rejectValue, type Matrix } from './validate.ts';
+import { checkInt, checkMatrix, checkOpenUnit, checkSample, rejectValue, type Matrix, type Sample } from './validate.ts';
 
 /** A point estimate with its confidence interval. */
 export interface Interval {
@@ -39,6 +39,24 @@ function scratchLike(m: Matrix): number[][] {
 }
 
 /**
+ * The percentile interval of `reps` replicates: `replicate(rng)` computes one from the stream
+ * `deriveRng(seed, stream, ...labels)`; the ends are the type-7 quantiles at (1 - confidence) / 2
+ * and (1 + confidence) / 2 (`numpy.percentile`, as arch does).
+ */
+function percentileInterval(point: number, options: BootstrapOptions, stream: string, replicate: (rng: Rng) => number): Interval {
+  const reps = options.reps ?? 2000;
+  const confidence = options.confidence ?? 0.95;
+  checkInt(reps, 'reps', 1);
+  checkOpenUnit(confidence, 'confidence');
+  const rng = deriveRng(options.seed, stream, ...(options.labels ?? []));
+  const values = new Float64Array(reps);
+  for (let b = 0; b < reps; b++) values[b] = replicate(rng);
+  values.sort();
+  const alpha = (1 - confidence) / 2;
+  return { point, lo: quantileSorted(values, alpha), hi: quantileSorted(values, 1 - alpha) };
+}
+
+/**
  * Stratified bootstrap percentile interval of any statistic of one or more runs x tasks
  * matrices. Matrices are resampled independently of each other (rliable's
  * `StratifiedIndependentBootstrap` when there are several, e.g. two algorithms compared).
@@ -55,16 +73,8 @@ export function stratifiedBootstrap(
 ): Interval {
   if (matrices.length === 0) rejectValue('matrices', 'at least one runs x tasks matrix', 'none');
   matrices.forEach((m, i) => checkMatrix(m, matrices.length === 1 ? 'scores' : `scores[${i}]`));
-  const reps = options.reps ?? 2000;
-  const confidence = options.confidence ?? 0.95;
-  checkInt(reps, 'reps', 1);
-  checkOpenUnit(confidence, 'confidence');
-
-  const point = statistic(...matrices);
-  const rng = deriveRng(options.seed, 'bootstrap', ...(options.labels ?? []));
   const scratch = matrices.map(scratchLike);
-  const values = new Float64Array(reps);
-  for (let b = 0; b < reps; b++) {
+  return percentileInterval(statistic(...matrices), options, 'bootstrap', (rng) => {
     for (let k = 0; k < matrices.length; k++) {
       const src = matrices[k]!;
       const dst = scratch[k]!;
@@ -74,11 +84,8 @@ export function stratifiedBootstrap(
         for (let r = 0; r < runs; r++) dst[r]![t] = src[rng.int(runs)]![t]!;
       }
     }
-    values[b] = statistic(...scratch);
-  }
-  values.sort();
-  const alpha = (1 - confidence) / 2;
-  return { point, lo: quantileSorted(values, alpha), hi: quantileSorted(values, 1 - alpha) };
+    return statistic(...scratch);
+  });
 }
 
 /** The aggregates rliable reports, by name. */
@@ -118,4 +125,38 @@ export function aggregateInterval(
   if (!Object.hasOwn(AGGREGATES, aggregate)) rejectValue('aggregate', `one of ${Object.keys(AGGREGATES).join(', ')}`, aggregate);
   const interval = stratifiedBootstrap([scores], AGGREGATES[aggregate], { ...options, labels: [...(options.labels ?? []), aggregate] });
   return { ...interval, aggregate, direction: options.direction };
+}
+
+/**
+ * Paired bootstrap percentile interval over seeds: one replicate draws n seed indices with
+ * replacement (n = the common sample length) and applies the SAME indices to every sample, so
+ * the runs of different learners that shared a seed (same traces, offsets and initial network)
+ * stay together. Use it whenever samples are paired by index (common random numbers); the
+ * independent resampling of {@link stratifiedBootstrap} ignores the pairing and gives wider
+ * intervals for a ratio of positively correlated samples.
+ * @param samples one or more samples of equal length n >= 1, `samples[k][i]` = learner k on seed i; finite.
+ * @param statistic maps the samples (same order) to one number; it receives reused scratch
+ *   arrays during resampling, so it must not keep references to them.
+ * @returns the statistic on the original data (`point`) and the percentile interval (type-7
+ *   quantiles at (1 - confidence) / 2 and (1 + confidence) / 2 of the replicates).
+ */
+export function pairedBootstrap(
+  samples: readonly Sample[],
+  statistic: (...xs: Float64Array[]) => number,
+  options: BootstrapOptions,
+): Interval {
+  if (samples.length === 0) rejectValue('samples', 'at least one sample', 'none');
+  samples.forEach((x, k) => checkSample(x, samples.length === 1 ? 'scores' : `samples[${k}]`));
+  const n = samples[0]!.length;
+  samples.forEach((x, k) => {
+    if (x.length !== n) rejectValue(`samples[${k}]`, `${n} values (paired by seed with samples[0])`, `${x.length} values`);
+  });
+  const scratch = samples.map(() => new Float64Array(n));
+  return percentileInterval(statistic(...samples.map((x) => Float64Array.from(x))), options, 'paired-bootstrap', (rng) => {
+    for (let i = 0; i < n; i++) {
+      const j = rng.int(n);
+      for (let k = 0; k < samples.length; k++) scratch[k]![i] = samples[k]![j]!;
+    }
+    return statistic(...scratch);
+  });
 }

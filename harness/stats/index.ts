@@ -3,7 +3,8 @@
  * bootstrap intervals and probability of improvement, with the metric direction explicit.
  */
 export { mean, median, quantile, iqm, aggregateMean, aggregateMedian } from './descriptive.ts';
-export { stratifiedBootstrap, aggregateInterval, AGGREGATES } from './bootstrap.ts';
+export { stratifiedBootstrap, pairedBootstrap, aggregateInterval, AGGREGATES } from './bootstrap.ts';
+export { censoredMedian, pairedRatio, type CensoredValue, type PairedRatio, type RatioKind } from './censored.ts';
 export type { Interval, BootstrapOptions, AggregateName, AggregateEstimate } from './bootstrap.ts';
 export { probabilityOfImprovement, probabilityOfImprovementInterval } from './improvement.ts';
 export { orientation, bestFirst } from './direction.ts';

@@ -1,12 +1,11 @@
 /**
  * The greedy curve of the per-job metrics (`harness/score/job.ts`): the greedy policy evaluated at
- * log-spaced checkpoints on one evaluation segment, the measurement the hl-speedup experiment
- * reports beside the learning curve.
+ * checkpoints on fixed evaluation segments, the measurement the hl-speedup experiment reports.
  */
 import { describe, expect, it } from 'vitest';
 import { BASELINES } from '../../baselines/index.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { logCheckpoints } from '../../harness/score/curves.ts';
+import { resolutionCheckpoints } from '../../harness/score/curves.ts';
 import { checkpointsToThreshold, scoreJob } from '../../harness/score/job.ts';
 
 describe('checkpointsToThreshold', () => {
@@ -27,19 +26,21 @@ describe('scoreJob: the greedy curve', () => {
   // Cheap learners on a default scenario's testing variant (2000 learning decisions).
   const SCENARIO = 'lte-driving-4u-mixed-v1';
 
-  it('is measured on one segment shared by every agent, without changing the decisions of learners with a pure eval mode', async () => {
+  it('is measured on segments shared by every agent, without changing the decisions of learners with a pure eval mode', async () => {
     const scenario = await loadScenario(SCENARIO, { variant: 'testing' });
     const curves = [];
     for (const name of ['q-learning', 'bandit']) {
       const factory = await BASELINES[name]!.load();
       const plain = await scoreJob(scenario, factory, 3, { checkpointEval: false });
-      const { metrics, timing } = await scoreJob(scenario, factory, 3, { checkpointEval: { decisions: 100, perDecade: 5 } });
+      const { metrics, timing } = await scoreJob(scenario, factory, 3, { checkpointEval: { step: 50, maxRelativeStep: 0.2, segments: 2, decisionsPerSegment: 100, minDecisions: 200 } });
       expect(plain.metrics.greedyCurve, name).toBeUndefined();
       expect(metrics.decisionLogSha256, name).toBe(plain.metrics.decisionLogSha256);
       expect(metrics.interactionsToThreshold, name).toBe(plain.metrics.interactionsToThreshold);
       const g = metrics.greedyCurve!;
-      expect(g.checkpoints, name).toEqual(logCheckpoints(2000, 5));
-      expect(g.decisions).toBe(100);
+      expect(g.checkpoints, name).toEqual(resolutionCheckpoints(2000, 50, 0.2));
+      expect(g.decisions).toBe(200);
+      expect(g.segments).toBe(2);
+      expect(g.sealedLearnCalls).toBe(0);
       expect(g.normalised.length).toBe(g.checkpoints.length);
       // Normalised by the references on the same segment.
       g.meanReward.forEach((m, i) => expect(g.normalised[i]).toBeCloseTo((m - g.refs.randomReward) / (g.refs.oracleReward - g.refs.randomReward), 12));
@@ -52,7 +53,7 @@ describe('scoreJob: the greedy curve', () => {
     expect(curves[0]!.refs).toEqual(curves[1]!.refs);
   });
 
-  it('is flat for a fixed policy (one segment at every checkpoint) and not measured for the privileged clairvoyant reference', async () => {
+  it('is flat for a fixed policy (the same segments at every checkpoint) and not measured for the privileged clairvoyant reference', async () => {
     const scenario = await loadScenario(SCENARIO, { variant: 'testing' });
     const fixed = (await scoreJob(scenario, await BASELINES['static-edge']!.load(), 3)).metrics.greedyCurve!;
     expect(new Set(fixed.meanReward).size).toBe(1);

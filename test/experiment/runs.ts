@@ -30,7 +30,7 @@ export async function decisionLog(factory: AgentFactory, scenario: CompiledScena
 
 /**
  * How many of the episode seeds 1..`seeds` reach the threshold (the scorer's defaults: 90%, window
- * 5% of the budget; without the greedy curve, which this does not read).
+ * of 200 decisions; without the greedy curve, which this does not read).
  */
 export async function seedsReachingThreshold(factory: AgentFactory, scenario: CompiledScenario, seeds: number): Promise<number> {
   let reached = 0;

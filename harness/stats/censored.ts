@@ -1,0 +1,105 @@
+/**
+ * Right-censored counts (e.g. real interactions until a learner reaches a threshold, where a run
+ * that never reaches it within its budget is only known to need MORE than the budget) and the
+ * paired ratio of two learners' medians.
+ *
+ * The rule: a censored run is a lower bound, never a value. It enters a median or a replicate at
+ * the budget (the smallest value it could have), so
+ * - a median is exact when fewer than half of the runs are censored (the censored runs are the
+ *   largest, so the middle order statistics are observed ones), otherwise it is a lower bound;
+ * - median(A) / median(B) is non-decreasing in A's runs and non-increasing in B's, so with only
+ *   A censored it is a lower bound of the true ratio, with only B censored an upper bound, and
+ *   with both censored nothing is known. The same holds for every bootstrap replicate, so for the
+ *   interval's ends (quantiles are monotone in the replicates).
+ */
+import { median } from './descriptive.ts';
+import { pairedBootstrap, type BootstrapOptions, type Interval } from './bootstrap.ts';
+import { checkInt, rejectValue } from './validate.ts';
+
+/** A median of right-censored runs. */
+export interface CensoredValue {
+  /** The median with censored runs counted as the budget. */
+  value: number;
+  /** True when at least half the runs are censored: `value` is then only a lower bound. */
+  censored: boolean;
+  /** Runs that reached the threshold, of `runs`. */
+  reached: number;
+  runs: number;
+}
+
+/** What a ratio (or an interval end) is: a value, a bound from one side, or nothing known. */
+export type RatioKind = 'exact' | 'lower-bound' | 'upper-bound' | 'undetermined';
+
+/** median(numerator) / median(denominator) over paired runs, with its paired-bootstrap interval. */
+export interface PairedRatio extends Interval {
+  /** What the point estimate is (from which medians are censored). */
+  kind: RatioKind;
+  /** What the interval ends are (from which learners have any censored run). */
+  intervalKind: RatioKind;
+  /** Censored runs of each learner, of `runs`. */
+  censored: { numerator: number; denominator: number };
+  runs: number;
+}
+
+function withBudget(values: readonly (number | null)[], budget: number, label: string): number[] {
+  return values.map((v, i) => {
+    if (v === null) return budget;
+    if (!(Number.isFinite(v) && v >= 1 && v <= budget)) rejectValue(`${label}/${i}`, `a count in [1, ${budget}] (the budget) or null (censored)`, v);
+    return v;
+  });
+}
+
+/**
+ * Median of right-censored counts (`null` = the run never reached the threshold within `budget`).
+ * @param values one count per run, non-empty.
+ * @param budget the runs' budget (the smallest value a censored run could have).
+ */
+export function censoredMedian(values: readonly (number | null)[], budget: number): CensoredValue {
+  if (values.length === 0) rejectValue('values', 'at least one run', 'none');
+  checkInt(budget, 'budget', 1);
+  const censoredRuns = values.filter((v) => v === null).length;
+  return {
+    value: median(withBudget(values, budget, 'values')),
+    censored: 2 * censoredRuns >= values.length,
+    reached: values.length - censoredRuns,
+    runs: values.length,
+  };
+}
+
+function kindOf(numeratorCensored: boolean, denominatorCensored: boolean): RatioKind {
+  if (numeratorCensored && denominatorCensored) return 'undetermined';
+  if (numeratorCensored) return 'lower-bound';
+  if (denominatorCensored) return 'upper-bound';
+  return 'exact';
+}
+
+/**
+ * The ratio median(numerator) / median(denominator) of two learners' censored counts over the
+ * same seeds (`numerator[i]` and `denominator[i]` ran on seed i), with a seeded paired-bootstrap
+ * interval over seeds (see {@link pairedBootstrap}); censored runs enter at `budget` and the
+ * kinds say what the point and the interval ends then are (module comment).
+ * @throws InputError for samples of different lengths or counts outside [1, budget].
+ */
+export function pairedRatio(
+  numerator: readonly (number | null)[],
+  denominator: readonly (number | null)[],
+  budget: number,
+  options: BootstrapOptions,
+): PairedRatio {
+  if (numerator.length !== denominator.length) rejectValue('denominator', `${numerator.length} runs (paired by seed with the numerator)`, `${denominator.length} runs`);
+  const a = censoredMedian(numerator, budget);
+  const b = censoredMedian(denominator, budget);
+  const iv = pairedBootstrap(
+    [withBudget(numerator, budget, 'numerator'), withBudget(denominator, budget, 'denominator')],
+    (x, y) => median(x!) / median(y!),
+    options,
+  );
+  const censored = { numerator: a.runs - a.reached, denominator: b.runs - b.reached };
+  return {
+    ...iv,
+    kind: kindOf(a.censored, b.censored),
+    intervalKind: kindOf(censored.numerator > 0, censored.denominator > 0),
+    censored,
+    runs: a.runs,
+  };
+}

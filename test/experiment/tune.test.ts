@@ -1,0 +1,86 @@
+/** The recorded hyperparameter search (`harness/experiment/tune.ts`). */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBaseline } from '../../baselines/index.ts';
+import { OrchestrationEnv } from '../../harness/env/env.ts';
+import { checkSpaces, greedyLogAuc, runSearches, sampleConfigs, SEARCH_SPACES, type SearchRecord } from '../../harness/experiment/tune.ts';
+import { loadSuite } from '../../harness/scenario/load.ts';
+
+describe('search spaces', () => {
+  it("declare the DQN's learningStarts, trainEvery, targetUpdateEvery and learning rate, and the same value-learner ranges for the hybrid", () => {
+    for (const f of ['learningStarts', 'trainEvery', 'targetUpdateEvery', 'learningRate']) {
+      expect(SEARCH_SPACES.dqn![f], f).toBeDefined();
+      expect(SEARCH_SPACES.hybrid![f], f).toEqual(SEARCH_SPACES.dqn![f]);
+    }
+  });
+
+  it("name only fields the agents' configs have (a stale declaration fails here, not hours into a search)", async () => {
+    const [scenario] = await loadSuite('tuning', { variant: 'testing' });
+    for (const agent of Object.keys(SEARCH_SPACES)) {
+      const config = sampleConfigs(agent, SEARCH_SPACES[agent]!, 2)[1]!;
+      const a = await (await loadBaseline(agent))({ env: new OrchestrationEnv(scenario!).spec, seed: 1, config });
+      a.dispose?.();
+    }
+  }, 60_000);
+
+  it('sample the defaults first, then seeded draws within the declared ranges, the same for the same budget', () => {
+    const space = { a: { choice: [1, 2, 3] }, b: { logUniform: [1e-4, 1e-2] as const }, c: { uniform: [10, 20] as const, integer: true } };
+    const configs = sampleConfigs('x', space, 50);
+    expect(configs[0]).toEqual({});
+    expect(configs).toHaveLength(50);
+    for (const c of configs.slice(1)) {
+      expect([1, 2, 3]).toContain(c.a);
+      expect(c.b as number).toBeGreaterThanOrEqual(1e-4);
+      expect(c.b as number).toBeLessThanOrEqual(1e-2);
+      expect(Number.isInteger(c.c)).toBe(true);
+      expect(c.c as number).toBeGreaterThanOrEqual(10);
+      expect(c.c as number).toBeLessThanOrEqual(20);
+    }
+    expect(sampleConfigs('x', space, 50)).toEqual(configs);
+    // A larger budget extends the same search.
+    expect(sampleConfigs('x', space, 60).slice(0, 50)).toEqual(configs);
+    expect(new Set(configs.slice(1).map((c) => c.a)).size).toBe(3);
+  });
+
+  it('reject a bad space file with JSON pointers', () => {
+    expect(() => checkSpaces({ dqn: { learningRate: { logUniform: [0, 1] } }, nope: {} }, 'space.json')).toThrow(/space\.json#\/dqn\/learningRate[\s\S]*space\.json#\/nope/);
+  });
+});
+
+describe('greedyLogAuc', () => {
+  it('is the trapezoid area over log interactions divided by the log span (hand-computed)', () => {
+    // 0 at 10, 1 at 100, 1 at 1000: area = 0.5 ln 10 + 1 ln 10 over 2 ln 10 = 0.75.
+    expect(greedyLogAuc([10, 100, 1000], [0, 1, 1])).toBeCloseTo(0.75, 12);
+    expect(greedyLogAuc([50], [0.4])).toBe(0.4);
+  });
+});
+
+describe('runSearches (smoke: cheap agents, testing variant, tiny budget)', () => {
+  it('runs the same budget for every agent on the tuning scenarios only and writes the records', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tune-'));
+    try {
+      const spaceFile = join(out, 'space.json');
+      writeFileSync(spaceFile, JSON.stringify({ 'q-learning': { learningRate: { choice: [0.1, 0.4] } }, bandit: { alpha: { logUniform: [0.01, 0.3] } } }));
+      const records = await runSearches({ agents: ['q-learning', 'bandit'], budget: 2, seeds: 1, variant: 'testing', spaceFile, workers: 1, outDir: out });
+      expect(records.map((r) => r.agent)).toEqual(['q-learning', 'bandit']);
+      for (const r of records) {
+        expect(r.budget).toBe(2);
+        expect(r.trials).toHaveLength(2);
+        expect(r.trials[0]!.config).toEqual({});
+        expect(r.scenarios.every((s) => s.startsWith('tuning-'))).toBe(true);
+        for (const t of r.trials) {
+          expect(t.cases).toHaveLength(r.scenarios.length);
+          expect(t.score).not.toBeNull();
+        }
+        expect(r.best!.score).toBe(Math.max(...r.trials.map((t) => t.score!)));
+        const saved = JSON.parse(readFileSync(join(out, `search-${r.agent}.json`), 'utf8')) as SearchRecord;
+        expect(saved).toEqual(JSON.parse(JSON.stringify(r)));
+      }
+      expect(readFileSync(join(out, 'search.md'), 'utf8')).toContain('same budget for every agent: 2 configurations');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
