@@ -9,9 +9,10 @@ import { checkSpaces, greedyLogAuc, runSearches, sampleConfigs, SEARCH_SPACES, t
 import { loadSuite } from '../../harness/scenario/load.ts';
 
 describe('search spaces', () => {
-  it("declare the DQN's learningStarts, trainEvery, targetUpdateEvery and learning rate, and the same value-learner ranges for the hybrid", () => {
-    for (const f of ['learningStarts', 'trainEvery', 'targetUpdateEvery', 'learningRate']) {
-      expect(SEARCH_SPACES.dqn![f], f).toBeDefined();
+  it("declare the DQN's learningStarts, trainEvery, targetUpdateEvery and learning rate; as many fields for the hybrid; shared fields with the same range", () => {
+    for (const f of ['learningStarts', 'trainEvery', 'targetUpdateEvery', 'learningRate']) expect(SEARCH_SPACES.dqn![f], f).toBeDefined();
+    expect(Object.keys(SEARCH_SPACES.hybrid!).length).toBe(Object.keys(SEARCH_SPACES.dqn!).length);
+    for (const f of Object.keys(SEARCH_SPACES.hybrid!).filter((k) => k in SEARCH_SPACES.dqn!)) {
       expect(SEARCH_SPACES.hybrid![f], f).toEqual(SEARCH_SPACES.dqn![f]);
     }
   });
