@@ -7,6 +7,7 @@
  */
 import type { Agent, Observation, Transition } from '../agent.ts';
 import type { OrchestrationEnv, Phase } from './env.ts';
+import { observationJson as wireObservationJson } from '../submission/protocol.ts';
 import { runEpisode } from './episode.ts';
 
 /** A plain-JSON copy of an observation (typed arrays as arrays). */
@@ -19,18 +20,9 @@ export type AgentLogEntry =
   | { phase: Phase; deliveredAtMs: number; kind: 'observation'; observation: ObservationJson; action: number }
   | { phase: Phase; deliveredAtMs: number; kind: 'transition'; transition: Omit<Transition, 'obs' | 'nextObs'> & { obs: ObservationJson } };
 
+/** The observation as the submission protocol sends it (one serialiser for both). */
 function observationJson(o: Observation): ObservationJson {
-  return {
-    timeMs: o.timeMs,
-    userId: o.userId,
-    request: { ...o.request },
-    link: { ...o.link },
-    load: { ...o.load },
-    inFlight: { ...o.inFlight },
-    user: { ...o.user },
-    actionMask: Array.from(o.actionMask),
-    features: Array.from(o.features),
-  };
+  return JSON.parse(wireObservationJson(o)) as ObservationJson;
 }
 
 export interface AgentLogOptions {
