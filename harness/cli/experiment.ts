@@ -2,10 +2,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { HL_AGENTS, runHlSpeedup, toMarkdown, type HlAgent } from '../experiment/hl-speedup.ts';
 import { createProgress } from '../runner/progress.ts';
-import { numberFlag } from './run.ts';
+import { commaList } from './options.ts';
 
 interface HlFlags {
   seeds: string;
@@ -18,12 +19,9 @@ interface HlFlags {
   json?: boolean;
 }
 
-const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
-const list = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
-
 /** The `--agents` list: agents of the experiment, including dqn and hybrid (the ratio needs both). */
 function agentsFlag(text: string | undefined): HlAgent[] | undefined {
-  const names = list(text);
+  const names = commaList('--agents', text);
   if (!names) return undefined;
   const known = new Set<string>(HL_AGENTS);
   const ok = names.every((n) => known.has(n)) && names.includes('dqn') && names.includes('hybrid');
@@ -49,15 +47,15 @@ export function register(program: Command): void {
       if (flags.suite !== 'default' && flags.suite !== 'testing') {
         throw new InputError({ file: '--suite', expected: 'default | testing', found: JSON.stringify(flags.suite) });
       }
-      const scenarios = list(flags.scenarios);
+      const scenarios = commaList('--scenarios', flags.scenarios);
       const agents = agentsFlag(flags.agents);
       const report = await runHlSpeedup({
         suite: flags.suite,
         ...(scenarios ? { scenarios } : {}),
         ...(agents ? { agents } : {}),
-        seeds: numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt),
-        rootSeed: numberFlag('--root-seed', flags.rootSeed, 'integer', Number.isInteger),
-        workers: numberFlag('--workers', flags.workers, 'integer >= 1 (threads)', isPositiveInt),
+        seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
+        rootSeed: parseNumber('--root-seed', flags.rootSeed, RULES.seed),
+        workers: parseNumber('--workers', flags.workers, RULES.workers),
         outDir: resolve(flags.out),
         progress: createProgress(),
       });

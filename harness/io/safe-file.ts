@@ -1,0 +1,151 @@
+/**
+ * Reading files a user names, and writing files a user asks for, without the surprises of special
+ * files: a FIFO blocks a read forever, `/dev/zero` (or a link to it) never ends, a 600 MB "trace"
+ * exhausts memory, `--out /dev/null` or `--out` on the input itself silently loses data, and a
+ * write interrupted half-way leaves half a file. Every refusal is an InputError naming the file,
+ * what was expected and what was found.
+ */
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, type Stats, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../errors.ts';
+
+const MIB = 1024 * 1024;
+
+/** What kind of file `s` is, for messages ("a FIFO", "a character device", ...). */
+export function fileKind(s: Stats): string {
+  if (s.isFile()) return 'a regular file';
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO (named pipe)';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  if (s.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+/** An errno as found text, e.g. `ENOTDIR (a path component is not a directory)`. */
+export function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    ENOTDIR: 'a path component is not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    EISDIR: 'a directory',
+    EEXIST: 'already exists',
+    ENOSPC: 'no space left on the device',
+    ELOOP: 'too many symbolic links',
+    ENAMETOOLONG: 'name too long',
+  };
+  if (code === undefined) throw e;
+  return why[code] ? `${code} (${why[code]})` : code;
+}
+
+/** How many bytes, in MiB with one decimal. */
+const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
+
+/** Options of {@link readInputFile}. */
+export interface ReadInputOptions {
+  /** The largest file accepted (bytes). */
+  maxBytes: number;
+  /** What the file should be, for messages (e.g. "a trace file"). */
+  what: string;
+}
+
+/**
+ * Reads a user-given file whole, refusing anything but a regular file of at most `maxBytes`
+ * (symbolic links are followed; what they point to is checked). The file is opened non-blocking,
+ * so a FIFO is refused instead of waiting for a writer, and its type and size are taken from the
+ * open descriptor, so it cannot be swapped between the check and the read.
+ * @throws InputError for a missing or unreadable path, a special file, or a file over the limit
+ */
+export function readInputFile(file: string, o: ReadInputOptions): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new InputError({ file, expected: `${o.what} (a readable regular file)`, found: errnoText(e) });
+  }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw new InputError({ file, expected: `${o.what} (a regular file)`, found: fileKind(s) });
+    if (s.size > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${mib(o.maxBytes)}`, found: `${mib(s.size)} (${s.size} bytes)` });
+    // Read what fstat promised, plus one byte to notice a file still growing past the limit.
+    const buf = Buffer.alloc(Math.min(s.size + 1, o.maxBytes + 1));
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+    if (n > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${mib(o.maxBytes)}`, found: 'a file growing past the limit while read' });
+    return buf.subarray(0, n);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError({ file, expected: `${o.what} (a readable regular file)`, found: errnoText(e) });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** {@link readInputFile} as UTF-8 text. */
+export function readInputText(file: string, o: ReadInputOptions): string {
+  return readInputFile(file, o).toString('utf8');
+}
+
+/** Options of {@link writeFileAtomic}. */
+export interface WriteOutputOptions {
+  /** What the file is, for messages (e.g. "the CSV trace to write"). */
+  what: string;
+  /** Files the content was read from: writing over one of them is refused. */
+  inputs?: readonly string[];
+}
+
+/** The file's stats following links, or undefined when it does not exist. */
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Writes a user-named output file atomically: the content goes to a temporary file beside it,
+ * is flushed to disk, and is renamed over the target, so a reader (or a crash) never sees half
+ * a file. Refuses an empty path, an existing target that is not a regular file (`/dev/null`, a
+ * directory, a FIFO), and a target that is one of `inputs` (also through a link).
+ * @throws InputError naming the file, what was expected and what was found
+ */
+export function writeFileAtomic(file: string, content: string | Uint8Array, o: WriteOutputOptions): void {
+  const expected = `${o.what}: a path to a new or regular file in an existing, writable folder`;
+  if (file === '') throw new InputError({ file: '(empty path)', expected, found: 'an empty path' });
+  let tmp: string | undefined;
+  try {
+    const target = statOrUndefined(file);
+    if (target && !target.isFile()) throw new InputError({ file, expected, found: fileKind(target) });
+    for (const input of o.inputs ?? []) {
+      const s = target && statOrUndefined(input);
+      if (s && s.dev === target.dev && s.ino === target.ino) throw new InputError({ file, expected: `${o.what}: a file other than the input`, found: `the input ${input} itself` });
+    }
+    tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+    tmp = undefined;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError({ file, expected, found: errnoText(e) });
+  } finally {
+    if (tmp !== undefined) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Never created (the folder does not exist or is not writable): nothing to clean up.
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The output folder of a run: created safely, and held by one run at a time.
+ *
+ * - {@link prepareOutDir} creates the folder one level at a time (Node's recursive `mkdir` loops
+ *   forever on some paths, e.g. under `/proc`), and refuses an empty path or a path that is a file
+ *   or a device, with the reason.
+ * - {@link acquireRunLock} writes `DIR/run.lock` holding the owner's pid, host and start time; a
+ *   second run into the same folder is refused while the owner lives. A lock left by a run that
+ *   was killed (its pid no longer exists on this host) is reported and taken over; a lock from
+ *   another host cannot be checked and is refused with how to remove it.
+ */
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors.ts';
+import { errnoText, fileKind } from '../io/safe-file.ts';
+
+export const LOCK_FILE = 'run.lock';
+
+/**
+ * Creates `dir` (and missing parents) unless it exists as a folder.
+ * @param flag the option the path came from, quoted when the path is empty
+ * @throws InputError for an empty path, a path that exists but is not a folder, or a folder that cannot be created
+ */
+export function prepareOutDir(dir: string, flag = '--out'): void {
+  const expected = 'an output folder: an existing folder, or a path where one can be created';
+  if (dir.trim() === '') throw new InputError({ file: flag, expected, found: 'an empty path' });
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    let found: string | undefined;
+    try {
+      const s = statSync(d);
+      if (s.isDirectory()) break;
+      found = `${d === resolve(dir) ? '' : `its parent ${d} is `}${fileKind(s)}`;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') found = errnoText(e);
+    }
+    if (found !== undefined) throw new InputError({ file: dir, expected, found });
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError({ file: dir, expected, found: `cannot create ${d}: ${errnoText(e)}` });
+    }
+  }
+}
+
+/** What `run.lock` records. */
+export interface LockOwner {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+/** A held lock; `release` removes it (also on process exit). */
+export interface RunLock {
+  file: string;
+  /** A stale lock taken over, for the caller to report; undefined when there was none. */
+  tookOverFrom?: LockOwner;
+  release(): void;
+}
+
+function readOwner(file: string): LockOwner | undefined {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
+    return typeof v.pid === 'number' && typeof v.host === 'string' ? { pid: v.pid, host: v.host, startedAt: String(v.startedAt) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this pid exists on this host (EPERM: it exists, owned by another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const describe = (o: LockOwner): string => `pid ${o.pid} on ${o.host}, started ${o.startedAt}`;
+
+/**
+ * Takes `dir/run.lock` (the folder must exist). The lock is created by linking a complete
+ * temporary file into place, so it is never seen half-written and only one of two racing runs
+ * gets it; a stale lock is first moved aside by rename (atomic), and if what was moved turns out
+ * to be a newer live lock, it is put back and this run is refused.
+ * @throws InputError when another live run (or a run on another host) holds the folder
+ */
+export function acquireRunLock(dir: string): RunLock {
+  const file = join(dir, LOCK_FILE);
+  const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(me)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  let tookOverFrom: LockOwner | undefined;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        linkSync(tmp, file);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 2) throw e;
+      }
+      const owner = readOwner(file);
+      const held = (o: LockOwner | undefined): o is LockOwner => o !== undefined && (o.host !== me.host || alive(o.pid));
+      if (held(owner)) {
+        const check = owner.host === me.host ? '' : ' (it cannot be checked from this host)';
+        throw new InputError({ file, expected: `no other run writing into ${dir}`, found: `a lock held by ${describe(owner)}${check}; wait for it, use another --out, or delete ${file} if no run is writing there` });
+      }
+      // Stale (or unreadable): move it aside, then make sure what was moved was that stale lock.
+      const aside = `${file}.stale.${process.pid}`;
+      renameSync(file, aside);
+      const moved = readOwner(aside);
+      if (held(moved)) {
+        try {
+          linkSync(aside, file);
+        } finally {
+          unlinkSync(aside);
+        }
+        throw new InputError({ file, expected: `no other run writing into ${dir}`, found: `a lock held by ${describe(moved)}` });
+      }
+      unlinkSync(aside);
+      tookOverFrom = moved ?? owner;
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError({ file, expected: `a lock file the run can create in ${dir}`, found: errnoText(e) });
+  } finally {
+    unlinkSync(tmp);
+  }
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    process.off('exit', release);
+    try {
+      // Only our own lock: never remove one another run took over after a (mistaken) release.
+      if (readOwner(file)?.pid === me.pid) unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.on('exit', release);
+  return { file, ...(tookOverFrom ? { tookOverFrom } : {}), release };
+}
+
+/** A line saying a stale lock was taken over, or '' when none was. */
+export function staleLockNote(lock: RunLock): string {
+  const o = lock.tookOverFrom;
+  return o ? `note: ${lock.file} was left by a run that is no longer running (${describe(o)}); taken over\n` : '';
+}
