@@ -1,12 +1,13 @@
 /**
- * Reading files a user names, and writing files a user asks for, without the surprises of special
- * files: a FIFO blocks a read forever, `/dev/zero` (or a link to it) never ends, a 600 MB "trace"
- * exhausts memory, `--out /dev/null` or `--out` on the input itself silently loses data, and a
- * write interrupted half-way leaves half a file. Every refusal is an InputError naming the file,
- * what was expected and what was found.
+ * Reading files a user names, and writing the files and folders a user asks for, without the
+ * surprises of special files: a FIFO blocks a read forever, `/dev/zero` (or a link to it) never
+ * ends, a 600 MB "trace" exhausts memory, `--out /dev/null` or `--out` on the input itself
+ * silently loses data, a write interrupted half-way leaves half a file, and a recursive `mkdir`
+ * under `/proc` never returns. Every refusal is an InputError naming the file, what was expected
+ * and what was found.
  */
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, type Stats, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, type Stats, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 
 const MIB = 1024 * 1024;
@@ -146,6 +147,46 @@ export function writeFileAtomic(file: string, content: string | Uint8Array, o: W
       } catch {
         // Never created (the folder does not exist or is not writable): nothing to clean up.
       }
+    }
+  }
+}
+
+/** Options of {@link ensureDir}. */
+export interface EnsureDirOptions {
+  /** What the folder is, for messages (e.g. "an output folder"). */
+  what: string;
+  /** Where the path came from, named when it is empty (e.g. `--out`). */
+  flag?: string;
+}
+
+/**
+ * Creates a user-named folder and its missing parents, one level at a time, unless it exists as a
+ * folder. Node's recursive `mkdir` loops forever on some paths (e.g. `/proc/1/x`); here each
+ * level is created once, and any failure is reported with its reason.
+ * @throws InputError for an empty path, a path (or parent) that exists but is not a folder, or a
+ *   folder that cannot be created
+ */
+export function ensureDir(dir: string, o: EnsureDirOptions): void {
+  const expected = `${o.what}: an existing folder, or a path where one can be created`;
+  if (dir.trim() === '') throw new InputError({ file: o.flag ?? '(empty path)', expected, found: 'an empty path' });
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    let s: Stats | undefined;
+    try {
+      s = statOrUndefined(d);
+    } catch (e) {
+      throw new InputError({ file: dir, expected, found: errnoText(e) });
+    }
+    if (s?.isDirectory()) break;
+    if (s) throw new InputError({ file: dir, expected, found: d === resolve(dir) ? fileKind(s) : `its parent ${d} is ${fileKind(s)}` });
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError({ file: dir, expected, found: `cannot create ${d}: ${errnoText(e)}` });
     }
   }
 }

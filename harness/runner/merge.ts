@@ -2,18 +2,19 @@
  * Merging shard directories into one: results deduplicated by jobHash, with a conflict (the same
  * job with two different `ok` results) reported as an error rather than silently resolved.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type InputIssue } from '../errors.ts';
 import { RESULTS_FILE } from './execute.ts';
 import { JournalWriter, latestByJob, readJournal, type SkippedLine } from './journal.ts';
+import { prepareOutDir } from './out-dir.ts';
 import type { JobResult, RunManifest } from './types.ts';
 
 export const MANIFEST_FILE = 'run.json';
 
 /** Writes `DIR/run.json` atomically (temp file + rename), so a reader never sees half of it. */
 export function writeManifest(dir: string, manifest: RunManifest): void {
-  mkdirSync(dir, { recursive: true });
+  prepareOutDir(dir);
   const tmp = join(dir, `${MANIFEST_FILE}.tmp`);
   writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, join(dir, MANIFEST_FILE));

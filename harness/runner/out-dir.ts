@@ -1,52 +1,27 @@
 /**
  * The output folder of a run: created safely, and held by one run at a time.
  *
- * - {@link prepareOutDir} creates the folder one level at a time (Node's recursive `mkdir` loops
- *   forever on some paths, e.g. under `/proc`), and refuses an empty path or a path that is a file
- *   or a device, with the reason.
+ * - {@link prepareOutDir} creates the folder safely (see `ensureDir`): an empty path, a path that
+ *   is a file or a device, or one under `/proc` or `/sys` is refused with the reason, never hangs.
  * - {@link acquireRunLock} writes `DIR/run.lock` holding the owner's pid, host and start time; a
  *   second run into the same folder is refused while the owner lives. A lock left by a run that
  *   was killed (its pid no longer exists on this host) is reported and taken over; a lock from
  *   another host cannot be checked and is refused with how to remove it.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { errnoText, fileKind } from '../io/safe-file.ts';
+import { ensureDir, errnoText } from '../io/safe-file.ts';
 
 export const LOCK_FILE = 'run.lock';
 
 /**
- * Creates `dir` (and missing parents) unless it exists as a folder.
- * @param flag the option the path came from, quoted when the path is empty
+ * Creates a run's output folder (and missing parents) unless it exists as a folder.
  * @throws InputError for an empty path, a path that exists but is not a folder, or a folder that cannot be created
  */
 export function prepareOutDir(dir: string, flag = '--out'): void {
-  const expected = 'an output folder: an existing folder, or a path where one can be created';
-  if (dir.trim() === '') throw new InputError({ file: flag, expected, found: 'an empty path' });
-  const missing: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    let found: string | undefined;
-    try {
-      const s = statSync(d);
-      if (s.isDirectory()) break;
-      found = `${d === resolve(dir) ? '' : `its parent ${d} is `}${fileKind(s)}`;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') found = errnoText(e);
-    }
-    if (found !== undefined) throw new InputError({ file: dir, expected, found });
-    missing.unshift(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing) {
-    try {
-      mkdirSync(d);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError({ file: dir, expected, found: `cannot create ${d}: ${errnoText(e)}` });
-    }
-  }
+  ensureDir(dir, { what: 'an output folder', flag });
 }
 
 /** What `run.lock` records. */
