@@ -1,5 +1,5 @@
 /** The output folder of a run: created safely, held by one run, and never touched by a refused run. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { register } from '../../harness/cli/run.ts';
 import { InputError } from '../../harness/errors.ts';
 import { openRunJournal } from '../../harness/runner/execute.ts';
 import { acquireRunLock, LOCK_FILE, prepareOutDir, staleLockNote } from '../../harness/runner/out-dir.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
 import { runCli } from '../report/cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'orchbench-outdir-'));
@@ -77,6 +78,24 @@ describe('run.lock', () => {
 });
 
 describe('orchbench run: the output folder', () => {
+  it('a second orchbench process is locked out of a folder a live run holds (exit 1, no stack trace)', () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    // Another live process holding the folder, as a run would.
+    const owner = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: owner.pid, host: hostname(), startedAt: 'now' }));
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'orchbench.js'), ...RUN, '--out', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`expected no other run writing into ${dir}; found a lock held by pid ${owner.pid}`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(dir, 'run.json'))).toBe(false);
+    } finally {
+      owner.kill();
+    }
+  });
+
+
   it('a run refused with "pass --resume" leaves run.json as it was; so does a run locked out', async () => {
     const dir = fresh();
     mkdirSync(dir);
