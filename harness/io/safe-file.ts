@@ -42,8 +42,9 @@ export function errnoText(e: unknown): string {
   return why[code] ? `${code} (${why[code]})` : code;
 }
 
-/** How many bytes, in MiB with one decimal. */
-const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
+/** A size for messages: MiB with one decimal (and the exact bytes) from 1 MiB, else bytes. */
+const size = (bytes: number, exact = false): string =>
+  bytes < MIB ? `${bytes} bytes` : `${(bytes / MIB).toFixed(1)} MiB${exact ? ` (${bytes} bytes)` : ''}`;
 
 /** Options of {@link readInputFile}. */
 export interface ReadInputOptions {
@@ -70,12 +71,12 @@ export function readInputFile(file: string, o: ReadInputOptions): Buffer {
   try {
     const s = fstatSync(fd);
     if (!s.isFile()) throw new InputError({ file, expected: `${o.what} (a regular file)`, found: fileKind(s) });
-    if (s.size > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${mib(o.maxBytes)}`, found: `${mib(s.size)} (${s.size} bytes)` });
+    if (s.size > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${size(o.maxBytes)}`, found: size(s.size, true) });
     // Read what fstat promised, plus one byte to notice a file still growing past the limit.
     const buf = Buffer.alloc(Math.min(s.size + 1, o.maxBytes + 1));
     let n = 0;
     for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
-    if (n > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${mib(o.maxBytes)}`, found: 'a file growing past the limit while read' });
+    if (n > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${size(o.maxBytes)}`, found: 'a file growing past the limit while read' });
     return buf.subarray(0, n);
   } catch (e) {
     if (e instanceof InputError) throw e;
