@@ -2,39 +2,32 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../harness/errors.ts';
+import type { InputError } from '../../harness/errors.ts';
 import { readInputFile, writeFileAtomic } from '../../harness/io/safe-file.ts';
 import { initSubmission } from '../../harness/submission/init.ts';
+import { inputError } from '../helpers/input-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'orchbench-safe-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The issues of the InputError `f` throws. */
-function issues(f: () => unknown): InputError['issues'] {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).issues;
-  }
-  throw new Error('no error thrown');
-}
+const issues = async (f: () => unknown): Promise<InputError['issues']> => (await inputError(f)).issues;
 
 describe('readInputFile', () => {
-  it('reads a regular file up to the limit and refuses one byte more, naming the limit', () => {
+  it('reads a regular file up to the limit and refuses one byte more, naming the limit', async () => {
     const f = join(dir, 'ten');
     writeFileSync(f, '0123456789');
     expect(readInputFile(f, { maxBytes: 10, what: 'a thing' }).toString()).toBe('0123456789');
-    expect(issues(() => readInputFile(f, { maxBytes: 9, what: 'a thing' }))).toEqual([{ file: f, expected: 'a thing of at most 9 bytes', found: '10 bytes' }]);
+    expect(await issues(() => readInputFile(f, { maxBytes: 9, what: 'a thing' }))).toEqual([{ file: f, expected: 'a thing of at most 9 bytes', found: '10 bytes' }]);
   });
 
-  it('names a missing file with its errno', () => {
-    expect(issues(() => readInputFile(join(dir, 'none'), { maxBytes: 1, what: 'a thing' }))[0]!.found).toBe('ENOENT (no such file or directory)');
+  it('names a missing file with its errno', async () => {
+    expect((await issues(() => readInputFile(join(dir, 'none'), { maxBytes: 1, what: 'a thing' })))[0]!.found).toBe('ENOENT (no such file or directory)');
   });
 });
 
 describe('writeFileAtomic', () => {
-  it('replaces a file whole and leaves no temporary file behind', () => {
+  it('replaces a file whole and leaves no temporary file behind', async () => {
     const f = join(dir, 'out.txt');
     writeFileSync(f, 'old');
     writeFileAtomic(f, 'new content', { what: 'the output' });
@@ -42,19 +35,19 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir).filter((x) => x.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('a failed write leaves the old file as it was', () => {
+  it('a failed write leaves the old file as it was', async () => {
     const f = join(dir, 'keep.txt');
     writeFileSync(f, 'old');
-    expect(issues(() => writeFileAtomic(f, 'new', { what: 'the output', inputs: [f] }))[0]!.found).toBe(`the input ${f} itself`);
+    expect((await issues(() => writeFileAtomic(f, 'new', { what: 'the output', inputs: [f] })))[0]!.found).toBe(`the input ${f} itself`);
     expect(readFileSync(f, 'utf8')).toBe('old');
   });
 });
 
 describe('submission init', () => {
-  it('refuses a folder under a file with the reason instead of a stack trace', () => {
-    expect(issues(() => initSubmission('/etc/passwd/x'))).toEqual([{ file: '/etc/passwd/x', expected: 'a new or empty submission folder: an existing folder, or a path where one can be created', found: 'ENOTDIR (a path component is not a directory)' }]);
+  it('refuses a folder under a file with the reason instead of a stack trace', async () => {
+    expect(await issues(() => initSubmission('/etc/passwd/x'))).toEqual([{ file: '/etc/passwd/x', expected: 'a new or empty submission folder: an existing folder, or a path where one can be created', found: 'ENOTDIR (a path component is not a directory)' }]);
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
-    expect(issues(() => initSubmission(file))[0]!.found).toBe('a regular file');
+    expect((await issues(() => initSubmission(file)))[0]!.found).toBe('a regular file');
   });
 });

@@ -5,9 +5,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { register } from '../../harness/cli/run.ts';
-import { InputError } from '../../harness/errors.ts';
 import { openRunJournal } from '../../harness/runner/execute.ts';
 import { acquireRunLock, LOCK_FILE, prepareOutDir, staleLockNote } from '../../harness/runner/out-dir.ts';
+import { inputError as refusal } from '../helpers/input-error.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 import { runCli } from '../report/cli.ts';
 
@@ -15,18 +15,6 @@ const root = mkdtempSync(join(tmpdir(), 'orchbench-outdir-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(root, `d${n++}`);
-
-/** The InputError `f` throws (sync or async). */
-async function refusal(f: () => unknown): Promise<InputError> {
-  let caught: unknown;
-  try {
-    await f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(InputError);
-  return caught as InputError;
-}
 
 const RUN = ['run', '--suite', 'testing', '--scenarios', 'broadband-1u-loose-v1', '--agents', 'random', '--seeds', '1', '--workers', '1'];
 const run = (...args: string[]) => runCli(register, [...RUN, ...args]);
