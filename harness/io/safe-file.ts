@@ -72,12 +72,21 @@ export function readInputFile(file: string, o: ReadInputOptions): Buffer {
     const s = fstatSync(fd);
     if (!s.isFile()) throw new InputError({ file, expected: `${o.what} (a regular file)`, found: fileKind(s) });
     if (s.size > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${size(o.maxBytes)}`, found: size(s.size, true) });
-    // Read what fstat promised, plus one byte to notice a file still growing past the limit.
-    const buf = Buffer.alloc(Math.min(s.size + 1, o.maxBytes + 1));
+    // Read to the end, not just what fstat promised (a file may grow, and some report size 0),
+    // but never past one byte over the limit.
+    let buf = Buffer.alloc(Math.min(s.size, o.maxBytes) + 1);
     let n = 0;
-    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
-    if (n > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${size(o.maxBytes)}`, found: 'a file growing past the limit while read' });
-    return buf.subarray(0, n);
+    for (;;) {
+      if (n === buf.length) {
+        if (n > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${size(o.maxBytes)}`, found: 'a file growing past the limit while read' });
+        const bigger = Buffer.alloc(Math.min(2 * buf.length, o.maxBytes + 1));
+        buf.copy(bigger);
+        buf = bigger;
+      }
+      const r = readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) return buf.subarray(0, n);
+      n += r;
+    }
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError({ file, expected: `${o.what} (a readable regular file)`, found: errnoText(e) });

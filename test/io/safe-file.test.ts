@@ -21,6 +21,11 @@ describe('readInputFile', () => {
     expect(await issues(() => readInputFile(f, { maxBytes: 9, what: 'a thing' }))).toEqual([{ file: f, expected: 'a thing of at most 9 bytes', found: '10 bytes' }]);
   });
 
+  it('reads to the end of a file that reports size 0 (procfs), still bounded by the limit', async () => {
+    expect(readInputFile('/proc/self/status', { maxBytes: 1 << 20, what: 'a thing' }).toString()).toMatch(/^Name:/);
+    expect((await issues(() => readInputFile('/proc/self/status', { maxBytes: 10, what: 'a thing' })))[0]!.found).toBe('a file growing past the limit while read');
+  });
+
   it('names a missing file with its errno', async () => {
     expect((await issues(() => readInputFile(join(dir, 'none'), { maxBytes: 1, what: 'a thing' })))[0]!.found).toBe('ENOENT (no such file or directory)');
   });
