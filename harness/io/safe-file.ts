@@ -78,7 +78,7 @@ export function readInputFile(file: string, o: ReadInputOptions): Buffer {
     let n = 0;
     for (;;) {
       if (n === buf.length) {
-        if (n > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${size(o.maxBytes)}`, found: 'a file growing past the limit while read' });
+        if (n > o.maxBytes) throw new InputError({ file, expected: `${o.what} of at most ${size(o.maxBytes)}`, found: 'more, read past the size the file reported (it grew while read)' });
         const bigger = Buffer.alloc(Math.min(2 * buf.length, o.maxBytes + 1));
         buf.copy(bigger);
         buf = bigger;
