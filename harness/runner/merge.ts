@@ -2,9 +2,10 @@
  * Merging shard directories into one: results deduplicated by jobHash, with a conflict (the same
  * job with two different `ok` results) reported as an error rather than silently resolved.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type InputIssue } from '../errors.ts';
+import { readInputText } from '../io/safe-file.ts';
 import { RESULTS_FILE } from './execute.ts';
 import { JournalWriter, latestByJob, readJournal, type SkippedLine } from './journal.ts';
 import { prepareOutDir } from './out-dir.ts';
@@ -24,8 +25,9 @@ export function writeManifest(dir: string, manifest: RunManifest): void {
 export function readManifest(dir: string): RunManifest {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) throw new InputError({ file, expected: 'a run manifest written by `orchbench run`', found: 'no such file' });
+  const text = readInputText(file, { maxBytes: 16 * 1024 * 1024, what: 'a run manifest written by `orchbench run`' });
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
+    return JSON.parse(text) as RunManifest;
   } catch (e) {
     throw new InputError({ file, expected: 'JSON', found: (e as Error).message });
   }

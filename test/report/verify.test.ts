@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,14 @@ describe('verify: the cheap seal check (no re-run)', () => {
     expect(results.some((r) => r.status === 'failed')).toBe(true);
     const report = await verifyResults(readResultLines(journal('clean.jsonl', results)), { ...fixtureRunner, noRerun: true });
     expect(report.ok).toBe(true);
+  });
+});
+
+describe('verify: the journal it reads', () => {
+  it('refuses a results.jsonl that is a FIFO at once instead of waiting for a writer', () => {
+    const fifo = join(dir, 'fifo.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readResultLines(fifo)).toThrow(`${fifo}: expected a results journal (results.jsonl) (a regular file); found a FIFO (named pipe)`);
   });
 });
 
