@@ -34,8 +34,8 @@ export interface LockOwner {
 /** A held lock; `release` removes it (also on process exit). */
 export interface RunLock {
   file: string;
-  /** A stale lock taken over, for the caller to report; undefined when there was none. */
-  tookOverFrom?: LockOwner;
+  /** A stale lock taken over, for the caller to report (null: it was unreadable); undefined when there was none. */
+  tookOverFrom?: LockOwner | null;
   release(): void;
 }
 
@@ -60,25 +60,33 @@ function alive(pid: number): boolean {
 
 const describe = (o: LockOwner): string => `pid ${o.pid} on ${o.host}, started ${o.startedAt}`;
 
+/** The refusal when `owner` holds the lock of `dir`. */
+function heldBy(file: string, dir: string, owner: LockOwner, host: string): InputError {
+  const check = owner.host === host ? '' : ' (it cannot be checked from this host)';
+  return new InputError({ file, expected: `no other run writing into ${dir}`, found: `a lock held by ${describe(owner)}${check}; wait for it, use another --out, or delete ${file} if no run is writing there` });
+}
+
 /**
  * Takes `dir/run.lock` (the folder must exist). The lock is created by linking a complete
  * temporary file into place, so it is never seen half-written and only one of two racing runs
  * gets it; a stale lock is first moved aside by rename (atomic), and if what was moved turns out
  * to be a newer live lock, it is put back and this run is refused.
- * @throws InputError when another live run (or a run on another host) holds the folder
+ * @throws InputError when another live run (or a run on another host) holds the folder, or the
+ *   lock cannot be written there
  */
 export function acquireRunLock(dir: string): RunLock {
   const file = join(dir, LOCK_FILE);
   const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const held = (o: LockOwner | undefined): o is LockOwner => o !== undefined && (o.host !== me.host || alive(o.pid));
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  let tookOverFrom: LockOwner | null | undefined;
   try {
-    writeSync(fd, `${JSON.stringify(me)}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  let tookOverFrom: LockOwner | undefined;
-  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, `${JSON.stringify(me)}\n`);
+    } finally {
+      closeSync(fd);
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         linkSync(tmp, file);
@@ -87,11 +95,7 @@ export function acquireRunLock(dir: string): RunLock {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 2) throw e;
       }
       const owner = readOwner(file);
-      const held = (o: LockOwner | undefined): o is LockOwner => o !== undefined && (o.host !== me.host || alive(o.pid));
-      if (held(owner)) {
-        const check = owner.host === me.host ? '' : ' (it cannot be checked from this host)';
-        throw new InputError({ file, expected: `no other run writing into ${dir}`, found: `a lock held by ${describe(owner)}${check}; wait for it, use another --out, or delete ${file} if no run is writing there` });
-      }
+      if (held(owner)) throw heldBy(file, dir, owner, me.host);
       // Stale (or unreadable): move it aside, then make sure what was moved was that stale lock.
       const aside = `${file}.stale.${process.pid}`;
       renameSync(file, aside);
@@ -102,16 +106,20 @@ export function acquireRunLock(dir: string): RunLock {
         } finally {
           unlinkSync(aside);
         }
-        throw new InputError({ file, expected: `no other run writing into ${dir}`, found: `a lock held by ${describe(moved)}` });
+        throw heldBy(file, dir, moved, me.host);
       }
       unlinkSync(aside);
-      tookOverFrom = moved ?? owner;
+      tookOverFrom = moved ?? null;
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError({ file, expected: `a lock file the run can create in ${dir}`, found: errnoText(e) });
   } finally {
-    unlinkSync(tmp);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never created (the folder is not writable): the error above says so.
+    }
   }
   let released = false;
   const release = (): void => {
@@ -126,11 +134,13 @@ export function acquireRunLock(dir: string): RunLock {
     }
   };
   process.on('exit', release);
-  return { file, ...(tookOverFrom ? { tookOverFrom } : {}), release };
+  return { file, ...(tookOverFrom !== undefined ? { tookOverFrom } : {}), release };
 }
 
 /** A line saying a stale lock was taken over, or '' when none was. */
 export function staleLockNote(lock: RunLock): string {
   const o = lock.tookOverFrom;
-  return o ? `note: ${lock.file} was left by a run that is no longer running (${describe(o)}); taken over\n` : '';
+  if (o === undefined) return '';
+  const why = o === null ? 'was unreadable (not a lock a run writes)' : `was left by a run that is no longer running (${describe(o)})`;
+  return `note: ${lock.file} ${why}; taken over\n`;
 }

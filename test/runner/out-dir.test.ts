@@ -60,6 +60,11 @@ describe('run.lock', () => {
     expect(staleLockNote(lock)).toMatch(new RegExp(`was left by a run that is no longer running \\(pid ${dead} on .*\\); taken over`));
     expect(JSON.parse(readFileSync(lock.file, 'utf8')).pid).toBe(process.pid);
     lock.release();
+    writeFileSync(join(dir, LOCK_FILE), 'garbage');
+    const again = acquireRunLock(dir);
+    expect(staleLockNote(again)).toBe(`note: ${again.file} was unreadable (not a lock a run writes); taken over\n`);
+    again.release();
+    expect((await refusal(() => acquireRunLock('/proc'))).issues).toEqual([{ file: '/proc/run.lock', expected: 'a lock file the run can create in /proc', found: 'ENOENT (no such file or directory)' }]);
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: dead, host: 'elsewhere', startedAt: 'then' }));
     expect((await refusal(() => acquireRunLock(dir))).message).toMatch(/lock held by pid \d+ on elsewhere, started then \(it cannot be checked from this host\); .* delete /);
   });
