@@ -7,7 +7,7 @@ import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts'
 import { listBaselines } from '../../baselines/index.ts';
 import { executeJobs, openRunJournal, RESULTS_FILE } from '../runner/execute.ts';
 import { writeManifest } from '../runner/merge.ts';
-import { acquireRunLock, prepareOutDir, staleLockNote } from '../runner/out-dir.ts';
+import { withRunLock } from '../runner/out-dir.ts';
 import { parseShard, planJobs, shardJobs, submissionRefs } from '../runner/plan.ts';
 import { createProgress } from '../runner/progress.ts';
 import type { RunManifest } from '../runner/types.ts';
@@ -77,10 +77,7 @@ export function register(program: Command): void {
       const jobs = shard ? shardJobs(plan, shard) : plan;
       // Nothing is written into the folder before it is ours and its journal may be used:
       // a refused run must leave an earlier run's run.json as it was.
-      prepareOutDir(flags.out);
-      const lock = acquireRunLock(flags.out);
-      process.stderr.write(staleLockNote(lock));
-      try {
+      await withRunLock(flags.out, (text) => process.stderr.write(text), async () => {
         openRunJournal(flags.out, flags.resume === true);
         const manifest: RunManifest = {
           command: cliInvocation(),
@@ -119,8 +116,6 @@ export function register(program: Command): void {
         }
         await writeLeaderboard(flags.out, summary.results, runMetaFromManifest(manifest, summary.results));
         process.stdout.write(`${summary.results.length} jobs (${failed.length} failed; ${summary.skipped} reused from the journal) -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
-      } finally {
-        lock.release();
-      }
+      });
     });
 }

@@ -144,3 +144,20 @@ export function staleLockNote(lock: RunLock): string {
   const why = o === null ? 'was unreadable (not a lock a run writes)' : `was left by a run that is no longer running (${describe(o)})`;
   return `note: ${lock.file} ${why}; taken over\n`;
 }
+
+/**
+ * Runs `f` holding the output folder `dir`: creates the folder, takes its lock (reporting a stale
+ * one taken over through `note`), and releases the lock when `f` settles.
+ * @throws InputError when the folder cannot be used or another run holds it; whatever `f` throws
+ */
+export async function withRunLock<T>(dir: string, note: (text: string) => void, f: () => Promise<T>): Promise<T> {
+  prepareOutDir(dir);
+  const lock = acquireRunLock(dir);
+  const stale = staleLockNote(lock);
+  if (stale) note(stale);
+  try {
+    return await f();
+  } finally {
+    lock.release();
+  }
+}

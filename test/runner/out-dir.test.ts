@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { register as registerMerge } from '../../harness/cli/merge.ts';
 import { register } from '../../harness/cli/run.ts';
 import { openRunJournal } from '../../harness/runner/execute.ts';
 import { acquireRunLock, LOCK_FILE, prepareOutDir, staleLockNote } from '../../harness/runner/out-dir.ts';
@@ -104,6 +105,18 @@ describe('orchbench run: the output folder', () => {
       lock.release();
     }
     expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe('ORIGINAL');
+  });
+
+  it('merge holds its --out like a run: it never writes where a run is writing', async () => {
+    const dir = fresh();
+    prepareOutDir(dir);
+    const lock = acquireRunLock(dir);
+    try {
+      expect((await refusal(() => runCli(registerMerge, ['merge', fresh(), '--out', dir]))).message).toMatch(/expected no other run writing into/);
+    } finally {
+      lock.release();
+    }
+    expect(existsSync(join(dir, 'run.json'))).toBe(false);
   });
 
   it('refuses unusable --out paths and a results.jsonl that is a folder, cleanly', async () => {
