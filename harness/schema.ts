@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError, type InputIssue, show } from './errors.ts';
-import { jsonDepthIssue } from './io/json-depth.ts';
+import { jsonDepthIssue, MAX_JSON_BYTES } from './io/json-limits.ts';
 import { readInputText } from './io/safe-file.ts';
 import { PACKAGE_ROOT } from './version.ts';
 
@@ -127,7 +127,7 @@ export function schemaIssues(name: string, data: unknown, file: string): InputIs
 /** Reads and parses a JSON file; a syntax error becomes an InputIssue with its line. */
 export function readJson(file: string): unknown {
   // A regular file of bounded size (never a FIFO or a device), nesting boundedly deep.
-  const text = readInputText(file, { maxBytes: 16 * 1024 * 1024, what: 'a JSON file' });
+  const text = readInputText(file, { maxBytes: MAX_JSON_BYTES, what: 'a JSON file' });
   let data: unknown;
   try {
     data = JSON.parse(text) as unknown;

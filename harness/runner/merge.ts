@@ -5,6 +5,7 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type InputIssue } from '../errors.ts';
+import { MAX_JSON_BYTES } from '../io/json-limits.ts';
 import { readInputText } from '../io/safe-file.ts';
 import { RESULTS_FILE } from './execute.ts';
 import { JournalWriter, latestByJob, readJournal, type SkippedLine } from './journal.ts';
@@ -25,7 +26,7 @@ export function writeManifest(dir: string, manifest: RunManifest): void {
 export function readManifest(dir: string): RunManifest {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) throw new InputError({ file, expected: 'a run manifest written by `orchbench run`', found: 'no such file' });
-  const text = readInputText(file, { maxBytes: 16 * 1024 * 1024, what: 'a run manifest written by `orchbench run`' });
+  const text = readInputText(file, { maxBytes: MAX_JSON_BYTES, what: 'a run manifest written by `orchbench run`' });
   try {
     return JSON.parse(text) as RunManifest;
   } catch (e) {

@@ -1,9 +1,15 @@
 /**
- * A bound on how deeply a JSON document nests. `JSON.parse` accepts any depth, but everything
- * after it that walks the value recursively (schema validation, hashing, error messages) overflows
- * the stack on a document nested 100,000 levels deep; the harness's own files nest fewer than 10.
+ * Bounds on the JSON files users give (scenarios, profiles, manifests, leaderboards, run.json).
+ * Size: a leaderboard of the testing suite is about 1 MB, so 64 MiB leaves room for large runs and
+ * still refuses a 600 MB file before parsing it. Depth: `JSON.parse` accepts any, but everything
+ * after it that walks the value recursively (schema validation, hashing, error messages)
+ * overflows the stack on a document nested 100,000 levels deep; the harness's own files nest
+ * fewer than 10 levels.
  */
 import type { InputIssue } from '../errors.ts';
+
+/** The largest JSON file read (bytes). */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 /** The deepest nesting accepted (objects and arrays). */
 export const MAX_JSON_DEPTH = 64;
