@@ -34,9 +34,14 @@ export class InputError extends Error {
   }
 }
 
-/** Shortens a found value for messages. */
+/** Shortens a found value for messages; a value too deep or cyclic to print is named, not thrown. */
 export function show(v: unknown): string {
   if (v === undefined) return 'missing';
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = Array.isArray(v) ? 'an array too deeply nested to print' : `${typeof v} too deeply nested to print`;
+  }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

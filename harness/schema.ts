@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError, type InputIssue, show } from './errors.ts';
+import { jsonDepthIssue, MAX_JSON_BYTES } from './io/json-limits.ts';
+import { readInputText } from './io/safe-file.ts';
 import { PACKAGE_ROOT } from './version.ts';
 
 // strictRequired off: `if/then` branches require fields the parent schema declares.
@@ -127,19 +129,19 @@ export function schemaIssues(name: string, data: unknown, file: string): InputIs
 
 /** Reads and parses a JSON file; a syntax error becomes an InputIssue with its line. */
 export function readJson(file: string): unknown {
-  let text: string;
+  // A regular file of bounded size (never a FIFO or a device), nesting boundedly deep.
+  const text = readInputText(file, { maxBytes: MAX_JSON_BYTES, what: 'a JSON file' });
+  let data: unknown;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError({ file, expected: 'a readable JSON file', found: (e as NodeJS.ErrnoException).code ?? String(e) });
-  }
-  try {
-    return JSON.parse(text) as unknown;
+    data = JSON.parse(text) as unknown;
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
     throw new InputError({ file, ...(line !== undefined ? { line } : {}), expected: 'valid JSON', found: (e as Error).message });
   }
+  const deep = jsonDepthIssue(data, file);
+  if (deep) throw new InputError(deep);
+  return data;
 }
 
 /** Reads a JSON file and validates it; throws InputError with every issue when invalid. */

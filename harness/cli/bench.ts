@@ -1,6 +1,7 @@
 /** `orchbench bench env`: the simulator's throughput (decisions/s) and memory figures. */
 import type { Command } from 'commander';
 import { benchEnv, formatEnvBench } from '../../bench/env.bench.ts';
+import { parseNumber } from '../bounds.ts';
 
 /** Registers the `bench` command group. */
 export function register(program: Command): void {
@@ -12,7 +13,10 @@ export function register(program: Command): void {
     .option('--time <ms>', 'time budget per benchmark task (ms)', '1500')
     .option('--decisions <n>', 'decisions of the memory run', '2000000')
     .action(async (opts: { json?: boolean; time: string; decisions: string }) => {
-      const report = await benchEnv({ timeMs: Number(opts.time), memoryDecisions: Number(opts.decisions) });
+      const report = await benchEnv({
+        timeMs: parseNumber('--time', opts.time, { unit: 'ms', min: 1, max: 3_600_000 }),
+        memoryDecisions: parseNumber('--decisions', opts.decisions, { unit: 'decisions', integer: true, min: 1, max: 1e9 }),
+      });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatEnvBench(report)}\n`);
     });
 }

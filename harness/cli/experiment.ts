@@ -2,13 +2,14 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_CONTROLS, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown } from '../experiment/hl-speedup.ts';
 import { readVariants } from '../experiment/learners.ts';
 import { runSearches, SEARCH_SPACES, searchSummary } from '../experiment/tune.ts';
 import { createProgress } from '../runner/progress.ts';
-import { numberFlag } from './run.ts';
 import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './select.ts';
+import { commaList } from './options.ts';
 
 interface HlFlags extends ScenarioFlags {
   seeds: string;
@@ -31,9 +32,8 @@ interface TuneFlags {
   space?: string;
 }
 
-const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
-const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0;
-const list = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
+/** Configurations per agent of a search. */
+const BUDGET_RULE = { unit: 'configurations per agent', integer: true, min: 1, max: 100_000 } as const;
 
 /** Registers the `experiment` command group. */
 export function register(program: Command): void {
@@ -53,15 +53,15 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output directory (its results.jsonl is resumed)', './results/hl-speedup')
     .option('--json', 'print the report as JSON instead of Markdown')
     .action(async (flags: HlFlags) => {
-      const controls = list(flags.agents);
+      const controls = commaList('--agents', flags.agents);
       const report = await runHlSpeedup({
         ...scenarioSelection(flags),
         ...(controls ? { controls } : {}),
         ...(flags.variants ? { variants: readVariants(flags.variants) } : {}),
-        seeds: numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt),
-        puritySeeds: numberFlag('--purity-seeds', flags.puritySeeds, 'integer >= 0', isCount),
-        rootSeed: numberFlag('--root-seed', flags.rootSeed, 'integer', Number.isInteger),
-        workers: numberFlag('--workers', flags.workers, 'integer >= 1 (threads)', isPositiveInt),
+        seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
+        puritySeeds: parseNumber('--purity-seeds', flags.puritySeeds, { ...RULES.seeds, min: 0 }),
+        rootSeed: parseNumber('--root-seed', flags.rootSeed, RULES.seed),
+        workers: parseNumber('--workers', flags.workers, RULES.workers),
         outDir: resolve(flags.out),
         progress: createProgress(),
       });
@@ -85,12 +85,12 @@ export function register(program: Command): void {
         throw new InputError({ file: '--variant', expected: 'full | testing', found: JSON.stringify(flags.variant) });
       }
       const records = await runSearches({
-        agents: list(flags.agents) ?? [],
-        budget: numberFlag('--budget', flags.budget, 'integer >= 1 (configurations per agent)', isPositiveInt),
-        seeds: numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt),
+        agents: commaList('--agents', flags.agents) ?? [],
+        budget: parseNumber('--budget', flags.budget, BUDGET_RULE),
+        seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
         variant: flags.variant,
         ...(flags.space ? { spaceFile: flags.space } : {}),
-        workers: numberFlag('--workers', flags.workers, 'integer >= 1 (threads)', isPositiveInt),
+        workers: parseNumber('--workers', flags.workers, RULES.workers),
         outDir: resolve(flags.out),
         progress: createProgress(),
       });

@@ -1,11 +1,13 @@
 /** `orchbench run`: run agents on a suite's scenarios over seeds, on a worker pool, into a results journal. */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
 import { listBaselines } from '../../baselines/index.ts';
-import { executeJobs, RESULTS_FILE } from '../runner/execute.ts';
+import { executeJobs, openRunJournal, RESULTS_FILE } from '../runner/execute.ts';
 import { writeManifest } from '../runner/merge.ts';
+import { withRunLock } from '../runner/out-dir.ts';
 import { parseShard, planJobs, shardJobs, submissionRefs } from '../runner/plan.ts';
 import { createProgress } from '../runner/progress.ts';
 import type { RunManifest } from '../runner/types.ts';
@@ -13,6 +15,7 @@ import { selectScenarios } from '../scenario/select.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
 import { cliInvocation, VERSION } from '../version.ts';
 import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './select.ts';
+import { commaList } from './options.ts';
 
 interface RunFlags extends ScenarioFlags {
   agents?: string;
@@ -29,16 +32,6 @@ interface RunFlags extends ScenarioFlags {
   jobTimeoutS?: string;
   jobMemoryMb?: string;
 }
-
-/** Parses a numeric flag. @throws InputError naming the flag, the expectation and the value. */
-export function numberFlag(flag: string, text: string, expected: string, ok: (n: number) => boolean): number {
-  const n = Number(text);
-  if (text.trim() === '' || !ok(n)) throw new InputError({ file: flag, expected, found: JSON.stringify(text) });
-  return n;
-}
-
-const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
-const list = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
 
 /** Registers `orchbench run`. */
 export function register(program: Command): void {
@@ -61,56 +54,61 @@ export function register(program: Command): void {
     .action(async (flags: RunFlags) => {
       if (flags.sandbox && flags.trusted) throw new InputError({ file: '--trusted', expected: 'either --sandbox or --trusted', found: 'both' });
       const selection = scenarioSelection(flags);
-      const seeds = numberFlag('--seeds', flags.seeds, 'integer >= 1', isPositiveInt);
-      const rootSeed = numberFlag('--root-seed', flags.rootSeed, 'integer', Number.isInteger);
-      const workers = numberFlag('--workers', flags.workers, 'integer >= 1 (threads)', isPositiveInt);
-      const jobTimeoutS = flags.jobTimeoutS === undefined ? undefined : numberFlag('--job-timeout-s', flags.jobTimeoutS, 'number > 0 (s)', (n) => n > 0);
-      const jobMemoryMb = flags.jobMemoryMb === undefined ? undefined : numberFlag('--job-memory-mb', flags.jobMemoryMb, 'integer >= 16 (MB)', (n) => Number.isInteger(n) && n >= 16);
-      const decisionMs = numberFlag('--decision-ms', flags.decisionMs, 'number > 0 (ms)', (n) => n > 0);
+      const seeds = parseNumber('--seeds', flags.seeds, RULES.seeds);
+      const rootSeed = parseNumber('--root-seed', flags.rootSeed, RULES.seed);
+      const workers = parseNumber('--workers', flags.workers, RULES.workers);
+      const jobTimeoutS = flags.jobTimeoutS === undefined ? undefined : parseNumber('--job-timeout-s', flags.jobTimeoutS, RULES.jobTimeoutS);
+      const jobMemoryMb = flags.jobMemoryMb === undefined ? undefined : parseNumber('--job-memory-mb', flags.jobMemoryMb, RULES.jobMemoryMb);
+      const decisionMs = parseNumber('--decision-ms', flags.decisionMs, RULES.decisionMs);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-      const baselines = list(flags.agents) ?? listBaselines();
+      const baselines = commaList('--agents', flags.agents) ?? listBaselines();
       const submissions = submissionRefs(flags.submissions ?? []);
       const sandbox = !flags.trusted;
       const agents = [...baselines.map((name) => ({ name, kind: 'baseline' as const })), ...submissions];
 
       const plan = await planJobs({ ...selection, agents, seeds, rootSeed, sandbox });
       const jobs = shard ? shardJobs(plan, shard) : plan;
-      const manifest: RunManifest = {
-        command: cliInvocation(),
-        harnessVersion: VERSION,
-        nodeVersion: process.version,
-        suite: selectScenarios(selection).suite,
-        agents: agents.map((a) => a.name),
-        ...(submissions.length ? { submissions: submissions.map(({ name, path }) => ({ name, path })), sandbox } : {}),
-        scenarios: [...new Set(plan.map((j) => j.spec.scenario))],
-        seeds,
-        rootSeed,
-        ...(flags.shard ? { shard: flags.shard } : {}),
-        jobsPlanned: plan.length,
-        jobsInSlice: jobs.length,
-      };
-      writeManifest(flags.out, manifest);
-      // Finished jobs are already durable; only the ones in flight are lost.
-      process.once('SIGINT', () => {
-        process.stderr.write(`\ninterrupted: finished jobs are in ${flags.out}/${RESULTS_FILE}; rerun with --resume to continue\n`);
-        process.exit(130);
+      // Nothing is written into the folder before it is ours and its journal may be used:
+      // a refused run must leave an earlier run's run.json as it was.
+      await withRunLock(flags.out, (text) => process.stderr.write(text), async () => {
+        openRunJournal(flags.out, flags.resume === true);
+        const manifest: RunManifest = {
+          command: cliInvocation(),
+          harnessVersion: VERSION,
+          nodeVersion: process.version,
+          suite: selectScenarios(selection).suite,
+          agents: agents.map((a) => a.name),
+          ...(submissions.length ? { submissions: submissions.map(({ name, path }) => ({ name, path })), sandbox } : {}),
+          scenarios: [...new Set(plan.map((j) => j.spec.scenario))],
+          seeds,
+          rootSeed,
+          ...(flags.shard ? { shard: flags.shard } : {}),
+          jobsPlanned: plan.length,
+          jobsInSlice: jobs.length,
+        };
+        writeManifest(flags.out, manifest);
+        // Finished jobs are already durable; only the ones in flight are lost.
+        process.once('SIGINT', () => {
+          process.stderr.write(`\ninterrupted: finished jobs are in ${flags.out}/${RESULTS_FILE}; rerun with --resume to continue\n`);
+          process.exit(130);
+        });
+        const summary = await executeJobs(jobs, {
+          outDir: flags.out,
+          workers,
+          resume: flags.resume === true,
+          ...(jobTimeoutS !== undefined ? { jobTimeoutS } : {}),
+          ...(jobMemoryMb !== undefined ? { jobMemoryMb } : {}),
+          decisionMs,
+          progress: createProgress(),
+        });
+        const failed = summary.results.filter((r) => r.status === 'failed');
+        for (const r of failed) process.stderr.write(`failed: ${r.agent} ${r.scenario} seed ${r.seed}: ${r.reason ?? 'no reason'}\n`);
+        if (shard) {
+          process.stdout.write(`shard ${flags.shard}: ${summary.results.length} jobs in ${flags.out}/${RESULTS_FILE}; combine shards with \`orchbench merge DIR... --out DIR\`\n`);
+          return;
+        }
+        await writeLeaderboard(flags.out, summary.results, runMetaFromManifest(manifest, summary.results));
+        process.stdout.write(`${summary.results.length} jobs (${failed.length} failed; ${summary.skipped} reused from the journal) -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
       });
-      const summary = await executeJobs(jobs, {
-        outDir: flags.out,
-        workers,
-        resume: flags.resume === true,
-        ...(jobTimeoutS !== undefined ? { jobTimeoutS } : {}),
-        ...(jobMemoryMb !== undefined ? { jobMemoryMb } : {}),
-        decisionMs,
-        progress: createProgress(),
-      });
-      const failed = summary.results.filter((r) => r.status === 'failed');
-      for (const r of failed) process.stderr.write(`failed: ${r.agent} ${r.scenario} seed ${r.seed}: ${r.reason ?? 'no reason'}\n`);
-      if (shard) {
-        process.stdout.write(`shard ${flags.shard}: ${summary.results.length} jobs in ${flags.out}/${RESULTS_FILE}; combine shards with \`orchbench merge DIR... --out DIR\`\n`);
-        return;
-      }
-      await writeLeaderboard(flags.out, summary.results, runMetaFromManifest(manifest, summary.results));
-      process.stdout.write(`${summary.results.length} jobs (${failed.length} failed; ${summary.skipped} reused from the journal) -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
     });
 }

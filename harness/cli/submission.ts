@@ -3,17 +3,10 @@
  * check it against the agent API (see `harness/submission/`).
  */
 import type { Command } from 'commander';
-import { InputError } from '../errors.ts';
+import { RULES } from '../bounds.ts';
 import { checkSubmission, formatCheckReport } from '../submission/check.ts';
 import { initSubmission } from '../submission/init.ts';
-
-function positiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new InputError({ file: flag, expected: 'a positive integer', found: JSON.stringify(v) });
-    return n;
-  };
-}
+import { numberOption } from './options.ts';
 
 /** Registers the `submission` command group. */
 export function register(program: Command): void {
@@ -33,9 +26,9 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--sandbox', 'run the agent in the sandbox (as for untrusted submissions)')
     .option('--scenario <id>', 'scenario id or file to run (testing variant)')
-    .option('--seed <n>', 'seed', positiveInt('--seed'), 1)
-    .option('--decision-limit-ms <ms>', 'per-decision time limit for out-of-process agents (ms)', positiveInt('--decision-limit-ms'))
-    .option('--heap-mb <mb>', 'heap limit of the sandboxed process (MB)', positiveInt('--heap-mb'))
+    .option('--seed <n>', 'seed', numberOption('--seed', RULES.seed), 1)
+    .option('--decision-limit-ms <ms>', 'per-decision time limit for out-of-process agents (ms)', numberOption('--decision-limit-ms', RULES.decisionMs))
+    .option('--heap-mb <mb>', 'heap limit of the sandboxed process (MB)', numberOption('--heap-mb', RULES.jobMemoryMb))
     .description('validate the manifest, run the agent on a testing scenario and check it respects the API; exit 1 on failure')
     .action(async (dir: string, flags: { json?: boolean; sandbox?: boolean; scenario?: string; seed: number; decisionLimitMs?: number; heapMb?: number }) => {
       const report = await checkSubmission(dir, {

@@ -1,14 +1,16 @@
 /** `orchbench traces inspect|convert|list|fetch`: recorded network traces and the trace catalog. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../errors.ts';
+import { writeFileAtomic } from '../io/safe-file.ts';
 import { fetchTrace, listCatalogEntries, useCatalogs } from '../traces/catalog.ts';
-import { writeAtomic } from '../traces/fetch.ts';
 import { type BandwidthUnit, type ColumnMapping, parseMappedColumn, type TimeUnit } from '../traces/formats/columns.ts';
+import { MAX_TRACE_MS } from '../traces/formats/common.ts';
 import { formatCsvTrace } from '../traces/formats/csv.ts';
 import { loadTrace, type TraceLoadOptions } from '../traces/load.ts';
 import { type BandwidthStats, traceStats } from '../traces/stats.ts';
 import { type NetworkTrace, TRACE_FORMATS, type TraceFormat } from '../traces/types.ts';
 import { collect, withCatalogOption } from './select.ts';
+import { numberOption } from './options.ts';
 
 /** Options shared by the commands that read a trace file. */
 interface ReadOpts {
@@ -21,12 +23,6 @@ interface ReadOpts {
   timeColumn?: string;
   downlinkColumn?: string;
   uplinkColumn?: string;
-}
-
-function number(text: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`expected a number, found "${text}"`);
-  return v;
 }
 
 /** Collects repeated `--select column=value`; numeric values compare numerically. */
@@ -44,8 +40,8 @@ function withReadOptions(cmd: Command): Command {
     .argument('<file>', 'trace file (for mahimahi: the downlink file)')
     .addOption(new Option('--format <format>', 'trace format').choices(TRACE_FORMATS).makeOptionMandatory())
     .option('--uplink <file>', 'mahimahi: the uplink file')
-    .option('--window-ms <ms>', 'mahimahi, csv-columns: window of the bandwidth series (ms)', number)
-    .option('--uplink-fraction <f>', 'downlink-only formats: uplink = f x downlink', number)
+    .option('--window-ms <ms>', 'mahimahi, csv-columns: window of the bandwidth series (ms)', numberOption('--window-ms', { unit: 'ms', integer: true, min: 1, max: MAX_TRACE_MS }))
+    .option('--uplink-fraction <f>', 'downlink-only formats: uplink = f x downlink', numberOption('--uplink-fraction', { unit: 'uplink / downlink bandwidth ratio', min: 0, exclusiveMin: true, max: 10 }))
     .option('--column <name>', '5gophers: throughput column (default throughput_mbps)')
     .option('--select <column=value>', '5gophers: row filter selecting one run (repeatable)', selection)
     .option('--time-column <name:unit>', 'csv-columns: the time column and its unit (s, ms, us, datetime), e.g. Timestamp:datetime')
@@ -123,9 +119,10 @@ export function register(program: Command): void {
 
   withReadOptions(cmd.command('convert'))
     .description('convert a trace file to the project CSV format (t_ms,uplink_mbps,downlink_mbps,rtt_ms)')
-    .requiredOption('--out <file>', 'CSV file to write')
+    .requiredOption('--out <file>', 'CSV file to write (written whole or not at all; never one of the input files)')
     .action(async (file: string, o: ReadOpts & { out: string }) => {
-      await writeAtomic(o.out, formatCsvTrace(await read(file, o)));
+      const inputs = o.uplink === undefined ? [file] : [file, o.uplink];
+      writeFileAtomic(o.out, formatCsvTrace(await read(file, o)), { what: 'the CSV trace to write', inputs });
       process.stdout.write(`wrote ${o.out}\n`);
     });
 

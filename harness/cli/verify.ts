@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { readResultLines } from '../report/results.ts';
 import { formatVerify, verifyResults } from '../report/verify.ts';
@@ -12,15 +13,7 @@ import type { Selected } from '../scenario/select.ts';
 import { useCatalogs } from '../traces/catalog.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
 import { type ScenarioFlags, selectedScenarios, withScenarioOptions } from './select.ts';
-
-/** Parses a non-negative integer option. */
-function intOption(name: string, min: number): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InputError({ file: name, expected: `integer >= ${min}`, found: JSON.stringify(v) });
-    return n;
-  };
-}
+import { numberOption } from './options.ts';
 
 /** `name=path` pairs into a map. */
 function agentPaths(pairs: readonly string[]): Map<string, string> {
@@ -64,12 +57,12 @@ export function register(program: Command): void {
     .command('verify')
     .description('check DIR/results.jsonl: every line against its own resultHash, then re-run jobs (all, or a seeded sample) and compare hashes; exit 1 on any mismatch. --suite/--scenarios/--variant keep only the lines of those scenarios (a file given for an id is the one re-run)')
     .argument('<dir>', 'run directory holding results.jsonl'))
-    .option('--sample <k>', 're-run a seeded sample of K jobs instead of all', intOption('--sample', 0))
-    .option('--seed <s>', 'seed of the sample', intOption('--seed', 0), 0)
+    .option('--sample <k>', 're-run a seeded sample of K jobs instead of all', numberOption('--sample', RULES.count))
+    .option('--seed <s>', 'seed of the sample', numberOption('--seed', RULES.seed), 0)
     .option('--no-rerun', 'only the cheap check (no job is re-run)')
     .option('--agent-path <name=dir...>', "a submission's folder, instead of the one its result lines record (repeatable)", [])
     .option('--sandbox', 're-run every submission in the sandbox (default: the mode it ran in)')
-    .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', intOption('--decision-ms', 1), DEFAULT_LIMITS.decisionMs)
+    .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', numberOption('--decision-ms', RULES.decisionMs), DEFAULT_LIMITS.decisionMs)
     .option('--json', 'print the report as JSON')
     .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; sandbox?: boolean; decisionMs: number; json?: boolean }) => {
       const selecting = opts.suite !== undefined || opts.scenarios !== undefined || opts.variant !== undefined;

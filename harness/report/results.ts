@@ -1,6 +1,7 @@
 /** Reading `DIR/results.jsonl` (one JobResult per line) with located errors. */
-import { readFileSync } from 'node:fs';
 import { InputError, show, type InputIssue } from '../errors.ts';
+import { readInputText } from '../io/safe-file.ts';
+import { MAX_JOURNAL_BYTES } from '../runner/journal.ts';
 import type { JobResult } from '../runner/types.ts';
 
 /** A result with the 1-based line it was read from. */
@@ -33,12 +34,7 @@ function shapeIssues(v: unknown, file: string, line: number): InputIssue[] {
  * @throws InputError listing every unparsable or malformed line (file + line).
  */
 export function readResultLines(file: string): ResultLine[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError({ file, expected: 'a readable results journal (results.jsonl)', found: (e as NodeJS.ErrnoException).code ?? String(e) });
-  }
+  const text = readInputText(file, { maxBytes: MAX_JOURNAL_BYTES, what: 'a results journal (results.jsonl)' });
   const out: ResultLine[] = [];
   const issues: InputIssue[] = [];
   text.split('\n').forEach((raw, i) => {

@@ -30,13 +30,27 @@ export interface VerifyEntry {
   /** What was wrong, one line each. */
   problems: string[];
   diffs: FieldDiff[];
+  /** A submission that ran trusted (`--trusted`: not sandboxed, in the worker for JavaScript/TypeScript). */
+  trusted: boolean;
 }
 
 export interface VerifyReport {
   ok: boolean;
   lines: number;
   reRun: number;
+  /** Lines of submissions that ran trusted (see {@link ranTrusted}). */
+  trusted: number;
   entries: VerifyEntry[];
+}
+
+/**
+ * Whether a line's submission ran trusted: not in the sandbox, so (for JavaScript/TypeScript) in
+ * the worker thread, where its code can change globals such as `Math.exp` for every job run after
+ * it in that thread, baselines included, and for a re-run in the same process. A matching re-run
+ * does not rule that out, so `verify` names these jobs instead of vouching for them silently.
+ */
+export function ranTrusted(r: JobResult): boolean {
+  return r.agentKind === 'submission' && r.provenance?.sandbox !== true;
 }
 
 /** Whether a line's content still hashes to its recorded resultHash. */
@@ -119,7 +133,7 @@ export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOp
   const chosen = new Set(opts.noRerun ? [] : sampleIndices(lines.length, opts.sample ?? lines.length, opts.seed ?? 0));
   const entries: VerifyEntry[] = [];
   for (const [i, { line, result: r }] of lines.entries()) {
-    const entry: VerifyEntry = { line, agent: r.agent, scenario: r.scenario, seed: r.seed, jobHash: r.jobHash, status: 'match', problems: [], diffs: [] };
+    const entry: VerifyEntry = { line, agent: r.agent, scenario: r.scenario, seed: r.seed, jobHash: r.jobHash, status: 'match', problems: [], diffs: [], trusted: ranTrusted(r) };
     if (!sealIntact(r)) {
       entry.status = 'tampered';
       entry.problems.push(`content hashes to ${resultHashOf(r)}, but the line records resultHash ${r.resultHash}: edited after the run`);
@@ -135,19 +149,27 @@ export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOp
     entries.push(entry);
   }
   const ok = entries.every((e) => e.status === 'match' || e.status === 'not re-run');
-  return { ok, lines: lines.length, reRun: chosen.size, entries };
+  return { ok, lines: lines.length, reRun: chosen.size, trusted: entries.filter((e) => e.trusted).length, entries };
 }
 
-/** A plain-text report whose last line states the verdict the exit code carries. */
+/**
+ * A plain-text report whose last line states the verdict the exit code carries. Jobs that ran
+ * trusted are listed (re-run or not) with what that means, and counted in the verdict line.
+ */
 export function formatVerify(r: VerifyReport): string {
   const out: string[] = [];
   for (const e of r.entries) {
-    if (e.status === 'not re-run') continue;
-    out.push(`${e.status === 'match' ? 'ok      ' : e.status.toUpperCase().padEnd(8)} line ${e.line}: ${e.agent} on ${e.scenario}, seed ${e.seed}`);
+    if (e.status === 'not re-run' && !e.trusted) continue;
+    const status = e.status === 'match' ? 'ok' : e.status === 'not re-run' ? 'sealed' : e.status.toUpperCase();
+    out.push(`${status.padEnd(8)} line ${e.line}: ${e.agent} on ${e.scenario}, seed ${e.seed}${e.trusted ? ' [trusted: ran without the sandbox]' : ''}`);
     for (const p of e.problems) out.push(`    ${p}`);
     for (const d of e.diffs) out.push(`    ${d.pointer}: recorded ${d.recorded}, recomputed ${d.recomputed}`);
   }
+  if (r.trusted > 0) {
+    out.push(`note: ${r.trusted} job${r.trusted === 1 ? '' : 's'} ran trusted (marked above): code run in-process can change globals (e.g. Math.exp) and with them the results of other jobs of the run, baselines included, and of this re-run in the same process; "orchbench verify --sandbox" re-runs them sandboxed`);
+  }
   const bad = r.entries.filter((e) => e.status === 'tampered' || e.status === 'differs').length;
-  out.push(`verify: ${r.ok ? 'OK' : 'FAILED'} (${r.lines} lines sealed-checked, ${r.reRun} re-run, ${bad} bad)`);
+  const trusted = r.trusted > 0 ? `, ${r.trusted} ran trusted` : '';
+  out.push(`verify: ${r.ok ? 'OK' : 'FAILED'} (${r.lines} lines sealed-checked, ${r.reRun} re-run, ${bad} bad${trusted})`);
   return `${out.join('\n')}\n`;
 }

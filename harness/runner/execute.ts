@@ -18,16 +18,17 @@
  *   (failures such as time limits can depend on machine load, and a retry that succeeds makes the
  *   result match an uninterrupted run; see `latestByJob`).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
+import { checkNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
 import { failedResult } from './identity.ts';
 import type { RunJobOptions } from './job.ts';
-import { JournalWriter, latestByJob, readJournal } from './journal.ts';
+import { type JournalContents, JournalWriter, latestByJob, readJournal } from './journal.ts';
 import { OrphanReaper } from './orphans.ts';
+import { prepareOutDir } from './out-dir.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import type { JobResult, PlannedJob } from './types.ts';
 import { thrownReason, type WorkerFailure, type WorkerTask } from './worker.ts';
@@ -98,20 +99,31 @@ function groupByEpisode(jobs: readonly PlannedJob[]): PlannedJob[][] {
 }
 
 /**
- * Runs the jobs not yet in `outDir/results.jsonl`, appending each result as it ends.
- * @throws InputError when the journal exists and `resume` is not set.
+ * Creates `outDir` if needed and reads its journal, refusing to start over an existing one
+ * without `resume`. `orchbench run` calls it before writing anything into the folder.
+ * @throws InputError for an unusable folder or journal, or a journal that exists without `resume`
  */
-export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOptions): Promise<ExecuteSummary> {
-  if (!(Number.isInteger(opts.workers) && opts.workers >= 1)) {
-    throw new InputError({ file: '--workers', expected: 'integer >= 1 (threads)', found: String(opts.workers) });
-  }
-  const progress = opts.progress ?? silentProgress;
-  mkdirSync(opts.outDir, { recursive: true });
-  const file = join(opts.outDir, RESULTS_FILE);
+export function openRunJournal(outDir: string, resume: boolean): { file: string; before: JournalContents } {
+  prepareOutDir(outDir);
+  const file = join(outDir, RESULTS_FILE);
   const before = readJournal(file);
-  if (!opts.resume && (before.results.length > 0 || before.skipped.length > 0)) {
+  if (!resume && (before.results.length > 0 || before.skipped.length > 0)) {
     throw new InputError({ file, expected: 'no journal yet (or pass --resume to continue it)', found: `${before.results.length} result lines` });
   }
+  return { file, before };
+}
+
+/**
+ * Runs the jobs not yet in `outDir/results.jsonl`, appending each result as it ends.
+ * @throws InputError for out-of-range options, or when the journal exists and `resume` is not set.
+ */
+export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOptions): Promise<ExecuteSummary> {
+  checkNumber('--workers', opts.workers, RULES.workers);
+  if (opts.jobTimeoutS !== undefined) checkNumber('--job-timeout-s', opts.jobTimeoutS, RULES.jobTimeoutS);
+  if (opts.jobMemoryMb !== undefined) checkNumber('--job-memory-mb', opts.jobMemoryMb, RULES.jobMemoryMb);
+  if (opts.decisionMs !== undefined) checkNumber('--decision-ms', opts.decisionMs, RULES.decisionMs);
+  const progress = opts.progress ?? silentProgress;
+  const { file, before } = openRunJournal(opts.outDir, opts.resume === true);
   for (const s of before.skipped) progress.note(`${file}:${s.line}: skipped: ${s.reason}`);
   const done = new Set(before.results.filter((r) => r.status === 'ok').map((r) => r.jobHash));
   const unique = [...new Map(jobs.map((j) => [j.id.jobHash, j])).values()];
@@ -134,7 +146,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   let failed = 0;
   const runOne = async (job: PlannedJob): Promise<JobResult> => {
     const t0 = performance.now();
-    const signal = opts.jobTimeoutS !== undefined ? AbortSignal.timeout(opts.jobTimeoutS * 1000) : null;
+    const signal = opts.jobTimeoutS !== undefined ? AbortSignal.timeout(Math.ceil(opts.jobTimeoutS * 1000)) : null;
     try {
       const r = (await pool!.run({ spec: job.spec, jobModule, options }, { signal }))!;
       if ('thrown' in r) return failedResult(job.spec, job.id, r.thrown, performance.now() - t0);

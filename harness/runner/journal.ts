@@ -7,7 +7,9 @@
  * close it off, and readers skip (and report) any line that is not a complete result, or whose
  * `resultHash` no longer matches its content.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { InputError } from '../errors.ts';
+import { errnoText, fileKind, readInputText } from '../io/safe-file.ts';
 import { byJobHash, resultHashOf } from './identity.ts';
 import type { JobResult } from './types.ts';
 
@@ -23,6 +25,9 @@ export interface JournalContents {
   /** Lines that were skipped: torn writes or garbage. */
   skipped: SkippedLine[];
 }
+
+/** The largest journal read (bytes): about the longest string V8 can hold. */
+export const MAX_JOURNAL_BYTES = 500 * 1024 * 1024;
 
 const REQUIRED: readonly (keyof JobResult)[] = ['jobHash', 'agent', 'scenario', 'seed', 'status', 'resultHash'];
 
@@ -46,7 +51,7 @@ function parseLine(text: string): JobResult | string {
  */
 export function readJournal(file: string): JournalContents {
   if (!existsSync(file)) return { results: [], skipped: [] };
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const lines = readInputText(file, { maxBytes: MAX_JOURNAL_BYTES, what: 'a results journal' }).split('\n');
   const results: JobResult[] = [];
   const skipped: SkippedLine[] = [];
   lines.forEach((text, i) => {
@@ -81,10 +86,23 @@ export function latestByJob(results: readonly JobResult[]): JobResult[] {
 export class JournalWriter {
   private fd: number;
 
-  /** Opens (creating) `file` for appending; closes off a torn last line first. */
+  /**
+   * Opens (creating) `file` for appending; closes off a torn last line first.
+   * @throws InputError when it cannot be opened or is not a regular file
+   */
   constructor(readonly file: string) {
-    this.fd = openSync(file, 'a+');
-    const size = fstatSync(this.fd).size;
+    const expected = 'a results journal: a regular file the run can append to';
+    try {
+      this.fd = openSync(file, 'a+');
+    } catch (e) {
+      throw new InputError({ file, expected, found: errnoText(e) });
+    }
+    const stats = fstatSync(this.fd);
+    if (!stats.isFile()) {
+      closeSync(this.fd);
+      throw new InputError({ file, expected, found: fileKind(stats) });
+    }
+    const size = stats.size;
     if (size > 0) {
       const last = Buffer.alloc(1);
       readSync(this.fd, last, 0, 1, size - 1);

@@ -2,18 +2,21 @@
  * Merging shard directories into one: results deduplicated by jobHash, with a conflict (the same
  * job with two different `ok` results) reported as an error rather than silently resolved.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type InputIssue } from '../errors.ts';
+import { MAX_JSON_BYTES } from '../io/json-limits.ts';
+import { readInputText } from '../io/safe-file.ts';
 import { RESULTS_FILE } from './execute.ts';
 import { JournalWriter, latestByJob, readJournal, type SkippedLine } from './journal.ts';
+import { prepareOutDir } from './out-dir.ts';
 import type { JobResult, RunManifest } from './types.ts';
 
 export const MANIFEST_FILE = 'run.json';
 
 /** Writes `DIR/run.json` atomically (temp file + rename), so a reader never sees half of it. */
 export function writeManifest(dir: string, manifest: RunManifest): void {
-  mkdirSync(dir, { recursive: true });
+  prepareOutDir(dir);
   const tmp = join(dir, `${MANIFEST_FILE}.tmp`);
   writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, join(dir, MANIFEST_FILE));
@@ -23,8 +26,9 @@ export function writeManifest(dir: string, manifest: RunManifest): void {
 export function readManifest(dir: string): RunManifest {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) throw new InputError({ file, expected: 'a run manifest written by `orchbench run`', found: 'no such file' });
+  const text = readInputText(file, { maxBytes: MAX_JSON_BYTES, what: 'a run manifest written by `orchbench run`' });
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
+    return JSON.parse(text) as RunManifest;
   } catch (e) {
     throw new InputError({ file, expected: 'JSON', found: (e as Error).message });
   }

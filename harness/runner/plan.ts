@@ -3,6 +3,7 @@
  * can skip finished jobs (resume) and split itself into shards before any job runs.
  */
 import { listBaselines } from '../../baselines/index.ts';
+import { checkNumber, RULES } from '../bounds.ts';
 import { InputError, type InputIssue } from '../errors.ts';
 import { readSubmission } from '../submission/manifest.ts';
 import { deriveSeed } from '../rng.ts';
@@ -55,11 +56,14 @@ export function episodeSeed(rootSeed: number, i: number): number {
 
 /**
  * Every job of a run, seed-major then scenario then agent (so early results cover all agents).
- * @throws InputError for bad counts, unknown scenarios or agents, or two agents with one name.
+ * @throws InputError for bad counts, no agents or scenarios, unknown scenarios or agents, or two agents with one name.
  */
 export async function planJobs(opts: PlanOptions): Promise<PlannedJob[]> {
-  if (!(Number.isInteger(opts.seeds) && opts.seeds >= 1)) throw new InputError({ file: '--seeds', expected: 'integer >= 1', found: String(opts.seeds) });
-  if (!Number.isInteger(opts.rootSeed)) throw new InputError({ file: '--root-seed', expected: 'integer', found: String(opts.rootSeed) });
+  checkNumber('--seeds', opts.seeds, RULES.seeds);
+  checkNumber('--root-seed', opts.rootSeed, RULES.seed);
+  // A plan with nothing to run is a mistake (e.g. `--agents ,`), not a successful empty run.
+  if (opts.agents.length === 0) throw new InputError({ file: '--agents', expected: 'at least one agent (a baseline or a submission)', found: 'none' });
+  if (opts.scenarios?.length === 0) throw new InputError({ file: '--scenarios', expected: 'at least one scenario id', found: 'none' });
   const names = opts.agents.map((a) => a.name);
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length) throw new InputError({ file: '--agents', expected: 'each agent once', found: `${[...new Set(twice)].join(', ')} more than once` });

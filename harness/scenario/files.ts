@@ -8,7 +8,6 @@
  * Every problem is reported at the scenario file and the reference's JSON pointer, with what was
  * found (a trace file's own line when the problem is inside it).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { formatIssue, InputError, type InputIssue, show } from '../errors.ts';
 import { profileIssues } from '../profiles/load.ts';
@@ -18,6 +17,8 @@ import { sha256Hex } from '../traces/formats/common.ts';
 import { parseTraceBytes, type TraceLoadOptions } from '../traces/load.ts';
 import type { NetworkTrace, TraceFormat } from '../traces/types.ts';
 import type { FileTraceRef, LocalFileRef } from './types.ts';
+import { readInputFile } from '../io/safe-file.ts';
+import { MAX_TRACE_FILE_BYTES } from '../traces/formats/common.ts';
 
 /** Where a reference sits: the scenario file and the reference's JSON pointer. */
 export interface RefSite { scenarioFile: string; pointer: string }
@@ -35,10 +36,12 @@ function readChecked(site: RefSite, file: string, sha256: string | undefined, ke
   const path = localPath(site.scenarioFile, file);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    // A regular file of bounded size (not a FIFO or a device, even through a link).
+    bytes = readInputFile(path, { maxBytes: MAX_TRACE_FILE_BYTES, what: 'a trace or profile file' });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    return { ok: false, issues: [{ file: site.scenarioFile, pointer: `${site.pointer}/${keys.file}`, expected: `a readable file, relative to the scenario's folder (${dirname(site.scenarioFile)})`, found: `${show(file)}: ${code} (${path})` }] };
+    if (!(e instanceof InputError)) throw e;
+    const why = e.issues.map((i) => `${i.found} (expected ${i.expected})`).join('; ');
+    return { ok: false, issues: [{ file: site.scenarioFile, pointer: `${site.pointer}/${keys.file}`, expected: `a readable regular file, relative to the scenario's folder (${dirname(site.scenarioFile)})`, found: `${show(file)}: ${why} (${path})` }] };
   }
   const actual = sha256Hex(bytes);
   if (sha256 !== undefined && sha256 !== actual) {

@@ -2,12 +2,12 @@
  * Loading a recorded trace file in any supported format into a {@link NetworkTrace}.
  * See `formats/` for each format's rules (units, time origin, derived uplink, outages).
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { InputError, show } from '../errors.ts';
+import { readInputFile } from '../io/safe-file.ts';
 import { type CatalogFetchOptions, catalogLoadOptions, resolveCatalogTrace } from './catalog.ts';
 import type { ResolvedCatalogTrace } from './fetch.ts';
 import { type ColumnMapping, parseColumnsTrace } from './formats/columns.ts';
+import { MAX_TRACE_FILE_BYTES } from './formats/common.ts';
 import { parseCsvTrace } from './formats/csv.ts';
 import { parseFiveGophersTrace } from './formats/fivegophers.ts';
 import { parseMahimahiTrace } from './formats/mahimahi.ts';
@@ -62,9 +62,8 @@ function checkRequest(file: string, format: string, o: TraceLoadOptions): TraceF
   return checked;
 }
 
-function unreadable(file: string, e: unknown): InputError {
-  return new InputError({ file, expected: 'a readable trace file', found: (e as NodeJS.ErrnoException).code ?? String(e) });
-}
+/** A trace file's bytes: a regular file (not a FIFO or device, even through a link) of bounded size. */
+const readTraceFile = (file: string): Buffer => readInputFile(file, { maxBytes: MAX_TRACE_FILE_BYTES, what: 'a trace file' });
 
 /**
  * Parses already-read bytes (`upBytes` for the mahimahi uplink file `o.uplinkFile`), for callers
@@ -104,23 +103,13 @@ function parseBytes(file: string, bytes: Uint8Array, upBytes: Uint8Array | undef
  * @throws InputError naming file and line for any bad input
  */
 export async function loadTrace(file: string, format: TraceFormat, options: TraceLoadOptions = {}): Promise<NetworkTrace> {
-  const checked = checkRequest(file, format, options);
-  const read = (f: string) => readFile(f).catch((e: unknown) => { throw unreadable(f, e); });
-  const [bytes, upBytes] = await Promise.all([read(file), options.uplinkFile ? read(options.uplinkFile) : undefined]);
-  return parseBytes(file, bytes, upBytes, checked, options);
+  return loadTraceSync(file, format, options);
 }
 
 /** Synchronous {@link loadTrace}. */
 export function loadTraceSync(file: string, format: TraceFormat, options: TraceLoadOptions = {}): NetworkTrace {
   const checked = checkRequest(file, format, options);
-  const read = (f: string) => {
-    try {
-      return readFileSync(f);
-    } catch (e) {
-      throw unreadable(f, e);
-    }
-  };
-  return parseBytes(file, read(file), options.uplinkFile ? read(options.uplinkFile) : undefined, checked, options);
+  return parseBytes(file, readTraceFile(file), options.uplinkFile ? readTraceFile(options.uplinkFile) : undefined, checked, options);
 }
 
 /** Options of {@link loadCatalogTrace}: where to fetch from, and the scenario's uplink fraction. */

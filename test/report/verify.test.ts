@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../harness/cli/verify.ts';
 import { readResultLines } from '../../harness/report/results.ts';
-import { diffResults, sampleIndices, verifyResults, type VerifyOptions } from '../../harness/report/verify.ts';
+import { diffResults, formatVerify, sampleIndices, verifyResults, type VerifyOptions } from '../../harness/report/verify.ts';
 import { runJob } from '../../harness/runner/job.ts';
 import { sealResult } from '../../harness/runner/identity.ts';
 import type { JobResult, JobSpec } from '../../harness/runner/types.ts';
@@ -57,6 +58,14 @@ describe('verify: the cheap seal check (no re-run)', () => {
   });
 });
 
+describe('verify: the journal it reads', () => {
+  it('refuses a results.jsonl that is a FIFO at once instead of waiting for a writer', () => {
+    const fifo = join(dir, 'fifo.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readResultLines(fifo)).toThrow(`${fifo}: expected a results journal (results.jsonl) (a regular file); found a FIFO (named pipe)`);
+  });
+});
+
 describe('verify: the re-run check', () => {
   it('matches when re-running reproduces every result (failed jobs fail again)', async () => {
     const lines = readResultLines(journal('rerun.jsonl', fixtureResults().filter((r) => r.scenario === 'edge-light')));
@@ -82,6 +91,23 @@ describe('verify: the re-run check', () => {
     expect(bad.map((e) => e.seed)).toEqual([2]);
     expect(bad[0]!.diffs.map((d) => d.pointer).sort()).toEqual(['/metrics/decisionLogSha256', '/metrics/normalisedAuc']);
     expect(bad[0]!.problems.join('\n')).toMatch(/decision log sha256/);
+  });
+
+  it('names the jobs that ran trusted (not sandboxed), re-run or not, and counts them in the verdict', async () => {
+    const picked = fixtureResults().filter((r) => r.scenario === 'edge-light' && (r.agent === 'dqn' || r.agent === 'my-submission') && r.seed <= 2);
+    // Provenance is outside the hashes: which mode a line ran in does not break its seal.
+    const results = picked.map((r) => (r.agent === 'my-submission' && r.seed === 1 ? { ...r, provenance: { scenarioFile: 'x.json', sandbox: true } } : r));
+    const lines = readResultLines(journal('trusted.jsonl', results));
+    const report = await verifyResults(lines, { ...fixtureRunner, noRerun: true });
+    expect(report.ok).toBe(true);
+    const trusted = report.entries.filter((e) => e.trusted).map((e) => `${e.agent} ${e.seed}`);
+    expect(trusted).toEqual(['my-submission 2']);
+    expect(report.trusted).toBe(1);
+    const text = formatVerify(report);
+    expect(text).toMatch(/^sealed {3}line \d+: my-submission on edge-light, seed 2 \[trusted: ran without the sandbox\]$/m);
+    expect(text).not.toMatch(/seed 1 \[trusted/);
+    expect(text).toMatch(/^note: 1 job ran trusted .*Math\.exp.*baselines included/m);
+    expect(text.trim().split('\n').at(-1)).toBe(`verify: OK (${lines.length} lines sealed-checked, 0 re-run, 0 bad, 1 ran trusted)`);
   });
 
   it('re-runs a seeded sample of K distinct lines', () => {

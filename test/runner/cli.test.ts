@@ -41,6 +41,8 @@ describe('orchbench run (CLI)', () => {
     const resumed = spawnSync(process.execPath, [bin, ...args, '--out', killed, '--resume'], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`${TOTAL} jobs, ${before} already in the journal`);
+    // kill -9 left the run's lock behind: the resumed run says so and takes it over.
+    expect(resumed.stderr).toMatch(/run\.lock was left by a run that is no longer running \(pid \d+ on .*\); taken over/);
     expect(lines(killed)).toBe(TOTAL);
     expect(resumed.stderr).toMatch(/^\[\d+\/60\] (random|static-edge) broadband-1u-loose-v1 \d+ ok \d+\.\ds$/m);
     expect(existsSync(join(killed, 'leaderboard.json'))).toBe(true);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { numberFlag } from '../../harness/cli/run.ts';
+import { parseNumber, RULES } from '../../harness/bounds.ts';
 import { InputError } from '../../harness/errors.ts';
 import { parseShard, shardJobs } from '../../harness/runner/plan.ts';
 import { selectScenarios } from '../../harness/scenario/select.ts';
@@ -34,9 +34,9 @@ describe('shards', () => {
 
 describe('run flags', () => {
   it('names the flag, the expectation and the value', () => {
-    expect(numberFlag('--seeds', '3', 'integer >= 1', Number.isInteger)).toBe(3);
-    expect(() => numberFlag('--seeds', 'x', 'integer >= 1', Number.isInteger)).toThrow('--seeds: expected integer >= 1; found "x"');
-    expect(() => numberFlag('--seeds', '', 'integer >= 1', Number.isInteger)).toThrow(InputError);
+    expect(parseNumber('--seeds', '3', RULES.seeds)).toBe(3);
+    expect(() => parseNumber('--seeds', 'x', RULES.seeds)).toThrow('--seeds: expected integer from 1 to 100000 (seeds); found "x"');
+    expect(() => parseNumber('--seeds', '', RULES.seeds)).toThrow(InputError);
   });
 
   it('selects scenarios by id and lists the valid ids for an unknown one', () => {

@@ -107,14 +107,14 @@ describe('csv importer: bad input names file, line and what was expected', () =>
     const file = write('negative.csv', `${header}0,1,2,\n1000,-3,2,\n`);
     const i = await inputIssue(() => loadTrace(file, 'csv'));
     expect(i).toMatchObject({ file, line: 3, found: '"-3"' });
-    expect(i.expected).toBe('uplink_mbps as a number >= 0 (Mbps)');
+    expect(i.expected).toBe('uplink_mbps as a number from 0 to 1000000 (Mbps)');
   });
 
   it('non-numeric bandwidth', async () => {
     const file = write('nan.csv', `${header}0,1,2,\n1000,1,fast,\n`);
     const i = await inputIssue(() => loadTrace(file, 'csv'));
     expect(i).toMatchObject({ file, line: 3, found: '"fast"' });
-    expect(i.expected).toBe('downlink_mbps as a number >= 0 (Mbps)');
+    expect(i.expected).toBe('downlink_mbps as a number from 0 to 1000000 (Mbps)');
     for (const bad of ['0x10', 'Infinity', '1e999', '']) {
       expect((await inputIssue(() => loadTrace(write('nan2.csv', `${header}0,${bad},2,\n`), 'csv'))).line, bad).toBe(2);
     }
@@ -154,7 +154,7 @@ describe('csv importer: bad input names file, line and what was expected', () =>
 
   it('a missing file', async () => {
     const i = await inputIssue(() => loadTrace('/nonexistent/trace.csv', 'csv'));
-    expect(i).toMatchObject({ file: '/nonexistent/trace.csv', found: 'ENOENT' });
+    expect(i).toMatchObject({ file: '/nonexistent/trace.csv', found: 'ENOENT (no such file or directory)' });
   });
 
   it('an option that does not apply to the format', async () => {

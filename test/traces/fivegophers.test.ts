@@ -55,7 +55,7 @@ describe('5gophers importer', () => {
     expect(col.expected).toMatch(/a column "tput"/);
     const blank = write('blank.csv', `${table}\nICMP,A,8,East,9,0,\n`);
     const cell = await inputIssue(() => loadTrace(blank, '5gophers', { select: { run_num: 9 } }));
-    expect(cell).toMatchObject({ file: blank, line: 7, expected: 'throughput_mbps as a number >= 0 (Mbps)' });
+    expect(cell).toMatchObject({ file: blank, line: 7, expected: 'throughput_mbps as a number from 0 to 1000000 (Mbps)' });
   });
 });
 

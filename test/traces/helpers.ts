@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
-import { InputError, type InputIssue } from '../../harness/errors.ts';
+import type { InputIssue } from '../../harness/errors.ts';
+import { inputError } from '../helpers/input-error.ts';
 import { HAS_SHARED, NO_SHARED_REASON } from '../helpers/paths.ts';
 
 /** A temp directory removed after the test file; `write(name, text)` returns the file's path. */
@@ -22,14 +23,7 @@ export function fixtureDir(): { dir: string; write: (name: string, text: string)
 
 /** Runs `fn`, expects an InputError and returns its first issue. */
 export async function inputIssue(fn: () => unknown): Promise<InputIssue> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(InputError);
-  const issue = (caught as InputError).issues[0];
+  const issue = (await inputError(fn)).issues[0];
   expect(issue).toBeDefined();
   return issue!;
 }

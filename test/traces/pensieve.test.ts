@@ -39,7 +39,7 @@ describe('pensieve importer', () => {
     const three = write('three', '0 1\n1 2 3\n');
     expect(await inputIssue(() => loadTrace(three, 'pensieve'))).toMatchObject({ file: three, line: 2, expected: 'two whitespace-separated columns: time_s throughput_mbps' });
     const neg = write('neg', '0 1\n\n2 -1\n');
-    expect(await inputIssue(() => loadTrace(neg, 'pensieve'))).toMatchObject({ file: neg, line: 3, expected: 'throughput as a number >= 0 (Mbps)', found: '"-1"' });
+    expect(await inputIssue(() => loadTrace(neg, 'pensieve'))).toMatchObject({ file: neg, line: 3, expected: 'throughput as a number from 0 to 1000000 (Mbps)', found: '"-1"' });
     const back = write('back', '0 1\n2 1\n1 1\n');
     expect(await inputIssue(() => loadTrace(back, 'pensieve'))).toMatchObject({ file: back, line: 3 });
     expect((await inputIssue(() => loadTrace(write('blank', '\n\n'), 'pensieve'))).found).toBe('an empty trace');

@@ -11,6 +11,17 @@ export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+// Limits that bound the work and memory an importer spends on one file, whatever the file
+// claims: a trace over them is refused with file:line and the limit, never half-loaded.
+/** The largest trace file read (bytes): 7x the largest catalogued trace (2.3 MB); a CSV this size takes about 1.3 GB and 25 s to import. */
+export const MAX_TRACE_FILE_BYTES = 16 * 1024 * 1024;
+/** The longest span a trace may cover (ms): 365 days. */
+export const MAX_TRACE_MS = 365 * 86_400_000;
+/** The most samples an importer produces (mahimahi windows; rows are bounded by the file size). */
+export const MAX_TRACE_SAMPLES = 10_000_000;
+/** The highest bandwidth accepted (Mbps): 1 Tbit/s, beyond any recorded access or WAN link. */
+export const MAX_BANDWIDTH_MBPS = 1_000_000;
+
 /** Where a value was read from, for error messages. */
 export interface Location { file: string; line: number }
 
@@ -27,11 +38,11 @@ export function parseFinite(text: string | undefined, at: Location, expected: st
   return v;
 }
 
-/** {@link parseFinite} for a bandwidth: a finite number >= 0 Mbps (0 Mbps = an outage). */
+/** {@link parseFinite} for a bandwidth: a number from 0 (an outage) to {@link MAX_BANDWIDTH_MBPS} Mbps. */
 export function parseBandwidthMbps(text: string | undefined, at: Location, what: string): number {
-  const expected = `${what} as a number >= 0 (Mbps)`;
+  const expected = `${what} as a number from 0 to ${MAX_BANDWIDTH_MBPS} (Mbps)`;
   const v = parseFinite(text, at, expected);
-  if (v < 0) throw new InputError({ ...at, expected, found: show(text?.trim()) });
+  if (v < 0 || v > MAX_BANDWIDTH_MBPS) throw new InputError({ ...at, expected, found: show(text?.trim()) });
   return v;
 }
 
@@ -69,8 +80,9 @@ export interface TraceMeta {
 }
 
 /**
- * Assembles samples into a NetworkTrace: checks there is at least one and that time strictly
- * increases (error at the offending line), and shifts time so the first sample is at 0 ms.
+ * Assembles samples into a NetworkTrace: checks there is at least one, that time strictly
+ * increases and spans at most {@link MAX_TRACE_MS} (error at the offending line), and shifts time
+ * so the first sample is at 0 ms.
  * RTT is kept only when every sample has one.
  */
 export function assembleTrace(samples: readonly RawSample[], meta: TraceMeta): NetworkTrace {
@@ -86,6 +98,9 @@ export function assembleTrace(samples: readonly RawSample[], meta: TraceMeta): N
     const s = samples[i]!;
     if (i > 0 && s.tMs <= samples[i - 1]!.tMs) {
       throw new InputError({ file: meta.file, line: s.line, expected: `time strictly increasing (> ${samples[i - 1]!.tMs} ms, the previous sample)`, found: `${s.tMs} ms` });
+    }
+    if (s.tMs - first.tMs > MAX_TRACE_MS) {
+      throw new InputError({ file: meta.file, line: s.line, expected: `a trace spanning at most ${MAX_TRACE_MS} ms (365 days) from its first sample`, found: `${s.tMs - first.tMs} ms after it` });
     }
     tMs[i] = s.tMs - first.tMs;
     downlinkMbps[i] = s.downlinkMbps;

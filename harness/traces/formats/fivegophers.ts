@@ -56,7 +56,8 @@ export function parseFiveGophersTrace(bytes: Uint8Array, file: string, options: 
   const samples: RawSample[] = [];
   for (const { fields, line } of rows) {
     const at = { file, line };
-    const second = parseFinite(fields[tCol], at, `${TIME_COLUMN} as a number (s)`);
+    const second = parseFinite(fields[tCol], at, `${TIME_COLUMN} as a number >= 0 (s)`);
+    if (second < 0) throw new InputError({ ...at, expected: `${TIME_COLUMN} as a number >= 0 (s)`, found: show(fields[tCol]) });
     const previous = samples[samples.length - 1];
     if (previous && second * 1000 <= previous.tMs) {
       throw new InputError({ ...at, expected: `one run (${TIME_COLUMN} strictly increasing after ${previous.tMs / 1000} s) for ${filterText}; filter on more columns, e.g. run_num`, found: `${TIME_COLUMN} ${show(fields[tCol])}` });
