@@ -4,8 +4,8 @@
  * `harness/submission/load.ts`, in-process or sandboxed), or a bare module file exporting
  * `createAgent` (in-process). Also which source files make up the agent, for its code hash.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BASELINES, baselineFile, listBaselines } from '../../baselines/index.ts';
 import type { AgentFactory } from '../agent.ts';
@@ -28,12 +28,22 @@ export interface ResolvedAgent {
   load(limits?: Partial<ProcessLimits>): Promise<AgentFactory>;
 }
 
-const IMPORT_RE = /(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+\.ts)['"]/g;
+const IMPORT_RE = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** Extensions tried for an import written without one (`'./helper'`), or with `.js` for a `.ts` file. */
+const EXTENSIONS = ['', '.ts', '.mts', '.js', '.mjs', '/index.ts', '/index.js'];
+
+/** The file a relative import names: as written, or with an extension added (or `.js` read as `.ts`). */
+function resolveImport(from: string, spec: string): string | undefined {
+  const base = resolve(dirname(from), spec);
+  const candidates = [...EXTENSIONS.map((e) => base + e), ...(/\.m?js$/.test(base) ? [base.replace(/\.(m?)js$/, '.$1ts')] : [])];
+  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
+}
 
 /**
- * The entry file plus, transitively, the `.ts` files it imports by relative path inside its own
- * folder (e.g. `baselines/common.ts`), sorted. Imports leaving the folder are harness code, covered
- * by the harness version.
+ * The entry file plus, transitively, the files it imports by relative path inside its own folder
+ * (e.g. `baselines/common.ts`; with or without extension), sorted. Imports leaving the folder are
+ * harness code, covered by the harness version.
  */
 export function agentSourceFiles(entry: string): string[] {
   const root = dirname(entry) + sep;
@@ -42,12 +52,43 @@ export function agentSourceFiles(entry: string): string[] {
     if (seen.has(file) || !existsSync(file)) return;
     seen.add(file);
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT_RE)) {
-      const dep = resolve(dirname(file), m[1]!);
-      if (dep.startsWith(root)) visit(dep);
+      const dep = resolveImport(file, m[1]!);
+      if (dep?.startsWith(root)) visit(dep);
     }
   };
   visit(entry);
   return [...seen].sort();
+}
+
+/** Bounds of a submission folder: what its code hash reads. */
+export const FOLDER_LIMITS = { files: 5000, megabytes: 64 };
+
+/**
+ * Every file of a submission folder, sorted: regular files and symlinks (a symlink is hashed as its
+ * target's name, never followed); `.git` is skipped. Everything in the folder can change what the
+ * agent does (a helper imported without extension, a data file, a Python module), so all of it
+ * makes the code hash.
+ * @throws InputError for a folder over {@link FOLDER_LIMITS}.
+ */
+export function folderFiles(dir: string): string[] {
+  const out: string[] = [];
+  let bytes = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== '.git') walk(p);
+      } else if (e.isFile() || e.isSymbolicLink()) {
+        out.push(p);
+        if (e.isFile()) bytes += lstatSync(p).size;
+      }
+      if (out.length > FOLDER_LIMITS.files || bytes > FOLDER_LIMITS.megabytes * 2 ** 20) {
+        throw new InputError({ file: dir, expected: `a submission folder of at most ${FOLDER_LIMITS.files} files and ${FOLDER_LIMITS.megabytes} MB`, found: `more than that (at ${p})` });
+      }
+    }
+  };
+  walk(dir);
+  return out.sort();
 }
 
 function moduleFactory(file: string): () => Promise<AgentFactory> {
@@ -60,14 +101,9 @@ function moduleFactory(file: string): () => Promise<AgentFactory> {
   };
 }
 
-/**
- * The files that make up a submission: its manifest, then its entry module and the modules that
- * imports inside its folder, or (external) the command's arguments that are files in its folder.
- */
+/** The files that make up a submission: every file of its folder (see {@link folderFiles}). */
 export function submissionFiles(sub: Submission): string[] {
-  if (sub.entryFile) return [sub.manifestFile, ...agentSourceFiles(sub.entryFile)];
-  const inFolder = (sub.manifest.command ?? []).map((a) => resolve(sub.dir, a)).filter((f) => f.startsWith(sub.dir + sep) && existsSync(f) && statSync(f).isFile());
-  return [sub.manifestFile, ...new Set(inFolder)];
+  return folderFiles(sub.dir);
 }
 
 /** A submission folder as a job's agent; `sandbox` applies to JavaScript/TypeScript entries. */

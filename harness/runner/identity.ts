@@ -5,7 +5,7 @@
  * part of a result line so tampering or nondeterminism shows up without re-running.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { canonicalHash } from '../scenario/load.ts';
 import { PACKAGE_ROOT } from '../version.ts';
@@ -14,12 +14,13 @@ import type { JobIdentity, JobProvenance, JobResult, JobSpec } from './types.ts'
 /**
  * sha256 over an agent's source files (each as its path relative to `root` and its bytes, in the
  * given order), so editing the agent changes its jobs' hashes while moving the checkout (or the
- * submission folder, with `root` = that folder) does not.
+ * submission folder, with `root` = that folder) does not. A symlink counts as the name it points
+ * to and is never followed (it may point at /dev/zero).
  */
 export function agentCodeHash(files: readonly string[], root: string = PACKAGE_ROOT): string {
   const h = createHash('sha256');
   for (const f of files) {
-    const bytes = readFileSync(f);
+    const bytes = lstatSync(f).isSymbolicLink() ? Buffer.from(`symlink -> ${readlinkSync(f)}`) : readFileSync(f);
     h.update(`${relative(root, f)}\0${bytes.length}\0`).update(bytes);
   }
   return h.digest('hex');

@@ -8,6 +8,7 @@
  * `resultHash` no longer matches its content.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { metricsIssue } from '../report/metrics.ts';
 import { byJobHash, resultHashOf } from './identity.ts';
 import type { JobResult } from './types.ts';
 
@@ -37,7 +38,10 @@ function parseLine(text: string): JobResult | string {
   const missing = REQUIRED.filter((k) => !(k in v));
   if (missing.length) return `missing ${missing.join(', ')}`;
   // A line edited after it was written must not be trusted (resume would skip its job).
-  return resultHashOf(v as JobResult) === (v as JobResult).resultHash ? (v as JobResult) : 'resultHash does not match the line (edited after it was written?)';
+  if (resultHashOf(v as JobResult) !== (v as JobResult).resultHash) return 'resultHash does not match the line (edited after it was written?)';
+  // An ok line whose metrics cannot rank (stats an older harness took from the agent) is re-run.
+  const malformed = (v as JobResult).status === 'ok' ? metricsIssue((v as JobResult).metrics) : null;
+  return malformed ? `its metrics cannot be ranked (${malformed}); the job will be re-run` : (v as JobResult);
 }
 
 /**

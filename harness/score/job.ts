@@ -20,6 +20,7 @@ import { createOracle, createRandomAgent } from '../env/policies.ts';
 import { deriveSeed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
+import { recordStats } from './reported.ts';
 import { interactionsToThreshold, learningCurve, logCheckpoints, normalise, normalisedAuc } from './curves.ts';
 
 export interface ScoreJobOptions {
@@ -167,7 +168,8 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
   const checkpoints = logCheckpoints(n);
   const curveMeans = learningCurve(rewards, checkpoints, window);
   const norm = { randomRef: refs.randomReward, oracleRef: refs.oracleReward };
-  const stats = episode.agentStats;
+  // Real steps are counted here, never taken from the agent: one per learning decision.
+  const stats = recordStats(episode.agentStats, n);
   const greedy = ck && episode.checkpointRewards?.length ? greedyCurve(ck, episode.checkpointRewards, threshold) : null;
   return {
     metrics: {
@@ -182,13 +184,13 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       threshold,
       normalisedAuc: normalisedAuc(rewards, { ...norm, window }),
       eval: { ...episode.eval },
-      realSteps: stats?.realSteps ?? n,
-      planningUpdates: stats?.planningUpdates ?? 0,
+      realSteps: n,
+      planningUpdates: stats.planningUpdates,
       decisionLogSha256: episode.logSha256,
-      info: { ...stats?.info },
+      info: stats.info,
       ...(greedy ? { greedyCurve: greedy } : {}),
     },
-    timing: { learnMs: stats?.learnMs ?? 0, planningMs: stats?.planningMs ?? 0, evalMs, checkpointMs },
+    timing: { learnMs: stats.learnMs, planningMs: stats.planningMs, evalMs, checkpointMs },
   };
 }
 
