@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { readResultLines } from '../report/results.ts';
 import { formatVerify, verifyResults } from '../report/verify.ts';
+import { requireBubblewrap } from '../submission/isolation.ts';
 import { runJob } from '../runner/job.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
 import { resolveScenarioFile } from '../scenario/load.ts';
@@ -32,9 +33,9 @@ function agentPaths(pairs: readonly string[]): Map<string, string> {
  * The spec that reproduces a result: the paths its line records (`provenance`), unless
  * `--agent-path` names another folder for the submission; a scenario file that is not there (a
  * line from another machine, or written before lines recorded paths) is found by id among the
- * shipped suites. A submission re-runs in the mode it ran in, or sandboxed with `--sandbox`.
+ * shipped suites. A submission always re-runs isolated, whatever its line says it ran in.
  */
-function specResolver(paths: ReadonlyMap<string, string>, sandbox: boolean): (r: JobResult) => JobSpec {
+function specResolver(paths: ReadonlyMap<string, string>): (r: JobResult) => JobSpec {
   return (r) => {
     const agentPath = paths.get(r.agent) ?? r.provenance?.agentPath;
     if (r.agentKind === 'submission' && !agentPath) {
@@ -45,7 +46,7 @@ function specResolver(paths: ReadonlyMap<string, string>, sandbox: boolean): (r:
       agent: r.agent,
       agentKind: r.agentKind,
       ...(agentPath ? { agentPath } : {}),
-      ...(r.agentKind === 'submission' && (sandbox || r.provenance?.sandbox) ? { sandbox: true } : {}),
+      ...(r.agentKind === 'submission' ? { sandbox: true } : {}),
       scenario: r.scenario,
       scenarioFile: recorded !== undefined && existsSync(recorded) ? recorded : resolveScenarioFile(r.scenario),
       variant: r.variant,
@@ -64,17 +65,18 @@ export function register(program: Command): void {
     .option('--seed <s>', 'seed of the sample', intOption('--seed', 0), 0)
     .option('--no-rerun', 'only the cheap check (no job is re-run)')
     .option('--agent-path <name=dir...>', "a submission's folder, instead of the one its result lines record (repeatable)", [])
-    .option('--sandbox', 're-run every submission in the sandbox (default: the mode it ran in)')
     .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', intOption('--decision-ms', 1), DEFAULT_LIMITS.decisionMs)
     .option('--json', 'print the report as JSON')
-    .action(async (dir: string, opts: { sample?: number; seed: number; rerun: boolean; agentPath: string[]; sandbox?: boolean; decisionMs: number; json?: boolean }) => {
+    .action(async (dir: string, opts: { sample?: number; seed: number; rerun: boolean; agentPath: string[]; decisionMs: number; json?: boolean }) => {
       const lines = readResultLines(join(dir, 'results.jsonl'));
+      // Submissions re-run isolated, always: refuse before any job where that is impossible.
+      if (opts.rerun && lines.some((l) => l.result.agentKind === 'submission')) requireBubblewrap('verify');
       const report = await verifyResults(lines, {
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
         seed: opts.seed,
         noRerun: !opts.rerun,
         runJob: (spec) => runJob(spec, { limits: { decisionMs: opts.decisionMs } }),
-        specOf: specResolver(agentPaths(opts.agentPath), opts.sandbox === true),
+        specOf: specResolver(agentPaths(opts.agentPath)),
       });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
       if (!report.ok) process.exitCode = 1;

@@ -11,13 +11,15 @@ import { deriveSeed } from '../rng.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { VERSION } from '../version.ts';
 import { SubmissionError } from './errors.ts';
+import { describeIsolation, isolationOf, requireBubblewrap } from './isolation.ts';
 import { submissionFactory, type SubmissionLoadOptions } from './load.ts';
+import { DEFAULT_LIMITS } from './process-agent.ts';
 import { readSubmission } from './manifest.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface CheckItem {
-  check: 'manifest' | 'version' | 'tuning' | 'run' | 'determinism';
+  check: 'manifest' | 'version' | 'tuning' | 'isolation' | 'run' | 'determinism';
   status: CheckStatus;
   detail: string;
 }
@@ -34,6 +36,7 @@ export interface CheckReport {
 }
 
 export interface CheckOptions extends SubmissionLoadOptions {
+  // `sandbox` defaults to true here: the checker runs the agent as a run will.
   /** Scenario id or file, run in its testing variant (default: a shipped tuning scenario, never evaluation data). */
   scenario?: string;
   seed?: number;
@@ -58,7 +61,9 @@ async function runOnce(factory: AgentFactory, env: OrchestrationEnv, seed: numbe
 export async function checkSubmission(dir: string, opts: CheckOptions = {}): Promise<CheckReport> {
   const scenarioId = opts.scenario ?? CHECK_SCENARIO;
   const seed = opts.seed ?? 1;
-  const report: CheckReport = { dir, ok: false, scenario: scenarioId, seed, sandbox: opts.sandbox === true, items: [] };
+  // Isolated unless told otherwise: the checker runs the agent as `orchbench run` will.
+  const sandbox = opts.sandbox ?? true;
+  const report: CheckReport = { dir, ok: false, scenario: scenarioId, seed, sandbox, items: [] };
   const add = (check: CheckItem['check'], status: CheckStatus, detail: string): void => {
     report.items.push({ check, status, detail });
   };
@@ -79,7 +84,9 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
   if (major !== wantMajor || (major === '0' && minor !== wantMinor)) {
     add('version', 'warn', `built for orchbench ${sub.manifest.orchbenchVersion}, running ${VERSION}: the agent API may differ`);
   }
-  const factory = submissionFactory(sub, opts);
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  add('isolation', sandbox ? 'pass' : 'warn', sandbox ? describeIsolation(isolationOf(requireBubblewrap(), limits)) : 'none: the agent runs trusted (in this process, or as a plain process)');
+  const factory = submissionFactory(sub, { ...opts, sandbox });
   const env = new OrchestrationEnv(await loadScenario(scenarioId, { variant: 'testing' }));
   let first: EpisodeResult;
   try {
@@ -111,7 +118,7 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
 /** The report as plain text, one line per check, ending with PASS or FAIL. */
 export function formatCheckReport(r: CheckReport): string {
   const mark: Record<CheckStatus, string> = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', skip: 'skip' };
-  const lines = [`submission ${r.name ?? '(unreadable)'} in ${r.dir}${r.sandbox ? ' (sandboxed)' : ''}`];
+  const lines = [`submission ${r.name ?? '(unreadable)'} in ${r.dir}${r.sandbox ? ' (isolated)' : ' (TRUSTED: no isolation)'}`];
   for (const i of r.items) lines.push(`  ${mark[i.status]} ${i.check}: ${i.detail}`);
   lines.push(r.ok ? 'PASS' : 'FAIL');
   return lines.join('\n');

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { InputError } from '../errors.ts';
+import type { ProcessLimits } from './process-agent.ts';
 
 /** How to install bubblewrap, or opt out. */
 export const INSTALL_HINT =
@@ -183,6 +184,24 @@ export function bwrapArgs(bw: Bubblewrap, spec: SandboxSpec): string[] {
     '--',
     ...spec.argv,
   ];
+}
+
+/** The sandbox's limits for a process with these {@link ProcessLimits}. */
+export function isolationLimits(limits: ProcessLimits): IsolationLimits {
+  return {
+    // Runtimes reserve far more address space than they use; resident memory is watched separately.
+    addressSpaceMb: 2 * Math.max(limits.heapMb, limits.rssMb) + 2048,
+    cpuS: Math.ceil(limits.jobMs / 1000),
+    processes: 64,
+    fileSizeMb: 16,
+    openFiles: 256,
+    tmpMb: 64,
+  };
+}
+
+/** What a result line records about the isolation of a submission run with these limits. */
+export function isolationOf(bw: Pick<Bubblewrap, 'version'>, limits: ProcessLimits): IsolationRecord {
+  return isolationRecord(bw, { ...isolationLimits(limits), heapMb: limits.heapMb, residentMb: limits.rssMb, decisionMs: limits.decisionMs });
 }
 
 /** The record of an isolation, for result lines and the leaderboard. */

@@ -17,7 +17,7 @@ import { realpathSync } from 'node:fs';
 import { bootstrapCode, bundleInSandbox } from './bundle.ts';
 import { SubmissionError, invalidActionMessage, isValidAction } from './errors.ts';
 import type { Submission } from './manifest.ts';
-import { bwrapArgs, isolationRecord, requireBubblewrap, type Bubblewrap, type IsolationLimits, type IsolationRecord, type SandboxSpec } from './isolation.ts';
+import { bwrapArgs, isolationLimits, requireBubblewrap, type Bubblewrap, type SandboxSpec } from './isolation.ts';
 import { DEFAULT_LIMITS, ProcessAgent, type ProcessCommand, type ProcessLimits } from './process-agent.ts';
 import { externalRuntime, nodeRuntime } from './runtime.ts';
 
@@ -74,24 +74,6 @@ export function guardAgent(inner: Agent): Agent {
 
 /** Where the bundle and the bootstrap are inside the sandbox. */
 const SANDBOX_DIR = '/sandbox';
-
-/** The sandbox's limits for a process with these {@link ProcessLimits}. */
-export function isolationLimits(limits: ProcessLimits): IsolationLimits {
-  return {
-    // Runtimes reserve far more address space than they use; resident memory is watched separately.
-    addressSpaceMb: 2 * Math.max(limits.heapMb, limits.rssMb) + 2048,
-    cpuS: Math.ceil(limits.jobMs / 1000),
-    processes: 64,
-    fileSizeMb: 16,
-    openFiles: 256,
-    tmpMb: 64,
-  };
-}
-
-/** What a result line records about the isolation of a submission run with these limits. */
-export function isolationOf(bw: Bubblewrap, limits: ProcessLimits): IsolationRecord {
-  return isolationRecord(bw, { ...isolationLimits(limits), heapMb: limits.heapMb, residentMb: limits.rssMb, decisionMs: limits.decisionMs });
-}
 
 /** `spec` run under bubblewrap, as a command for {@link ProcessAgent}. */
 function isolated(bw: Bubblewrap, spec: Omit<SandboxSpec, 'limits'>, limits: ProcessLimits): ProcessCommand {
