@@ -40,7 +40,7 @@ function parseLine(text: string): JobResult | string {
   // A line edited after it was written must not be trusted (resume would skip its job).
   if (resultHashOf(v as JobResult) !== (v as JobResult).resultHash) return 'resultHash does not match the line (edited after it was written?)';
   // An ok line whose metrics cannot rank (stats an older harness took from the agent) is re-run.
-  const malformed = (v as JobResult).status === 'ok' ? metricsIssue((v as JobResult).metrics) : null;
+  const malformed = (v as JobResult).status === 'ok' && (v as JobResult).metrics !== undefined ? metricsIssue((v as JobResult).metrics) : null;
   return malformed ? `its metrics cannot be ranked (${malformed}); the job will be re-run` : (v as JobResult);
 }
 
