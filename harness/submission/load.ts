@@ -74,6 +74,8 @@ export function guardAgent(inner: Agent): Agent {
 
 /** Where the bundle and the bootstrap are inside the sandbox. */
 const SANDBOX_DIR = '/sandbox';
+/** Where the submission's folder is inside the sandbox (read-only): its host path is not revealed. */
+export const SUBMISSION_DIR = '/submission';
 
 /** `spec` run under bubblewrap, as a command for {@link ProcessAgent}. */
 function isolated(bw: Bubblewrap, spec: Omit<SandboxSpec, 'limits'>, limits: ProcessLimits): ProcessCommand {
@@ -87,22 +89,21 @@ function isolated(bw: Bubblewrap, spec: Omit<SandboxSpec, 'limits'>, limits: Pro
  * bundle; no writes, processes, workers, addons), and the V8 heap limit.
  */
 export function sandboxCommand(bw: Bubblewrap, sub: Submission, code: { bootstrap: string; agent: string }, limits: ProcessLimits): ProcessCommand {
-  const dir = realpathSync(sub.dir);
   const node = nodeRuntime();
   return isolated(bw, {
     argv: [
       node.argv[0]!,
       '--experimental-permission',
       `--allow-fs-read=${SANDBOX_DIR}`,
-      `--allow-fs-read=${dir}`,
+      `--allow-fs-read=${SUBMISSION_DIR}`,
       `--max-old-space-size=${limits.heapMb}`,
       '--no-experimental-fetch',
       '--disable-warning=ExperimentalWarning',
       `${SANDBOX_DIR}/bootstrap.mjs`,
     ],
-    cwd: dir,
+    cwd: SUBMISSION_DIR,
     env: {},
-    mounts: [...node.mounts, { src: dir }],
+    mounts: [...node.mounts, { src: realpathSync(sub.dir), dest: SUBMISSION_DIR }],
     files: [{ path: `${SANDBOX_DIR}/bootstrap.mjs`, text: code.bootstrap }, { path: `${SANDBOX_DIR}/agent.mjs`, text: code.agent }],
     dev: true,
   }, limits);
@@ -113,9 +114,8 @@ const EXTERNAL_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', PYTHONUNBUFFERED: '
 
 /** The external program isolated: its runtime and its folder read-only, run in the folder. */
 export function isolatedExternalCommand(bw: Bubblewrap, sub: Submission, limits: ProcessLimits): ProcessCommand {
-  const dir = realpathSync(sub.dir);
-  const rt = externalRuntime(sub, dir);
-  return isolated(bw, { argv: rt.argv, cwd: dir, env: EXTERNAL_ENV, mounts: [...rt.mounts, { src: dir }], dev: true }, limits);
+  const rt = externalRuntime(sub, SUBMISSION_DIR);
+  return isolated(bw, { argv: rt.argv, cwd: SUBMISSION_DIR, env: EXTERNAL_ENV, mounts: [...rt.mounts, { src: realpathSync(sub.dir), dest: SUBMISSION_DIR }], dev: true }, limits);
 }
 
 /** The external program's command without isolation (`--trusted`): its argv from the manifest, run in the folder. */
