@@ -110,12 +110,17 @@ function residentKb(pid) {
   }
 }
 
+// The process tree is re-read every 10th tick (a few /proc files per thread); memory every tick.
+let pids = [];
+let tick = 0;
 const watch = rssLimitMb > 0 || processLimit > 0 ? setInterval(() => {
   if (!child.pid) return;
-  const pids = tree(child.pid);
-  // Under bubblewrap, two of them are bwrap itself (outside, and the sandbox's init).
-  const own = processLimit > 0 ? pids.length - 2 : 0;
-  if (processLimit > 0 && own > processLimit) return kill(`processes: started ${own} processes (limit ${processLimit})`);
+  if (tick++ % 10 === 0) {
+    pids = tree(child.pid);
+    // Under bubblewrap, two of them are bwrap itself (outside, and the sandbox's init).
+    const own = pids.length - 2;
+    if (processLimit > 0 && own > processLimit) return kill(`processes: started ${own} processes (limit ${processLimit})`);
+  }
   if (rssLimitMb <= 0) return;
   const mb = pids.reduce((s, p) => s + residentKb(p), 0) / 1024;
   if (mb > rssLimitMb) kill(`memory: resident memory ${Math.round(mb)} MB exceeded the ${rssLimitMb} MB limit`);

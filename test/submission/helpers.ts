@@ -1,5 +1,7 @@
 /** Shared helpers of the submission tests: run a fixture or shipped submission on a short episode. */
 import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { AgentStats } from '../../harness/agent.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
@@ -61,4 +63,23 @@ export function processesWith(mark: string): number[] {
 export async function eventually(cond: () => boolean, ms = 5000): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
   return cond();
+}
+
+/**
+ * A TCP server on 127.0.0.1 for the tests of the file (started before them, closed after) that
+ * counts the connections it receives: what a network escape would reach.
+ */
+export function localServer(): { readonly port: number; readonly connections: number } {
+  let server: Server;
+  const state = { port: 0, connections: 0 };
+  beforeAll(async () => {
+    server = createServer((s) => {
+      state.connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    state.port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  return state;
 }

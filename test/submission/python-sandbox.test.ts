@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, expectGoodStillRuns, fixture, processesWith, runSubmission } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually, expectGoodStillRuns, fixture, localServer, processesWith, runSubmission } from './helpers.ts';
 
 const python = fixture('python-hostile');
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,33 +55,22 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
   });
 
   describe('network', () => {
-    let server: Server;
-    let connections = 0;
-    let port = 0;
-    beforeAll(async () => {
-      server = createServer((s) => {
-        connections++;
-        s.destroy();
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      port = (server.address() as { port: number }).port;
-    });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    const server = localServer();
 
     it('has no network: a connection to this machine is refused inside its own namespace and none arrives', async () => {
-      const r = await runSubmission(python, { sandbox: true, config: { mode: 'net', port } });
+      const r = await runSubmission(python, { sandbox: true, config: { mode: 'net', port: server.port } });
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.message).toMatch(/its last line on stderr: ConnectionRefusedError/);
       await new Promise((res) => setTimeout(res, 100));
-      expect(connections).toBe(0);
+      expect(server.connections).toBe(0);
     });
 
     it('trusted, the same agent does connect (the test can detect a connection)', async () => {
-      const r = await runSubmission(python, { config: { mode: 'net', port } });
+      const r = await runSubmission(python, { config: { mode: 'net', port: server.port } });
       expect(r.ok).toBe(true);
       // The episode blocks this thread: the server sees the connection once it is free.
       await new Promise((res) => setTimeout(res, 100));
-      expect(connections).toBeGreaterThan(0);
+      expect(server.connections).toBeGreaterThan(0);
     });
   });
 

@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectGoodStillRuns, fixture, runSubmission, shipped } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { expectGoodStillRuns, fixture, localServer, runSubmission, shipped } from './helpers.ts';
 
 // Each case: the fixture, the reason its job must be recorded with, and limits. Reasons that the
 // submission's own process sent start with "reported by the submission:" (it could forge them).
@@ -84,33 +83,22 @@ describe('sandbox: hostile Node submissions are contained and recorded with a cl
   });
 
   describe('network', () => {
-    let server: Server;
-    let connections = 0;
-    let port = 0;
-    beforeAll(async () => {
-      server = createServer((s) => {
-        connections++;
-        s.destroy();
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      port = (server.address() as { port: number }).port;
-    });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    const server = localServer();
 
     it('every route to the network throws and no connection arrives', async () => {
-      const r = await runSubmission(fixture('hostile-net'), { sandbox: true, config: { port } });
+      const r = await runSubmission(fixture('hostile-net'), { sandbox: true, config: { port: server.port } });
       expect(r.ok).toBe(true);
       if (r.ok) expect(r.stats?.info?.reached).toBe('');
       await new Promise((res) => setTimeout(res, 100));
-      expect(connections).toBe(0);
+      expect(server.connections).toBe(0);
     });
 
     it('the same agent in trusted mode does reach the server (the test can detect a connection)', async () => {
       // Only a plain socket: the other attempts (inspector, fetch) would act on the test process itself.
-      const r = await runSubmission(fixture('hostile-net'), { config: { port, only: ['import net'] } });
+      const r = await runSubmission(fixture('hostile-net'), { config: { port: server.port, only: ['import net'] } });
       expect(r.ok).toBe(true);
       await new Promise((res) => setTimeout(res, 100));
-      expect(connections).toBeGreaterThan(0);
+      expect(server.connections).toBeGreaterThan(0);
     });
   });
 });
