@@ -4,13 +4,14 @@
  * `harness/submission/load.ts`, in-process or sandboxed), or a bare module file exporting
  * `createAgent` (in-process). Also which source files make up the agent, for its code hash.
  */
-import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BASELINES, baselineFile, listBaselines } from '../../baselines/index.ts';
 import type { AgentFactory } from '../agent.ts';
 import { InputError } from '../errors.ts';
 import { submissionFactory } from '../submission/load.ts';
+import { folderFiles } from '../submission/files.ts';
 import { readSubmission, type Submission } from '../submission/manifest.ts';
 import type { ProcessLimits } from '../submission/process-agent.ts';
 import { PACKAGE_ROOT } from '../version.ts';
@@ -58,37 +59,6 @@ export function agentSourceFiles(entry: string): string[] {
   };
   visit(entry);
   return [...seen].sort();
-}
-
-/** Bounds of a submission folder: what its code hash reads. */
-export const FOLDER_LIMITS = { files: 5000, megabytes: 64 };
-
-/**
- * Every file of a submission folder, sorted: regular files and symlinks (a symlink is hashed as its
- * target's name, never followed); `.git` is skipped. Everything in the folder can change what the
- * agent does (a helper imported without extension, a data file, a Python module), so all of it
- * makes the code hash.
- * @throws InputError for a folder over {@link FOLDER_LIMITS}.
- */
-export function folderFiles(dir: string): string[] {
-  const out: string[] = [];
-  let bytes = 0;
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== '.git') walk(p);
-      } else if (e.isFile() || e.isSymbolicLink()) {
-        out.push(p);
-        if (e.isFile()) bytes += lstatSync(p).size;
-      }
-      if (out.length > FOLDER_LIMITS.files || bytes > FOLDER_LIMITS.megabytes * 2 ** 20) {
-        throw new InputError({ file: dir, expected: `a submission folder of at most ${FOLDER_LIMITS.files} files and ${FOLDER_LIMITS.megabytes} MB`, found: `more than that (at ${p})` });
-      }
-    }
-  };
-  walk(dir);
-  return out.sort();
 }
 
 function moduleFactory(file: string): () => Promise<AgentFactory> {

@@ -130,7 +130,7 @@ export interface RunManifest {
   rootSeed: number;
   /** Submission folders run (also named in `agents`), as given on the command line. */
   submissions?: { name: string; path: string }[];
-  /** Whether JavaScript/TypeScript submissions ran in the sandbox (external ones always run out of process). */
+  /** Whether submissions ran isolated (bubblewrap; any language) or trusted. */
   sandbox?: boolean;
   /** `i/n` when this directory holds one shard; absent for a whole run or a merge. */
   shard?: string;

@@ -14,12 +14,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { PACKAGE_ROOT } from '../version.ts';
 import { SubmissionError, boundedText } from './errors.ts';
+import { folderFiles } from './files.ts';
 import { bwrapArgs, type Bubblewrap, type IsolationLimits, type Mount } from './isolation.ts';
 import type { Submission } from './manifest.ts';
 
@@ -102,12 +103,34 @@ function firstError(log: string): string {
   return `${where ? `${where}: ` : ''}${text}`;
 }
 
+/** Bundles made by this thread, by folder and the name, size and mtime of every file in it. */
+const bundles = new Map<string, Promise<string>>();
+const CACHED_BUNDLES = 16;
+
 /**
- * The submission's entry bundled inside a bubblewrap sandbox.
+ * The submission's entry bundled inside a bubblewrap sandbox; cached per thread while no file of
+ * its folder changes (a worker runs many jobs of one submission).
  * @throws SubmissionError ('load') when it does not compile, imports anything outside its folder
  * and the library (after resolving symlinks), or breaks the bundler's limits.
  */
-export async function bundleInSandbox(bw: Bubblewrap, sub: Submission): Promise<string> {
+export function bundleInSandbox(bw: Bubblewrap, sub: Submission): Promise<string> {
+  const key = JSON.stringify([sub.dir, sub.entryFile, folderFiles(sub.dir).map((f) => {
+    const st = lstatSync(f);
+    return [f, st.size, st.mtimeMs];
+  })]);
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    if (bundles.size >= CACHED_BUNDLES) bundles.delete(bundles.keys().next().value!);
+    bundle = bundleUncached(bw, sub);
+    // A failure is not cached: the next job reports it afresh.
+    bundle.catch(() => bundles.delete(key));
+    bundles.set(key, bundle);
+  }
+  return bundle;
+}
+
+/** {@link bundleInSandbox} without the cache (what the first job of a submission in a thread costs). */
+export async function bundleUncached(bw: Bubblewrap, sub: Submission): Promise<string> {
   const dir = realpathSync(sub.dir);
   const entry = realpathSync(sub.entryFile!);
   const exe = esbuildBinary();

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSubmission, formatCheckReport } from '../../harness/submission/check.ts';
 import { initSubmission } from '../../harness/submission/init.ts';
+import { readSubmission } from '../../harness/submission/manifest.ts';
 import { fixture, shipped } from './helpers.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,6 +40,19 @@ describe('submission check', () => {
     const text = formatCheckReport(report);
     for (const pointer of ['#/name', '#/version', '#/authors', '#/deterministic', '#/extra', '#/entry']) expect(text).toContain(pointer);
     expect(text.trim().endsWith('FAIL')).toBe(true);
+  });
+
+  it('an external command may name a runtime or a program in its folder, and nothing outside it', () => {
+    const dir = join(scratch, 'outside-command');
+    cpSync(fixture('python-agent'), dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'submission.json'), 'utf8')) as object;
+    const withCommand = (command: string[]): void => writeFileSync(join(dir, 'submission.json'), JSON.stringify({ ...manifest, command }));
+    withCommand(['/bin/sh', '-c', 'cat /etc/passwd']);
+    expect(() => readSubmission(dir)).toThrow(/#\/command\/0: expected a runtime \(node or python3\) or a program file inside the submission folder; found "\/bin\/sh"/);
+    withCommand(['python3', '../other/agent.py', '--data=/etc/passwd']);
+    expect(() => readSubmission(dir)).toThrow(/#\/command\/1: expected an argument that names nothing outside the submission folder.*\n.*#\/command\/2/);
+    withCommand(['python3', 'agent.py', '--seed=3']);
+    expect(readSubmission(dir).submission.manifest.command).toEqual(['python3', 'agent.py', '--seed=3']);
   });
 
   it('tuning on an evaluation scenario fails, pointing at the entry', async () => {
