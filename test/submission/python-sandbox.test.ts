@@ -20,6 +20,8 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
     ['loop', /^exceeded the 300 ms per-decision limit \(in act\)$/, { decisionMs: 300 }],
     ['alloc', /^heap limit exceeded: resident memory \d+ MB exceeded the 150 MB limit$/, { rssMb: 150, decisionMs: 10_000 }],
     ['bomb', /^too many processes: started \d+ processes \(limit 64\)$/, { decisionMs: 10_000 }],
+    ['throwload', /^exited unexpectedly \(code 1, signal null\); its last line on stderr: RuntimeError: boom at load$/],
+    ['invalid', /^invalid action 99 \(mask [01](,[01])+\)$/],
     ['forge', /^reported by the submission: read outside its folder: \/etc\/shadow \(during act\)$/],
   ];
   it.each(cases)('%s', async (mode, reason, limits) => {
