@@ -35,8 +35,8 @@ export interface CheckReport {
   items: CheckItem[];
 }
 
+/** How to check; `sandbox` defaults to true here (the checker runs the agent as a run will). */
 export interface CheckOptions extends SubmissionLoadOptions {
-  // `sandbox` defaults to true here: the checker runs the agent as a run will.
   /** Scenario id or file, run in its testing variant (default: a shipped tuning scenario, never evaluation data). */
   scenario?: string;
   seed?: number;

@@ -10,7 +10,7 @@ export type SubmissionFailure =
   | 'invalid-action'
   | 'time-limit' // per-decision or job limit
   | 'memory-limit'
-  | 'permission' // read outside its folder, wrote a file, spawned a process, used the network
+  | 'permission' // started more processes than allowed (what its own process reports is 'load' or 'threw')
   | 'protocol' // an external or sandboxed process sent something that is not the protocol
   | 'crashed'; // the process exited unexpectedly
 
