@@ -54,6 +54,7 @@ export const BUNDLE_LIMITS: IsolationLimits & { wallMs: number; outputMb: number
   addressSpaceMb: 2048,
   cpuS: 30,
   processes: 16,
+  tasks: 256,
   fileSizeMb: 64,
   openFiles: 256,
   tmpMb: 128,

@@ -44,8 +44,10 @@ export interface IsolationLimits {
   addressSpaceMb: number;
   /** CPU time per process (s). */
   cpuS: number;
-  /** Processes and threads of the sandbox user (enforced by the kernel when the harness is not root; also watched by the relay). */
+  /** Processes running at once (counted by the relay, which stops the sandbox beyond). */
   processes: number;
+  /** Processes and threads together (`RLIMIT_NPROC`: the kernel enforces it unless the harness runs as root). */
+  tasks: number;
   /** Largest file the process may write (MB); only /tmp is writable. */
   fileSizeMb: number;
   /** Open file descriptors per process. */
@@ -177,7 +179,7 @@ export function bwrapArgs(bw: Bubblewrap, spec: SandboxSpec): string[] {
     bw.prlimit,
     `--as=${mb(l.addressSpaceMb)}`,
     `--cpu=${Math.max(1, Math.ceil(l.cpuS))}`,
-    `--nproc=${l.processes}`,
+    `--nproc=${l.tasks}`,
     `--fsize=${mb(l.fileSizeMb)}`,
     `--nofile=${l.openFiles}`,
     '--core=0',
@@ -193,6 +195,7 @@ export function isolationLimits(limits: ProcessLimits): IsolationLimits {
     addressSpaceMb: 2 * Math.max(limits.heapMb, limits.rssMb) + 2048,
     cpuS: Math.ceil(limits.jobMs / 1000),
     processes: 64,
+    tasks: 512,
     fileSizeMb: 16,
     openFiles: 256,
     tmpMb: 64,
@@ -212,5 +215,5 @@ export function isolationRecord(bw: Pick<Bubblewrap, 'version'>, limits: Isolati
 /** One line: "bubblewrap 0.8.0 (namespaces user,pid,...; uid 65534; limits ...)". */
 export function describeIsolation(r: IsolationRecord): string {
   const l = r.limits;
-  return `${r.tool} ${r.version} (namespaces ${r.namespaces.join(',')}; uid ${r.uid}; no network; read-only folder; /tmp ${l.tmpMb} MB; address space ${l.addressSpaceMb} MB, CPU ${l.cpuS} s, ${l.processes} processes, files ${l.fileSizeMb} MB, ${l.openFiles} open files per process; heap ${l.heapMb} MB, resident ${l.residentMb} MB, ${l.decisionMs} ms per decision)`;
+  return `${r.tool} ${r.version} (namespaces ${r.namespaces.join(',')}; uid ${r.uid}; no network; read-only folder; /tmp ${l.tmpMb} MB; address space ${l.addressSpaceMb} MB, CPU ${l.cpuS} s, ${l.processes} processes (${l.tasks} with threads), files ${l.fileSizeMb} MB, ${l.openFiles} open files per process; heap ${l.heapMb} MB, resident ${l.residentMb} MB, ${l.decisionMs} ms per decision)`;
 }
