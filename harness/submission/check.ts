@@ -42,6 +42,9 @@ export interface CheckOptions extends SubmissionLoadOptions {
   seed?: number;
 }
 
+/** The wall clock of the checker's first run while the agent loads (2024-01-01T00:00:00Z); the second sees 1 ms later. */
+const CHECK_CLOCK_MS = 1_704_067_200_000;
+
 /** The scenario the checker runs by default: small, and not an evaluation scenario. */
 export const CHECK_SCENARIO = 'tuning-lte-short-4u-mixed-v1';
 
@@ -86,11 +89,13 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
   }
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   add('isolation', sandbox ? 'pass' : 'warn', sandbox ? describeIsolation(isolationOf(requireBubblewrap(), limits)) : 'none: the agent runs trusted (in this process, or as a plain process)');
-  const factory = submissionFactory(sub, { ...opts, sandbox });
+  // Each run sees another wall clock while it loads (sandboxed JS/TS), one millisecond apart: an
+  // agent that chooses from the time at load (`Date.now() % 2`) differs between them every time.
+  const factory = (run: number): AgentFactory => submissionFactory(sub, { ...opts, sandbox, loadClockMs: CHECK_CLOCK_MS + run });
   const env = new OrchestrationEnv(await loadScenario(scenarioId, { variant: 'testing' }));
   let first: EpisodeResult;
   try {
-    first = await runOnce(factory, env, seed);
+    first = await runOnce(factory(0), env, seed);
     const e = first.eval;
     add('run', 'pass', `${first.learningRewards.length} learning + ${e.decisions} evaluation decisions on ${scenarioId} (testing), all actions valid; eval mean latency ${e.meanLatencyMs.toFixed(1)} ms, p95 ${e.p95LatencyMs.toFixed(1)} ms, violations ${(100 * e.accuracyViolationRate).toFixed(1)}%`);
   } catch (e) {
@@ -102,7 +107,7 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
     add('determinism', 'skip', 'not claimed (manifest "deterministic": false)');
   } else {
     try {
-      const second = await runOnce(factory, env, seed);
+      const second = await runOnce(factory(1), env, seed);
       add('determinism', second.logSha256 === first.logSha256 ? 'pass' : 'fail', second.logSha256 === first.logSha256
         ? `two runs with seed ${seed}: same decision log (sha256 ${first.logSha256.slice(0, 16)}...)`
         : `claimed deterministic, but two runs with seed ${seed} gave different decision logs (${first.logSha256.slice(0, 12)}... vs ${second.logSha256.slice(0, 12)}...): derive all randomness from ctx.seed`);

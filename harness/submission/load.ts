@@ -27,6 +27,8 @@ export interface SubmissionLoadOptions {
   limits?: Partial<ProcessLimits>;
   /** Overrides merged over the manifest's hyperparameters and the context's config. */
   config?: Record<string, unknown>;
+  /** The wall clock (ms) a sandboxed Node agent sees while it loads (the checker's determinism runs; see `protocol.ts`). */
+  loadClockMs?: number;
 }
 
 /** "threw in act: TypeError: ..." */
@@ -156,7 +158,7 @@ export function submissionFactory(sub: Submission, opts: SubmissionLoadOptions =
       const cmd = sub.manifest.language === 'external'
         ? isolatedExternalCommand(bw, sub, limits)
         : sandboxCommand(bw, sub, { bootstrap: await bootstrapCode(), agent: await bundleInSandbox(bw, sub) }, limits);
-      agent = ProcessAgent.start(cmd, c, limits);
+      agent = ProcessAgent.start(cmd, c, limits, opts.loadClockMs !== undefined ? { loadClockMs: opts.loadClockMs } : {});
     } else if (sub.manifest.language === 'external') {
       agent = ProcessAgent.start(externalCommand(sub), c, limits);
     } else {

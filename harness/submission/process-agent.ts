@@ -97,7 +97,7 @@ export class ProcessAgent implements Agent {
   private nextObsJson = '';
   readonly timing: CallTiming = { calls: 0, totalMs: 0, maxMs: 0, learnPhaseMs: 0 };
 
-  private constructor(cmd: ProcessCommand, private readonly limits: ProcessLimits, private readonly onDispose: () => void) {
+  private constructor(cmd: ProcessCommand, private readonly limits: ProcessLimits) {
     const sab = new SharedArrayBuffer(32 + REPLY_BYTES + EXIT_BYTES);
     this.ctrl = new Int32Array(sab, 0, 8);
     this.data = new Uint8Array(sab, 32, REPLY_BYTES);
@@ -110,13 +110,14 @@ export class ProcessAgent implements Agent {
   }
 
   /**
-   * Starts the process, sends `hello` and waits (synchronously, up to `limits.loadMs`) for `ready`.
+   * Starts the process, sends `hello` (with `hello`'s extra fields) and waits (synchronously, up to
+   * `limits.loadMs`) for `ready`.
    * @throws SubmissionError when the process fails to start, throws at load, or is too slow.
    */
-  static start(cmd: ProcessCommand, ctx: AgentContext, limits: ProcessLimits = DEFAULT_LIMITS, onDispose: () => void = () => {}): ProcessAgent {
-    const agent = new ProcessAgent(cmd, limits, onDispose);
+  static start(cmd: ProcessCommand, ctx: AgentContext, limits: ProcessLimits = DEFAULT_LIMITS, extra: { loadClockMs?: number } = {}): ProcessAgent {
+    const agent = new ProcessAgent(cmd, limits);
     try {
-      const hello = { type: 'hello', protocol: PROTOCOL_VERSION, env: ctx.env, seed: ctx.seed, config: ctx.config ?? {} };
+      const hello = { type: 'hello', protocol: PROTOCOL_VERSION, env: ctx.env, seed: ctx.seed, config: ctx.config ?? {}, ...extra };
       const ready = agent.call(`${JSON.stringify(hello)}\n`, 'load', limits.loadMs);
       (agent as { name: string }).name = typeof ready.name === 'string' ? ready.name : 'process';
     } catch (e) {
@@ -172,7 +173,6 @@ export class ProcessAgent implements Agent {
     setTimeout(() => {
       if (pid > 0 && Atomics.load(this.ctrl, 3) === 0) this.worker.postMessage({ kill: 'disposed' });
     }, 200).unref();
-    this.onDispose();
   }
 
   /** Sends `text` and blocks until one reply line arrives; throws SubmissionError on error, exit or time-out. */

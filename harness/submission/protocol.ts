@@ -14,6 +14,9 @@
  *
  * `Obs` is an {@link Observation} with `actionMask` and `features` as JSON arrays of numbers; an
  * observation or transition carries every field the environment sets (see `harness/agent.ts`).
+ * `hello` may carry `loadClockMs` (the checker's determinism runs, sandboxed Node only): the wall
+ * clock (`Date`) the agent sees while it loads, so a choice made from the time at load differs
+ * between the two runs every time rather than by chance.
  * Any reply may instead be `{"error":"message"}` (the agent then exits); the run records it as the
  * reason the submission failed. Messages that need no reply may arrive in the same write as the
  * next `act` (the harness batches `learn` with the following `act`).
@@ -29,7 +32,7 @@ export interface WireObservation extends Omit<Observation, 'actionMask' | 'featu
 }
 
 export type HostMessage =
-  | { type: 'hello'; protocol: number; env: EnvSpec; seed: number; config: Record<string, unknown> }
+  | { type: 'hello'; protocol: number; env: EnvSpec; seed: number; config: Record<string, unknown>; loadClockMs?: number }
   | { type: 'act'; obs: WireObservation }
   | { type: 'learn'; transition: Omit<Transition, 'obs' | 'nextObs'> & { obs: WireObservation; nextObs: WireObservation } }
   | { type: 'mode'; mode: 'learn' | 'eval' }

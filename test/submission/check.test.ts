@@ -68,6 +68,15 @@ describe('submission check', () => {
     expect(report.ok).toBe(false);
   });
 
+  it('a choice made from the wall clock at load (Date.now() % 2) is caught every time, not half the time', async () => {
+    // Sandboxed, each run is a fresh process that sees its own fixed clock while it loads.
+    for (let i = 0; i < 2; i++) {
+      const report = await checkSubmission(fixture('clock-at-load'));
+      expect(report.items.find((c) => c.check === 'run')?.status).toBe('pass');
+      expect(report.items.find((c) => c.check === 'determinism')?.status).toBe('fail');
+    }
+  });
+
   it('the shipped examples pass (the Python one through the external protocol)', async () => {
     for (const name of ['example-threshold', 'example-thompson', 'example-python']) {
       const report = await checkSubmission(shipped(name));
