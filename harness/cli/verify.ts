@@ -1,5 +1,5 @@
 /** `orchbench verify DIR`: re-run recorded jobs and check their hashes (see harness/report/verify.ts). */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
@@ -40,6 +40,10 @@ function specResolver(paths: ReadonlyMap<string, string>): (r: JobResult) => Job
     const agentPath = paths.get(r.agent) ?? r.provenance?.agentPath;
     if (r.agentKind === 'submission' && !agentPath) {
       throw new InputError({ file: '--agent-path', expected: `the folder of submission "${r.agent}" (--agent-path ${r.agent}=DIR)`, found: 'not given, and not recorded in the result line' });
+    }
+    // Submissions re-run isolated, and only a folder (with its manifest) can be: never import a module file here.
+    if (r.agentKind === 'submission' && !(existsSync(agentPath!) && statSync(agentPath!).isDirectory())) {
+      throw new InputError({ file: agentPath!, expected: `the folder of submission "${r.agent}" (verify re-runs submissions isolated; a bare module file can run only trusted)`, found: existsSync(agentPath!) ? 'a file' : 'no such folder' });
     }
     const recorded = r.provenance?.scenarioFile;
     return {

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildLeaderboard, writeLeaderboard } from '../../harness/report/leaderboard.ts';
 import type { Leaderboard } from '../../harness/report/types.ts';
-import { sealResult } from '../../harness/runner/identity.ts';
+import { provenanceHashOf, sealResult } from '../../harness/runner/identity.ts';
 import { eventually, processesWith } from '../submission/helpers.ts';
 import { executeJobs } from '../../harness/runner/execute.ts';
 import { OrphanReaper } from '../../harness/runner/orphans.ts';
@@ -107,6 +107,26 @@ describe('orchbench run --submissions (as a new user would)', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/TAMPERED line \d+: my-agent .*\n\s+provenance \(paths, isolation\) hashes to [0-9a-f]+, but the line records provenanceHash [0-9a-f]+: edited after the run/);
     expect(r.stdout).toMatch(/verify: FAILED \(6 lines sealed-checked, 0 re-run, 2 bad/);
+  });
+
+  it('verify never imports a module file a forged line points at, whether its seals were recomputed or not', () => {
+    const marker = join(scratch, 'evil-ran');
+    const evil = join(scratch, 'evil.mjs');
+    writeFileSync(evil, `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'x'); export const createAgent = () => ({ name: 'evil', act: () => 0 });\n`);
+    const mine = results(sandboxed).find((r) => r.agent === 'my-agent')!;
+    const provenance = { scenarioFile: mine.provenance!.scenarioFile, agentPath: evil, trusted: true };
+    const dir = join(scratch, 'forged-module');
+    mkdirSync(dir);
+    // Seals recomputed (they hold no secret): re-run refused, the line differs.
+    writeFileSync(join(dir, 'results.jsonl'), `${JSON.stringify({ ...mine, provenance, provenanceHash: provenanceHashOf({ resultHash: mine.resultHash, provenance }) })}\n`);
+    const resealed = spawnSync(process.execPath, [bin, 'verify', dir], { cwd: scratch, encoding: 'utf8' });
+    expect(resealed.status).toBe(1);
+    expect(resealed.stdout).toMatch(/re-run threw: .*evil\.mjs: expected the folder of submission "my-agent" \(verify re-runs submissions isolated; a bare module file can run only trusted\); found a file/);
+    // Seals left broken: tampered, and not re-run at all.
+    writeFileSync(join(dir, 'results.jsonl'), `${JSON.stringify({ ...mine, provenance })}\n`);
+    const broken = spawnSync(process.execPath, [bin, 'verify', dir], { cwd: scratch, encoding: 'utf8' });
+    expect(broken.stdout).toMatch(/verify: FAILED \(1 lines sealed-checked, 0 re-run, 1 bad/);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('refuses --sandbox where bubblewrap is missing, says how to install it, and writes nothing', () => {
