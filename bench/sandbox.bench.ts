@@ -1,24 +1,41 @@
 /**
- * Per-decision cost of running a submission out of process (tinybench): one decision = `learn`
- * of the previous transition + `act` on the next observation (batched into one round trip), for
- * the same agent (the template's greedy rule) in-process, in the sandbox (Node child under the
- * permission model, relay thread, JSON lines) and as an external Python process. The sandbox's
- * overhead is its time minus the in-process time. A raw pipe ping-pong through the same relay
- * design (no JSON, no agent) is measured too: the transport's floor on this machine.
+ * Cost of running a submission out of process (tinybench).
+ *
+ * Per decision: one decision = `learn` of the previous transition + `act` on the next observation
+ * (batched into one round trip), for the same agent (the template's greedy rule) in-process, in the
+ * sandbox (a Node child under bubblewrap and the permission model, relay thread, JSON lines), and
+ * for the Python example as an isolated and as a trusted external process. The overhead is the time
+ * minus the in-process time. The isolation is set up once per job, so it adds nothing here.
+ *
+ * Per job: the set-up an out-of-process agent costs before its first decision (starting its
+ * sandbox, `hello`/`ready`), then its disposal; and the bundling a JS/TS submission's first job in a
+ * thread adds (esbuild in its own sandbox; later jobs reuse the bundle).
  *
  * Run: `node --import tsx bench/sandbox.bench.ts [--json]`.
  */
 import { Bench } from 'tinybench';
-import type { Agent, Transition } from '../harness/agent.ts';
+import type { Agent, AgentContext, Transition } from '../harness/agent.ts';
 import { OrchestrationEnv } from '../harness/env/env.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
 import { CHECK_SCENARIO } from '../harness/submission/check.ts';
+import { bundleUncached } from '../harness/submission/bundle.ts';
+import { requireBubblewrap } from '../harness/submission/isolation.ts';
 import { submissionFactory } from '../harness/submission/load.ts';
 import { readSubmission } from '../harness/submission/manifest.ts';
 import { fileURLToPath } from 'node:url';
 
+type Mode = 'in-process' | 'sandbox' | 'external-python' | 'external-python-trusted';
+
+/** The submission and isolation of each mode. */
+const MODES: readonly [Mode, string, boolean][] = [
+  ['in-process', 'template', false],
+  ['sandbox', 'template', true],
+  ['external-python', 'example-python', true],
+  ['external-python-trusted', 'example-python', false],
+];
+
 export interface SandboxBenchFigure {
-  mode: 'in-process' | 'sandbox' | 'external-python';
+  mode: Mode;
   /** Mean time per decision (learn + act), microseconds. */
   meanUs: number;
   p50Us: number;
@@ -27,14 +44,21 @@ export interface SandboxBenchFigure {
   overheadUs: number;
 }
 
-/** Measures the three modes on the checker's scenario (tinybench, `timeMs` per task). */
+export interface SetupFigure {
+  mode: Mode | 'bundling (first job only)';
+  /** Time from the factory call to a ready agent, plus its disposal (ms). */
+  meanMs: number;
+  p50Ms: number;
+  samples: number;
+}
+
+const factoryOf = (name: string, sandbox: boolean) => submissionFactory(readSubmission(fileURLToPath(new URL(`../submissions/${name}`, import.meta.url))).submission, { sandbox });
+
+/** Measures the modes on the checker's scenario (tinybench, `timeMs` per task). */
 export async function benchSandbox(timeMs = 1500): Promise<SandboxBenchFigure[]> {
   const env = new OrchestrationEnv(await loadScenario(CHECK_SCENARIO, { variant: 'testing' }));
-  const dir = (name: string): string => fileURLToPath(new URL(`../submissions/${name}`, import.meta.url));
-  const agents: [SandboxBenchFigure['mode'], Agent][] = [];
-  for (const [mode, name, sandbox] of [['in-process', 'template', false], ['sandbox', 'template', true], ['external-python', 'example-python', false]] as const) {
-    agents.push([mode, await submissionFactory(readSubmission(dir(name)).submission, { sandbox })({ env: env.spec, seed: 1 })]);
-  }
+  const agents: [Mode, Agent][] = [];
+  for (const [mode, name, sandbox] of MODES) agents.push([mode, await factoryOf(name, sandbox)({ env: env.spec, seed: 1 })]);
   const bench = new Bench({ time: timeMs, warmup: true });
   for (const [mode, agent] of agents) {
     // A fixed transition: the cost measured is the round trip, not the environment.
@@ -52,20 +76,45 @@ export async function benchSandbox(timeMs = 1500): Promise<SandboxBenchFigure[]>
   for (const [, agent] of agents) agent.dispose?.();
   const figures = bench.tasks.map((task) => {
     const r = task.result as { latency: { mean: number; p50?: number; p99?: number } };
-    return { mode: task.name as SandboxBenchFigure['mode'], meanUs: r.latency.mean * 1000, p50Us: (r.latency.p50 ?? NaN) * 1000, p99Us: (r.latency.p99 ?? NaN) * 1000, overheadUs: 0 };
+    return { mode: task.name as Mode, meanUs: r.latency.mean * 1000, p50Us: (r.latency.p50 ?? NaN) * 1000, p99Us: (r.latency.p99 ?? NaN) * 1000, overheadUs: 0 };
   });
   const base = figures.find((f) => f.mode === 'in-process')!.meanUs;
   for (const f of figures) f.overheadUs = f.meanUs - base;
   return figures;
 }
 
+/** Measures the per-job set-up of the out-of-process modes (at least `iterations` each). */
+export async function benchSetup(iterations = 10): Promise<SetupFigure[]> {
+  const env = new OrchestrationEnv(await loadScenario(CHECK_SCENARIO, { variant: 'testing' }));
+  const ctx: AgentContext = { env: env.spec, seed: 1 };
+  const bench = new Bench({ time: 1, iterations, warmup: true, warmupIterations: 1 });
+  for (const [mode, name, sandbox] of MODES.filter(([m]) => m !== 'in-process')) {
+    const factory = factoryOf(name, sandbox);
+    bench.add(mode, async () => {
+      (await factory(ctx)).dispose?.();
+    });
+  }
+  // Bundling (inside its own sandbox) is cached per thread: what a submission's first job adds.
+  const template = readSubmission(fileURLToPath(new URL('../submissions/template', import.meta.url))).submission;
+  bench.add('bundling (first job only)', () => bundleUncached(requireBubblewrap(), template).then(() => undefined));
+  await bench.run();
+  return bench.tasks.map((task) => {
+    const r = task.result as { latency: { mean: number; p50?: number; samplesCount: number } };
+    return { mode: task.name as SetupFigure['mode'], meanMs: r.latency.mean, p50Ms: r.latency.p50 ?? NaN, samples: r.latency.samplesCount };
+  });
+}
+
 /** One line per mode. */
-export function formatSandboxBench(figures: SandboxBenchFigure[]): string {
-  return figures.map((f) => `${f.mode.padEnd(16)} mean ${f.meanUs.toFixed(1)} us  p50 ${f.p50Us.toFixed(1)} us  p99 ${f.p99Us.toFixed(1)} us  overhead ${f.overheadUs.toFixed(1)} us/decision`).join('\n');
+export function formatSandboxBench(figures: SandboxBenchFigure[], setup: SetupFigure[] = []): string {
+  return [
+    ...figures.map((f) => `${f.mode.padEnd(24)} mean ${f.meanUs.toFixed(1)} us  p50 ${f.p50Us.toFixed(1)} us  p99 ${f.p99Us.toFixed(1)} us  overhead ${f.overheadUs.toFixed(1)} us/decision`),
+    ...setup.map((s) => `${`set-up ${s.mode}`.padEnd(33)} mean ${s.meanMs.toFixed(1)} ms  p50 ${s.p50Ms.toFixed(1)} ms per job (${s.samples} samples)`),
+  ].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const figures = await benchSandbox();
-  process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatSandboxBench(figures)}\n`);
+  const setup = await benchSetup();
+  process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify({ figures, setup }, null, 2)}\n` : `${formatSandboxBench(figures, setup)}\n`);
   process.exit(0);
 }

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
+import { requireBubblewrap } from '../submission/isolation.ts';
 import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
 import { listBaselines } from '../../baselines/index.ts';
 import { executeJobs, openRunJournal, RESULTS_FILE } from '../runner/execute.ts';
@@ -40,8 +41,8 @@ export function register(program: Command): void {
     .description('run agents x scenarios x seeds on a worker pool; results are appended to OUT/results.jsonl as jobs end'))
     .option('--agents <names>', 'baselines to run (comma-separated; default: all)')
     .option('--submissions <dirs...>', 'submission folders to run beside the agents (see `orchbench submission init`)')
-    .option('--sandbox', 'run submissions in the sandbox: a separate Node process with no file writes, processes or network, and time and memory limits (the default)')
-    .option('--trusted', 'run JavaScript/TypeScript submissions in the worker thread instead: faster, for code you trust (no per-decision limit)')
+    .option('--sandbox', 'run submissions isolated (the default): bubblewrap namespaces, no network, a read-only view of only their folder and runtime, time, memory and process limits; refused where bubblewrap is missing')
+    .option('--trusted', 'run submissions without isolation: JavaScript/TypeScript in the worker thread, others as plain processes; only for code you trust')
     .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', String(DEFAULT_LIMITS.decisionMs))
     .option('--seeds <n>', 'seeds 0..n-1, combined with the root seed', '10')
     .option('--root-seed <n>', 'root seed every job seed derives from', '0')
@@ -64,6 +65,8 @@ export function register(program: Command): void {
       const baselines = commaList('--agents', flags.agents) ?? listBaselines();
       const submissions = submissionRefs(flags.submissions ?? []);
       const sandbox = !flags.trusted;
+      // Refuse before anything is written, and say how to install it.
+      if (sandbox && submissions.length) requireBubblewrap();
       const agents = [...baselines.map((name) => ({ name, kind: 'baseline' as const })), ...submissions];
 
       const plan = await planJobs({ ...selection, agents, seeds, rootSeed, sandbox });

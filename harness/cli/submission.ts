@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { RULES } from '../bounds.ts';
+import { InputError } from '../errors.ts';
+import { requireBubblewrap } from '../submission/isolation.ts';
 import { checkSubmission, formatCheckReport } from '../submission/check.ts';
 import { initSubmission } from '../submission/init.ts';
 import { numberOption } from './options.ts';
@@ -24,15 +26,18 @@ export function register(program: Command): void {
     .command('check')
     .argument('<dir>', 'submission folder')
     .option('--json', 'print the report as JSON')
-    .option('--sandbox', 'run the agent in the sandbox (as for untrusted submissions)')
+    .option('--sandbox', 'run the agent isolated, exactly as `orchbench run` does (the default)')
+    .option('--trusted', 'run the agent without isolation (in this process, or an external program as a plain process)')
     .option('--scenario <id>', 'scenario id or file to run (testing variant)')
     .option('--seed <n>', 'seed', numberOption('--seed', RULES.seed), 1)
     .option('--decision-limit-ms <ms>', 'per-decision time limit for out-of-process agents (ms)', numberOption('--decision-limit-ms', RULES.decisionMs))
     .option('--heap-mb <mb>', 'heap limit of the sandboxed process (MB)', numberOption('--heap-mb', RULES.jobMemoryMb))
     .description('validate the manifest, run the agent on a testing scenario and check it respects the API; exit 1 on failure')
-    .action(async (dir: string, flags: { json?: boolean; sandbox?: boolean; scenario?: string; seed: number; decisionLimitMs?: number; heapMb?: number }) => {
+    .action(async (dir: string, flags: { json?: boolean; sandbox?: boolean; trusted?: boolean; scenario?: string; seed: number; decisionLimitMs?: number; heapMb?: number }) => {
+      if (flags.sandbox && flags.trusted) throw new InputError({ file: '--trusted', expected: 'either --sandbox or --trusted', found: 'both' });
+      if (!flags.trusted) requireBubblewrap();
       const report = await checkSubmission(dir, {
-        sandbox: flags.sandbox === true,
+        sandbox: !flags.trusted,
         seed: flags.seed,
         ...(flags.scenario ? { scenario: flags.scenario } : {}),
         limits: { ...(flags.decisionLimitMs ? { decisionMs: flags.decisionLimitMs } : {}), ...(flags.heapMb ? { heapMb: flags.heapMb } : {}) },

@@ -1,11 +1,12 @@
 /** `orchbench verify DIR`: re-run recorded jobs and check their hashes (see harness/report/verify.ts). */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { readResultLines } from '../report/results.ts';
 import { formatVerify, verifyResults } from '../report/verify.ts';
+import { requireBubblewrap } from '../submission/isolation.ts';
 import { runJob } from '../runner/job.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
 import { resolveScenarioFile } from '../scenario/load.ts';
@@ -28,21 +29,25 @@ function agentPaths(pairs: readonly string[]): Map<string, string> {
  * The spec that reproduces a result: the paths its line records (`provenance`), unless
  * `--agent-path` names another folder for the submission or `--scenarios` names a file for its
  * scenario id; a scenario file that is not there (a line from another machine, or written before
- * lines recorded paths) is found by id among the shipped suites. A submission re-runs in the mode
- * it ran in, or sandboxed with `--sandbox`.
+ * lines recorded paths) is found by id among the shipped suites. A submission always re-runs
+ * isolated, whatever its line says it ran in.
  */
-function specResolver(paths: ReadonlyMap<string, string>, sandbox: boolean, scenarioFiles: ReadonlyMap<string, string>): (r: JobResult) => JobSpec {
+function specResolver(paths: ReadonlyMap<string, string>, scenarioFiles: ReadonlyMap<string, string>): (r: JobResult) => JobSpec {
   return (r) => {
     const agentPath = paths.get(r.agent) ?? r.provenance?.agentPath;
     if (r.agentKind === 'submission' && !agentPath) {
       throw new InputError({ file: '--agent-path', expected: `the folder of submission "${r.agent}" (--agent-path ${r.agent}=DIR)`, found: 'not given, and not recorded in the result line' });
+    }
+    // Submissions re-run isolated, and only a folder (with its manifest) can be: never import a module file here.
+    if (r.agentKind === 'submission' && !(existsSync(agentPath!) && statSync(agentPath!).isDirectory())) {
+      throw new InputError({ file: agentPath!, expected: `the folder of submission "${r.agent}" (verify re-runs submissions isolated; a bare module file can run only trusted)`, found: existsSync(agentPath!) ? 'a file' : 'no such folder' });
     }
     const recorded = r.provenance?.scenarioFile;
     return {
       agent: r.agent,
       agentKind: r.agentKind,
       ...(agentPath ? { agentPath } : {}),
-      ...(r.agentKind === 'submission' && (sandbox || r.provenance?.sandbox) ? { sandbox: true } : {}),
+      ...(r.agentKind === 'submission' ? { sandbox: true } : {}),
       scenario: r.scenario,
       scenarioFile: scenarioFiles.get(r.scenario) ?? (recorded !== undefined && existsSync(recorded) ? recorded : resolveScenarioFile(r.scenario)),
       variant: r.variant,
@@ -61,10 +66,9 @@ export function register(program: Command): void {
     .option('--seed <s>', 'seed of the sample', numberOption('--seed', RULES.seed), 0)
     .option('--no-rerun', 'only the cheap check (no job is re-run)')
     .option('--agent-path <name=dir...>', "a submission's folder, instead of the one its result lines record (repeatable)", [])
-    .option('--sandbox', 're-run every submission in the sandbox (default: the mode it ran in)')
     .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', numberOption('--decision-ms', RULES.decisionMs), DEFAULT_LIMITS.decisionMs)
     .option('--json', 'print the report as JSON')
-    .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; sandbox?: boolean; decisionMs: number; json?: boolean }) => {
+    .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; decisionMs: number; json?: boolean }) => {
       const selecting = opts.suite !== undefined || opts.scenarios !== undefined || opts.variant !== undefined;
       // Without a selection every line is verified (the user's catalogs still apply to the re-runs).
       if (!selecting) useCatalogs(opts.catalog);
@@ -75,12 +79,14 @@ export function register(program: Command): void {
       if (selected && lines.length === 0) {
         throw new InputError({ file: join(dir, 'results.jsonl'), expected: `result lines of the selected scenarios (${[...files.keys()].join(', ')}, ${selected.variant} variant)`, found: `none of ${all.length} lines` });
       }
+      // Submissions re-run isolated, always: refuse before any job where that is impossible.
+      if (opts.rerun && lines.some((l) => l.result.agentKind === 'submission')) requireBubblewrap('verify');
       const report = await verifyResults(lines, {
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
         seed: opts.seed,
         noRerun: !opts.rerun,
         runJob: (spec) => runJob(spec, { limits: { decisionMs: opts.decisionMs } }),
-        specOf: specResolver(agentPaths(opts.agentPath), opts.sandbox === true, files),
+        specOf: specResolver(agentPaths(opts.agentPath), files),
       });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
       if (!report.ok) process.exitCode = 1;

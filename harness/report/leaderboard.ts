@@ -12,6 +12,7 @@ import type { JobResult, RunManifest } from '../runner/types.ts';
 import { readValidated, schemaIssues } from '../schema.ts';
 import { toHtml } from './html.ts';
 import { toMarkdown } from './markdown.ts';
+import { describeIsolation } from '../submission/isolation.ts';
 import { METRICS } from './metrics.ts';
 import { plotSpecs, renderSvg } from './plots.ts';
 import { curveReps, summarise, type StatsOptions } from './summarise.ts';
@@ -61,6 +62,26 @@ function tfjsBackends(results: readonly JobResult[]): string[] {
   return [...found].sort(byString);
 }
 
+/** How the submissions ran: each distinct isolation, and the submissions run trusted. */
+function isolationLines(results: readonly JobResult[]): string[] {
+  const isolated = new Map<string, Set<string>>();
+  const trusted = new Set<string>();
+  for (const r of results) {
+    if (r.agentKind !== 'submission') continue;
+    const iso = r.provenance?.isolation;
+    if (iso) {
+      const d = describeIsolation(iso);
+      isolated.set(d, (isolated.get(d) ?? new Set()).add(r.agent));
+    } else {
+      trusted.add(r.agent);
+    }
+  }
+  return [
+    ...[...isolated].map(([d, agents]) => `isolated with ${d}: ${[...agents].sort(byString).join(', ')}`),
+    ...(trusted.size ? [`TRUSTED, without isolation (results of the whole run may be affected): ${[...trusted].sort(byString).join(', ')}`] : []),
+  ];
+}
+
 /**
  * The leaderboard data (no rendering).
  * @param results job results, any order; failed jobs are listed with their reasons.
@@ -101,6 +122,7 @@ export function buildLeaderboard(results: readonly JobResult[], meta: RunMeta, s
     reproducibility: {
       ...meta,
       tfjsBackends: tfjsBackends(rs),
+      isolation: isolationLines(rs),
       jobs: rs.length,
       okJobs: rs.length - s.failures.length,
       resultsSha256: createHash('sha256').update(rs.map((r) => r.resultHash).join('\n')).digest('hex'),

@@ -2,7 +2,9 @@
 import { sections, type Table } from './sections.ts';
 import type { Leaderboard } from './types.ts';
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Text as Markdown that renders as that text: HTML (e.g. in a failure reason a submission wrote) is escaped, never rendered. */
+const text = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const cell = (s: string): string => text(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function table(t: Table): string {
   const lines = [
@@ -16,9 +18,9 @@ function table(t: Table): string {
 
 /** The Markdown page (plots are in leaderboard.html; their vega-lite specs in leaderboard.json). */
 export function toMarkdown(lb: Leaderboard): string {
-  const parts = [`# ${lb.title}`, 'Plots: see `leaderboard.html`; their vega-lite specs are in `leaderboard.json` (`plots`).'];
+  const parts = [`# ${text(lb.title)}`, 'Plots: see `leaderboard.html`; their vega-lite specs are in `leaderboard.json` (`plots`).'];
   for (const s of sections(lb)) {
-    parts.push(`## ${s.title}`, ...s.text, ...s.tables.map(table));
+    parts.push(`## ${text(s.title)}`, ...s.text.map(text), ...s.tables.map(table));
   }
   return `${parts.join('\n\n')}\n`;
 }

@@ -138,6 +138,7 @@ export function sections(lb: Leaderboard): Section[] {
           ['seeds', r.seeds.join(', ')],
           ['root seed', String(r.rootSeed)],
           ['tfjs backend(s)', r.tfjsBackends.join(', ') || 'none reported'],
+          ...(r.isolation ?? []).map((line) => ['submissions', line]),
           ['jobs (ok / total)', `${r.okJobs} / ${r.jobs}`],
           ['results sha256', r.resultsSha256],
         ],

@@ -6,7 +6,7 @@
 import { quantileSorted } from '../stats/descriptive.ts';
 import { aggregateInterval, probabilityOfImprovementInterval, stratifiedBootstrap, type Interval, type Matrix } from '../stats/index.ts';
 import type { JobMetrics, JobResult } from '../runner/types.ts';
-import { METRICS, OVERALL_OBJECTIVES, type MetricDef, type MetricId } from './metrics.ts';
+import { METRICS, OVERALL_OBJECTIVES, metricsIssue, type MetricDef, type MetricId } from './metrics.ts';
 import type { Aggregate, Cell, Estimate, Failure, Improvement, ObjectiveRanking, OverallRanking, Reach } from './types.ts';
 import { BASELINES } from '../../baselines/index.ts';
 
@@ -121,10 +121,11 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
   const key = (agent: string, scenario: string): string => `${agent}\0${scenario}`;
   for (const r of results) {
     const k = key(r.agent, r.scenario);
-    if (r.status === 'ok' && r.metrics) {
+    const malformed = r.status === 'ok' && r.metrics ? metricsIssue(r.metrics) : null;
+    if (r.status === 'ok' && r.metrics && !malformed) {
       runsOf.set(k, [...(runsOf.get(k) ?? []), { seed: r.seed, m: r.metrics }]);
     } else {
-      failures.push({ agent: r.agent, scenario: r.scenario, seed: r.seed, variant: r.variant, jobHash: r.jobHash, reason: r.reason ?? (r.status === 'ok' ? 'status ok but no metrics' : 'no reason recorded') });
+      failures.push({ agent: r.agent, scenario: r.scenario, seed: r.seed, variant: r.variant, jobHash: r.jobHash, reason: malformed ? `recorded metrics cannot be ranked (${malformed}): re-run with --resume` : r.reason ?? (r.status === 'ok' ? 'status ok but no metrics' : 'no reason recorded') });
       failedCount.set(k, (failedCount.get(k) ?? 0) + 1);
     }
   }

@@ -117,5 +117,6 @@ export interface Leaderboard {
   improvement: { metric: MetricId; pairs: Improvement[] };
   failures: Failure[];
   plots: PlotEntry[];
-  reproducibility: RunMeta & { tfjsBackends: string[]; jobs: number; okJobs: number; resultsSha256: string };
+  /** `isolation`: how the submissions ran (one line per distinct isolation, and the submissions run trusted); absent in older files. */
+  reproducibility: RunMeta & { tfjsBackends: string[]; isolation?: string[]; jobs: number; okJobs: number; resultsSha256: string };
 }

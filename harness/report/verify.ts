@@ -1,13 +1,15 @@
 /**
  * `orchbench verify`: checks a results journal two ways.
- * 1. Cheap, no re-run: every line's `resultHash` must equal the hash of its own content (a line
- *    edited after the run no longer matches).
+ * 1. Cheap, no re-run: every line's `resultHash` must equal the hash of its own content, and its
+ *    `provenanceHash` the hash of that and its provenance (a line edited after the run, or whose
+ *    paths or isolation record were changed, no longer matches).
  * 2. Re-run: every job (or a seeded sample of K) is run again from its spec and its recomputed
  *    `resultHash` and decision-log hash must equal the recorded ones; when not, the differing
- *    fields are listed.
+ *    fields are listed. Submissions re-run isolated, always; lines of submissions that ran trusted
+ *    are named as such.
  */
 import { deriveRng } from '../rng.ts';
-import { resultHashOf } from '../runner/identity.ts';
+import { provenanceHashOf, resultHashOf } from '../runner/identity.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
 import type { ResultLine } from './results.ts';
 
@@ -30,32 +32,42 @@ export interface VerifyEntry {
   /** What was wrong, one line each. */
   problems: string[];
   diffs: FieldDiff[];
-  /** A submission that ran trusted (`--trusted`: not sandboxed, in the worker for JavaScript/TypeScript). */
-  trusted: boolean;
+  /** The line says its submission ran without isolation (`--trusted`); its re-run here is isolated. */
+  trusted?: boolean;
 }
 
 export interface VerifyReport {
   ok: boolean;
   lines: number;
   reRun: number;
-  /** Lines of submissions that ran trusted (see {@link ranTrusted}). */
+  /** Lines whose submission ran trusted (no isolation). */
   trusted: number;
   entries: VerifyEntry[];
 }
 
 /**
- * Whether a line's submission ran trusted: not in the sandbox, so (for JavaScript/TypeScript) in
+ * Whether a line's submission ran trusted (`--trusted`: no isolation; for JavaScript/TypeScript in
  * the worker thread, where its code can change globals such as `Math.exp` for every job run after
- * it in that thread, baselines included, and for a re-run in the same process. A matching re-run
- * does not rule that out, so `verify` names these jobs instead of vouching for them silently.
+ * it in that thread, baselines included). A matching re-run does not rule that out, so `verify`
+ * names these jobs instead of vouching for them silently.
  */
 export function ranTrusted(r: JobResult): boolean {
-  return r.agentKind === 'submission' && r.provenance?.sandbox !== true;
+  return r.agentKind === 'submission' && (r.provenance?.trusted === true || r.provenance?.sandbox !== true);
 }
 
-/** Whether a line's content still hashes to its recorded resultHash. */
+/** Why a line's seals do not hold (its content or its provenance was edited), or null. */
+export function sealProblem(r: JobResult): string | null {
+  const content = resultHashOf(r);
+  if (content !== r.resultHash) return `content hashes to ${content}, but the line records resultHash ${r.resultHash}: edited after the run`;
+  if (r.provenance === undefined && r.provenanceHash === undefined) return null;
+  if (r.provenanceHash === undefined) return 'provenance (paths, isolation) is not sealed: provenanceHash missing (removed, or a line from before it existed)';
+  const p = provenanceHashOf(r);
+  return p === r.provenanceHash ? null : `provenance (paths, isolation) hashes to ${p}, but the line records provenanceHash ${r.provenanceHash}: edited after the run`;
+}
+
+/** Whether a line's content and provenance still hash to their recorded seals. */
 export function sealIntact(r: JobResult): boolean {
-  return resultHashOf(r) === r.resultHash;
+  return sealProblem(r) === null;
 }
 
 /**
@@ -132,13 +144,18 @@ async function reRun(r: JobResult, opts: VerifyOptions): Promise<{ problems: str
 export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOptions): Promise<VerifyReport> {
   const chosen = new Set(opts.noRerun ? [] : sampleIndices(lines.length, opts.sample ?? lines.length, opts.seed ?? 0));
   const entries: VerifyEntry[] = [];
+  let reRuns = 0;
   for (const [i, { line, result: r }] of lines.entries()) {
-    const entry: VerifyEntry = { line, agent: r.agent, scenario: r.scenario, seed: r.seed, jobHash: r.jobHash, status: 'match', problems: [], diffs: [], trusted: ranTrusted(r) };
-    if (!sealIntact(r)) {
+    const entry: VerifyEntry = { line, agent: r.agent, scenario: r.scenario, seed: r.seed, jobHash: r.jobHash, status: 'match', problems: [], diffs: [] };
+    if (ranTrusted(r)) entry.trusted = true;
+    const broken = sealProblem(r);
+    if (broken) {
       entry.status = 'tampered';
-      entry.problems.push(`content hashes to ${resultHashOf(r)}, but the line records resultHash ${r.resultHash}: edited after the run`);
+      entry.problems.push(broken);
     }
-    if (chosen.has(i)) {
+    // A line whose seals are broken is never re-run: its paths may point at anything.
+    if (chosen.has(i) && !broken) {
+      reRuns++;
       const { problems, diffs } = await reRun(r, opts);
       if (problems.length && entry.status === 'match') entry.status = 'differs';
       entry.problems.push(...problems);
@@ -149,7 +166,7 @@ export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOp
     entries.push(entry);
   }
   const ok = entries.every((e) => e.status === 'match' || e.status === 'not re-run');
-  return { ok, lines: lines.length, reRun: chosen.size, trusted: entries.filter((e) => e.trusted).length, entries };
+  return { ok, lines: lines.length, reRun: reRuns, trusted: entries.filter((e) => e.trusted).length, entries };
 }
 
 /**
@@ -160,8 +177,8 @@ export function formatVerify(r: VerifyReport): string {
   const out: string[] = [];
   for (const e of r.entries) {
     if (e.status === 'not re-run' && !e.trusted) continue;
-    const status = e.status === 'match' ? 'ok' : e.status === 'not re-run' ? 'sealed' : e.status.toUpperCase();
-    out.push(`${status.padEnd(8)} line ${e.line}: ${e.agent} on ${e.scenario}, seed ${e.seed}${e.trusted ? ' [trusted: ran without the sandbox]' : ''}`);
+    const mark = e.status === 'match' ? 'ok      ' : e.status === 'not re-run' ? 'unchecked' : e.status.toUpperCase().padEnd(8);
+    out.push(`${mark} line ${e.line}: ${e.agent} on ${e.scenario}, seed ${e.seed}${e.trusted ? ' (ran TRUSTED, without isolation; re-run isolated here)' : ''}`);
     for (const p of e.problems) out.push(`    ${p}`);
     for (const d of e.diffs) out.push(`    ${d.pointer}: recorded ${d.recorded}, recomputed ${d.recomputed}`);
   }
@@ -169,7 +186,9 @@ export function formatVerify(r: VerifyReport): string {
     out.push(`note: ${r.trusted} job${r.trusted === 1 ? '' : 's'} ran trusted (marked above): code run in-process can change globals (e.g. Math.exp) and with them the results of other jobs of the run, baselines included, and of this re-run in the same process; "orchbench verify --sandbox" re-runs them sandboxed`);
   }
   const bad = r.entries.filter((e) => e.status === 'tampered' || e.status === 'differs').length;
-  const trusted = r.trusted > 0 ? `, ${r.trusted} ran trusted` : '';
-  out.push(`verify: ${r.ok ? 'OK' : 'FAILED'} (${r.lines} lines sealed-checked, ${r.reRun} re-run, ${bad} bad${trusted})`);
+  if (r.trusted > 0) {
+    out.push(`note: ${r.trusted} line(s) come from submissions run trusted (--trusted): their code ran in the harness's worker threads, where it could also change the results of the other jobs those threads ran (baselines included); a re-run here is isolated.`);
+  }
+  out.push(`verify: ${r.ok ? 'OK' : 'FAILED'} (${r.lines} lines sealed-checked, ${r.reRun} re-run, ${bad} bad${r.trusted ? `, ${r.trusted} from trusted submissions` : ''})`);
   return `${out.join('\n')}\n`;
 }

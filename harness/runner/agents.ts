@@ -11,6 +11,7 @@ import { BASELINES, baselineFile, listBaselines } from '../../baselines/index.ts
 import type { AgentFactory } from '../agent.ts';
 import { InputError } from '../errors.ts';
 import { submissionFactory } from '../submission/load.ts';
+import { folderFiles } from '../submission/files.ts';
 import { readSubmission, type Submission } from '../submission/manifest.ts';
 import type { ProcessLimits } from '../submission/process-agent.ts';
 import { PACKAGE_ROOT } from '../version.ts';
@@ -28,12 +29,22 @@ export interface ResolvedAgent {
   load(limits?: Partial<ProcessLimits>): Promise<AgentFactory>;
 }
 
-const IMPORT_RE = /(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+\.ts)['"]/g;
+const IMPORT_RE = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** Extensions tried for an import written without one (`'./helper'`), or with `.js` for a `.ts` file. */
+const EXTENSIONS = ['', '.ts', '.mts', '.js', '.mjs', '/index.ts', '/index.js'];
+
+/** The file a relative import names: as written, or with an extension added (or `.js` read as `.ts`). */
+function resolveImport(from: string, spec: string): string | undefined {
+  const base = resolve(dirname(from), spec);
+  const candidates = [...EXTENSIONS.map((e) => base + e), ...(/\.m?js$/.test(base) ? [base.replace(/\.(m?)js$/, '.$1ts')] : [])];
+  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
+}
 
 /**
- * The entry file plus, transitively, the `.ts` files it imports by relative path inside its own
- * folder (e.g. `baselines/common.ts`), sorted. Imports leaving the folder are harness code, covered
- * by the harness version.
+ * The entry file plus, transitively, the files it imports by relative path inside its own folder
+ * (e.g. `baselines/common.ts`; with or without extension), sorted. Imports leaving the folder are
+ * harness code, covered by the harness version.
  */
 export function agentSourceFiles(entry: string): string[] {
   const root = dirname(entry) + sep;
@@ -42,8 +53,8 @@ export function agentSourceFiles(entry: string): string[] {
     if (seen.has(file) || !existsSync(file)) return;
     seen.add(file);
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT_RE)) {
-      const dep = resolve(dirname(file), m[1]!);
-      if (dep.startsWith(root)) visit(dep);
+      const dep = resolveImport(file, m[1]!);
+      if (dep?.startsWith(root)) visit(dep);
     }
   };
   visit(entry);
@@ -60,14 +71,9 @@ function moduleFactory(file: string): () => Promise<AgentFactory> {
   };
 }
 
-/**
- * The files that make up a submission: its manifest, then its entry module and the modules that
- * imports inside its folder, or (external) the command's arguments that are files in its folder.
- */
+/** The files that make up a submission: every file of its folder (see {@link folderFiles}). */
 export function submissionFiles(sub: Submission): string[] {
-  if (sub.entryFile) return [sub.manifestFile, ...agentSourceFiles(sub.entryFile)];
-  const inFolder = (sub.manifest.command ?? []).map((a) => resolve(sub.dir, a)).filter((f) => f.startsWith(sub.dir + sep) && existsSync(f) && statSync(f).isFile());
-  return [sub.manifestFile, ...new Set(inFolder)];
+  return folderFiles(sub.dir);
 }
 
 /** A submission folder as a job's agent; `sandbox` applies to JavaScript/TypeScript entries. */

@@ -24,7 +24,7 @@ import { Piscina } from 'piscina';
 import { checkNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
-import { failedResult } from './identity.ts';
+import { failedResult, processLimitsOf } from './identity.ts';
 import type { RunJobOptions } from './job.ts';
 import { type JournalContents, JournalWriter, latestByJob, readJournal } from './journal.ts';
 import { OrphanReaper } from './orphans.ts';
@@ -142,6 +142,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   });
 
   const options = jobOptions(opts);
+  const limits = processLimitsOf(options);
   const reaper = new OrphanReaper();
   let failed = 0;
   const runOne = async (job: PlannedJob): Promise<JobResult> => {
@@ -149,15 +150,15 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
     const signal = opts.jobTimeoutS !== undefined ? AbortSignal.timeout(Math.ceil(opts.jobTimeoutS * 1000)) : null;
     try {
       const r = (await pool!.run({ spec: job.spec, jobModule, options }, { signal }))!;
-      if ('thrown' in r) return failedResult(job.spec, job.id, r.thrown, performance.now() - t0);
+      if ('thrown' in r) return failedResult(job.spec, job.id, r.thrown, performance.now() - t0, limits);
       if (r.jobHash !== job.id.jobHash) {
-        return failedResult(job.spec, job.id, `job hash mismatch: the worker computed ${r.jobHash} (inputs changed during the run?)`, performance.now() - t0);
+        return failedResult(job.spec, job.id, `job hash mismatch: the worker computed ${r.jobHash} (inputs changed during the run?)`, performance.now() - t0, limits);
       }
       return r;
     } catch (e) {
       // The job's thread was terminated: a process its agent started may still be running.
       reaper.reapOrphans();
-      return failedResult(job.spec, job.id, failureReason(e, opts), performance.now() - t0);
+      return failedResult(job.spec, job.id, failureReason(e, opts), performance.now() - t0, limits);
     }
   };
   const groups = groupByEpisode(todo);

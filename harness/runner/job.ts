@@ -11,7 +11,7 @@ import { scoreJob } from '../score/job.ts';
 import type { ProcessLimits } from '../submission/process-agent.ts';
 import { VERSION } from '../version.ts';
 import { resolveAgent, type ResolvedAgent } from './agents.ts';
-import { agentCodeHash, jobIdentity, sealResult, specFields } from './identity.ts';
+import { agentCodeHash, jobIdentity, processLimitsOf, sealResult, specFields } from './identity.ts';
 import type { JobIdentity, JobResult, JobSpec } from './types.ts';
 
 // Per-thread caches: a worker runs many jobs on few scenarios.
@@ -76,7 +76,7 @@ export async function runJob(spec: JobSpec, opts: RunJobOptions = {}): Promise<J
   const scored = await scoreJob(scenario, factory, spec.seed, { privileged: agent.privileged });
   return sealResult({
     ...id,
-    ...specFields(spec),
+    ...specFields(spec, processLimitsOf(opts)),
     status: 'ok',
     metrics: scored.metrics,
     timing: { wallMs: performance.now() - t0, ...scored.timing },

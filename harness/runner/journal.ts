@@ -10,6 +10,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { errnoText, fileKind, readInputText } from '../io/safe-file.ts';
+import { metricsIssue } from '../report/metrics.ts';
 import { byJobHash, resultHashOf } from './identity.ts';
 import type { JobResult } from './types.ts';
 
@@ -42,7 +43,10 @@ function parseLine(text: string): JobResult | string {
   const missing = REQUIRED.filter((k) => !(k in v));
   if (missing.length) return `missing ${missing.join(', ')}`;
   // A line edited after it was written must not be trusted (resume would skip its job).
-  return resultHashOf(v as JobResult) === (v as JobResult).resultHash ? (v as JobResult) : 'resultHash does not match the line (edited after it was written?)';
+  if (resultHashOf(v as JobResult) !== (v as JobResult).resultHash) return 'resultHash does not match the line (edited after it was written?)';
+  // An ok line whose metrics cannot rank (stats an older harness took from the agent) is re-run.
+  const malformed = (v as JobResult).status === 'ok' && (v as JobResult).metrics !== undefined ? metricsIssue((v as JobResult).metrics) : null;
+  return malformed ? `its metrics cannot be ranked (${malformed}); the job will be re-run` : (v as JobResult);
 }
 
 /**

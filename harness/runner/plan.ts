@@ -22,7 +22,7 @@ export interface PlanOptions extends ScenarioSelection {
   /** Seeds 0..seeds-1, each combined with the root seed. */
   seeds: number;
   rootSeed: number;
-  /** Run JavaScript/TypeScript submission folders in the sandbox. */
+  /** Run submission folders isolated (bubblewrap), in any language; otherwise trusted. */
   sandbox?: boolean;
 }
 

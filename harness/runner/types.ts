@@ -4,8 +4,10 @@
  * out of `jobHash` and `resultHash` and out of every determinism comparison. `provenance` (where
  * the inputs were found, and how the agent ran) is kept out of both hashes too: paths differ
  * between machines, and a deterministic submission gives the same result in and out of the sandbox.
+ * It is sealed by its own `provenanceHash` instead.
  */
 import type { EvalSummary } from '../env/episode.ts';
+import type { IsolationRecord } from '../submission/isolation.ts';
 
 /** One unit of work: an agent on a scenario with a seed. */
 export interface JobSpec {
@@ -16,7 +18,7 @@ export interface JobSpec {
    * exporting `createAgent` (run in-process; for harness tests and quick local experiments).
    */
   agentPath?: string;
-  /** For submission folders: run the agent in the sandbox (a JavaScript/TypeScript one; external ones always run out of process). */
+  /** For submission folders: run the agent isolated (bubblewrap); otherwise trusted. */
   sandbox?: boolean;
   scenario: string;
   scenarioFile: string;
@@ -30,8 +32,12 @@ export interface JobProvenance {
   scenarioFile: string;
   /** Submission folder (or module), relative to the working directory when inside it. */
   agentPath?: string;
-  /** The submission ran in the sandbox. */
+  /** The submission ran isolated (see `isolation`). */
   sandbox?: boolean;
+  /** How it was isolated: bubblewrap version, namespaces, limits. */
+  isolation?: IsolationRecord;
+  /** The submission ran without isolation (`--trusted`, or a bare module file): in the worker thread, where it could change other jobs' results too. */
+  trusted?: boolean;
 }
 
 /** Evaluation-phase metrics (the learned policy, greedy, on the held-out segment). */
@@ -100,8 +106,10 @@ export interface JobResult {
   /** Why a job failed (thrown error, time limit, memory limit, invalid action, crash). */
   reason?: string;
   metrics?: JobMetrics;
-  /** Not hashed (see the file comment); absent in lines written before it existed. */
+  /** Not in `resultHash` (see the file comment), sealed by `provenanceHash`; absent in lines written before it existed. */
   provenance?: JobProvenance;
+  /** sha256 of `resultHash` and `provenance`: where and how the job ran cannot be edited unnoticed. */
+  provenanceHash?: string;
   /** sha256 of the canonical deterministic part of this line (everything but timing, provenance and resultHash). */
   resultHash: string;
   /** `purityMs`: the purity check's second run (experiment jobs that ran one), included in `wallMs`. */
@@ -136,7 +144,7 @@ export interface RunManifest {
   rootSeed: number;
   /** Submission folders run (also named in `agents`), as given on the command line. */
   submissions?: { name: string; path: string }[];
-  /** Whether JavaScript/TypeScript submissions ran in the sandbox (external ones always run out of process). */
+  /** Whether submissions ran isolated (bubblewrap; any language) or trusted. */
   sandbox?: boolean;
   /** `i/n` when this directory holds one shard; absent for a whole run or a merge. */
   shard?: string;

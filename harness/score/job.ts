@@ -26,6 +26,7 @@ import { createClairvoyant, createRandomAgent } from '../env/policies.ts';
 import { deriveSeed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
+import { recordStats } from './reported.ts';
 import { interactionsToThreshold, learningCurve, logCheckpoints, normalise, normalisedAuc, resolutionCheckpoints } from './curves.ts';
 
 export interface ScoreJobOptions {
@@ -230,7 +231,8 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
   const checkpoints = logCheckpoints(n);
   const curveMeans = learningCurve(rewards, checkpoints, window);
   const norm = { randomRef: refs.randomReward, oracleRef: refs.oracleReward };
-  const stats = episode.agentStats;
+  // Real steps are counted here, never taken from the agent: one per learning decision.
+  const stats = recordStats(episode.agentStats, n);
   let greedy = ck && episode.checkpointRewards?.length ? greedyCurve(ck, episode.checkpointRewards, threshold, episode.sealedLearnCalls ?? 0) : null;
   let purityMs: number | undefined;
   if (greedy && opts.purityCheck) {
@@ -253,14 +255,13 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       eval: { ...episode.eval },
       evalRefs,
       normalisedEvalReward: normalise(episode.eval.meanReward, evalRefs.randomReward, evalRefs.oracleReward),
-      // Real interactions are counted by the harness (env.step calls), never taken from the agent.
       realSteps: n,
-      planningUpdates: stats?.planningUpdates ?? 0,
+      planningUpdates: stats.planningUpdates,
       decisionLogSha256: episode.logSha256,
-      info: { ...stats?.info },
+      info: stats.info,
       ...(greedy ? { greedyCurve: greedy } : {}),
     },
-    timing: { learnMs: stats?.learnMs ?? 0, planningMs: stats?.planningMs ?? 0, evalMs, checkpointMs, ...(purityMs !== undefined ? { purityMs } : {}) },
+    timing: { learnMs: stats.learnMs, planningMs: stats.planningMs, evalMs, checkpointMs, ...(purityMs !== undefined ? { purityMs } : {}) },
   };
 }
 

@@ -11,13 +11,15 @@ import { deriveSeed } from '../rng.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { VERSION } from '../version.ts';
 import { SubmissionError } from './errors.ts';
+import { describeIsolation, isolationOf, requireBubblewrap } from './isolation.ts';
 import { submissionFactory, type SubmissionLoadOptions } from './load.ts';
+import { DEFAULT_LIMITS } from './process-agent.ts';
 import { readSubmission } from './manifest.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface CheckItem {
-  check: 'manifest' | 'version' | 'tuning' | 'run' | 'determinism';
+  check: 'manifest' | 'version' | 'tuning' | 'isolation' | 'run' | 'determinism';
   status: CheckStatus;
   detail: string;
 }
@@ -33,11 +35,15 @@ export interface CheckReport {
   items: CheckItem[];
 }
 
+/** How to check; `sandbox` defaults to true here (the checker runs the agent as a run will). */
 export interface CheckOptions extends SubmissionLoadOptions {
   /** Scenario id or file, run in its testing variant (default: a shipped tuning scenario, never evaluation data). */
   scenario?: string;
   seed?: number;
 }
+
+/** The wall clock of the checker's first run while the agent loads (2024-01-01T00:00:00Z); the second sees 1 ms later. */
+const CHECK_CLOCK_MS = 1_704_067_200_000;
 
 /** The scenario the checker runs by default: small, and not an evaluation scenario. */
 export const CHECK_SCENARIO = 'tuning-lte-short-4u-mixed-v1';
@@ -58,7 +64,9 @@ async function runOnce(factory: AgentFactory, env: OrchestrationEnv, seed: numbe
 export async function checkSubmission(dir: string, opts: CheckOptions = {}): Promise<CheckReport> {
   const scenarioId = opts.scenario ?? CHECK_SCENARIO;
   const seed = opts.seed ?? 1;
-  const report: CheckReport = { dir, ok: false, scenario: scenarioId, seed, sandbox: opts.sandbox === true, items: [] };
+  // Isolated unless told otherwise: the checker runs the agent as `orchbench run` will.
+  const sandbox = opts.sandbox ?? true;
+  const report: CheckReport = { dir, ok: false, scenario: scenarioId, seed, sandbox, items: [] };
   const add = (check: CheckItem['check'], status: CheckStatus, detail: string): void => {
     report.items.push({ check, status, detail });
   };
@@ -79,11 +87,15 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
   if (major !== wantMajor || (major === '0' && minor !== wantMinor)) {
     add('version', 'warn', `built for orchbench ${sub.manifest.orchbenchVersion}, running ${VERSION}: the agent API may differ`);
   }
-  const factory = submissionFactory(sub, opts);
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  add('isolation', sandbox ? 'pass' : 'warn', sandbox ? describeIsolation(isolationOf(requireBubblewrap(), limits)) : 'none: the agent runs trusted (in this process, or as a plain process)');
+  // Each run sees another wall clock while it loads (sandboxed JS/TS), one millisecond apart: an
+  // agent that chooses from the time at load (`Date.now() % 2`) differs between them every time.
+  const factory = (run: number): AgentFactory => submissionFactory(sub, { ...opts, sandbox, loadClockMs: CHECK_CLOCK_MS + run });
   const env = new OrchestrationEnv(await loadScenario(scenarioId, { variant: 'testing' }));
   let first: EpisodeResult;
   try {
-    first = await runOnce(factory, env, seed);
+    first = await runOnce(factory(0), env, seed);
     const e = first.eval;
     add('run', 'pass', `${first.learningRewards.length} learning + ${e.decisions} evaluation decisions on ${scenarioId} (testing), all actions valid; eval mean latency ${e.meanLatencyMs.toFixed(1)} ms, p95 ${e.p95LatencyMs.toFixed(1)} ms, violations ${(100 * e.accuracyViolationRate).toFixed(1)}%`);
   } catch (e) {
@@ -95,7 +107,7 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
     add('determinism', 'skip', 'not claimed (manifest "deterministic": false)');
   } else {
     try {
-      const second = await runOnce(factory, env, seed);
+      const second = await runOnce(factory(1), env, seed);
       add('determinism', second.logSha256 === first.logSha256 ? 'pass' : 'fail', second.logSha256 === first.logSha256
         ? `two runs with seed ${seed}: same decision log (sha256 ${first.logSha256.slice(0, 16)}...)`
         : `claimed deterministic, but two runs with seed ${seed} gave different decision logs (${first.logSha256.slice(0, 12)}... vs ${second.logSha256.slice(0, 12)}...): derive all randomness from ctx.seed`);
@@ -111,7 +123,7 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
 /** The report as plain text, one line per check, ending with PASS or FAIL. */
 export function formatCheckReport(r: CheckReport): string {
   const mark: Record<CheckStatus, string> = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', skip: 'skip' };
-  const lines = [`submission ${r.name ?? '(unreadable)'} in ${r.dir}${r.sandbox ? ' (sandboxed)' : ''}`];
+  const lines = [`submission ${r.name ?? '(unreadable)'} in ${r.dir}${r.sandbox ? ' (isolated)' : ' (TRUSTED: no isolation)'}`];
   for (const i of r.items) lines.push(`  ${mark[i.status]} ${i.check}: ${i.detail}`);
   lines.push(r.ok ? 'PASS' : 'FAIL');
   return lines.join('\n');

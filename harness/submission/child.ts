@@ -59,6 +59,28 @@ function fail(e: unknown, during: string): never {
   process.exit(1);
 }
 
+/**
+ * Runs `load` with `Date` showing `clockMs` (a fixed instant; `Date.now()` and `new Date()`), then
+ * restores the real clock; with no `clockMs`, runs it as is.
+ */
+async function withLoadClock<T>(clockMs: number | undefined, load: () => Promise<T>): Promise<T> {
+  if (typeof clockMs !== 'number') return load();
+  const RealDate = Date;
+  const Fixed = function (this: unknown, ...args: unknown[]) {
+    if (!new.target) return new RealDate(clockMs).toString();
+    return args.length ? new (RealDate as unknown as new (...a: unknown[]) => Date)(...args) : new RealDate(clockMs);
+  } as unknown as DateConstructor;
+  Object.setPrototypeOf(Fixed, RealDate);
+  Object.defineProperty(Fixed, 'prototype', { value: RealDate.prototype });
+  Fixed.now = () => clockMs;
+  globalThis.Date = Fixed;
+  try {
+    return await load();
+  } finally {
+    globalThis.Date = RealDate;
+  }
+}
+
 /** Serves one agent until `close` or end of input. */
 async function serve(): Promise<void> {
   harden();
@@ -66,9 +88,11 @@ async function serve(): Promise<void> {
   if (hello.type !== 'hello') fail(new Error(`expected hello, got ${hello.type}`), 'load');
   let agent: Agent;
   try {
-    const mod = (await import(new URL('./agent.mjs', import.meta.url).href)) as { createAgent?: unknown };
-    if (typeof mod.createAgent !== 'function') throw new TypeError(`the entry module must export createAgent (an AgentFactory); found ${typeof mod.createAgent}`);
-    agent = await (mod.createAgent as AgentFactory)({ env: hello.env, seed: hello.seed, config: hello.config });
+    agent = await withLoadClock(hello.loadClockMs, async () => {
+      const mod = (await import(new URL('./agent.mjs', import.meta.url).href)) as { createAgent?: unknown };
+      if (typeof mod.createAgent !== 'function') throw new TypeError(`the entry module must export createAgent (an AgentFactory); found ${typeof mod.createAgent}`);
+      return (mod.createAgent as AgentFactory)({ env: hello.env, seed: hello.seed, config: hello.config });
+    });
   } catch (e) {
     fail(e, 'load');
   }

@@ -10,7 +10,7 @@ export type SubmissionFailure =
   | 'invalid-action'
   | 'time-limit' // per-decision or job limit
   | 'memory-limit'
-  | 'permission' // read outside its folder, wrote a file, spawned a process, used the network
+  | 'permission' // started more processes than allowed (what its own process reports is 'load' or 'threw')
   | 'protocol' // an external or sandboxed process sent something that is not the protocol
   | 'crashed'; // the process exited unexpectedly
 
@@ -33,3 +33,16 @@ export function invalidActionMessage(action: unknown, mask: ArrayLike<number>): 
 export function isValidAction(action: unknown, mask: ArrayLike<number>): action is number {
   return typeof action === 'number' && Number.isInteger(action) && action >= 0 && action < mask.length && mask[action] === 1;
 }
+
+/** Longest reason text a result line keeps from anything a submission controls. */
+export const REASON_CHARS = 300;
+
+/** `text` on one line, without control characters, at most {@link REASON_CHARS} characters. */
+export function boundedText(text: string, max = REASON_CHARS): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
+
+/** Prefix of every reason a submission's own process sent: the harness did not observe it. */
+export const REPORTED_PREFIX = 'reported by the submission: ';

@@ -1,26 +1,34 @@
 /**
- * Turning a submission folder into an {@link AgentFactory}, in one of three ways:
- * - trusted (default for local work): the entry module is imported into this thread;
- * - sandboxed: the entry is bundled and run in a Node child under the permission model, with heap,
- *   memory and time limits (`sandboxCommand`);
- * - external (`language: "external"`): the manifest's command, speaking the JSON-lines protocol.
+ * Turning a submission folder into an {@link AgentFactory}:
+ * - sandboxed (`sandbox: true`, what `run`, `verify` and `submission check` do unless told
+ *   `--trusted`): a JavaScript/TypeScript entry is bundled inside a bubblewrap sandbox and run in
+ *   a Node child in another (`isolation.ts`), under Node's permission model too; an external
+ *   program (`language: "external"`) runs in a bubblewrap sandbox with its runtime; both with
+ *   heap, memory, process and time limits;
+ * - trusted: the entry module is imported into this thread, an external program runs as a plain
+ *   child process, speaking the JSON-lines protocol.
  * Every agent is wrapped by {@link guardAgent}, so a broken rule surfaces as a SubmissionError
  * with a clear reason.
  */
 import { pathToFileURL } from 'node:url';
 import { register, type NamespacedUnregister } from 'tsx/esm/api';
 import type { Agent, AgentContext, AgentFactory } from '../agent.ts';
-import { bundleSubmission, type SandboxBundle } from './bundle.ts';
+import { realpathSync } from 'node:fs';
+import { bootstrapCode, bundleInSandbox } from './bundle.ts';
 import { SubmissionError, invalidActionMessage, isValidAction } from './errors.ts';
 import type { Submission } from './manifest.ts';
+import { bwrapArgs, isolationLimits, requireBubblewrap, type Bubblewrap, type SandboxSpec } from './isolation.ts';
 import { DEFAULT_LIMITS, ProcessAgent, type ProcessCommand, type ProcessLimits } from './process-agent.ts';
+import { externalRuntime, nodeRuntime } from './runtime.ts';
 
 export interface SubmissionLoadOptions {
-  /** Run a JavaScript/TypeScript submission in the sandbox (external ones always run out of process). */
+  /** Isolate the submission (bubblewrap; required when true); false runs it trusted. */
   sandbox?: boolean;
   limits?: Partial<ProcessLimits>;
   /** Overrides merged over the manifest's hyperparameters and the context's config. */
   config?: Record<string, unknown>;
+  /** The wall clock (ms) a sandboxed Node agent sees while it loads (the checker's determinism runs; see `protocol.ts`). */
+  loadClockMs?: number;
 }
 
 /** "threw in act: TypeError: ..." */
@@ -66,29 +74,56 @@ export function guardAgent(inner: Agent): Agent {
   return guarded;
 }
 
-/** Node flags of the sandboxed child: what it may read, and nothing it may write or start. */
-export function sandboxCommand(sub: Submission, bundle: SandboxBundle, limits: ProcessLimits): ProcessCommand {
-  return {
-    command: process.execPath,
-    args: [
+/** Where the bundle and the bootstrap are inside the sandbox. */
+const SANDBOX_DIR = '/sandbox';
+/** Where the submission's folder is inside the sandbox (read-only): its host path is not revealed. */
+export const SUBMISSION_DIR = '/submission';
+
+/** `spec` run under bubblewrap, as a command for {@link ProcessAgent}. */
+function isolated(bw: Bubblewrap, spec: Omit<SandboxSpec, 'limits'>, limits: ProcessLimits): ProcessCommand {
+  const l = isolationLimits(limits);
+  return { command: bw.path, args: bwrapArgs(bw, { ...spec, limits: l }), cwd: '/', env: {}, files: spec.files ?? [], processLimit: l.processes };
+}
+
+/**
+ * The sandboxed Node child: the bundle and the bootstrap given by content, the submission folder
+ * read-only, Node's permission model inside as a second layer (reads only of the folder and the
+ * bundle; no writes, processes, workers, addons), and the V8 heap limit.
+ */
+export function sandboxCommand(bw: Bubblewrap, sub: Submission, code: { bootstrap: string; agent: string }, limits: ProcessLimits): ProcessCommand {
+  const node = nodeRuntime();
+  return isolated(bw, {
+    argv: [
+      node.argv[0]!,
       '--experimental-permission',
-      `--allow-fs-read=${bundle.dir}`,
-      `--allow-fs-read=${sub.dir}`,
+      `--allow-fs-read=${SANDBOX_DIR}`,
+      `--allow-fs-read=${SUBMISSION_DIR}`,
       `--max-old-space-size=${limits.heapMb}`,
       '--no-experimental-fetch',
       '--disable-warning=ExperimentalWarning',
-      bundle.bootstrapFile,
+      `${SANDBOX_DIR}/bootstrap.mjs`,
     ],
-    cwd: sub.dir,
+    cwd: SUBMISSION_DIR,
     env: {},
-  };
+    mounts: [...node.mounts, { src: realpathSync(sub.dir), dest: SUBMISSION_DIR }],
+    files: [{ path: `${SANDBOX_DIR}/bootstrap.mjs`, text: code.bootstrap }, { path: `${SANDBOX_DIR}/agent.mjs`, text: code.agent }],
+    dev: true,
+  }, limits);
 }
 
-/** The external program's command: argv from the manifest, run in the submission folder. */
+/** What an external program gets besides its argv: enough to start, none of the harness's variables (tokens, paths). */
+const EXTERNAL_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', LANG: 'C.UTF-8', HOME: '/tmp' };
+
+/** The external program isolated: its runtime and its folder read-only, run in the folder. */
+export function isolatedExternalCommand(bw: Bubblewrap, sub: Submission, limits: ProcessLimits): ProcessCommand {
+  const rt = externalRuntime(sub, SUBMISSION_DIR);
+  return isolated(bw, { argv: rt.argv, cwd: SUBMISSION_DIR, env: EXTERNAL_ENV, mounts: [...rt.mounts, { src: realpathSync(sub.dir), dest: SUBMISSION_DIR }], dev: true }, limits);
+}
+
+/** The external program's command without isolation (`--trusted`): its argv from the manifest, run in the folder. */
 export function externalCommand(sub: Submission): ProcessCommand {
   const [command, ...args] = sub.manifest.command!;
-  // Only what a program needs to start; the harness's own variables (tokens, paths) stay here.
-  return { command: command!, args, cwd: sub.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONUNBUFFERED: '1', LANG: 'C.UTF-8' } };
+  return { command: command === 'node' ? process.execPath : command!, args, cwd: sub.dir, env: { ...EXTERNAL_ENV, PATH: process.env.PATH ?? EXTERNAL_ENV.PATH } };
 }
 
 // tsx's namespaced import: a .ts entry outside a `"type": "module"` package (a folder made by
@@ -118,16 +153,14 @@ export function submissionFactory(sub: Submission, opts: SubmissionLoadOptions =
   return async (ctx: AgentContext) => {
     const c: AgentContext = { env: ctx.env, seed: ctx.seed, config: { ...sub.manifest.hyperparameters, ...ctx.config, ...opts.config } };
     let agent: Agent;
-    if (sub.manifest.language === 'external') {
+    if (opts.sandbox) {
+      const bw = requireBubblewrap();
+      const cmd = sub.manifest.language === 'external'
+        ? isolatedExternalCommand(bw, sub, limits)
+        : sandboxCommand(bw, sub, { bootstrap: await bootstrapCode(), agent: await bundleInSandbox(bw, sub) }, limits);
+      agent = ProcessAgent.start(cmd, c, limits, opts.loadClockMs !== undefined ? { loadClockMs: opts.loadClockMs } : {});
+    } else if (sub.manifest.language === 'external') {
       agent = ProcessAgent.start(externalCommand(sub), c, limits);
-    } else if (opts.sandbox) {
-      const bundle = await bundleSubmission(sub.entryFile!);
-      try {
-        agent = ProcessAgent.start(sandboxCommand(sub, bundle, limits), c, limits, bundle.dispose);
-      } catch (e) {
-        bundle.dispose();
-        throw e;
-      }
     } else {
       const factory = await importTrusted(sub.entryFile!);
       try {

@@ -1,15 +1,17 @@
 /**
  * The submission manifest (`submission.json`): read, validated against
  * `scenarios/schema/submission.schema.json` (located errors with JSON pointers), and checked for
- * what the schema cannot see: the entry file exists inside the folder, and the tuning scenarios and
- * traces are not evaluation data.
+ * what the schema cannot see: the entry file exists inside the folder (symlinks resolved), an
+ * external command names a runtime or a program in the folder and nothing else outside it, and the
+ * tuning scenarios and traces are not evaluation data.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import type { InputIssue } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import { readJson, schemaIssues } from '../schema.ts';
 import { suiteDir, suiteFiles } from '../scenario/load.ts';
+import { RUNTIMES } from './runtime.ts';
 
 export type SubmissionLanguage = 'typescript' | 'javascript' | 'external';
 
@@ -89,6 +91,35 @@ export function tuningIssues(m: SubmissionManifest, file: string): { errors: Inp
   return { errors, warnings };
 }
 
+/** Whether `file`, symlinks resolved, is a regular file inside `root` (symlinks resolved). */
+function insideFolder(root: string, file: string): boolean {
+  try {
+    const real = realpathSync(file);
+    return real.startsWith(realpathSync(root) + sep) && statSync(real).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A `..` segment, or an absolute path (alone or after `=`, `:` or `,`, as in `--opt=/x`). */
+const LEAVES_FOLDER = /(^|[=:,])\/|(^|[/=:,])\.\.($|[/,:])/;
+
+/**
+ * Problems of an external command: it may name a runtime (`node`, `python3`) or a program inside
+ * the folder, and no argument may reach outside the folder.
+ */
+function commandIssues(command: string[], root: string, file: string): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const [first, ...args] = command;
+  if (!(RUNTIMES as readonly string[]).includes(first!) && (LEAVES_FOLDER.test(first!) || !insideFolder(root, resolve(root, first!)))) {
+    issues.push({ file, pointer: '/command/0', expected: `a runtime (${RUNTIMES.join(' or ')}) or a program file inside the submission folder`, found: JSON.stringify(first) });
+  }
+  args.forEach((a, i) => {
+    if (LEAVES_FOLDER.test(a)) issues.push({ file, pointer: `/command/${i + 1}`, expected: 'an argument that names nothing outside the submission folder (no absolute path, no ..)', found: JSON.stringify(a) });
+  });
+  return issues;
+}
+
 /**
  * Reads and validates `DIR/submission.json`.
  * @returns the submission and the warnings (tuning on traces that evaluation scenarios replay, unknown tuning scenarios).
@@ -107,7 +138,11 @@ export function readSubmission(dir: string): { submission: Submission; warnings:
     const entryFile = resolve(root, manifest.entry!);
     if (!entryFile.startsWith(root + sep)) throw new InputError({ file: manifestFile, pointer: '/entry', expected: 'a file inside the submission folder', found: JSON.stringify(manifest.entry) });
     if (!existsSync(entryFile)) throw new InputError({ file: manifestFile, pointer: '/entry', expected: 'an existing module file', found: `${JSON.stringify(manifest.entry)} (no such file)` });
+    if (!insideFolder(root, entryFile)) throw new InputError({ file: manifestFile, pointer: '/entry', expected: 'a regular file inside the submission folder (symlinks resolved)', found: `${JSON.stringify(manifest.entry)} -> ${realpathSync(entryFile)}` });
     submission.entryFile = entryFile;
+  } else {
+    const issues = commandIssues(manifest.command!, root, manifestFile);
+    if (issues.length) throw new InputError(issues);
   }
   const { errors, warnings } = tuningIssues(manifest, manifestFile);
   if (errors.length) throw new InputError(errors);

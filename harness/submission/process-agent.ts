@@ -10,8 +10,9 @@ import { writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Agent, AgentContext, AgentMode, AgentStats, Observation, Transition } from '../agent.ts';
-import { SubmissionError, type SubmissionFailure } from './errors.ts';
-import { PROTOCOL_VERSION, observationJson, type AgentReply } from './protocol.ts';
+import { REPORTED_PREFIX, SubmissionError, boundedText } from './errors.ts';
+import type { DataFile } from './isolation.ts';
+import { PROTOCOL_VERSION, observationJson, transitionJson, type AgentReply } from './protocol.ts';
 
 /** Resource limits of an out-of-process agent. */
 export interface ProcessLimits {
@@ -36,6 +37,10 @@ export interface ProcessCommand {
   cwd: string;
   /** The whole environment of the child (the harness's own variables are not passed on). */
   env: Record<string, string>;
+  /** Files given by content on fd 3, 4, ... (the sandbox's bundle). */
+  files?: DataFile[];
+  /** Processes the child may have running at once (0 = not watched); the relay stops it beyond. */
+  processLimit?: number;
 }
 
 /** Time the agent's calls took, measured by the harness (IPC included). */
@@ -59,12 +64,13 @@ const REPLY_BYTES = 1 << 20;
 const EXIT_BYTES = 8192;
 const decoder = new TextDecoder();
 
-/** The failure a message from the child names, by its documented prefix. */
-function failureOf(message: string): SubmissionFailure {
-  if (/^(read outside|wrote a file|spawned a process|used the network|started a worker|used a forbidden)/.test(message)) return 'permission';
-  if (message.startsWith('threw at load')) return 'load';
-  if (message.startsWith('protocol')) return 'protocol';
-  return 'threw';
+/**
+ * A failure the child reported about itself. The child runs the submission's code, which can write
+ * any line to fd 1, so nothing it says is taken as a rule the harness saw broken: the reason says
+ * who reported it, and the failure is classed by the call the harness was waiting for.
+ */
+function reported(message: string, during: string): SubmissionError {
+  return new SubmissionError(during === 'load' ? 'load' : 'threw', `${REPORTED_PREFIX}${boundedText(message)}`);
 }
 
 /** A process-backed agent; create it with {@link ProcessAgent.start}. */
@@ -79,6 +85,8 @@ export class ProcessAgent implements Agent {
   private disposed = false;
   private outbox = '';
   private mode: AgentMode = 'learn';
+  /** The call the harness is waiting for (a reported failure is classed by it). */
+  private during: string;
   /** Decisions of the learning phase: the real steps of an agent that reports no stats (as in-process). */
   private learnActs = 0;
   // Observations are serialised once: the last act's obs is the next learn's `obs`, and a learn's
@@ -89,25 +97,27 @@ export class ProcessAgent implements Agent {
   private nextObsJson = '';
   readonly timing: CallTiming = { calls: 0, totalMs: 0, maxMs: 0, learnPhaseMs: 0 };
 
-  private constructor(cmd: ProcessCommand, private readonly limits: ProcessLimits, private readonly onDispose: () => void) {
+  private constructor(cmd: ProcessCommand, private readonly limits: ProcessLimits) {
     const sab = new SharedArrayBuffer(32 + REPLY_BYTES + EXIT_BYTES);
     this.ctrl = new Int32Array(sab, 0, 8);
     this.data = new Uint8Array(sab, 32, REPLY_BYTES);
     this.exitData = new Uint8Array(sab, 32 + REPLY_BYTES, EXIT_BYTES);
     this.jobDeadline = performance.now() + limits.jobMs;
     this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, sab, rssLimitMb: limits.rssMb } });
+    this.during = 'load';
     this.worker.unref();
     this.name = 'process';
   }
 
   /**
-   * Starts the process, sends `hello` and waits (synchronously, up to `limits.loadMs`) for `ready`.
+   * Starts the process, sends `hello` (with `hello`'s extra fields) and waits (synchronously, up to
+   * `limits.loadMs`) for `ready`.
    * @throws SubmissionError when the process fails to start, throws at load, or is too slow.
    */
-  static start(cmd: ProcessCommand, ctx: AgentContext, limits: ProcessLimits = DEFAULT_LIMITS, onDispose: () => void = () => {}): ProcessAgent {
-    const agent = new ProcessAgent(cmd, limits, onDispose);
+  static start(cmd: ProcessCommand, ctx: AgentContext, limits: ProcessLimits = DEFAULT_LIMITS, extra: { loadClockMs?: number } = {}): ProcessAgent {
+    const agent = new ProcessAgent(cmd, limits);
     try {
-      const hello = { type: 'hello', protocol: PROTOCOL_VERSION, env: ctx.env, seed: ctx.seed, config: ctx.config ?? {} };
+      const hello = { type: 'hello', protocol: PROTOCOL_VERSION, env: ctx.env, seed: ctx.seed, config: ctx.config ?? {}, ...extra };
       const ready = agent.call(`${JSON.stringify(hello)}\n`, 'load', limits.loadMs);
       (agent as { name: string }).name = typeof ready.name === 'string' ? ready.name : 'process';
     } catch (e) {
@@ -135,7 +145,7 @@ export class ProcessAgent implements Agent {
       this.nextObs = t.nextObs;
       this.nextObsJson = observationJson(t.nextObs);
     }
-    this.outbox += `{"type":"learn","transition":{"obs":${obsJson},"action":${t.action},"reward":${t.reward},"outcome":${JSON.stringify(t.outcome)},"decidedAtMs":${t.decidedAtMs},"completedAtMs":${t.completedAtMs},"nextObs":${this.nextObsJson}}}\n`;
+    this.outbox += `{"type":"learn","transition":${transitionJson(t, obsJson, this.nextObsJson)}}\n`;
   }
 
   setMode(mode: AgentMode): void {
@@ -165,12 +175,12 @@ export class ProcessAgent implements Agent {
     setTimeout(() => {
       if (pid > 0 && Atomics.load(this.ctrl, 3) === 0) this.worker.postMessage({ kill: 'disposed' });
     }, 200).unref();
-    this.onDispose();
   }
 
   /** Sends `text` and blocks until one reply line arrives; throws SubmissionError on error, exit or time-out. */
   private call(text: string, during: string, limitMs: number): AgentReply {
     if (this.dead) throw this.dead;
+    this.during = during;
     this.outbox = '';
     const t0 = performance.now();
     const jobLeft = this.jobDeadline - t0;
@@ -204,9 +214,13 @@ export class ProcessAgent implements Agent {
       reply = JSON.parse(line) as AgentReply;
     } catch {
       this.kill('protocol');
-      throw this.fail(new SubmissionError('protocol', `protocol: sent a line that is not JSON: ${line.slice(0, 120)}`));
+      throw this.fail(new SubmissionError('protocol', `protocol: sent a line that is not JSON: ${boundedText(line, 120)}`));
     }
-    if (typeof reply.error === 'string') throw this.fail(new SubmissionError(failureOf(reply.error), reply.error));
+    if (reply === null || typeof reply !== 'object') {
+      this.kill('protocol');
+      throw this.fail(new SubmissionError('protocol', `protocol: sent ${boundedText(line, 120)} instead of a JSON object`));
+    }
+    if (reply.error !== undefined) throw this.fail(reported(String(reply.error), during));
     return reply;
   }
 
@@ -245,15 +259,22 @@ export class ProcessAgent implements Agent {
   /** Why the process is gone, from the relay's exit report. */
   private exitError(): SubmissionError {
     const r = JSON.parse(decoder.decode(this.exitData.subarray(0, Atomics.load(this.ctrl, 4)))) as ExitReport;
-    if (r.lastError) {
-      const message = (JSON.parse(r.lastError) as AgentReply).error ?? r.lastError;
-      return new SubmissionError(failureOf(message), message);
-    }
     if (r.killedFor?.startsWith('memory')) return new SubmissionError('memory-limit', `heap limit exceeded: ${r.killedFor.slice('memory: '.length)}`);
-    if (r.killedFor?.startsWith('protocol')) return new SubmissionError('protocol', r.killedFor);
+    if (r.killedFor?.startsWith('processes')) return new SubmissionError('permission', `too many processes: ${r.killedFor.slice('processes: '.length)}`);
+    if (r.killedFor?.startsWith('protocol')) return new SubmissionError('protocol', boundedText(r.killedFor));
+    if (r.lastError) {
+      let message: unknown = r.lastError;
+      try {
+        message = (JSON.parse(r.lastError) as AgentReply).error ?? r.lastError;
+      } catch {
+        // Not JSON: reported as it is.
+      }
+      return reported(String(message), this.during);
+    }
     if (/heap out of memory|Reached heap limit/.test(r.stderrTail)) return new SubmissionError('memory-limit', `heap limit exceeded (${this.limits.heapMb} MB)`);
-    if (r.killedFor) return new SubmissionError('crashed', `stopped: ${r.killedFor}`);
+    if (r.killedFor) return new SubmissionError('crashed', `stopped: ${boundedText(r.killedFor)}`);
+    // The last line of its stderr is the submission's own text too.
     const lastLine = r.stderrTail.trim().split('\n').pop() ?? '';
-    return new SubmissionError('crashed', `exited unexpectedly (code ${r.code}, signal ${r.signal})${lastLine ? `: ${lastLine}` : ''}`);
+    return new SubmissionError('crashed', `exited unexpectedly (code ${r.code}, signal ${r.signal})${lastLine ? `; its last line on stderr: ${boundedText(lastLine, 200)}` : ''}`);
   }
 }

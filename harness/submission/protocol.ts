@@ -12,12 +12,16 @@
  * | `{"type":"stats"}` | `{"stats":AgentStats\|null}` |
  * | `{"type":"close"}` | nothing; exit |
  *
- * `Obs` is an {@link Observation} with `actionMask` and `features` as JSON arrays of numbers.
+ * `Obs` is an {@link Observation} with `actionMask` and `features` as JSON arrays of numbers; an
+ * observation or transition carries every field the environment sets (see `harness/agent.ts`).
+ * `hello` may carry `loadClockMs` (the checker's determinism runs, sandboxed Node only): the wall
+ * clock (`Date`) the agent sees while it loads, so a choice made from the time at load differs
+ * between the two runs every time rather than by chance.
  * Any reply may instead be `{"error":"message"}` (the agent then exits); the run records it as the
  * reason the submission failed. Messages that need no reply may arrive in the same write as the
  * next `act` (the harness batches `learn` with the following `act`).
  */
-import type { AgentStats, EnvSpec, Observation, Outcome } from '../agent.ts';
+import type { AgentStats, EnvSpec, Observation, Transition } from '../agent.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -28,9 +32,9 @@ export interface WireObservation extends Omit<Observation, 'actionMask' | 'featu
 }
 
 export type HostMessage =
-  | { type: 'hello'; protocol: number; env: EnvSpec; seed: number; config: Record<string, unknown> }
+  | { type: 'hello'; protocol: number; env: EnvSpec; seed: number; config: Record<string, unknown>; loadClockMs?: number }
   | { type: 'act'; obs: WireObservation }
-  | { type: 'learn'; transition: { obs: WireObservation; action: number; reward: number; outcome: Outcome; decidedAtMs: number; completedAtMs: number; nextObs: WireObservation } }
+  | { type: 'learn'; transition: Omit<Transition, 'obs' | 'nextObs'> & { obs: WireObservation; nextObs: WireObservation } }
   | { type: 'mode'; mode: 'learn' | 'eval' }
   | { type: 'stats' }
   | { type: 'close' };
@@ -44,15 +48,33 @@ export interface AgentReply {
   error?: string;
 }
 
+/** A shallow copy with every typed array as a plain array (other fields as they are). */
+function plain(o: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
+  return out;
+}
+
 /**
- * An observation as one JSON text. Float32 features become doubles that convert back to the
- * same float32 exactly, so an out-of-process agent sees bit-identical inputs.
+ * An observation as one JSON text: every field the environment sets (new ones pass through as
+ * they are), typed arrays as arrays. Float32 features become doubles that convert back to the same
+ * float32 exactly, so an out-of-process agent sees bit-identical inputs.
  */
 export function observationJson(o: Observation): string {
-  return `{"timeMs":${o.timeMs},"userId":${o.userId},"request":${JSON.stringify(o.request)},"link":${JSON.stringify(o.link)},"load":${JSON.stringify(o.load)},"inFlight":${JSON.stringify(o.inFlight)},"user":${JSON.stringify(o.user)},"actionMask":[${o.actionMask.join(',')}],"features":[${Array.from(o.features).join(',')}]}`;
+  return JSON.stringify(plain(o));
+}
+
+/**
+ * A transition as one JSON text, with its observations given already serialised (each is
+ * serialised once: it is also the act before or after it). Every other field passes through.
+ */
+export function transitionJson(t: Transition, obsJson: string, nextObsJson: string): string {
+  const { obs: _o, nextObs: _n, ...rest } = t;
+  const others = JSON.stringify(plain(rest));
+  return `{"obs":${obsJson},"nextObs":${nextObsJson}${others === '{}' ? '}' : `,${others.slice(1)}`}`;
 }
 
 /** The inverse of {@link observationJson} after `JSON.parse`: typed arrays restored. */
 export function fromWire(o: WireObservation): Observation {
-  return { ...o, actionMask: Uint8Array.from(o.actionMask), features: Float32Array.from(o.features) };
+  return { ...o, actionMask: Uint8Array.from(o.actionMask), features: Float32Array.from(o.features) } as Observation;
 }

@@ -6,12 +6,14 @@
 //   ctrl[5] the fd of the child's stdin, which the host writes to directly (one thread hop less
 //   per decision); ctrl[6] 1 once the child is spawned; ctrl[7] replies the host awaits.
 // A waiting host is woken on ctrl[0] for all of these.
-// It also watches the child's resident memory (heap limits do not cover ArrayBuffers).
+// It also watches the resident memory of the child and every process it started (heap limits do
+// not cover ArrayBuffers, and a sandbox's program runs under bwrap), and how many processes that is.
+// Files given by content (`files`, e.g. the sandboxed bundle) are written to the child's fd 3, 4, ...
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { command, args, cwd, env, sab, rssLimitMb } = workerData;
+const { command, args, cwd, env, files = [], sab, rssLimitMb, processLimit = 0 } = workerData;
 const ctrl = new Int32Array(sab, 0, 8);
 const EXIT_BYTES = 8192;
 const data = new Uint8Array(sab, 32, sab.byteLength - 32 - EXIT_BYTES);
@@ -25,7 +27,11 @@ let killedFor = null;
 let closed = false;
 const queue = [];
 
-const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe', ...files.map(() => 'pipe')] });
+files.forEach((f, i) => {
+  child.stdio[3 + i].on('error', () => {}); // the child died before reading: reported by 'exit'
+  child.stdio[3 + i].end(f.text);
+});
 Atomics.store(ctrl, 2, child.pid ?? 0);
 Atomics.store(ctrl, 5, child.stdin._handle?.fd ?? -1);
 Atomics.store(ctrl, 6, 1);
@@ -75,13 +81,49 @@ child.stderr.on('data', (chunk) => {
 child.stdin.on('error', () => {}); // EPIPE after the child died: reported by 'exit'.
 child.on('error', (e) => kill(`could not start ${command}: ${e.message}`));
 
-const watch = rssLimitMb > 0 ? setInterval(() => {
+/** `pid` and its descendants (from /proc/PID/task/TID/children); the ones gone meanwhile are skipped. */
+function tree(pid, out = []) {
+  out.push(pid);
+  let tids = [];
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    if (m && Number(m[1]) / 1024 > rssLimitMb) kill(`memory: resident memory ${Math.round(Number(m[1]) / 1024)} MB exceeded the ${rssLimitMb} MB limit`);
+    tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    // The process is gone or /proc is unavailable: 'exit' reports it.
+    return out;
   }
+  for (const tid of tids) {
+    let text = '';
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const c of text.split(' ')) if (c.trim()) tree(Number(c), out);
+  }
+  return out;
+}
+
+function residentKb(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+// The process tree is re-read every 10th tick (a few /proc files per thread); memory every tick.
+let pids = [];
+let tick = 0;
+const watch = rssLimitMb > 0 || processLimit > 0 ? setInterval(() => {
+  if (!child.pid) return;
+  if (tick++ % 10 === 0) {
+    pids = tree(child.pid);
+    // Under bubblewrap, two of them are bwrap itself (outside, and the sandbox's init).
+    const own = pids.length - 2;
+    if (processLimit > 0 && own > processLimit) return kill(`processes: started ${own} processes (limit ${processLimit})`);
+  }
+  if (rssLimitMb <= 0) return;
+  const mb = pids.reduce((s, p) => s + residentKb(p), 0) / 1024;
+  if (mb > rssLimitMb) kill(`memory: resident memory ${Math.round(mb)} MB exceeded the ${rssLimitMb} MB limit`);
 }, 20) : undefined;
 
 // 'close' comes after stdout is drained, so the child's last words (an error reply) are queued.

@@ -1,12 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildLeaderboard, writeLeaderboard } from '../../harness/report/leaderboard.ts';
 import type { Leaderboard } from '../../harness/report/types.ts';
+import { provenanceHashOf, sealResult } from '../../harness/runner/identity.ts';
+import { eventually, processesWith } from '../submission/helpers.ts';
 import { executeJobs } from '../../harness/runner/execute.ts';
 import { OrphanReaper } from '../../harness/runner/orphans.ts';
 import { planJobs, submissionRefs } from '../../harness/runner/plan.ts';
@@ -63,12 +66,80 @@ describe('orchbench run --submissions (as a new user would)', () => {
     expect((JSON.parse(readFileSync(join(trusted, 'run.json'), 'utf8')) as RunManifest).sandbox).toBe(false);
   });
 
-  it('verify re-runs the submission jobs from the folder the results record, from any directory', () => {
+  it('records in each submission line which isolation ran, and shows it on the leaderboard', () => {
+    for (const r of results(sandboxed).filter((x) => x.agent === 'my-agent')) {
+      expect(r.provenance?.isolation).toMatchObject({ tool: 'bubblewrap', namespaces: ['user', 'pid', 'ipc', 'uts', 'net', 'mount', 'cgroup'], uid: 65534, limits: { processes: 64, decisionMs: 2000 } });
+      expect(r.provenanceHash).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const lb = JSON.parse(readFileSync(join(sandboxed, 'leaderboard.json'), 'utf8')) as Leaderboard;
+    expect(lb.reproducibility.isolation).toEqual([expect.stringMatching(/^isolated with bubblewrap \d+\.\d+.*: my-agent$/)]);
+    expect(readFileSync(join(sandboxed, 'leaderboard.md'), 'utf8')).toMatch(/\| submissions \| isolated with bubblewrap .*my-agent \|/);
+    const t = JSON.parse(readFileSync(join(trusted, 'leaderboard.json'), 'utf8')) as Leaderboard;
+    expect(t.reproducibility.isolation).toEqual(['TRUSTED, without isolation (results of the whole run may be affected): my-agent']);
+    expect(results(trusted).filter((x) => x.agent === 'my-agent').map((x) => x.provenance?.trusted)).toEqual([true, true]);
+  });
+
+  it('verify re-runs the submission jobs from the folder the results record, from any directory, isolated', () => {
     const out = cli(['verify', sandboxed, '--json', '--decision-ms', '2000'], scratch);
     const report = JSON.parse(out) as { ok: boolean; reRun: number; entries: { agent: string; status: string }[] };
     expect(report.ok).toBe(true);
     expect(report.reRun).toBe(6);
     expect(report.entries.filter((e) => e.agent === 'my-agent').map((e) => e.status)).toEqual(['match', 'match']);
+  });
+
+  it('verify re-runs trusted lines isolated too, and says which jobs ran trusted', () => {
+    const out = cli(['verify', trusted, '--decision-ms', '2000', '--sample', '1', '--seed', '3'], scratch);
+    expect(out).toMatch(/line \d+: my-agent on broadband-1u-loose-v1, seed \d+ \(ran TRUSTED, without isolation; re-run isolated here\)/);
+    expect(out).toMatch(/note: 2 line\(s\) come from submissions run trusted/);
+    expect(out.trim().split('\n').at(-1)).toMatch(/^verify: OK \(6 lines sealed-checked, 1 re-run, 0 bad, 2 from trusted submissions\)$/);
+  });
+
+  it('verify catches provenance edited after the run (sandbox removed, agentPath pointed elsewhere)', () => {
+    const forged = join(scratch, 'forged');
+    mkdirSync(forged);
+    const lines = results(sandboxed).map((r) => {
+      if (r.agent !== 'my-agent') return r;
+      const { sandbox: _s, isolation: _i, ...rest } = r.provenance!;
+      return { ...r, provenance: { ...rest, agentPath: join(scratch, 'elsewhere') } };
+    });
+    writeFileSync(join(forged, 'results.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const r = spawnSync(process.execPath, [bin, 'verify', forged, '--no-rerun'], { cwd: scratch, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/TAMPERED line \d+: my-agent .*\n\s+provenance \(paths, isolation\) hashes to [0-9a-f]+, but the line records provenanceHash [0-9a-f]+: edited after the run/);
+    expect(r.stdout).toMatch(/verify: FAILED \(6 lines sealed-checked, 0 re-run, 2 bad/);
+  });
+
+  it('verify never imports a module file a forged line points at, whether its seals were recomputed or not', () => {
+    const marker = join(scratch, 'evil-ran');
+    const evil = join(scratch, 'evil.mjs');
+    writeFileSync(evil, `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'x'); export const createAgent = () => ({ name: 'evil', act: () => 0 });\n`);
+    const mine = results(sandboxed).find((r) => r.agent === 'my-agent')!;
+    const provenance = { scenarioFile: mine.provenance!.scenarioFile, agentPath: evil, trusted: true };
+    const dir = join(scratch, 'forged-module');
+    mkdirSync(dir);
+    // Seals recomputed (they hold no secret): re-run refused, the line differs.
+    writeFileSync(join(dir, 'results.jsonl'), `${JSON.stringify({ ...mine, provenance, provenanceHash: provenanceHashOf({ resultHash: mine.resultHash, provenance }) })}\n`);
+    const resealed = spawnSync(process.execPath, [bin, 'verify', dir], { cwd: scratch, encoding: 'utf8' });
+    expect(resealed.status).toBe(1);
+    expect(resealed.stdout).toMatch(/re-run threw: .*evil\.mjs: expected the folder of submission "my-agent" \(verify re-runs submissions isolated; a bare module file can run only trusted\); found a file/);
+    // Seals left broken: tampered, and not re-run at all.
+    writeFileSync(join(dir, 'results.jsonl'), `${JSON.stringify({ ...mine, provenance })}\n`);
+    const broken = spawnSync(process.execPath, [bin, 'verify', dir], { cwd: scratch, encoding: 'utf8' });
+    expect(broken.stdout).toMatch(/verify: FAILED \(1 lines sealed-checked, 0 re-run, 1 bad/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses --sandbox where bubblewrap is missing, says how to install it, and writes nothing', () => {
+    const out = join(scratch, 'no-bwrap');
+    const env = { ...process.env, ORCHBENCH_BWRAP: '/nonexistent/bwrap' };
+    const r = spawnSync(process.execPath, [bin, 'run', '--suite', 'testing', '--scenarios', 'broadband-1u-loose-v1', '--agents', 'random', '--submissions', agentDir, '--seeds', '1', '--out', out], { cwd: repoRoot, encoding: 'utf8', env });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--sandbox: expected bubblewrap \(bwrap\) and prlimit, to isolate submissions: install bubblewrap \(Debian\/Ubuntu: apt-get install bubblewrap;.*or pass --trusted/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(out, 'run.json'))).toBe(false);
+    const check = spawnSync(process.execPath, [bin, 'submission', 'check', agentDir], { cwd: repoRoot, encoding: 'utf8', env });
+    expect(check.status).not.toBe(0);
+    expect(check.stderr).toMatch(/apt-get install bubblewrap/);
   });
 
   it('refuses a submission named like a baseline, or two submissions with one name', () => {
@@ -79,19 +150,120 @@ describe('orchbench run --submissions (as a new user would)', () => {
   });
 });
 
+/** A copy of a fixture in the scratch folder, renamed, with these hyperparameters (its ctx.config). */
+function variant(name: string, from: string, hyperparameters: object): string {
+  const dir = join(scratch, name);
+  cpSync(fixture(from), dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'submission.json'), 'utf8')) as object;
+  writeFileSync(join(dir, 'submission.json'), JSON.stringify({ ...manifest, name, hyperparameters }));
+  return dir;
+}
+
 describe('hostile submissions in a run', () => {
-  it('are recorded as failed with the rule they broke, and the other jobs are ok', async () => {
-    const agents = [{ name: 'greedy-heuristic', kind: 'baseline' as const }, ...submissionRefs([fixture('hostile-loop'), fixture('hostile-read'), fixture('hostile-throw-load')])];
+  it('are recorded as failed with the rule they broke, the harness survives one that signals its parent, and the other jobs are ok', async () => {
+    const agents = [{ name: 'greedy-heuristic', kind: 'baseline' as const }, ...submissionRefs([fixture('hostile-loop'), fixture('hostile-read'), fixture('hostile-throw-load'), variant('kill-parent', 'hostile-kill-parent', { signal: 'SIGKILL' })])];
     const jobs = await planJobs({ suite: 'testing', scenarios: ['broadband-1u-loose-v1'], agents, seeds: 1, rootSeed: 0, sandbox: true });
     const out = await executeJobs(jobs, { outDir: join(scratch, 'hostile'), workers: 2, jobTimeoutS: 30, decisionMs: 500 });
     const by = Object.fromEntries(out.results.map((r) => [r.agent, r]));
     expect(by['greedy-heuristic']?.status).toBe('ok');
+    expect(by['kill-parent']?.status).toBe('ok');
     // SubmissionError messages as they are, not "threw SubmissionError: ...".
     expect(by['hostile-loop']).toMatchObject({ status: 'failed', reason: 'exceeded the 500 ms per-decision limit (in act)' });
-    expect(by['hostile-read']?.reason).toMatch(/^read outside its folder: /);
-    expect(by['hostile-throw-load']?.reason).toMatch(/^threw at load: /);
+    expect(by['hostile-read']?.reason).toMatch(/^reported by the submission: read outside its folder: /);
+    expect(by['hostile-throw-load']?.reason).toMatch(/^reported by the submission: threw at load: /);
     expect(out.failed).toBe(3);
   }, 60_000);
+
+  it('self-reported stats never rank, never break the leaderboard or --resume, and are stored bounded; HTML in a reason is escaped in leaderboard.md', async () => {
+    const dirs = [
+      variant('stats-zero', 'hostile-stats', { realSteps: 0 }),
+      variant('stats-tiny', 'hostile-stats', { realSteps: -1e300 }),
+      variant('stats-many', 'hostile-stats', { realSteps: 'many', bigInfo: true }),
+      variant('html-reason', 'hostile-forge', {}),
+    ];
+    writeFileSync(join(dirs[3]!, 'agent.mjs'), "export const createAgent = () => { throw new Error('<img src=x onerror=alert(1)> | <b>bold</b>'); };\n");
+    const agents = [{ name: 'random', kind: 'baseline' as const }, ...submissionRefs(dirs)];
+    const jobs = await planJobs({ suite: 'testing', scenarios: ['broadband-1u-loose-v1'], agents, seeds: 1, rootSeed: 0, sandbox: true });
+    const outDir = join(scratch, 'stats');
+    const out = await executeJobs(jobs, { outDir, workers: 2, jobTimeoutS: 60, decisionMs: 2000 });
+    const by = Object.fromEntries(out.results.map((r) => [r.agent, r]));
+    const counted = by.random!.metrics!.realSteps;
+    for (const name of ['stats-zero', 'stats-tiny', 'stats-many']) {
+      const m = by[name]!.metrics!;
+      // Counted by the harness: the same as the baseline's, whatever the agent says.
+      expect(m.realSteps).toBe(counted);
+      expect(m.planningUpdates).toBe(0);
+      expect(JSON.stringify(m.info).length).toBeLessThanOrEqual(4096);
+    }
+    // Shown as reported.
+    expect(by['stats-zero']!.metrics!.info).toMatchObject({ reportedRealSteps: 0, reportedPlanningUpdates: -5 });
+    expect(by['stats-tiny']!.metrics!.info.reportedRealSteps).toBe(-1e300);
+    expect(by['stats-many']!.metrics!.info.reportedRealSteps).toBe('many');
+    expect(readFileSync(join(outDir, 'results.jsonl'), 'utf8').length).toBeLessThan(100_000);
+
+    const lb = await writeLeaderboard(outDir, out.results, { command: 'orchbench run', harnessVersion: '0', nodeVersion: process.version, suite: 'testing', seeds: [0], rootSeed: 0 });
+    expect(lb.failures.map((f) => f.agent)).toEqual(['html-reason']);
+    const md = readFileSync(join(outDir, 'leaderboard.md'), 'utf8');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt; \\| &lt;b&gt;bold&lt;/b&gt;');
+    expect(md).not.toMatch(/<img|<b>/);
+
+    // A line an older harness wrote with the agent's word for realSteps: --resume re-runs that job.
+    const many = by['stats-many']!;
+    const { resultHash: _h, provenanceHash: _p, ...rest } = many;
+    const old = sealResult({ ...rest, metrics: { ...many.metrics!, realSteps: 'many' as unknown as number } });
+    const resumeDir = join(scratch, 'stats-resume');
+    mkdirSync(resumeDir);
+    writeFileSync(join(resumeDir, 'results.jsonl'), `${JSON.stringify(old)}\n`);
+    const again = await executeJobs(jobs.filter((j) => j.spec.agent === 'stats-many'), { outDir: resumeDir, workers: 1, resume: true, jobTimeoutS: 60, decisionMs: 2000 });
+    expect(again.ran).toBe(1);
+    expect(again.results[0]!.metrics!.realSteps).toBe(counted);
+    // And a leaderboard built from such a line lists it as a failure instead of breaking.
+    const mixed = buildLeaderboard([by.random!, old], { command: 'x', harnessVersion: '0', nodeVersion: '', suite: 'testing', seeds: [0], rootSeed: 0 });
+    expect(mixed.failures.map((f) => f.reason)).toEqual([expect.stringMatching(/^recorded metrics cannot be ranked \(metrics\/realSteps is "many", not a finite number >= 0\): re-run with --resume$/)]);
+  }, 120_000);
+});
+
+/** `pid` and its descendants, from /proc (gone ones skipped). */
+function tree(pid: number): number[] {
+  const out = [pid];
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ')) if (c.trim()) out.push(...tree(Number(c)));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+const busy = (pid: number): boolean => {
+  try {
+    return /^\d+ \(.*\) R/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+const alive = (pid: number): boolean => existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+
+describe('the harness killed while a sandboxed job busy-loops', () => {
+  it.each(['SIGKILL', 'SIGTERM'] as const)('%s: every process of the sandbox ends with it', async (signal) => {
+    // The folder's path is on bwrap's command line (its mount): it marks the sandbox's processes.
+    const dir = variant(`loop-${signal.toLowerCase()}-${process.pid}`, 'hostile-loop', {});
+    const harness = spawn(process.execPath, [bin, 'run', '--suite', 'testing', '--scenarios', 'broadband-1u-loose-v1', '--agents', 'random', '--submissions', dir, '--seeds', '1', '--workers', '1', '--decision-ms', '600000', '--out', join(scratch, `killed-${signal}`)], { cwd: repoRoot, stdio: 'ignore' });
+    let sandbox: number[] = [];
+    try {
+      // Until the agent is in its endless loop (a running process under bwrap).
+      expect(await eventually(() => (sandbox = processesWith(dir).flatMap(tree)).some(busy), 60_000)).toBe(true);
+    } finally {
+      harness.kill(signal);
+    }
+    expect(await eventually(() => !sandbox.some(alive), 5000)).toBe(true);
+  }, 90_000);
 });
 
 describe('OrphanReaper', () => {

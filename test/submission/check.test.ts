@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSubmission, formatCheckReport } from '../../harness/submission/check.ts';
 import { initSubmission } from '../../harness/submission/init.ts';
+import { readSubmission } from '../../harness/submission/manifest.ts';
 import { fixture, shipped } from './helpers.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,7 +22,10 @@ describe('submission init -> check', () => {
     const report = await checkSubmission(dir);
     expect(report.items.filter((i) => i.status === 'fail')).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.items.map((i) => i.check)).toEqual(['manifest', 'run', 'determinism']);
+    expect(report.items.map((i) => i.check)).toEqual(['manifest', 'isolation', 'run', 'determinism']);
+    // Isolated by default, and the report says how.
+    expect(report.sandbox).toBe(true);
+    expect(report.items[1]!.detail).toMatch(/^bubblewrap \d+\.\d+.* \(namespaces user,pid,ipc,uts,net,mount,cgroup; uid 65534; no network/);
   });
 
   it('refuses to scaffold into a folder with files', () => {
@@ -38,6 +42,19 @@ describe('submission check', () => {
     expect(text.trim().endsWith('FAIL')).toBe(true);
   });
 
+  it('an external command may name a runtime or a program in its folder, and nothing outside it', () => {
+    const dir = join(scratch, 'outside-command');
+    cpSync(fixture('python-agent'), dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'submission.json'), 'utf8')) as object;
+    const withCommand = (command: string[]): void => writeFileSync(join(dir, 'submission.json'), JSON.stringify({ ...manifest, command }));
+    withCommand(['/bin/sh', '-c', 'cat /etc/passwd']);
+    expect(() => readSubmission(dir)).toThrow(/#\/command\/0: expected a runtime \(node or python3\) or a program file inside the submission folder; found "\/bin\/sh"/);
+    withCommand(['python3', '../other/agent.py', '--data=/etc/passwd']);
+    expect(() => readSubmission(dir)).toThrow(/#\/command\/1: expected an argument that names nothing outside the submission folder.*\n.*#\/command\/2/);
+    withCommand(['python3', 'agent.py', '--seed=3']);
+    expect(readSubmission(dir).submission.manifest.command).toEqual(['python3', 'agent.py', '--seed=3']);
+  });
+
   it('tuning on an evaluation scenario fails, pointing at the entry', async () => {
     const report = await checkSubmission(fixture('eval-tuned'));
     expect(report.ok).toBe(false);
@@ -49,6 +66,15 @@ describe('submission check', () => {
     expect(report.items.find((i) => i.check === 'run')?.status).toBe('pass');
     expect(report.items.find((i) => i.check === 'determinism')?.status).toBe('fail');
     expect(report.ok).toBe(false);
+  });
+
+  it('a choice made from the wall clock at load (Date.now() % 2) is caught every time, not half the time', async () => {
+    // Sandboxed, each run is a fresh process that sees its own fixed clock while it loads.
+    for (let i = 0; i < 2; i++) {
+      const report = await checkSubmission(fixture('clock-at-load'));
+      expect(report.items.find((c) => c.check === 'run')?.status).toBe('pass');
+      expect(report.items.find((c) => c.check === 'determinism')?.status).toBe('fail');
+    }
   });
 
   it('the shipped examples pass (the Python one through the external protocol)', async () => {

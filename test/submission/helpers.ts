@@ -1,4 +1,7 @@
 /** Shared helpers of the submission tests: run a fixture or shipped submission on a short episode. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { AgentStats } from '../../harness/agent.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
@@ -34,4 +37,49 @@ export async function runSubmission(dir: string, options: SubmissionLoadOptions 
     if (e instanceof SubmissionError) return { ok: false, error: e };
     throw e;
   }
+}
+
+/** After a hostile job, a good submission must still run, isolated, in the same process. */
+export async function expectGoodStillRuns(): Promise<void> {
+  const r = await runSubmission(shipped('template'), { sandbox: true });
+  if (!r.ok) throw new Error(`the good job after a hostile one failed: ${r.error.message}`);
+}
+
+/** Pids of the processes on this machine whose command line contains `mark`. */
+export function processesWith(mark: string): number[] {
+  const pids: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(mark)) pids.push(Number(p));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** Waits up to `ms` for `cond` (polled every 50 ms); returns whether it held. */
+export async function eventually(cond: () => boolean, ms = 5000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
+  return cond();
+}
+
+/**
+ * A TCP server on 127.0.0.1 for the tests of the file (started before them, closed after) that
+ * counts the connections it receives: what a network escape would reach.
+ */
+export function localServer(): { readonly port: number; readonly connections: number } {
+  let server: Server;
+  const state = { port: 0, connections: 0 };
+  beforeAll(async () => {
+    server = createServer((s) => {
+      state.connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    state.port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  return state;
 }

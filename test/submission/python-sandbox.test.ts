@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { eventually, expectGoodStillRuns, fixture, localServer, processesWith, runSubmission } from './helpers.ts';
+
+const python = fixture('python-hostile');
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+// The same hostile kinds as for Node, for an external (Python) submission: isolated by bubblewrap
+// only (no permission model inside), so what stops each is the OS view it is given or a limit.
+describe('sandbox: hostile Python submissions are contained and recorded with a clear reason', () => {
+  const cases: [string, RegExp, object?][] = [
+    // Nothing outside its folder, runtime and /usr exists in its view.
+    ['read', /^exited unexpectedly \(code 1, signal null\); its last line on stderr: FileNotFoundError: \[Errno 2\] No such file or directory: '\/etc\/hostname'$/],
+    // Its folder is read-only.
+    ['write', /^exited unexpectedly \(code 1, signal null\); its last line on stderr: OSError: \[Errno 30\] Read-only file system: 'written.txt'$/],
+    ['loop', /^exceeded the 300 ms per-decision limit \(in act\)$/, { decisionMs: 300 }],
+    ['alloc', /^heap limit exceeded: resident memory \d+ MB exceeded the 150 MB limit$/, { rssMb: 150, decisionMs: 10_000 }],
+    ['bomb', /^too many processes: started \d+ processes \(limit 64\)$/, { decisionMs: 10_000 }],
+    ['throwload', /^exited unexpectedly \(code 1, signal null\); its last line on stderr: RuntimeError: boom at load$/],
+    ['invalid', /^invalid action 99 \(mask [01](,[01])+\)$/],
+    ['forge', /^reported by the submission: read outside its folder: \/etc\/shadow \(during act\)$/],
+  ];
+  it.each(cases)('%s', async (mode, reason, limits) => {
+    const r = await runSubmission(python, { sandbox: true, config: { mode }, ...(limits ? { limits } : {}) });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(reason);
+    await expectGoodStillRuns();
+  });
+
+  it('a snooping agent sees only its own view: not the checkout, the home folder, the cache, the trace mirror or system files', async () => {
+    const paths = [join(repoRoot, 'package.json'), join(repoRoot, 'results'), '/work/shared', join(homedir(), '.cache'), '/etc/passwd', fixture('python-agent')].filter(existsSync);
+    expect(paths.length).toBeGreaterThanOrEqual(3);
+    const r = await runSubmission(python, { sandbox: true, config: { mode: 'snoop', paths } });
+    if (!r.ok) throw new Error(r.error.message);
+    // Trusted, it sees them (the check can fail).
+    const t = await runSubmission(python, { config: { mode: 'snoop', paths } });
+    expect(t.ok).toBe(false);
+  });
+
+  it.each(['fork', 'daemon'])('processes it leaves behind (%s, busy in a loop) end with the job', async (mode) => {
+    const mark = `orchbench-leftover-${randomUUID()}`;
+    const r = await runSubmission(python, { sandbox: true, config: { mode, mark } });
+    expect(r.ok).toBe(true);
+    // The PID namespace ends with the agent: every process in it is killed.
+    expect(await eventually(() => processesWith(mark).length === 0)).toBe(true);
+  });
+
+  it('killing or freezing its parent reaches only the sandbox init: the job and this process go on', async () => {
+    const r = await runSubmission(python, { sandbox: true, config: { mode: 'killparent' } });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.stats?.info?.ppid).toBe(1);
+    await expectGoodStillRuns();
+  });
+
+  describe('network', () => {
+    const server = localServer();
+
+    it('has no network: a connection to this machine is refused inside its own namespace and none arrives', async () => {
+      const r = await runSubmission(python, { sandbox: true, config: { mode: 'net', port: server.port } });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/its last line on stderr: ConnectionRefusedError/);
+      await new Promise((res) => setTimeout(res, 100));
+      expect(server.connections).toBe(0);
+    });
+
+    it('trusted, the same agent does connect (the test can detect a connection)', async () => {
+      const r = await runSubmission(python, { config: { mode: 'net', port: server.port } });
+      expect(r.ok).toBe(true);
+      // The episode blocks this thread: the server sees the connection once it is free.
+      await new Promise((res) => setTimeout(res, 100));
+      expect(server.connections).toBeGreaterThan(0);
+    });
+  });
+
+  it('its folder is unchanged after every case', () => {
+    expect(readdirSync(python).sort()).toEqual(['agent.py', 'submission.json']);
+  });
+});
