@@ -84,7 +84,12 @@ export interface Observation {
    */
   inFlight: { device: number; edge: number; cloud: number };
   /** This user's own device: local requests queued or computing, and all its requests in flight. */
-  user: { deviceBacklog: number; inFlight: number };
+  user: {
+    deviceBacklog: number;
+    inFlight: number;
+    /** The device battery's state of charge (0..1) as of completed requests; 1 when the scenario models no battery. */
+    batterySoc: number;
+  };
   /** 1 where the action is allowed, 0 where the tier cannot run the model. */
   actionMask: Uint8Array;
   /** Fixed-length numeric encoding, documented in `EnvSpec.features`. */

@@ -30,13 +30,19 @@
  *   {@link DEFAULT_EDGE_CORE_POWER_W}) x compute without contention slowdown.
  * - Observation: the user's link as of its last probe (probes at multiples of probeIntervalMs
  *   since the episode start), the orchestrator's own in-flight requests, the user's device
- *   backlog, and the shared tiers' present load; nothing from the future.
+ *   backlog, its battery's state of charge, and the shared tiers' present load; nothing from the
+ *   future.
+ * - Optional sequential and heavy-tailed factors (scenario v2): a battery per device
+ *   (`battery.ts`: drained by the device energy at completion; the request that finds it empty
+ *   pays a penalty and the battery is recharged) and per-request deadlines (`deadlines.ts`, drawn from the user's own stream).
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
 import { deriveRng, type Rng } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import type { ArrivalSpec, Tier } from '../scenario/types.ts';
+import { Battery } from './battery.ts';
+import { drawDeadlineMs } from './deadlines.ts';
 import { DeviceEnergy } from './energy.ts';
 import { FEATURES, fillFeatures } from './features.ts';
 import { CLOUD, DEVICE, EDGE, Feedback } from './feedback.ts';
@@ -148,6 +154,8 @@ export class OrchestrationEnv {
   private readonly links: PhaseLinks;
   private readonly energy: DeviceEnergy;
   private readonly feedback: Feedback;
+  /** Null when the scenario's device has no battery. */
+  private readonly battery: Battery | null;
 
   // Per-user state.
   private readonly deviceFreeAtMs: Float64Array;
@@ -158,6 +166,7 @@ export class OrchestrationEnv {
   private arrivalRng: Rng[] = [];
   private requirementRng: Rng[] = [];
   private computeRng: Rng[] = [];
+  private deadlineRng: Rng[] = [];
   private readonly events: EventQueue;
 
   // The pending request.
@@ -165,6 +174,9 @@ export class OrchestrationEnv {
   private curTimeMs = 0;
   private curRequirement = 0;
   private curDraw = 0;
+  private curDeadlineMs: number | null = null;
+  /** The pending request's battery penalty (its user's battery is empty at its decision). */
+  private curEmptyPenalty = 0;
   private truncatedEnd = false;
 
   private readonly obsBuf: [Observation, Observation];
@@ -235,6 +247,7 @@ export class OrchestrationEnv {
     this.links = new PhaseLinks(scenario);
     this.energy = new DeviceEnergy(this.users, s.tiers.device.power);
     this.feedback = new Feedback(this.users, n, this.mask);
+    this.battery = s.tiers.device.battery ? new Battery(this.users, s.tiers.device.battery) : null;
     const u = this.users;
     this.deviceFreeAtMs = new Float64Array(u);
     this.probeAtMs = new Float64Array(u);
@@ -288,11 +301,13 @@ export class OrchestrationEnv {
     this.arrivalRng = [];
     this.requirementRng = [];
     this.computeRng = [];
+    this.deadlineRng = [];
     this.events.clear();
     for (let u = 0; u < this.users; u++) {
       this.arrivalRng.push(deriveRng(seed, id, phase, 'arrivals', u));
       this.requirementRng.push(deriveRng(seed, id, phase, 'requirement', u));
       this.computeRng.push(deriveRng(seed, id, phase, 'compute', u));
+      this.deadlineRng.push(deriveRng(seed, id, phase, 'deadline', u));
       this.events.push(this.firstArrivalMs(s.users.arrival, this.arrivalRng[u]!), u);
     }
     this.deviceFreeAtMs.fill(0);
@@ -301,6 +316,7 @@ export class OrchestrationEnv {
     this.cloud.reset();
     this.energy.reset();
     this.feedback.reset();
+    this.battery?.reset();
     this.obsIndex = 0;
     this.nextRequest(this.obsBuf[0]);
     return this.obsBuf[0];
@@ -314,7 +330,6 @@ export class OrchestrationEnv {
     if (!this.started) throw new Error('step() before reset(): call env.reset(seed, phase) first');
     if (this.done) throw new Error(`the ${this.phase} phase is over after ${this.decisions} decisions: call env.reset(seed, phase)`);
     this.checkAction(action);
-    const s = this.scenario.spec;
     const tl = this.timeline(action);
     const o = this.record.outcome;
     o.action = action;
@@ -326,8 +341,8 @@ export class OrchestrationEnv {
     o.deviceEnergyMj = tl.deviceEnergyMj;
     o.serverEnergyMj = tl.serverEnergyMj;
     o.accuracyViolation = this.accuracy[action]! < this.curRequirement;
-    o.deadlineMiss = s.users.deadlineMs !== null && o.latencyMs > s.users.deadlineMs;
-    this.record.reward = rewardOf(s.reward, o.latencyMs, o.deviceEnergyMj, o.accuracyViolation, o.deadlineMiss);
+    o.deadlineMiss = this.curDeadlineMs !== null && o.latencyMs > this.curDeadlineMs;
+    this.record.reward = this.rewardFor(action, o.latencyMs, o.deviceEnergyMj);
     this.record.decidedAtMs = this.curTimeMs;
     this.record.completedAtMs = tl.completedAtMs;
     this.commit(action, tl);
@@ -354,8 +369,25 @@ export class OrchestrationEnv {
   realisedReward(action: number): number {
     this.checkAction(action);
     const tl = this.timeline(action);
-    const deadline = this.scenario.spec.users.deadlineMs;
-    return rewardOf(this.scenario.spec.reward, tl.latencyMs, tl.deviceEnergyMj, this.accuracy[action]! < this.curRequirement, deadline !== null && tl.latencyMs > deadline);
+    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj);
+  }
+
+  /**
+   * Privileged (the clairvoyant reference only): {@link realisedReward} minus the battery's
+   * long-run price of the request's device energy (0 without a battery), so the reference does
+   * not spend the battery for free when an empty battery costs later requests.
+   */
+  clairvoyantScore(action: number): number {
+    this.checkAction(action);
+    const tl = this.timeline(action);
+    const price = this.battery ? this.battery.shadowPricePerMj : 0;
+    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - price * tl.deviceEnergyMj;
+  }
+
+  /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ). */
+  private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number): number {
+    const d = this.curDeadlineMs;
+    return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - this.curEmptyPenalty;
   }
 
   /**
@@ -395,7 +427,7 @@ export class OrchestrationEnv {
       latencyMs = shared.startMs + shared.computeMs - t + rxMs + 0.5 * rtt + (tier === CLOUD ? 0.5 * wanMs : 0);
       energyMj = this.energy.chargeMj(u, t, t + latencyMs, 0, txMs, rxMs);
     }
-    return rewardOf(s.reward, latencyMs, energyMj, this.accuracy[action]! < this.curRequirement, s.users.deadlineMs !== null && latencyMs > s.users.deadlineMs);
+    return this.rewardFor(action, latencyMs, energyMj);
   }
 
   /** The unmasked action maximising `score` (lowest index on ties). */
@@ -484,6 +516,7 @@ export class OrchestrationEnv {
     if (tier === DEVICE) this.deviceFreeAtMs[u] = tl.finishAtMs;
     else (tier === EDGE ? this.edge : this.cloud).commit(tl.readyAtMs, tl.finishAtMs);
     this.energy.commit(u, tl.completedAtMs);
+    this.battery?.drainAt(u, tl.completedAtMs, tl.deviceEnergyMj);
     this.feedback.dispatch(tier, u, tl.completedAtMs);
   }
 
@@ -497,6 +530,7 @@ export class OrchestrationEnv {
     this.curTimeMs = t;
     this.curRequirement = this.drawRequirement(this.requirementRng[u]!);
     this.curDraw = this.computeRng[u]!.float();
+    this.curDeadlineMs = s.users.deadline ? drawDeadlineMs(s.users.deadline, this.deadlineRng[u]!) : s.users.deadlineMs;
     const link = this.links.of(u);
     const offset = this.links.offsetMs[u]!;
     if (!link.up.wrap && offset + t >= link.up.segLengthMs) this.truncatedEnd = true;
@@ -510,6 +544,9 @@ export class OrchestrationEnv {
       this.probeRtt[u] = link.rtt.rateAt(pos);
     }
     this.feedback.advance(t);
+    const battery = this.battery;
+    if (battery) battery.advance(t);
+    this.curEmptyPenalty = battery ? battery.penaltyOnArrival(u) : 0;
     this.edge.prune(t);
     this.cloud.prune(t);
     const fb = this.feedback;
@@ -517,7 +554,7 @@ export class OrchestrationEnv {
     obs.userId = u;
     obs.request.inputKb = s.users.inputKb;
     obs.request.accuracyRequirementTop1Pct = this.curRequirement;
-    obs.request.deadlineMs = s.users.deadlineMs;
+    obs.request.deadlineMs = this.curDeadlineMs;
     obs.link.uplinkMbps = this.probeUp[u]!;
     obs.link.downlinkMbps = this.probeDown[u]!;
     obs.link.rttMs = this.probeRtt[u]!;
@@ -531,6 +568,7 @@ export class OrchestrationEnv {
     obs.inFlight.cloud = fb.inFlight[CLOUD]!;
     obs.user.deviceBacklog = fb.deviceBacklog[u]!;
     obs.user.inFlight = fb.userInFlight[u]!;
+    obs.user.batterySoc = battery ? battery.soc(u) : 1;
     fillFeatures(obs, this.probeIntervalMs);
   }
 

@@ -15,7 +15,7 @@ export function newObservation(actionCount: number, mask: Uint8Array): Observati
     link: { uplinkMbps: 0, downlinkMbps: 0, rttMs: 0, ageMs: 0 },
     load: { edgeInSystem: 0, edgeCores: 1, cloudInSystem: 0, cloudCapacity: 1 },
     inFlight: { device: 0, edge: 0, cloud: 0 },
-    user: { deviceBacklog: 0, inFlight: 0 },
+    user: { deviceBacklog: 0, inFlight: 0, batterySoc: 1 },
     actionMask: mask.slice(0, actionCount),
     features: new Float32Array(FEATURE_COUNT),
   };

@@ -20,8 +20,8 @@ import type { CompiledScenario, TraceSource } from './compiled.ts';
 import { resolveProfileFile, resolveTraceFile } from './files.ts';
 import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
 
-/** The suites a run can select; `testing` is the default suite's scenarios in their testing variant. */
-export type SuiteName = 'default' | 'recorded' | 'tuning' | 'testing';
+/** The suites a run can select; `testing` is the default suite's scenarios in their testing variant; `legacy` the v1 default suite (files unchanged, loadable by id). */
+export type SuiteName = 'default' | 'recorded' | 'tuning' | 'legacy' | 'testing';
 export type Variant = 'full' | 'testing';
 
 /** Folder of the shipped scenarios of a suite. */
@@ -52,7 +52,7 @@ export function exampleFiles(): string[] {
 /** A path, or the id of a shipped scenario (searched in every suite). */
 export function resolveScenarioFile(fileOrId: string): string {
   if (fileOrId.endsWith('.json') || existsSync(fileOrId)) return resolve(fileOrId);
-  for (const suite of ['default', 'recorded', 'tuning'] as const) {
+  for (const suite of ['default', 'recorded', 'tuning', 'legacy'] as const) {
     const f = join(suiteDir(suite), `${fileOrId}.json`);
     if (existsSync(f)) return f;
   }
@@ -97,6 +97,10 @@ function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): Inp
       }
     });
   });
+  const dl = spec.users.deadline;
+  if (dl && spec.users.deadlineMs !== null) at('/users/deadlineMs', 'null when /users/deadline draws a deadline per request', show(spec.users.deadlineMs));
+  if (dl && dl.maxMs < dl.minMs) at('/users/deadline/maxMs', `>= minMs (${dl.minMs} ms)`, show(dl.maxMs));
+  if (dl?.distribution === 'lognormal' && (dl.medianMs < dl.minMs || dl.medianMs > dl.maxMs)) at('/users/deadline/medianMs', `within [minMs, maxMs] = [${dl.minMs}, ${dl.maxMs}] ms`, show(dl.medianMs));
   const acc = spec.users.accuracyRequirement;
   if (acc.distribution === 'uniform' && acc.maxTop1Pct < acc.minTop1Pct) {
     at('/users/accuracyRequirement/maxTop1Pct', `>= minTop1Pct (${acc.minTop1Pct} % top-1)`, show(acc.maxTop1Pct));
