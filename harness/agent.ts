@@ -89,6 +89,11 @@ export interface Observation {
     inFlight: number;
     /** The device battery's state of charge (0..1) as of completed requests; 1 when the scenario models no battery. */
     batterySoc: number;
+    /**
+     * Per action: 1 when it runs on this user's device and its model is resident there (no load
+     * time), else 0. Without a residency model every device action is 1.
+     */
+    resident: Uint8Array;
   };
   /** 1 where the action is allowed, 0 where the tier cannot run the model. */
   actionMask: Uint8Array;

@@ -34,7 +34,8 @@
  *   future.
  * - Optional sequential and heavy-tailed factors (scenario v2): a battery per device
  *   (`battery.ts`: drained by the device energy at completion; the request that finds it empty
- *   pays a penalty and the battery is recharged) and per-request deadlines (`deadlines.ts`, drawn from the user's own stream).
+ *   pays a penalty and the battery is recharged), model residency on the device (`residency.ts`:
+ *   a non-resident model first pays its load time at busy power) and per-request deadlines (`deadlines.ts`, drawn from the user's own stream).
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
@@ -43,6 +44,7 @@ import type { CompiledScenario } from '../scenario/compiled.ts';
 import type { ArrivalSpec, Tier } from '../scenario/types.ts';
 import { Battery } from './battery.ts';
 import { drawDeadlineMs } from './deadlines.ts';
+import { Residency } from './residency.ts';
 import { DeviceEnergy } from './energy.ts';
 import { FEATURES, fillFeatures } from './features.ts';
 import { CLOUD, DEVICE, EDGE, Feedback } from './feedback.ts';
@@ -156,6 +158,10 @@ export class OrchestrationEnv {
   private readonly feedback: Feedback;
   /** Null when the scenario's device has no battery. */
   private readonly battery: Battery | null;
+  /** Null when every device model is always resident. */
+  private readonly residency: Residency | null;
+  /** 1 for device actions (for the observation's resident mask). */
+  private readonly isDevice: Int8Array;
 
   // Per-user state.
   private readonly deviceFreeAtMs: Float64Array;
@@ -248,6 +254,8 @@ export class OrchestrationEnv {
     this.energy = new DeviceEnergy(this.users, s.tiers.device.power);
     this.feedback = new Feedback(this.users, n, this.mask);
     this.battery = s.tiers.device.battery ? new Battery(this.users, s.tiers.device.battery) : null;
+    this.isDevice = Int8Array.from(this.tierOf, (t, i) => (t === DEVICE && this.mask[i] === 1 ? 1 : 0));
+    this.residency = s.tiers.device.residency ? this.newResidency(s.tiers.device.residency.slots) : null;
     const u = this.users;
     this.deviceFreeAtMs = new Float64Array(u);
     this.probeAtMs = new Float64Array(u);
@@ -267,6 +275,20 @@ export class OrchestrationEnv {
       if (perInferenceMj !== undefined) this.serverFixedMj[i] = perInferenceMj;
       else this.serverPowerW[i] = profile.power?.busyPowerW ?? 0;
     }
+  }
+
+  /** The residency tracker: model index per action, the device profile's load time per device action. */
+  private newResidency(slots: number): Residency {
+    const sc = this.scenario;
+    const models = sc.spec.models.map((m) => m.id);
+    const modelOf = Int32Array.from(sc.actions, (a) => models.indexOf(a.modelId));
+    const loadMs = Float64Array.from(sc.actions, (a, i) => {
+      if (a.tier !== 'device' || this.mask[i] === 0) return 0;
+      const load = sc.profiles.device.models[a.modelId]?.loadMs;
+      if (load === undefined) throw new Error(`scenario ${sc.id}: tiers.device.residency needs the device profile "${sc.profiles.device.id}" to give loadMs for model "${a.modelId}"`);
+      return load;
+    });
+    return new Residency(this.users, slots, modelOf, loadMs);
   }
 
   /** The pending request's observation (as last returned by `reset` or `step`). */
@@ -317,6 +339,7 @@ export class OrchestrationEnv {
     this.energy.reset();
     this.feedback.reset();
     this.battery?.reset();
+    this.residency?.reset();
     this.obsIndex = 0;
     this.nextRequest(this.obsBuf[0]);
     return this.obsBuf[0];
@@ -407,8 +430,9 @@ export class OrchestrationEnv {
     let energyMj: number;
     if (tier === DEVICE) {
       const start = Math.max(t, this.deviceFreeAtMs[u]!);
-      latencyMs = start - t + baseMs;
-      energyMj = this.energy.chargeMj(u, t, t + latencyMs, baseMs, 0, 0);
+      const computeMs = baseMs + (this.residency ? this.residency.loadMs(u, action) : 0);
+      latencyMs = start - t + computeMs;
+      energyMj = this.energy.chargeMj(u, t, t + latencyMs, computeMs, 0, 0);
     } else {
       const link = this.links.of(u);
       const pos = this.links.offsetMs[u]! + t;
@@ -464,16 +488,17 @@ export class OrchestrationEnv {
     const baseMs = this.samples[this.sampleStart[action]! + Math.floor(this.curDraw * this.sampleLen[action]!)]!;
     if (tier === DEVICE) {
       const start = Math.max(t, this.deviceFreeAtMs[u]!);
+      const computeMs = baseMs + (this.residency ? this.residency.loadMs(u, action) : 0);
       tl.uploadMs = 0;
       tl.downloadMs = 0;
       tl.txMs = 0;
       tl.rxMs = 0;
       tl.queueMs = start - t;
-      tl.computeMs = baseMs;
+      tl.computeMs = computeMs;
       tl.readyAtMs = t;
-      tl.finishAtMs = start + baseMs;
+      tl.finishAtMs = start + computeMs;
       tl.completedAtMs = tl.finishAtMs;
-      tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, baseMs, 0, 0);
+      tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, computeMs, 0, 0);
       tl.serverEnergyMj = 0;
       return tl;
     }
@@ -513,7 +538,10 @@ export class OrchestrationEnv {
   private commit(action: number, tl: RequestTimeline): void {
     const tier = this.tierOf[action]!;
     const u = this.curUser;
-    if (tier === DEVICE) this.deviceFreeAtMs[u] = tl.finishAtMs;
+    if (tier === DEVICE) {
+      this.deviceFreeAtMs[u] = tl.finishAtMs;
+      this.residency?.use(u, action);
+    }
     else (tier === EDGE ? this.edge : this.cloud).commit(tl.readyAtMs, tl.finishAtMs);
     this.energy.commit(u, tl.completedAtMs);
     this.battery?.drainAt(u, tl.completedAtMs, tl.deviceEnergyMj);
@@ -569,6 +597,8 @@ export class OrchestrationEnv {
     obs.user.deviceBacklog = fb.deviceBacklog[u]!;
     obs.user.inFlight = fb.userInFlight[u]!;
     obs.user.batterySoc = battery ? battery.soc(u) : 1;
+    if (this.residency) this.residency.fillResident(u, this.isDevice, obs.user.resident);
+    else obs.user.resident.set(this.isDevice);
     fillFeatures(obs, this.probeIntervalMs);
   }
 

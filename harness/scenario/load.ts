@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ActionDef } from '../agent.ts';
 import { InputError, type InputIssue, show } from '../errors.ts';
-import { loadProfile } from '../profiles/load.ts';
+import { loadProfile, withModelLoad } from '../profiles/load.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
 import { readJson, readValidated, schemaIssues } from '../schema.ts';
 import { catalogFiles, findCatalogEntry } from '../traces/catalog.ts';
@@ -217,7 +217,9 @@ export async function loadScenario(fileOrId: string, opts: { variant?: Variant }
   const spec = applyVariant(raw as ScenarioSpec, variant);
   const access = await Promise.all(spec.links.access.traces.map((t, i) => traceSource(t, spec, refs.traces.get(`/links/access/traces/${i}`))));
   const wan = await traceSource(spec.links.wan.trace, spec, refs.traces.get('/links/wan/trace'));
-  const profiles = { device: refs.profiles.device!, edge: refs.profiles.edge!, cloud: refs.profiles.cloud! };
+  // Model residency adds the device's load times (and only then: other scenarios' hashes stay as they were).
+  const device = spec.tiers.device.residency ? withModelLoad(refs.profiles.device!) : refs.profiles.device!;
+  const profiles = { device, edge: refs.profiles.edge!, cloud: refs.profiles.cloud! };
   const traceSha256s = [...access.map(traceSha), traceSha(wan)];
   const hash = canonicalHash({ spec, variant, profiles, traceSha256s });
   return { id: spec.id, variant, spec, hash, actions: actionTable(spec, profiles), profiles, access, wan, traceSha256s, file };

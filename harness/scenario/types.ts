@@ -69,7 +69,13 @@ export interface LocalFileRef { file: string; sha256?: string }
 /** A shipped profile's id, or a profile file of the user's. */
 export type ProfileRef = string | LocalFileRef;
 
-export interface DeviceTierSpec { profile: ProfileRef; power: DevicePowerSpec; battery?: BatterySpec }
+export interface DeviceTierSpec { profile: ProfileRef; power: DevicePowerSpec; battery?: BatterySpec; residency?: ResidencySpec }
+
+/** Model residency on the end device (`harness/env/residency.ts`). */
+export interface ResidencySpec {
+  /** Model variants a device holds in memory at once. */
+  slots: number;
+}
 export interface EdgeTierSpec {
   profile: ProfileRef;
   cores: number;
