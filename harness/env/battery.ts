@@ -28,6 +28,8 @@ export class Battery {
   readonly capacityMj: number;
   readonly emptyPenalty: number;
   private readonly chargeMj: Float64Array;
+  /** Per user: energy of its requests decided and not yet drained (mJ). */
+  private readonly pendingMj: Float64Array;
   // Pending drains, a binary min-heap on completion time (parallel arrays, grown on demand).
   private atMs = new Float64Array(64);
   private user = new Int32Array(64);
@@ -39,16 +41,19 @@ export class Battery {
     this.initialMj = (this.capacityMj * spec.initialSocPct) / 100;
     this.emptyPenalty = spec.emptyPenaltyPerRequest;
     this.chargeMj = new Float64Array(users);
+    this.pendingMj = new Float64Array(users);
   }
 
   reset(): void {
     this.chargeMj.fill(this.initialMj);
+    this.pendingMj.fill(0);
     this.n = 0;
   }
 
   /** Schedules a drain of `energyMj` from `user`'s battery at `completedAtMs`. */
   drainAt(user: number, completedAtMs: number, energyMj: number): void {
     if (this.n === this.atMs.length) this.grow();
+    this.pendingMj[user] = this.pendingMj[user]! + energyMj;
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -66,6 +71,7 @@ export class Battery {
     while (this.n > 0 && this.atMs[0]! <= timeMs) {
       const u = this.user[0]!;
       this.chargeMj[u] = Math.max(0, this.chargeMj[u]! - this.mj[0]!);
+      this.pendingMj[u] = this.pendingMj[u]! - this.mj[0]!;
       this.pop();
     }
   }
@@ -93,6 +99,11 @@ export class Battery {
   /** The long-run cost of one mJ of device energy: one penalty per initial charge. */
   get shadowPricePerMj(): number {
     return this.emptyPenalty / this.initialMj;
+  }
+
+  /** `user`'s charge once its requests already decided have drained (mJ, may be negative). */
+  committedMj(user: number): number {
+    return this.chargeMj[user]! - this.pendingMj[user]!;
   }
 
   private pop(): void {

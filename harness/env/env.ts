@@ -165,6 +165,9 @@ export class OrchestrationEnv {
 
   // Per-user state.
   private readonly deviceFreeAtMs: Float64Array;
+  /** Per user, this phase: decisions and their device energy (mJ), for the clairvoyant's battery projection. */
+  private readonly userDecisions: Float64Array;
+  private readonly userEnergyMj: Float64Array;
   private readonly probeAtMs: Float64Array;
   private readonly probeUp: Float64Array;
   private readonly probeDown: Float64Array;
@@ -258,6 +261,8 @@ export class OrchestrationEnv {
     this.residency = s.tiers.device.residency ? this.newResidency(s.tiers.device.residency.slots) : null;
     const u = this.users;
     this.deviceFreeAtMs = new Float64Array(u);
+    this.userDecisions = new Float64Array(u);
+    this.userEnergyMj = new Float64Array(u);
     this.probeAtMs = new Float64Array(u);
     this.probeUp = new Float64Array(u);
     this.probeDown = new Float64Array(u);
@@ -333,6 +338,8 @@ export class OrchestrationEnv {
       this.events.push(this.firstArrivalMs(s.users.arrival, this.arrivalRng[u]!), u);
     }
     this.deviceFreeAtMs.fill(0);
+    this.userDecisions.fill(0);
+    this.userEnergyMj.fill(0);
     this.probeAtMs.fill(-1);
     this.edge.reset();
     this.cloud.reset();
@@ -396,15 +403,26 @@ export class OrchestrationEnv {
   }
 
   /**
-   * Privileged (the clairvoyant reference only): {@link realisedReward} minus the battery's
-   * long-run price of the request's device energy (0 without a battery), so the reference does
-   * not spend the battery for free when an empty battery costs later requests.
+   * Privileged (the clairvoyant reference only): {@link realisedReward} minus a battery-aware
+   * price of the request's device energy (0 without a battery): the long-run price (one penalty
+   * per initial charge) when the user's battery is projected to run empty before the phase ends
+   * (its committed charge below its mean energy per request so far in this phase x the phase's
+   * remaining decisions / users), else 0 (energy that never empties the battery costs nothing).
    */
   clairvoyantScore(action: number): number {
     this.checkAction(action);
     const tl = this.timeline(action);
-    const price = this.battery ? this.battery.shadowPricePerMj : 0;
-    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - price * tl.deviceEnergyMj;
+    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - this.batteryPricePerMj() * tl.deviceEnergyMj;
+  }
+
+  private batteryPricePerMj(): number {
+    const b = this.battery;
+    if (!b) return 0;
+    const u = this.curUser;
+    const n = this.userDecisions[u]!;
+    if (n === 0) return 0;
+    const needMj = (this.userEnergyMj[u]! / n) * ((this.budget - this.decisions) / this.users);
+    return needMj > b.committedMj(u) ? b.shadowPricePerMj : 0;
   }
 
   /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ). */
@@ -545,6 +563,8 @@ export class OrchestrationEnv {
     else (tier === EDGE ? this.edge : this.cloud).commit(tl.readyAtMs, tl.finishAtMs);
     this.energy.commit(u, tl.completedAtMs);
     this.battery?.drainAt(u, tl.completedAtMs, tl.deviceEnergyMj);
+    this.userDecisions[u]!++;
+    this.userEnergyMj[u] = this.userEnergyMj[u]! + tl.deviceEnergyMj;
     this.feedback.dispatch(tier, u, tl.completedAtMs);
   }
 

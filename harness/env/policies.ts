@@ -6,8 +6,9 @@
  *   its own transfers, the current queues) and takes the best realised reward. It knows this
  *   request's future, not future arrivals, and it does not plan for the queueing its choice
  *   causes later requests. With a battery (`battery.ts`) it also prices the request's device
- *   energy at the battery's long-run cost (one empty-battery penalty per initial charge), so it
- *   does not spend the battery for free.
+ *   energy at the battery's long-run cost (one empty-battery penalty per initial charge) when the
+ *   user's battery is projected to run empty before the phase ends (from its mean energy per
+ *   request so far and the phase's remaining decisions), so it does not spend the battery for free.
  * - `random` (the lower reference, 0 of normalised scores): uniform over the legal actions, from
  *   a seeded stream.
  * - `plug-in` (a baseline, not a reference): the best reward under the true current link rates

@@ -77,10 +77,18 @@ describe('the battery in the environment', () => {
     expect(done.filter((d) => d.atMs > obs.timeMs).length).toBeGreaterThan(0);
   });
 
-  it('the clairvoyant prices device energy at penalty / initial charge; without a battery it is the realised reward', () => {
+  it('the clairvoyant prices device energy at penalty / initial charge only when the battery is projected to run empty in the phase', () => {
+    // 200 decisions of 200 mJ each: far more than the 1800 mJ charge, so after the first decision the price applies.
     const env = new OrchestrationEnv(withFactors({}, BATTERY));
     env.reset(1, 'learn');
+    expect(env.clairvoyantScore(A.deviceSmall)).toBe(env.realisedReward(A.deviceSmall)); // no history yet
+    env.step(A.deviceSmall);
     expect(env.clairvoyantScore(A.deviceSmall)).toBeCloseTo(env.realisedReward(A.deviceSmall) - (3 / 1800) * 200, 12);
+    // A charge of 3.6 kJ covers the whole phase: no price.
+    const big = new OrchestrationEnv(withFactors({}, { ...BATTERY, capacityWh: 1, initialSocPct: 100 }));
+    big.reset(1, 'learn');
+    big.step(A.deviceSmall);
+    expect(big.clairvoyantScore(A.deviceSmall)).toBe(big.realisedReward(A.deviceSmall));
     const plain = new OrchestrationEnv(fixtureScenario());
     plain.reset(1, 'learn');
     expect(plain.clairvoyantScore(A.edgeSmall)).toBe(plain.realisedReward(A.edgeSmall));
