@@ -77,7 +77,14 @@ export interface Observation {
    * arrived at the server (upload finished) and are waiting or in service; and its capacity
    * (parallel servers, from how the tier's profile was measured).
    */
-  load: { edgeInSystem: number; edgeCores: number; cloudInSystem: number; cloudCapacity: number };
+  load: {
+    edgeInSystem: number;
+    edgeCores: number;
+    cloudInSystem: number;
+    cloudCapacity: number;
+    /** Other tenants' CPU utilisation of the edge (%) at `timeMs`; 0 when the scenario models none. */
+    edgeBackgroundPct: number;
+  };
   /**
    * The orchestrator's own requests (every user's) decided and not yet completed at `timeMs`,
    * per tier of the decision: what it knows from its own dispatch log.

@@ -35,13 +35,16 @@
  * - Optional sequential and heavy-tailed factors (scenario v2): a battery per device
  *   (`battery.ts`: drained by the device energy at completion; the request that finds it empty
  *   pays a penalty and the battery is recharged), model residency on the device (`residency.ts`:
- *   a non-resident model first pays its load time at busy power) and per-request deadlines (`deadlines.ts`, drawn from the user's own stream).
+ *   a non-resident model first pays its load time at busy power), and background load on the
+ *   edge (`background.ts`: other tenants' CPU utilisation from a process fitted to a recorded
+ *   cluster trace slows the edge's inferences) and per-request deadlines (`deadlines.ts`, drawn from the user's own stream).
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
 import { deriveRng, type Rng } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import type { ArrivalSpec, Tier } from '../scenario/types.ts';
+import { BackgroundLoad } from './background.ts';
 import { Battery } from './battery.ts';
 import { drawDeadlineMs } from './deadlines.ts';
 import { Residency } from './residency.ts';
@@ -158,6 +161,8 @@ export class OrchestrationEnv {
   private readonly feedback: Feedback;
   /** Null when the scenario's device has no battery. */
   private readonly battery: Battery | null;
+  /** Null when the edge has no background tenants. */
+  private readonly background: BackgroundLoad | null;
   /** Null when every device model is always resident. */
   private readonly residency: Residency | null;
   /** 1 for device actions (for the observation's resident mask). */
@@ -259,6 +264,7 @@ export class OrchestrationEnv {
     this.battery = s.tiers.device.battery ? new Battery(this.users, s.tiers.device.battery) : null;
     this.isDevice = Int8Array.from(this.tierOf, (t, i) => (t === DEVICE && this.mask[i] === 1 ? 1 : 0));
     this.residency = s.tiers.device.residency ? this.newResidency(s.tiers.device.residency.slots) : null;
+    this.background = scenario.backgroundLoad ? new BackgroundLoad(scenario.backgroundLoad) : null;
     const u = this.users;
     this.deviceFreeAtMs = new Float64Array(u);
     this.userDecisions = new Float64Array(u);
@@ -347,6 +353,7 @@ export class OrchestrationEnv {
     this.feedback.reset();
     this.battery?.reset();
     this.residency?.reset();
+    this.background?.reset(deriveRng(seed, id, phase, 'edge-background'));
     this.obsIndex = 0;
     this.nextRequest(this.obsBuf[0]);
     return this.obsBuf[0];
@@ -465,7 +472,7 @@ export class OrchestrationEnv {
       }
       const shared = tier === EDGE ? this.edge : this.cloud;
       const ready = t + txMs + 0.5 * rtt + (tier === CLOUD ? 0.5 * wanMs : 0);
-      shared.schedule(action, ready, baseMs);
+      shared.schedule(action, ready, tier === EDGE && this.background ? baseMs * this.background.slowdownAt(t) : baseMs);
       latencyMs = shared.startMs + shared.computeMs - t + rxMs + 0.5 * rtt + (tier === CLOUD ? 0.5 * wanMs : 0);
       energyMj = this.energy.chargeMj(u, t, t + latencyMs, 0, txMs, rxMs);
     }
@@ -534,7 +541,7 @@ export class OrchestrationEnv {
     }
     const shared = tier === EDGE ? this.edge : this.cloud;
     const readyMs = t + uploadMs;
-    shared.schedule(action, readyMs, baseMs);
+    shared.schedule(action, readyMs, tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs);
     const finishMs = shared.startMs + shared.computeMs;
     let downloadMs = 0;
     if (tier === CLOUD) downloadMs = wanHalfRttMs + this.links.wan!.down.transferMs(this.links.wanOffsetMs + finishMs, this.downKbit);
@@ -609,6 +616,7 @@ export class OrchestrationEnv {
     obs.link.ageMs = t - probeMs;
     obs.load.edgeInSystem = this.edge.presentAt(t);
     obs.load.edgeCores = this.edge.capacity;
+    obs.load.edgeBackgroundPct = this.background ? this.background.utilPctAt(t) : 0;
     obs.load.cloudInSystem = this.cloud.presentAt(t);
     obs.load.cloudCapacity = this.cloud.capacity;
     obs.inFlight.device = fb.inFlight[DEVICE]!;

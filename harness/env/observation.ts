@@ -13,7 +13,7 @@ export function newObservation(actionCount: number, mask: Uint8Array): Observati
     userId: 0,
     request: { inputKb: 0, accuracyRequirementTop1Pct: 0, deadlineMs: null },
     link: { uplinkMbps: 0, downlinkMbps: 0, rttMs: 0, ageMs: 0 },
-    load: { edgeInSystem: 0, edgeCores: 1, cloudInSystem: 0, cloudCapacity: 1 },
+    load: { edgeInSystem: 0, edgeCores: 1, cloudInSystem: 0, cloudCapacity: 1, edgeBackgroundPct: 0 },
     inFlight: { device: 0, edge: 0, cloud: 0 },
     user: { deviceBacklog: 0, inFlight: 0, batterySoc: 1, resident: new Uint8Array(actionCount) },
     actionMask: mask.slice(0, actionCount),

@@ -8,10 +8,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { InputError, show } from '../errors.ts';
+import { InputError, runAsScript, show } from '../errors.ts';
 import type { ContentionCurve, DevicePower, DeviceProfile, ModelLatency, ModelLoadTable } from './types.ts';
 
 /** The command that regenerates the shipped profiles (recorded in each file). */
@@ -437,12 +436,4 @@ function main(): void {
   process.stdout.write(`wrote ${loadFile} (model load times of ${Object.keys(factors).join(', ')})\n`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    main();
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    process.exitCode = 1;
-  }
-}
+runAsScript(import.meta.url, main);

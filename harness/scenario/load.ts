@@ -15,6 +15,7 @@ import { readJson, readValidated, schemaIssues } from '../schema.ts';
 import { catalogFiles, findCatalogEntry } from '../traces/catalog.ts';
 import { loadCatalogTrace } from '../traces/load.ts';
 import type { GeneratorParams, NetworkTrace } from '../traces/types.ts';
+import { LOAD_PROCESS_DIR, type LoadProcess } from '../traces/load-process.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import type { CompiledScenario, TraceSource } from './compiled.ts';
 import { resolveProfileFile, resolveTraceFile } from './files.ts';
@@ -62,6 +63,13 @@ export function resolveScenarioFile(fileOrId: string): string {
 /** What the reference checks loaded: profiles by tier, trace files by JSON pointer. */
 type Refs = { profiles: Partial<Record<Tier, DeviceProfile>>; traces: Map<string, NetworkTrace> };
 const emptyRefs = (): Refs => ({ profiles: {}, traces: new Map() });
+
+/** The background-load process `id` of `scenarios/traces/load/`. */
+function loadBackgroundProcess(id: string, file: string): LoadProcess {
+  const f = join(LOAD_PROCESS_DIR, `${id}.json`);
+  if (!existsSync(f)) throw new InputError({ file, pointer: '/tiers/edge/backgroundLoad/process', expected: `the id of a process in scenarios/traces/load/ (${readdirSync(LOAD_PROCESS_DIR).map((x) => basename(x, '.json')).join(', ')})`, found: show(id) });
+  return readJson(f) as LoadProcess;
+}
 
 /** Checks what the schema cannot: references and internal consistency. */
 function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): InputIssue[] {
@@ -221,8 +229,10 @@ export async function loadScenario(fileOrId: string, opts: { variant?: Variant }
   const device = spec.tiers.device.residency ? withModelLoad(refs.profiles.device!) : refs.profiles.device!;
   const profiles = { device, edge: refs.profiles.edge!, cloud: refs.profiles.cloud! };
   const traceSha256s = [...access.map(traceSha), traceSha(wan)];
-  const hash = canonicalHash({ spec, variant, profiles, traceSha256s });
-  return { id: spec.id, variant, spec, hash, actions: actionTable(spec, profiles), profiles, access, wan, traceSha256s, file };
+  const backgroundLoad = spec.tiers.edge.backgroundLoad ? loadBackgroundProcess(spec.tiers.edge.backgroundLoad.process, file) : undefined;
+  // The process enters the hash only when used, so scenarios without one keep their hashes.
+  const hash = canonicalHash({ spec, variant, profiles, traceSha256s, ...(backgroundLoad ? { backgroundLoad } : {}) });
+  return { id: spec.id, variant, spec, hash, actions: actionTable(spec, profiles), profiles, access, wan, traceSha256s, file, ...(backgroundLoad ? { backgroundLoad } : {}) };
 }
 
 function traceSha(s: TraceSource): string {

@@ -81,6 +81,8 @@ export interface EdgeTierSpec {
   cores: number;
   /** `measured`: slow down by the profile's contention curve; `queue`: FIFO k-server queue. */
   contention: 'measured' | 'queue';
+  /** Other tenants' CPU load (`harness/env/background.ts`): the id of a process in `scenarios/traces/load/`. */
+  backgroundLoad?: { process: string };
 }
 export interface CloudTierSpec { profile: ProfileRef; capacity: number; contention: 'measured' | 'queue' }
 export interface TiersSpec { device: DeviceTierSpec; edge: EdgeTierSpec; cloud: CloudTierSpec }

@@ -48,7 +48,7 @@ export function observation(o: ObsInput = {}): Observation {
     userId: o.userId ?? 0,
     request: { inputKb: o.inputKb ?? 120, accuracyRequirementTop1Pct: o.requirementTop1Pct ?? 65, deadlineMs: null },
     link: { uplinkMbps: o.uplinkMbps ?? 50, downlinkMbps: 2 * (o.uplinkMbps ?? 50), rttMs: o.rttMs ?? 10, ageMs: 0 },
-    load: { edgeInSystem: o.edgeInSystem ?? 0, edgeCores: 4, cloudInSystem: o.cloudInSystem ?? 0, cloudCapacity: 16 },
+    load: { edgeInSystem: o.edgeInSystem ?? 0, edgeCores: 4, cloudInSystem: o.cloudInSystem ?? 0, cloudCapacity: 16, edgeBackgroundPct: 0 },
     inFlight: { device: 0, edge: o.edgeInSystem ?? 0, cloud: o.cloudInSystem ?? 0 },
     user: { deviceBacklog: 0, inFlight: 0, batterySoc: 1, resident: new Uint8Array((o.mask ?? FULL_MASK).length) },
     actionMask: (o.mask ?? FULL_MASK).slice(),
