@@ -98,9 +98,10 @@ export interface Observation {
     batterySoc: number;
     /**
      * Per action: 1 when it runs on this user's device and its model is resident there (no load
-     * time), else 0. Without a residency model every device action is 1.
+     * time), else 0. Without a residency model every device action is 1. A plain array (not a
+     * typed one) so that it crosses the submission wire protocol as a JSON array.
      */
-    resident: Uint8Array;
+    resident: number[];
   };
   /** 1 where the action is allowed, 0 where the tier cannot run the model. */
   actionMask: Uint8Array;

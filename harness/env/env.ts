@@ -626,7 +626,7 @@ export class OrchestrationEnv {
     obs.user.inFlight = fb.userInFlight[u]!;
     obs.user.batterySoc = battery ? battery.soc(u) : 1;
     if (this.residency) this.residency.fillResident(u, this.isDevice, obs.user.resident);
-    else obs.user.resident.set(this.isDevice);
+    else for (let a = 0; a < this.actionCount; a++) obs.user.resident[a] = this.isDevice[a]!;
     fillFeatures(obs, this.probeIntervalMs);
   }
 

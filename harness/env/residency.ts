@@ -55,7 +55,7 @@ export class Residency {
   }
 
   /** Writes, per action, 1 when it is a device action whose model is resident for `user`, else 0. */
-  fillResident(user: number, isDevice: Int8Array, out: Uint8Array): void {
+  fillResident(user: number, isDevice: Int8Array, out: number[]): void {
     for (let a = 0; a < out.length; a++) out[a] = isDevice[a] === 1 && this.slotOf(user, this.modelOf[a]!) >= 0 ? 1 : 0;
   }
 

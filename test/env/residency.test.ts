@@ -26,7 +26,7 @@ describe('Residency', () => {
     r.use(0, 2);
     expect(r.loadMs(0, 1)).toBe(20);
     expect(r.loadMs(0, 0)).toBe(0);
-    const out = new Uint8Array(4);
+    const out = [0, 0, 0, 0];
     r.fillResident(0, Int8Array.from([1, 1, 1, 0]), out);
     expect([...out]).toEqual([1, 0, 1, 0]);
   });
