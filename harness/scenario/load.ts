@@ -105,6 +105,19 @@ function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): Inp
       }
     });
   });
+  const bg = spec.tiers.edge.backgroundLoad;
+  if (bg && !existsSync(join(LOAD_PROCESS_DIR, `${bg.process}.json`))) {
+    at('/tiers/edge/backgroundLoad/process', `the id of a process in scenarios/traces/load/ (${readdirSync(LOAD_PROCESS_DIR).map((x) => basename(x, '.json')).join(', ')})`, show(bg.process));
+  }
+  const dev = refs.profiles.device;
+  if (spec.tiers.device.residency && dev) {
+    try {
+      withModelLoad(dev);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      at('/tiers/device/residency', `a device profile with model load times in scenarios/profiles/model-load.json`, `profile "${dev.id}" (${e.message})`);
+    }
+  }
   const dl = spec.users.deadline;
   if (dl && spec.users.deadlineMs !== null) at('/users/deadlineMs', 'null when /users/deadline draws a deadline per request', show(spec.users.deadlineMs));
   if (dl && dl.maxMs < dl.minMs) at('/users/deadline/maxMs', `>= minMs (${dl.minMs} ms)`, show(dl.maxMs));
