@@ -27,7 +27,7 @@ function observationJson(o: Observation): ObservationJson {
     link: { ...o.link },
     load: { ...o.load },
     inFlight: { ...o.inFlight },
-    user: { ...o.user },
+    user: { ...o.user, resident: [...o.user.resident] },
     actionMask: Array.from(o.actionMask),
     features: Array.from(o.features),
   };

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
+import { recordAgentLog } from '../../harness/env/log.ts';
 import { Residency } from '../../harness/env/residency.ts';
 import { buildModelLoad, buildProfiles, modelLoadMs, MODEL_LOAD_FILE, readCsv, toJsonText } from '../../harness/profiles/convert.ts';
 import { PACKAGE_ROOT } from '../../harness/version.ts';
@@ -50,6 +51,16 @@ describe('residency in the environment', () => {
     const second = stepRecord(env, A.deviceSmall);
     expect(second.outcome.computeMs).toBeCloseTo(40, 12);
     expect(second.outcome.deviceEnergyMj).toBeCloseTo(200, 9);
+  });
+
+  it('env log keeps each observation as it was (the resident mask is copied, not aliased)', () => {
+    const s = fixtureScenario({ learningDecisions: 3 });
+    s.spec.tiers.device.residency = { slots: 1 };
+    s.profiles.device.models.small!.loadMs = 100;
+    const env = new OrchestrationEnv(s);
+    const log = recordAgentLog(env, { name: 'device', act: () => A.deviceSmall }, 1, { evaluationDecisions: 0 });
+    const seen = log.filter((e) => e.kind === 'observation' && e.phase === 'learn').map((e) => (e as { observation: { user: { resident: number[] } } }).observation.user.resident[A.deviceSmall]);
+    expect(seen).toEqual([0, 1, 1]);
   });
 
   it('without residency every device action is resident and costs no load', () => {
