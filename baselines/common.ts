@@ -96,7 +96,7 @@ export function copyObservation(obs: Observation): Observation {
     link: { ...obs.link },
     load: { ...obs.load },
     inFlight: { ...obs.inFlight },
-    user: { ...obs.user },
+    user: { ...obs.user, resident: [...obs.user.resident] },
     actionMask: obs.actionMask.slice(),
     features: obs.features.slice(),
   };

@@ -55,7 +55,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
     learning: false,
     privileged: true,
     reference: {
-      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and not the queueing its choice causes later requests",
+      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and not the queueing its choice causes later requests; with a battery, it prices device energy at the battery's long-run cost when the battery is projected to run empty before the phase ends",
     },
     file: 'plug-in.ts',
     load: lazy('plug-in.ts', 'createClairvoyantAgent'),

@@ -52,7 +52,7 @@ export interface QLearningConfig {
 }
 
 export const DEFAULT_CONFIG: QLearningConfig = {
-  bins: [20, 8, 1, 8, 1, 8, 4, 1, 1, 1, 1, 1, 1],
+  bins: [20, 8, 1, 8, 1, 8, 4, 1, 1, 1, 1, 1, 1, 1, 1],
   learningRate: 0.2,
   discount: 0,
   epsilonStart: 1,

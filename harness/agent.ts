@@ -77,14 +77,32 @@ export interface Observation {
    * arrived at the server (upload finished) and are waiting or in service; and its capacity
    * (parallel servers, from how the tier's profile was measured).
    */
-  load: { edgeInSystem: number; edgeCores: number; cloudInSystem: number; cloudCapacity: number };
+  load: {
+    edgeInSystem: number;
+    edgeCores: number;
+    cloudInSystem: number;
+    cloudCapacity: number;
+    /** Other tenants' CPU utilisation of the edge (%) at `timeMs`; 0 when the scenario models none. */
+    edgeBackgroundPct: number;
+  };
   /**
    * The orchestrator's own requests (every user's) decided and not yet completed at `timeMs`,
    * per tier of the decision: what it knows from its own dispatch log.
    */
   inFlight: { device: number; edge: number; cloud: number };
   /** This user's own device: local requests queued or computing, and all its requests in flight. */
-  user: { deviceBacklog: number; inFlight: number };
+  user: {
+    deviceBacklog: number;
+    inFlight: number;
+    /** The device battery's state of charge (0..1) as of completed requests; 1 when the scenario models no battery. */
+    batterySoc: number;
+    /**
+     * Per action: 1 when it runs on this user's device and its model is resident there (no load
+     * time), else 0. Without a residency model every device action is 1. A plain array (not a
+     * typed one) so that it crosses the submission wire protocol as a JSON array.
+     */
+    resident: number[];
+  };
   /** 1 where the action is allowed, 0 where the tier cannot run the model. */
   actionMask: Uint8Array;
   /** Fixed-length numeric encoding, documented in `EnvSpec.features`. */

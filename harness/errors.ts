@@ -3,6 +3,7 @@
  * what was expected (with units) and what was found, so the CLI can print it without a stack
  * trace and `--json` can emit it as data.
  */
+import { pathToFileURL } from 'node:url';
 
 /** One located problem in one input file. */
 export interface InputIssue {
@@ -44,4 +45,19 @@ export function show(v: unknown): string {
     s = Array.isArray(v) ? 'an array too deeply nested to print' : `${typeof v} too deeply nested to print`;
   }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/**
+ * Runs `main` when the module at `moduleUrl` (its `import.meta.url`) is the script node was
+ * started with: an InputError prints its message (no stack trace) and sets exit code 1.
+ */
+export function runAsScript(moduleUrl: string, main: () => void): void {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  try {
+    main();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--json', 'print the errors as JSON')
     .action((files: string[], opts: { json?: boolean; catalog: string[] }) => {
       useCatalogs(opts.catalog);
-      const list = files.length ? files : [...(['default', 'recorded', 'tuning'] as const).flatMap((s) => suiteFiles(s)), ...exampleFiles()];
+      const list = files.length ? files : [...(['default', 'recorded', 'tuning', 'legacy'] as const).flatMap((s) => suiteFiles(s)), ...exampleFiles()];
       const results = list.map((file) => ({ file, issues: checkScenario(file) }));
       const bad = results.filter((r) => r.issues.length);
       if (opts.json) {

@@ -47,9 +47,9 @@ export function observationProblems(o: Observation, env: OrchestrationEnv): stri
   const numbers: [string, number][] = [
     ['timeMs', o.timeMs], ['request.inputKb', o.request.inputKb], ['request.accuracyRequirementTop1Pct', o.request.accuracyRequirementTop1Pct],
     ['link.uplinkMbps', o.link.uplinkMbps], ['link.downlinkMbps', o.link.downlinkMbps], ['link.rttMs', o.link.rttMs], ['link.ageMs', o.link.ageMs],
-    ['load.edgeInSystem', o.load.edgeInSystem], ['load.cloudInSystem', o.load.cloudInSystem],
+    ['load.edgeInSystem', o.load.edgeInSystem], ['load.edgeBackgroundPct', o.load.edgeBackgroundPct], ['load.cloudInSystem', o.load.cloudInSystem],
     ['inFlight.device', o.inFlight.device], ['inFlight.edge', o.inFlight.edge], ['inFlight.cloud', o.inFlight.cloud],
-    ['user.deviceBacklog', o.user.deviceBacklog], ['user.inFlight', o.user.inFlight],
+    ['user.deviceBacklog', o.user.deviceBacklog], ['user.inFlight', o.user.inFlight], ['user.batterySoc', o.user.batterySoc],
   ];
   for (const [name, v] of numbers) if (!(Number.isFinite(v) && v >= 0)) p.push(`${name} = ${v}, expected a finite number >= 0`);
   if (probeMs > 0 && o.link.ageMs >= probeMs) p.push(`link.ageMs = ${o.link.ageMs}, expected < probeIntervalMs (${probeMs})`);

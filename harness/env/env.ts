@@ -30,13 +30,24 @@
  *   {@link DEFAULT_EDGE_CORE_POWER_W}) x compute without contention slowdown.
  * - Observation: the user's link as of its last probe (probes at multiples of probeIntervalMs
  *   since the episode start), the orchestrator's own in-flight requests, the user's device
- *   backlog, and the shared tiers' present load; nothing from the future.
+ *   backlog, its battery's state of charge, and the shared tiers' present load; nothing from the
+ *   future.
+ * - Optional sequential and heavy-tailed factors (scenario v2): a battery per device
+ *   (`battery.ts`: drained by the device energy at completion; the request that finds it empty
+ *   pays a penalty and the battery is recharged), model residency on the device (`residency.ts`:
+ *   a non-resident model first pays its load time at busy power), and background load on the
+ *   edge (`background.ts`: other tenants' CPU utilisation from a process fitted to a recorded
+ *   cluster trace slows the edge's inferences) and per-request deadlines (`deadlines.ts`, drawn from the user's own stream).
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
 import { deriveRng, type Rng } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import type { ArrivalSpec, Tier } from '../scenario/types.ts';
+import { BackgroundLoad } from './background.ts';
+import { Battery } from './battery.ts';
+import { drawDeadlineMs } from './deadlines.ts';
+import { Residency } from './residency.ts';
 import { DeviceEnergy } from './energy.ts';
 import { FEATURES, fillFeatures } from './features.ts';
 import { CLOUD, DEVICE, EDGE, Feedback } from './feedback.ts';
@@ -148,9 +159,20 @@ export class OrchestrationEnv {
   private readonly links: PhaseLinks;
   private readonly energy: DeviceEnergy;
   private readonly feedback: Feedback;
+  /** Null when the scenario's device has no battery. */
+  private readonly battery: Battery | null;
+  /** Null when the edge has no background tenants. */
+  private readonly background: BackgroundLoad | null;
+  /** Null when every device model is always resident. */
+  private readonly residency: Residency | null;
+  /** 1 for device actions (for the observation's resident mask). */
+  private readonly isDevice: Int8Array;
 
   // Per-user state.
   private readonly deviceFreeAtMs: Float64Array;
+  /** Per user, this phase: decisions and their device energy (mJ), for the clairvoyant's battery projection. */
+  private readonly userDecisions: Float64Array;
+  private readonly userEnergyMj: Float64Array;
   private readonly probeAtMs: Float64Array;
   private readonly probeUp: Float64Array;
   private readonly probeDown: Float64Array;
@@ -158,6 +180,7 @@ export class OrchestrationEnv {
   private arrivalRng: Rng[] = [];
   private requirementRng: Rng[] = [];
   private computeRng: Rng[] = [];
+  private deadlineRng: Rng[] = [];
   private readonly events: EventQueue;
 
   // The pending request.
@@ -165,6 +188,9 @@ export class OrchestrationEnv {
   private curTimeMs = 0;
   private curRequirement = 0;
   private curDraw = 0;
+  private curDeadlineMs: number | null = null;
+  /** The pending request's battery penalty (its user's battery is empty at its decision). */
+  private curEmptyPenalty = 0;
   private truncatedEnd = false;
 
   private readonly obsBuf: [Observation, Observation];
@@ -235,8 +261,14 @@ export class OrchestrationEnv {
     this.links = new PhaseLinks(scenario);
     this.energy = new DeviceEnergy(this.users, s.tiers.device.power);
     this.feedback = new Feedback(this.users, n, this.mask);
+    this.battery = s.tiers.device.battery ? new Battery(this.users, s.tiers.device.battery) : null;
+    this.isDevice = Int8Array.from(this.tierOf, (t, i) => (t === DEVICE && this.mask[i] === 1 ? 1 : 0));
+    this.residency = s.tiers.device.residency ? this.newResidency(s.tiers.device.residency.slots) : null;
+    this.background = scenario.backgroundLoad ? new BackgroundLoad(scenario.backgroundLoad) : null;
     const u = this.users;
     this.deviceFreeAtMs = new Float64Array(u);
+    this.userDecisions = new Float64Array(u);
+    this.userEnergyMj = new Float64Array(u);
     this.probeAtMs = new Float64Array(u);
     this.probeUp = new Float64Array(u);
     this.probeDown = new Float64Array(u);
@@ -254,6 +286,20 @@ export class OrchestrationEnv {
       if (perInferenceMj !== undefined) this.serverFixedMj[i] = perInferenceMj;
       else this.serverPowerW[i] = profile.power?.busyPowerW ?? 0;
     }
+  }
+
+  /** The residency tracker: model index per action, the device profile's load time per device action. */
+  private newResidency(slots: number): Residency {
+    const sc = this.scenario;
+    const models = sc.spec.models.map((m) => m.id);
+    const modelOf = Int32Array.from(sc.actions, (a) => models.indexOf(a.modelId));
+    const loadMs = Float64Array.from(sc.actions, (a, i) => {
+      if (a.tier !== 'device' || this.mask[i] === 0) return 0;
+      const load = sc.profiles.device.models[a.modelId]?.loadMs;
+      if (load === undefined) throw new Error(`scenario ${sc.id}: tiers.device.residency needs the device profile "${sc.profiles.device.id}" to give loadMs for model "${a.modelId}"`);
+      return load;
+    });
+    return new Residency(this.users, slots, modelOf, loadMs);
   }
 
   /** The pending request's observation (as last returned by `reset` or `step`). */
@@ -288,19 +334,26 @@ export class OrchestrationEnv {
     this.arrivalRng = [];
     this.requirementRng = [];
     this.computeRng = [];
+    this.deadlineRng = [];
     this.events.clear();
     for (let u = 0; u < this.users; u++) {
       this.arrivalRng.push(deriveRng(seed, id, phase, 'arrivals', u));
       this.requirementRng.push(deriveRng(seed, id, phase, 'requirement', u));
       this.computeRng.push(deriveRng(seed, id, phase, 'compute', u));
+      this.deadlineRng.push(deriveRng(seed, id, phase, 'deadline', u));
       this.events.push(this.firstArrivalMs(s.users.arrival, this.arrivalRng[u]!), u);
     }
     this.deviceFreeAtMs.fill(0);
+    this.userDecisions.fill(0);
+    this.userEnergyMj.fill(0);
     this.probeAtMs.fill(-1);
     this.edge.reset();
     this.cloud.reset();
     this.energy.reset();
     this.feedback.reset();
+    this.battery?.reset();
+    this.residency?.reset();
+    this.background?.reset(deriveRng(seed, id, phase, 'edge-background'));
     this.obsIndex = 0;
     this.nextRequest(this.obsBuf[0]);
     return this.obsBuf[0];
@@ -314,7 +367,6 @@ export class OrchestrationEnv {
     if (!this.started) throw new Error('step() before reset(): call env.reset(seed, phase) first');
     if (this.done) throw new Error(`the ${this.phase} phase is over after ${this.decisions} decisions: call env.reset(seed, phase)`);
     this.checkAction(action);
-    const s = this.scenario.spec;
     const tl = this.timeline(action);
     const o = this.record.outcome;
     o.action = action;
@@ -326,8 +378,8 @@ export class OrchestrationEnv {
     o.deviceEnergyMj = tl.deviceEnergyMj;
     o.serverEnergyMj = tl.serverEnergyMj;
     o.accuracyViolation = this.accuracy[action]! < this.curRequirement;
-    o.deadlineMiss = s.users.deadlineMs !== null && o.latencyMs > s.users.deadlineMs;
-    this.record.reward = rewardOf(s.reward, o.latencyMs, o.deviceEnergyMj, o.accuracyViolation, o.deadlineMiss);
+    o.deadlineMiss = this.curDeadlineMs !== null && o.latencyMs > this.curDeadlineMs;
+    this.record.reward = this.rewardFor(action, o.latencyMs, o.deviceEnergyMj);
     this.record.decidedAtMs = this.curTimeMs;
     this.record.completedAtMs = tl.completedAtMs;
     this.commit(action, tl);
@@ -354,8 +406,36 @@ export class OrchestrationEnv {
   realisedReward(action: number): number {
     this.checkAction(action);
     const tl = this.timeline(action);
-    const deadline = this.scenario.spec.users.deadlineMs;
-    return rewardOf(this.scenario.spec.reward, tl.latencyMs, tl.deviceEnergyMj, this.accuracy[action]! < this.curRequirement, deadline !== null && tl.latencyMs > deadline);
+    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj);
+  }
+
+  /**
+   * Privileged (the clairvoyant reference only): {@link realisedReward} minus a battery-aware
+   * price of the request's device energy (0 without a battery): the long-run price (one penalty
+   * per initial charge) when the user's battery is projected to run empty before the phase ends
+   * (its committed charge below its mean energy per request so far in this phase x the phase's
+   * remaining decisions / users), else 0 (energy that never empties the battery costs nothing).
+   */
+  clairvoyantScore(action: number): number {
+    this.checkAction(action);
+    const tl = this.timeline(action);
+    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - this.batteryPricePerMj() * tl.deviceEnergyMj;
+  }
+
+  private batteryPricePerMj(): number {
+    const b = this.battery;
+    if (!b) return 0;
+    const u = this.curUser;
+    const n = this.userDecisions[u]!;
+    if (n === 0) return 0;
+    const needMj = (this.userEnergyMj[u]! / n) * ((this.budget - this.decisions) / this.users);
+    return needMj > b.committedMj(u) ? b.shadowPricePerMj : 0;
+  }
+
+  /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ). */
+  private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number): number {
+    const d = this.curDeadlineMs;
+    return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - this.curEmptyPenalty;
   }
 
   /**
@@ -375,8 +455,9 @@ export class OrchestrationEnv {
     let energyMj: number;
     if (tier === DEVICE) {
       const start = Math.max(t, this.deviceFreeAtMs[u]!);
-      latencyMs = start - t + baseMs;
-      energyMj = this.energy.chargeMj(u, t, t + latencyMs, baseMs, 0, 0);
+      const computeMs = baseMs + (this.residency ? this.residency.loadMs(u, action) : 0);
+      latencyMs = start - t + computeMs;
+      energyMj = this.energy.chargeMj(u, t, t + latencyMs, computeMs, 0, 0);
     } else {
       const link = this.links.of(u);
       const pos = this.links.offsetMs[u]! + t;
@@ -391,11 +472,11 @@ export class OrchestrationEnv {
       }
       const shared = tier === EDGE ? this.edge : this.cloud;
       const ready = t + txMs + 0.5 * rtt + (tier === CLOUD ? 0.5 * wanMs : 0);
-      shared.schedule(action, ready, baseMs);
+      shared.schedule(action, ready, tier === EDGE && this.background ? baseMs * this.background.slowdownAt(t) : baseMs);
       latencyMs = shared.startMs + shared.computeMs - t + rxMs + 0.5 * rtt + (tier === CLOUD ? 0.5 * wanMs : 0);
       energyMj = this.energy.chargeMj(u, t, t + latencyMs, 0, txMs, rxMs);
     }
-    return rewardOf(s.reward, latencyMs, energyMj, this.accuracy[action]! < this.curRequirement, s.users.deadlineMs !== null && latencyMs > s.users.deadlineMs);
+    return this.rewardFor(action, latencyMs, energyMj);
   }
 
   /** The unmasked action maximising `score` (lowest index on ties). */
@@ -432,16 +513,17 @@ export class OrchestrationEnv {
     const baseMs = this.samples[this.sampleStart[action]! + Math.floor(this.curDraw * this.sampleLen[action]!)]!;
     if (tier === DEVICE) {
       const start = Math.max(t, this.deviceFreeAtMs[u]!);
+      const computeMs = baseMs + (this.residency ? this.residency.loadMs(u, action) : 0);
       tl.uploadMs = 0;
       tl.downloadMs = 0;
       tl.txMs = 0;
       tl.rxMs = 0;
       tl.queueMs = start - t;
-      tl.computeMs = baseMs;
+      tl.computeMs = computeMs;
       tl.readyAtMs = t;
-      tl.finishAtMs = start + baseMs;
+      tl.finishAtMs = start + computeMs;
       tl.completedAtMs = tl.finishAtMs;
-      tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, baseMs, 0, 0);
+      tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, computeMs, 0, 0);
       tl.serverEnergyMj = 0;
       return tl;
     }
@@ -459,7 +541,7 @@ export class OrchestrationEnv {
     }
     const shared = tier === EDGE ? this.edge : this.cloud;
     const readyMs = t + uploadMs;
-    shared.schedule(action, readyMs, baseMs);
+    shared.schedule(action, readyMs, tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs);
     const finishMs = shared.startMs + shared.computeMs;
     let downloadMs = 0;
     if (tier === CLOUD) downloadMs = wanHalfRttMs + this.links.wan!.down.transferMs(this.links.wanOffsetMs + finishMs, this.downKbit);
@@ -481,9 +563,15 @@ export class OrchestrationEnv {
   private commit(action: number, tl: RequestTimeline): void {
     const tier = this.tierOf[action]!;
     const u = this.curUser;
-    if (tier === DEVICE) this.deviceFreeAtMs[u] = tl.finishAtMs;
+    if (tier === DEVICE) {
+      this.deviceFreeAtMs[u] = tl.finishAtMs;
+      this.residency?.use(u, action);
+    }
     else (tier === EDGE ? this.edge : this.cloud).commit(tl.readyAtMs, tl.finishAtMs);
     this.energy.commit(u, tl.completedAtMs);
+    this.battery?.drainAt(u, tl.completedAtMs, tl.deviceEnergyMj);
+    this.userDecisions[u]!++;
+    this.userEnergyMj[u] = this.userEnergyMj[u]! + tl.deviceEnergyMj;
     this.feedback.dispatch(tier, u, tl.completedAtMs);
   }
 
@@ -497,6 +585,7 @@ export class OrchestrationEnv {
     this.curTimeMs = t;
     this.curRequirement = this.drawRequirement(this.requirementRng[u]!);
     this.curDraw = this.computeRng[u]!.float();
+    this.curDeadlineMs = s.users.deadline ? drawDeadlineMs(s.users.deadline, this.deadlineRng[u]!) : s.users.deadlineMs;
     const link = this.links.of(u);
     const offset = this.links.offsetMs[u]!;
     if (!link.up.wrap && offset + t >= link.up.segLengthMs) this.truncatedEnd = true;
@@ -510,6 +599,9 @@ export class OrchestrationEnv {
       this.probeRtt[u] = link.rtt.rateAt(pos);
     }
     this.feedback.advance(t);
+    const battery = this.battery;
+    if (battery) battery.advance(t);
+    this.curEmptyPenalty = battery ? battery.penaltyOnArrival(u) : 0;
     this.edge.prune(t);
     this.cloud.prune(t);
     const fb = this.feedback;
@@ -517,13 +609,14 @@ export class OrchestrationEnv {
     obs.userId = u;
     obs.request.inputKb = s.users.inputKb;
     obs.request.accuracyRequirementTop1Pct = this.curRequirement;
-    obs.request.deadlineMs = s.users.deadlineMs;
+    obs.request.deadlineMs = this.curDeadlineMs;
     obs.link.uplinkMbps = this.probeUp[u]!;
     obs.link.downlinkMbps = this.probeDown[u]!;
     obs.link.rttMs = this.probeRtt[u]!;
     obs.link.ageMs = t - probeMs;
     obs.load.edgeInSystem = this.edge.presentAt(t);
     obs.load.edgeCores = this.edge.capacity;
+    obs.load.edgeBackgroundPct = this.background ? this.background.utilPctAt(t) : 0;
     obs.load.cloudInSystem = this.cloud.presentAt(t);
     obs.load.cloudCapacity = this.cloud.capacity;
     obs.inFlight.device = fb.inFlight[DEVICE]!;
@@ -531,6 +624,9 @@ export class OrchestrationEnv {
     obs.inFlight.cloud = fb.inFlight[CLOUD]!;
     obs.user.deviceBacklog = fb.deviceBacklog[u]!;
     obs.user.inFlight = fb.userInFlight[u]!;
+    obs.user.batterySoc = battery ? battery.soc(u) : 1;
+    if (this.residency) this.residency.fillResident(u, this.isDevice, obs.user.resident);
+    else for (let a = 0; a < this.actionCount; a++) obs.user.resident[a] = this.isDevice[a]!;
     fillFeatures(obs, this.probeIntervalMs);
   }
 

@@ -22,6 +22,8 @@ export const FEATURES: readonly FeatureDef[] = [
   { name: 'userInFlight', description: "the user's requests decided and not yet completed, clipped at 16", min: 0, max: 16 },
   { name: 'edgeInFlightPerCore', description: 'the orchestrator\'s requests sent to the edge and not yet completed / edge servers, clipped at 4', min: 0, max: 4 },
   { name: 'cloudInFlightPerSlot', description: 'the orchestrator\'s requests sent to the cloud and not yet completed / cloud servers, clipped at 4', min: 0, max: 4 },
+  { name: 'batterySoc', description: "the user's device battery state of charge (0..1, as of completed requests); 1 without a battery model", min: 0, max: 1 },
+  { name: 'edgeBackground', description: "other tenants' CPU utilisation of the edge / 100 (0 without a background-load model)", min: 0, max: 1 },
 ];
 
 /** Number of features ({@link FEATURES}.length). */
@@ -51,6 +53,8 @@ export function fillFeatures(obs: Observation, probeIntervalMs: number): void {
   f[10] = clip(user.inFlight, 0, 16);
   f[11] = clip(inFlight.edge / load.edgeCores, 0, 4);
   f[12] = clip(inFlight.cloud / load.cloudCapacity, 0, 4);
+  f[13] = clip(user.batterySoc, 0, 1);
+  f[14] = clip(load.edgeBackgroundPct / 100, 0, 1);
 }
 
 /**

@@ -13,9 +13,9 @@ export function newObservation(actionCount: number, mask: Uint8Array): Observati
     userId: 0,
     request: { inputKb: 0, accuracyRequirementTop1Pct: 0, deadlineMs: null },
     link: { uplinkMbps: 0, downlinkMbps: 0, rttMs: 0, ageMs: 0 },
-    load: { edgeInSystem: 0, edgeCores: 1, cloudInSystem: 0, cloudCapacity: 1 },
+    load: { edgeInSystem: 0, edgeCores: 1, cloudInSystem: 0, cloudCapacity: 1, edgeBackgroundPct: 0 },
     inFlight: { device: 0, edge: 0, cloud: 0 },
-    user: { deviceBacklog: 0, inFlight: 0 },
+    user: { deviceBacklog: 0, inFlight: 0, batterySoc: 1, resident: new Array<number>(actionCount).fill(0) },
     actionMask: mask.slice(0, actionCount),
     features: new Float32Array(FEATURE_COUNT),
   };
@@ -49,11 +49,14 @@ export function copyObservation(src: Observation, dst: Observation): void {
   dd.edgeCores = sd.edgeCores;
   dd.cloudInSystem = sd.cloudInSystem;
   dd.cloudCapacity = sd.cloudCapacity;
+  dd.edgeBackgroundPct = sd.edgeBackgroundPct;
   dst.inFlight.device = src.inFlight.device;
   dst.inFlight.edge = src.inFlight.edge;
   dst.inFlight.cloud = src.inFlight.cloud;
   dst.user.deviceBacklog = src.user.deviceBacklog;
   dst.user.inFlight = src.user.inFlight;
+  dst.user.batterySoc = src.user.batterySoc;
+  for (let a = 0; a < src.user.resident.length; a++) dst.user.resident[a] = src.user.resident[a]!;
   dst.actionMask.set(src.actionMask);
   dst.features.set(src.features);
 }

@@ -5,7 +5,10 @@
  *   every legal action exactly (the request's true compute draw, the true future link rates of
  *   its own transfers, the current queues) and takes the best realised reward. It knows this
  *   request's future, not future arrivals, and it does not plan for the queueing its choice
- *   causes later requests.
+ *   causes later requests. With a battery (`battery.ts`) it also prices the request's device
+ *   energy at the battery's long-run cost (one empty-battery penalty per initial charge) when the
+ *   user's battery is projected to run empty before the phase ends (from its mean energy per
+ *   request so far and the phase's remaining decisions), so it does not spend the battery for free.
  * - `random` (the lower reference, 0 of normalised scores): uniform over the legal actions, from
  *   a seeded stream.
  * - `plug-in` (a baseline, not a reference): the best reward under the true current link rates
@@ -19,7 +22,7 @@ import type { OrchestrationEnv } from './env.ts';
 
 /** The clairvoyant reference: the best realised reward of the pending request (privileged). */
 export function createClairvoyant(env: OrchestrationEnv): Agent {
-  const score = (a: number): number => env.realisedReward(a);
+  const score = (a: number): number => env.clairvoyantScore(a);
   return { name: 'clairvoyant', act: () => env.bestAction(score) };
 }
 

@@ -8,11 +8,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { InputError, show } from '../errors.ts';
-import type { ContentionCurve, DevicePower, DeviceProfile, ModelLatency } from './types.ts';
+import { InputError, runAsScript, show } from '../errors.ts';
+import type { ContentionCurve, DevicePower, DeviceProfile, ModelLatency, ModelLoadTable } from './types.ts';
 
 /** The command that regenerates the shipped profiles (recorded in each file). */
 export const CONVERT_COMMAND =
@@ -217,6 +216,49 @@ export function rpi4Calibration(
   };
 }
 
+/** The model-load CSV (in `measured-h100-model-load/`) and the file the converter writes from it. */
+const MODEL_LOAD_CSV = 'model_load.csv';
+export const MODEL_LOAD_FILE = 'model-load.json';
+
+/** Per model: median over the warm-cache repetitions of read + build time (ms) with 1 CPU thread. */
+export function modelLoadMs(loadDir: string): Map<string, number> {
+  const file = path.join(loadDir, MODEL_LOAD_CSV);
+  const byModel = new Map<string, number[]>();
+  for (const r of readCsv(file)) {
+    if (r.cells.target !== 'cpu-1t' || r.cells.cold_cache !== 'False') continue;
+    const model = r.cells.model ?? '';
+    byModel.set(model, [...(byModel.get(model) ?? []), num(r, 'read_ms', 'ms') + num(r, 'build_ms', 'ms')]);
+  }
+  if (byModel.size === 0) throw new InputError({ file, expected: 'rows with target=cpu-1t and cold_cache=False', found: 'none' });
+  const out = new Map<string, number>();
+  for (const [model, v] of byModel) {
+    const s = [...v].sort((a, b) => a - b);
+    const mid = s.length >> 1;
+    out.set(model, s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2);
+  }
+  return out;
+}
+
+/**
+ * The model-load table: the 1-thread load times of `loadDir`, times each device profile's latency
+ * factor (xeon-1core 1; calibrated devices the factor of their latencies).
+ */
+export function buildModelLoad(loadDir: string, factors: Record<string, number>): ModelLoadTable {
+  const loads = modelLoadMs(loadDir);
+  const loadMs: Record<string, Record<string, number>> = {};
+  for (const [id, f] of Object.entries(factors)) loadMs[id] = Object.fromEntries([...loads].map(([m, v]) => [m, round(v * f, 4)]));
+  return {
+    provenance: {
+      source: 'measured-h100-model-load/model_load.csv (team measurements, 2026-11-27)',
+      measuredOn: '16-core Xeon host (KVM guest) of an NVIDIA H100 machine, PyTorch 2.11, torchvision 0.26, 2026-11-27',
+      method: 'Load time = median over the warm-cache repetitions (cold_cache=False) of read_ms (torch.load of the state_dict) + build_ms (construct the torchvision model + load_state_dict), target cpu-1t (1 intra-op thread, as the latency samples). Each device profile scales it by the same factor as its latencies (factors).',
+      conversion: CONVERT_COMMAND,
+    },
+    factors,
+    loadMs,
+  };
+}
+
 /** A low-power end device calibrated from MLPerf: `base` (xeon-1core) latencies times `factor`. */
 function calibratedDevice(d: {
   id: string;
@@ -244,8 +286,11 @@ function calibratedDevice(d: {
   };
 }
 
-/** Builds every profile from the measurement folder and the MLPerf folder. */
-export function buildProfiles(fromDir: string, mlperfDir: string): DeviceProfile[] {
+/**
+ * Builds every profile from the measurement folder and the MLPerf folder; `factors`, when given,
+ * receives each end-device profile's latency factor relative to xeon-1core.
+ */
+export function buildProfiles(fromDir: string, mlperfDir: string, factors?: Record<string, number>): DeviceProfile[] {
   const m: Measured = { summary: readCsv(path.join(fromDir, 'latency_summary.csv')), samples: readCsv(path.join(fromDir, 'latency_samples.csv')) };
   const provenance = (files: string, extraMethod = ''): DeviceProfile['provenance'] => ({
     source: `measured-h200-xeon/${files} (team measurements, shipped with permission per its README)`,
@@ -354,6 +399,7 @@ export function buildProfiles(fromDir: string, mlperfDir: string): DeviceProfile
     citation: `MLCommons, MLPerf Inference ${c.version} results, closed division, edge, ${c.Organization} (Apache-2.0): ${c.url}; row indexed in mlperf-derived/${powerFile}`,
     power: { busyPowerW: rpi.busyPowerW },
   });
+  if (factors) Object.assign(factors, { 'xeon-1core': 1, [orin.id]: cal.factor, [rpi4.id]: rpiFactor });
   return [xeon1core, orin, rpi4, edge, cloud];
 }
 
@@ -370,28 +416,24 @@ function coverage(fromDir: string): string[] {
 
 /** Command-line entry: writes one file per profile into `--out`. */
 function main(): void {
-  const { values } = parseArgs({ options: { from: { type: 'string' }, out: { type: 'string' }, mlperf: { type: 'string' } } });
+  const { values } = parseArgs({ options: { from: { type: 'string' }, out: { type: 'string' }, mlperf: { type: 'string' }, 'model-load': { type: 'string' } } });
   if (!values.from || !values.out) {
-    process.stderr.write('usage: convert.ts --from <measured-h200-xeon dir> --out <profiles dir> [--mlperf <mlperf-derived dir>]\n');
+    process.stderr.write('usage: convert.ts --from <measured-h200-xeon dir> --out <profiles dir> [--mlperf <mlperf-derived dir>] [--model-load <measured-h100-model-load dir>]\n');
     process.exitCode = 2;
     return;
   }
   const mlperf = values.mlperf ?? path.join(values.from, '..', 'mlperf-derived');
   for (const line of coverage(values.from)) process.stdout.write(`${line}\n`);
   mkdirSync(values.out, { recursive: true });
-  for (const p of buildProfiles(values.from, mlperf)) {
+  const factors: Record<string, number> = {};
+  for (const p of buildProfiles(values.from, mlperf, factors)) {
     const file = path.join(values.out, `${p.id}.json`);
     writeFileSync(file, toJsonText({ $schema: '../schema/profile.schema.json', ...p }));
     process.stdout.write(`wrote ${file} (${Object.keys(p.models).length} models)\n`);
   }
+  const loadFile = path.join(values.out, MODEL_LOAD_FILE);
+  writeFileSync(loadFile, toJsonText(buildModelLoad(values['model-load'] ?? path.join(values.from, '..', 'measured-h100-model-load'), factors)));
+  process.stdout.write(`wrote ${loadFile} (model load times of ${Object.keys(factors).join(', ')})\n`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    main();
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    process.exitCode = 1;
-  }
-}
+runAsScript(import.meta.url, main);

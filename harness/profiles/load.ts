@@ -3,12 +3,12 @@
  * `scenarios/schema/profile.schema.json` plus the checks a schema cannot express. Every problem is
  * thrown as an {@link InputError} located by JSON pointer.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, show, type InputIssue } from '../errors.ts';
 import { readValidated } from '../schema.ts';
 import { PACKAGE_ROOT } from '../version.ts';
-import type { DeviceProfile } from './types.ts';
+import type { DeviceProfile, ModelLoadTable } from './types.ts';
 
 /** Default folder of the shipped profiles. */
 export const PROFILES_DIR = path.join(PACKAGE_ROOT, 'scenarios', 'profiles');
@@ -41,6 +41,20 @@ export function profileIssues(file: string, p: DeviceProfile, id?: string): Inpu
 }
 
 /**
+ * `profile` with each model's load time from the shipped model-load table
+ * (`scenarios/profiles/model-load.json`, written by the converter), for model residency.
+ * @throws InputError when the table has no load times for the profile.
+ */
+export function withModelLoad(profile: DeviceProfile, dir: string = PROFILES_DIR): DeviceProfile {
+  const file = path.join(dir, 'model-load.json');
+  const table = JSON.parse(readFileSync(file, 'utf8')) as ModelLoadTable;
+  const loads = table.loadMs[profile.id];
+  if (!loads) throw new InputError({ file, pointer: '/loadMs', expected: `load times for the device profile "${profile.id}" (model residency needs them; it has: ${Object.keys(table.loadMs).join(', ')})`, found: 'none' });
+  const models = Object.fromEntries(Object.entries(profile.models).map(([m, l]) => [m, loads[m] !== undefined ? { ...l, loadMs: loads[m] } : l]));
+  return { ...profile, models };
+}
+
+/**
  * Loads and validates the profile `id` from `dir` (default: the shipped `scenarios/profiles/`).
  * @throws InputError with a JSON pointer for a missing or invalid profile.
  */
@@ -52,10 +66,13 @@ export function loadProfile(id: string, dir: string = PROFILES_DIR): DeviceProfi
   return profile;
 }
 
-/** Ids of the profiles in `dir` (every `*.json` except the model zoo `models.json`), sorted. */
+/** The non-profile files of the profiles folder: the model zoo and the model-load table. */
+const NOT_PROFILES = new Set(['models.json', 'model-load.json']);
+
+/** Ids of the profiles in `dir` (every `*.json` except `models.json` and `model-load.json`), sorted. */
 export function listProfiles(dir: string = PROFILES_DIR): string[] {
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && f !== 'models.json')
+    .filter((f) => f.endsWith('.json') && !NOT_PROFILES.has(f))
     .map((f) => f.slice(0, -'.json'.length))
     .sort();
 }

@@ -15,6 +15,19 @@ export interface ModelLatency {
   energyMjPerInference?: number;
   /** Whole-board energy per inference (mJ), idle power included, where measured. */
   boardEnergyMjPerInference?: number;
+  /**
+   * Time (ms) to make the model resident before its first inference: not in profile files; a
+   * scenario with `tiers.device.residency` takes it from `scenarios/profiles/model-load.json`.
+   */
+  loadMs?: number;
+}
+
+/** `scenarios/profiles/model-load.json`: per device profile, per model, the load time (ms), with its provenance. */
+export interface ModelLoadTable {
+  provenance: DeviceProfile['provenance'];
+  /** Profile id -> the latency factor applied to the 1-thread load times (1 for xeon-1core). */
+  factors: Record<string, number>;
+  loadMs: Record<string, Record<string, number>>;
 }
 
 /** Latency multiplier as a function of concurrent requests, measured on the profiled machine. */

@@ -3,6 +3,7 @@
  * loaded or generators bound), the testing variant applied if requested, and a content hash that
  * results carry. This is what the environment consumes.
  */
+import type { LoadProcess } from '../traces/load-process.ts';
 import type { ActionDef } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
 import type { GeneratorParams, NetworkTrace } from '../traces/types.ts';
@@ -31,4 +32,6 @@ export interface CompiledScenario {
   traceSha256s: string[];
   /** Where the file came from. */
   file?: string;
+  /** The edge's background-load process, when the scenario has one (`tiers.edge.backgroundLoad`). */
+  backgroundLoad?: LoadProcess;
 }

@@ -9,19 +9,20 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ActionDef } from '../agent.ts';
 import { InputError, type InputIssue, show } from '../errors.ts';
-import { loadProfile } from '../profiles/load.ts';
+import { loadProfile, withModelLoad } from '../profiles/load.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
 import { readJson, readValidated, schemaIssues } from '../schema.ts';
 import { catalogFiles, findCatalogEntry } from '../traces/catalog.ts';
 import { loadCatalogTrace } from '../traces/load.ts';
 import type { GeneratorParams, NetworkTrace } from '../traces/types.ts';
+import { LOAD_PROCESS_DIR, type LoadProcess } from '../traces/load-process.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import type { CompiledScenario, TraceSource } from './compiled.ts';
 import { resolveProfileFile, resolveTraceFile } from './files.ts';
 import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
 
-/** The suites a run can select; `testing` is the default suite's scenarios in their testing variant. */
-export type SuiteName = 'default' | 'recorded' | 'tuning' | 'testing';
+/** The suites a run can select; `testing` is the default suite's scenarios in their testing variant; `legacy` the v1 default suite (files unchanged, loadable by id). */
+export type SuiteName = 'default' | 'recorded' | 'tuning' | 'legacy' | 'testing';
 export type Variant = 'full' | 'testing';
 
 /** Folder of the shipped scenarios of a suite. */
@@ -52,7 +53,7 @@ export function exampleFiles(): string[] {
 /** A path, or the id of a shipped scenario (searched in every suite). */
 export function resolveScenarioFile(fileOrId: string): string {
   if (fileOrId.endsWith('.json') || existsSync(fileOrId)) return resolve(fileOrId);
-  for (const suite of ['default', 'recorded', 'tuning'] as const) {
+  for (const suite of ['default', 'recorded', 'tuning', 'legacy'] as const) {
     const f = join(suiteDir(suite), `${fileOrId}.json`);
     if (existsSync(f)) return f;
   }
@@ -62,6 +63,13 @@ export function resolveScenarioFile(fileOrId: string): string {
 /** What the reference checks loaded: profiles by tier, trace files by JSON pointer. */
 type Refs = { profiles: Partial<Record<Tier, DeviceProfile>>; traces: Map<string, NetworkTrace> };
 const emptyRefs = (): Refs => ({ profiles: {}, traces: new Map() });
+
+/** The background-load process `id` of `scenarios/traces/load/`. */
+function loadBackgroundProcess(id: string, file: string): LoadProcess {
+  const f = join(LOAD_PROCESS_DIR, `${id}.json`);
+  if (!existsSync(f)) throw new InputError({ file, pointer: '/tiers/edge/backgroundLoad/process', expected: `the id of a process in scenarios/traces/load/ (${readdirSync(LOAD_PROCESS_DIR).map((x) => basename(x, '.json')).join(', ')})`, found: show(id) });
+  return readJson(f) as LoadProcess;
+}
 
 /** Checks what the schema cannot: references and internal consistency. */
 function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): InputIssue[] {
@@ -97,6 +105,23 @@ function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): Inp
       }
     });
   });
+  const bg = spec.tiers.edge.backgroundLoad;
+  if (bg && !existsSync(join(LOAD_PROCESS_DIR, `${bg.process}.json`))) {
+    at('/tiers/edge/backgroundLoad/process', `the id of a process in scenarios/traces/load/ (${readdirSync(LOAD_PROCESS_DIR).map((x) => basename(x, '.json')).join(', ')})`, show(bg.process));
+  }
+  const dev = refs.profiles.device;
+  if (spec.tiers.device.residency && dev) {
+    try {
+      withModelLoad(dev);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      at('/tiers/device/residency', `a device profile with model load times in scenarios/profiles/model-load.json`, `profile "${dev.id}" (${e.message})`);
+    }
+  }
+  const dl = spec.users.deadline;
+  if (dl && spec.users.deadlineMs !== null) at('/users/deadlineMs', 'null when /users/deadline draws a deadline per request', show(spec.users.deadlineMs));
+  if (dl && dl.maxMs < dl.minMs) at('/users/deadline/maxMs', `>= minMs (${dl.minMs} ms)`, show(dl.maxMs));
+  if (dl?.distribution === 'lognormal' && (dl.medianMs < dl.minMs || dl.medianMs > dl.maxMs)) at('/users/deadline/medianMs', `within [minMs, maxMs] = [${dl.minMs}, ${dl.maxMs}] ms`, show(dl.medianMs));
   const acc = spec.users.accuracyRequirement;
   if (acc.distribution === 'uniform' && acc.maxTop1Pct < acc.minTop1Pct) {
     at('/users/accuracyRequirement/maxTop1Pct', `>= minTop1Pct (${acc.minTop1Pct} % top-1)`, show(acc.maxTop1Pct));
@@ -213,10 +238,14 @@ export async function loadScenario(fileOrId: string, opts: { variant?: Variant }
   const spec = applyVariant(raw as ScenarioSpec, variant);
   const access = await Promise.all(spec.links.access.traces.map((t, i) => traceSource(t, spec, refs.traces.get(`/links/access/traces/${i}`))));
   const wan = await traceSource(spec.links.wan.trace, spec, refs.traces.get('/links/wan/trace'));
-  const profiles = { device: refs.profiles.device!, edge: refs.profiles.edge!, cloud: refs.profiles.cloud! };
+  // Model residency adds the device's load times (and only then: other scenarios' hashes stay as they were).
+  const device = spec.tiers.device.residency ? withModelLoad(refs.profiles.device!) : refs.profiles.device!;
+  const profiles = { device, edge: refs.profiles.edge!, cloud: refs.profiles.cloud! };
   const traceSha256s = [...access.map(traceSha), traceSha(wan)];
-  const hash = canonicalHash({ spec, variant, profiles, traceSha256s });
-  return { id: spec.id, variant, spec, hash, actions: actionTable(spec, profiles), profiles, access, wan, traceSha256s, file };
+  const backgroundLoad = spec.tiers.edge.backgroundLoad ? loadBackgroundProcess(spec.tiers.edge.backgroundLoad.process, file) : undefined;
+  // The process enters the hash only when used, so scenarios without one keep their hashes.
+  const hash = canonicalHash({ spec, variant, profiles, traceSha256s, ...(backgroundLoad ? { backgroundLoad } : {}) });
+  return { id: spec.id, variant, spec, hash, actions: actionTable(spec, profiles), profiles, access, wan, traceSha256s, file, ...(backgroundLoad ? { backgroundLoad } : {}) };
 }
 
 function traceSha(s: TraceSource): string {

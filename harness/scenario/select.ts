@@ -3,7 +3,7 @@
  * `experiment hl-speedup`, `verify`, `scenario list`, `env log`): a suite, or scenarios named by id
  * (from any shipped suite) or by file path, in a variant.
  *
- * - `suite`: `default`, `recorded`, `tuning`, or `testing` (the default suite in its testing
+ * - `suite`: `default` (v2), `recorded`, `tuning`, `legacy` (the v1 default suite), or `testing` (the default suite in its testing
  *   variant, kept as a shorthand). Ignored for the choice of files when `scenarios` is given.
  * - `scenarios`: ids of shipped scenarios of any suite, or paths of scenario files (anything ending
  *   in `.json` or naming an existing file), in the order given.
@@ -15,11 +15,11 @@ import { InputError, type InputIssue, show } from '../errors.ts';
 import { suiteFiles, type SuiteName, type Variant } from './load.ts';
 
 /** The suites `--suite` accepts. */
-export const SUITES: readonly SuiteName[] = ['default', 'recorded', 'tuning', 'testing'];
+export const SUITES: readonly SuiteName[] = ['default', 'recorded', 'tuning', 'legacy', 'testing'];
 /** The variants `--variant` accepts. */
 export const VARIANTS: readonly Variant[] = ['full', 'testing'];
 /** The shipped suites an id is looked up in. */
-const SHIPPED = ['default', 'recorded', 'tuning'] as const;
+const SHIPPED = ['default', 'recorded', 'tuning', 'legacy'] as const;
 
 /** What the user asked for (strings as typed, checked here). */
 export interface ScenarioSelection {

@@ -32,8 +32,27 @@ export interface UsersSpec {
   inputKb: number;
   /** Result payload downloaded after remote inference (kilobytes). */
   outputKb: number;
-  /** Deadline per request (ms); `null` for none. */
+  /** Deadline per request (ms); `null` for none (or when `deadline` draws one per request). */
   deadlineMs: number | null;
+  /** Heavy-tailed per-request deadlines (`harness/env/deadlines.ts`); requires `deadlineMs: null`. */
+  deadline?: DeadlineSpec;
+}
+
+/** The distribution of a request's own deadline (ms), clipped into [minMs, maxMs]. */
+export type DeadlineSpec =
+  | { distribution: 'lognormal'; medianMs: number; sigma: number; minMs: number; maxMs: number }
+  | { distribution: 'pareto'; alpha: number; minMs: number; maxMs: number };
+
+/** The end device's battery (`harness/env/battery.ts`). */
+export interface BatterySpec {
+  /** Full charge of the device class's battery (Wh), from a cited figure (`source`). */
+  capacityWh: number;
+  /** State of charge at the start of each phase (% of capacityWh). */
+  initialSocPct: number;
+  /** Added to the cost of every request decided while its user's battery is empty. */
+  emptyPenaltyPerRequest: number;
+  /** Where capacityWh comes from. */
+  source: string;
 }
 
 /** End-device power figures (watts) used for the per-request energy model. */
@@ -50,12 +69,20 @@ export interface LocalFileRef { file: string; sha256?: string }
 /** A shipped profile's id, or a profile file of the user's. */
 export type ProfileRef = string | LocalFileRef;
 
-export interface DeviceTierSpec { profile: ProfileRef; power: DevicePowerSpec }
+export interface DeviceTierSpec { profile: ProfileRef; power: DevicePowerSpec; battery?: BatterySpec; residency?: ResidencySpec }
+
+/** Model residency on the end device (`harness/env/residency.ts`). */
+export interface ResidencySpec {
+  /** Model variants a device holds in memory at once. */
+  slots: number;
+}
 export interface EdgeTierSpec {
   profile: ProfileRef;
   cores: number;
   /** `measured`: slow down by the profile's contention curve; `queue`: FIFO k-server queue. */
   contention: 'measured' | 'queue';
+  /** Other tenants' CPU load (`harness/env/background.ts`): the id of a process in `scenarios/traces/load/`. */
+  backgroundLoad?: { process: string };
 }
 export interface CloudTierSpec { profile: ProfileRef; capacity: number; contention: 'measured' | 'queue' }
 export interface TiersSpec { device: DeviceTierSpec; edge: EdgeTierSpec; cloud: CloudTierSpec }

@@ -68,6 +68,10 @@ describe('bad scenarios are rejected with the right pointer', () => {
     ['trace-ref-field', (s) => { s.links.access.traces[0] = { generator: 'lte-driving-v1', durationS: -5 }; }, '/links/access/traces/0/durationS', /> 0 \(s\)/],
     ['model-not-in-profile', (s) => { s.models[0].id = 'alexnet'; }, '/models/0/tiers/0', /profile/],
     ['weights-length', (s) => { s.users.accuracyRequirement = { distribution: 'choice', valuesTop1Pct: [60, 70], weights: [1] }; }, '/users/accuracyRequirement/weights', /2 weights/],
+    ['unknown-background-process', (s) => { s.tiers.edge.backgroundLoad = { process: 'nope-v1' }; }, '/tiers/edge/backgroundLoad/process', /scenarios\/traces\/load\//],
+    ['deadline-and-fixed-deadline', (s) => { s.users.deadlineMs = 100; s.users.deadline = { distribution: 'pareto', alpha: 1.5, minMs: 50, maxMs: 500 }; }, '/users/deadlineMs', /null when \/users\/deadline/],
+    ['deadline-bounds', (s) => { s.users.deadlineMs = null; s.users.deadline = { distribution: 'pareto', alpha: 1.5, minMs: 500, maxMs: 50 }; }, '/users/deadline/maxMs', />= minMs \(500 ms\)/],
+    ['battery-capacity', (s) => { s.tiers.device.battery = { capacityWh: -1, initialSocPct: 1, emptyPenaltyPerRequest: 1, source: 'x' }; }, '/tiers/device/battery/capacityWh', /Wh/],
   ];
   for (const [name, mutate, pointer, expected] of cases) {
     it(name, () => {

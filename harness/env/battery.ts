@@ -1,0 +1,141 @@
+/**
+ * The end device's battery: each user's device starts a phase with a state of charge (SoC) and
+ * loses the device energy of its requests (`energy.ts`), so energy spent now constrains later
+ * decisions (the scenario's `tiers.device.battery`; figures and their sources in
+ * `scenarios/README.md`).
+ *
+ * - Causal drain: a request's device energy leaves the battery when the request completes (the
+ *   SoC an orchestrator reads lags by at most one response time, as a fuel gauge does). Drains are
+ *   applied in completion order as the clock passes their completion times; the observation's SoC
+ *   therefore depends only on requests already completed.
+ * - Empty: the first request that finds its user's battery empty (SoC 0 after the drains
+ *   completed by its arrival) pays `emptyPenaltyPerRequest` on top of the scenario's reward (the
+ *   user's session is interrupted to recharge), and the battery is recharged to `initialSocPct`
+ *   before the request runs (a renewal: every depletion costs one penalty). Energy spent now thus
+ *   brings the next interruption closer: a sequential cost whose long-run price is
+ *   `emptyPenaltyPerRequest / initial charge` per mJ (see {@link Battery.shadowPricePerMj}). The
+ *   SoC never goes below 0; every phase starts at `initialSocPct`.
+ */
+import type { BatterySpec } from '../scenario/types.ts';
+
+const MJ_PER_WH = 3.6e6;
+
+/** Per-user battery charge with drains applied at request completion. */
+export class Battery {
+  /** Energy at the start of a phase (mJ). */
+  readonly initialMj: number;
+  /** Full charge (mJ). */
+  readonly capacityMj: number;
+  readonly emptyPenalty: number;
+  private readonly chargeMj: Float64Array;
+  /** Per user: energy of its requests decided and not yet drained (mJ). */
+  private readonly pendingMj: Float64Array;
+  // Pending drains, a binary min-heap on completion time (parallel arrays, grown on demand).
+  private atMs = new Float64Array(64);
+  private user = new Int32Array(64);
+  private mj = new Float64Array(64);
+  private n = 0;
+
+  constructor(users: number, spec: BatterySpec) {
+    this.capacityMj = spec.capacityWh * MJ_PER_WH;
+    this.initialMj = (this.capacityMj * spec.initialSocPct) / 100;
+    this.emptyPenalty = spec.emptyPenaltyPerRequest;
+    this.chargeMj = new Float64Array(users);
+    this.pendingMj = new Float64Array(users);
+  }
+
+  reset(): void {
+    this.chargeMj.fill(this.initialMj);
+    this.pendingMj.fill(0);
+    this.n = 0;
+  }
+
+  /** Schedules a drain of `energyMj` from `user`'s battery at `completedAtMs`. */
+  drainAt(user: number, completedAtMs: number, energyMj: number): void {
+    if (this.n === this.atMs.length) this.grow();
+    this.pendingMj[user] = this.pendingMj[user]! + energyMj;
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.atMs[p]! <= completedAtMs) break;
+      this.move(p, i);
+      i = p;
+    }
+    this.atMs[i] = completedAtMs;
+    this.user[i] = user;
+    this.mj[i] = energyMj;
+  }
+
+  /** Applies every drain completed at or before `timeMs`. */
+  advance(timeMs: number): void {
+    while (this.n > 0 && this.atMs[0]! <= timeMs) {
+      const u = this.user[0]!;
+      this.chargeMj[u] = Math.max(0, this.chargeMj[u]! - this.mj[0]!);
+      this.pendingMj[u] = this.pendingMj[u]! - this.mj[0]!;
+      this.pop();
+    }
+  }
+
+  /** `user`'s state of charge (fraction of full charge, 0..1) as of the last `advance`. */
+  soc(user: number): number {
+    return this.chargeMj[user]! / this.capacityMj;
+  }
+
+  /** `user`'s remaining energy (mJ) as of the last `advance`. */
+  remainingMj(user: number): number {
+    return this.chargeMj[user]!;
+  }
+
+  /**
+   * Called for each request at its arrival (after {@link advance}): when `user`'s battery is
+   * empty, recharges it to the initial charge and returns the penalty the request pays; else 0.
+   */
+  penaltyOnArrival(user: number): number {
+    if (this.chargeMj[user]! > 0) return 0;
+    this.chargeMj[user] = this.initialMj;
+    return this.emptyPenalty;
+  }
+
+  /** The long-run cost of one mJ of device energy: one penalty per initial charge. */
+  get shadowPricePerMj(): number {
+    return this.emptyPenalty / this.initialMj;
+  }
+
+  /** `user`'s charge once its requests already decided have drained (mJ, may be negative). */
+  committedMj(user: number): number {
+    return this.chargeMj[user]! - this.pendingMj[user]!;
+  }
+
+  private pop(): void {
+    const last = --this.n;
+    if (last === 0) return;
+    const t = this.atMs[last]!;
+    const u = this.user[last]!;
+    const e = this.mj[last]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= last) break;
+      if (c + 1 < last && this.atMs[c + 1]! < this.atMs[c]!) c++;
+      if (this.atMs[c]! >= t) break;
+      this.move(c, i);
+      i = c;
+    }
+    this.atMs[i] = t;
+    this.user[i] = u;
+    this.mj[i] = e;
+  }
+
+  private move(from: number, to: number): void {
+    this.atMs[to] = this.atMs[from]!;
+    this.user[to] = this.user[from]!;
+    this.mj[to] = this.mj[from]!;
+  }
+
+  private grow(): void {
+    const size = this.atMs.length * 2;
+    const a = new Float64Array(size); a.set(this.atMs); this.atMs = a;
+    const u = new Int32Array(size); u.set(this.user); this.user = u;
+    const m = new Float64Array(size); m.set(this.mj); this.mj = m;
+  }
+}

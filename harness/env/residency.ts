@@ -1,0 +1,67 @@
+/**
+ * Model residency on the end device (the scenario's `tiers.device.residency`): each user's device
+ * holds at most `slots` model variants in memory. A local request whose model is not resident
+ * first loads it (the device profile's `loadMs`: read the weights + build the model, measured with
+ * 1 CPU thread and scaled like the profile's latencies; see scenarios/profiles/README.md), which
+ * adds to its compute time and, at the device's busy power, to its energy; the model then becomes
+ * resident, evicting the least recently used one when the slots are full. Every phase starts with
+ * no model resident. Residency changes at decision time: the device runs its requests in decision
+ * order (a FIFO queue), so the orchestrator knows what is resident when it decides.
+ */
+
+/** Per-user least-recently-used sets of resident models. */
+export class Residency {
+  /** Per user and slot: the resident model index, or -1. */
+  private readonly model: Int32Array;
+  /** Per user and slot: when it was last used (a decision counter). */
+  private readonly lastUse: Float64Array;
+  private clock = 0;
+
+  /**
+   * @param slots models a device holds at once (>= 1)
+   * @param modelOf the model index of each action (same model on every tier = same index)
+   * @param loadMsOf the load time (ms) of each device action's model (0 for non-device actions)
+   */
+  constructor(users: number, readonly slots: number, private readonly modelOf: Int32Array, private readonly loadMsOf: Float64Array) {
+    this.model = new Int32Array(users * slots);
+    this.lastUse = new Float64Array(users * slots);
+  }
+
+  reset(): void {
+    this.model.fill(-1);
+    this.lastUse.fill(0);
+    this.clock = 0;
+  }
+
+  /** The load time (ms) device action `action` pays for `user` now: 0 when its model is resident. */
+  loadMs(user: number, action: number): number {
+    return this.slotOf(user, this.modelOf[action]!) >= 0 ? 0 : this.loadMsOf[action]!;
+  }
+
+  /** Marks device action `action`'s model resident for `user` (evicting the least recently used). */
+  use(user: number, action: number): void {
+    const m = this.modelOf[action]!;
+    let slot = this.slotOf(user, m);
+    if (slot < 0) {
+      const base = user * this.slots;
+      slot = base;
+      for (let i = base; i < base + this.slots; i++) {
+        if (this.model[i] === -1) { slot = i; break; }
+        if (this.lastUse[i]! < this.lastUse[slot]!) slot = i;
+      }
+      this.model[slot] = m;
+    }
+    this.lastUse[slot] = ++this.clock;
+  }
+
+  /** Writes, per action, 1 when it is a device action whose model is resident for `user`, else 0. */
+  fillResident(user: number, isDevice: Int8Array, out: number[]): void {
+    for (let a = 0; a < out.length; a++) out[a] = isDevice[a] === 1 && this.slotOf(user, this.modelOf[a]!) >= 0 ? 1 : 0;
+  }
+
+  private slotOf(user: number, m: number): number {
+    const base = user * this.slots;
+    for (let i = base; i < base + this.slots; i++) if (this.model[i] === m) return i;
+    return -1;
+  }
+}

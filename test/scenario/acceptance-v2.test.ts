@@ -1,0 +1,84 @@
+/**
+ * Pre-registered acceptance checks of the v2 default suite (issue 10, section 2), on the testing
+ * variants with 5 seeds, scores normalised per seed with random = 0 and the clairvoyant reference
+ * = 1 (the job metric `normalisedEvalReward`):
+ * 1. the scenario files are the pre-registered ones (hashes in scenarios/registry-v2.json);
+ * 2. on every scenario the best static policy scores <= 0.85;
+ * 3. on at least 5 of the 7 scenarios no baseline scores above 0.9;
+ * 4. on every scenario the best and worst non-random baselines are >= 0.15 apart;
+ * 5. on every scenario at least one learner (q-learning or bandit: the fast ones; dqn and hybrid
+ *    cost minutes per scenario and are left to the published runs) reaches the sample-efficiency
+ *    threshold (interactionsToThreshold, 0.9 of the random-to-clairvoyant gap) on at least 3 of
+ *    the 5 seeds within the testing budget.
+ * Baselines: every registered non-reference baseline except the neural ones (dqn, hybrid,
+ * dqn-informed), privileged plug-in included.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BASELINES, listBaselines, loadBaseline } from '../../baselines/index.ts';
+import { loadSuite } from '../../harness/scenario/load.ts';
+import { scoreJob } from '../../harness/score/job.ts';
+import { PACKAGE_ROOT } from '../../harness/version.ts';
+
+const SEEDS = [1, 2, 3, 4, 5];
+const NEURAL = ['dqn', 'hybrid', 'dqn-informed'];
+const LEARNERS = ['q-learning', 'bandit'];
+const STATIC = ['static-device', 'static-edge', 'static-cloud'];
+const baselines = listBaselines().filter((n) => !BASELINES[n]!.reference && !NEURAL.includes(n));
+const registry = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'scenarios', 'registry-v2.json'), 'utf8')) as { scenarios: Record<string, { full: string; testing: string }> };
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('v2 default suite: pre-registered acceptance checks (testing variants, 5 seeds)', async () => {
+  const scenarios = await loadSuite('default', { variant: 'testing' });
+  const full = await loadSuite('default', { variant: 'full' });
+
+  it('the default suite is the pre-registered one (7 scenarios, hashes unchanged)', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(7);
+    for (const [i, s] of scenarios.entries()) {
+      expect(registry.scenarios[s.id], s.id).toEqual({ full: full[i]!.hash, testing: s.hash });
+    }
+  });
+
+  const scores = new Map<string, Map<string, { evalScore: number; reached: number }>>();
+  it('scores every baseline', async () => {
+    for (const scenario of scenarios) {
+      const row = new Map<string, { evalScore: number; reached: number }>();
+      for (const name of baselines) {
+        const factory = await loadBaseline(name);
+        const jobs = [];
+        for (const seed of SEEDS) jobs.push(await scoreJob(scenario, factory, seed, { privileged: BASELINES[name]!.privileged === true, checkpointEval: false }));
+        row.set(name, {
+          evalScore: mean(jobs.map((j) => j.metrics.normalisedEvalReward)),
+          reached: jobs.filter((j) => j.metrics.interactionsToThreshold !== null).length,
+        });
+      }
+      scores.set(scenario.id, row);
+      console.log(scenario.id, [...row].map(([n, v]) => `${n}=${v.evalScore.toFixed(3)}${LEARNERS.includes(n) ? ` (threshold on ${v.reached}/5)` : ''}`).join(' '));
+    }
+  }, 1_200_000);
+
+  it('the best static policy scores <= 0.85 on every scenario', () => {
+    const over = [...scores].map(([id, row]) => [id, Math.max(...STATIC.map((n) => row.get(n)!.evalScore))] as const).filter(([, v]) => v > 0.85);
+    expect(over).toEqual([]);
+  });
+
+  it('on at least 5 of 7 scenarios no baseline scores above 0.9', () => {
+    const headroom = [...scores].filter(([, row]) => Math.max(...[...row.values()].map((v) => v.evalScore)) <= 0.9);
+    expect(headroom.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the best and worst non-random baselines are >= 0.15 apart on every scenario', () => {
+    const narrow = [...scores].map(([id, row]) => {
+      const v = [...row.values()].map((x) => x.evalScore);
+      return [id, Math.max(...v) - Math.min(...v)] as const;
+    }).filter(([, spread]) => spread < 0.15);
+    expect(narrow).toEqual([]);
+  });
+
+  it('a learner reaches the sample-efficiency threshold on >= 3 of 5 seeds on every scenario', () => {
+    const none = [...scores].filter(([, row]) => !LEARNERS.some((n) => row.get(n)!.reached >= 3)).map(([id]) => id);
+    expect(none).toEqual([]);
+  });
+});
