@@ -44,7 +44,7 @@
  */
 import type { ActionDef, AgentContext, AgentFactory, AgentStats, EnvSpec, Observation, Transition } from '../harness/agent.ts';
 import { deriveRng, type Rng } from '../harness/rng.ts';
-import type { TfBackend } from '../harness/tf.ts';
+import type { NnBackendName } from './nn/regressor.ts';
 import { mergeConfig } from './common.ts';
 import {
   createQNetwork, DEFAULT_CONFIG as DQN_DEFAULTS, DqnAgent, epsilonAt, gatherStates, newBatch, type Batch, type DqnConfig, type QNetwork,
@@ -307,7 +307,7 @@ class HybridAgent extends DqnAgent {
   private planningMs = 0;
   private trustedSince = -1;
 
-  constructor(env: EnvSpec, protected override readonly cfg: HybridConfig, net: QNetwork, backend: TfBackend, seed: number) {
+  constructor(env: EnvSpec, protected override readonly cfg: HybridConfig, net: QNetwork, backend: NnBackendName, seed: number) {
     super(env, cfg, net, backend, seed, 'hybrid');
     this.raw = new Float64Array(cfg.bufferSize * RAW);
     this.reqPct = new Float64Array(cfg.bufferSize);

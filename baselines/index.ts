@@ -89,10 +89,16 @@ export const BASELINES: Record<string, BaselineEntry> = {
     load: lazy('bandit.ts'),
   },
   dqn: {
-    description: 'Deep Q-network (tfjs) with experience replay and a target network.',
+    description: 'Deep Q-network (typed-array MLP, or tfjs) with experience replay and a target network.',
     learning: true,
     file: 'dqn.ts',
     load: lazy('dqn.ts'),
+  },
+  'dqn-informed': {
+    description: 'DQN given the public action information (tier, accuracy, median compute) and 3 gradient updates per training step: the Hybrid experiment\'s fair-comparison control.',
+    learning: true,
+    file: 'dqn.ts',
+    load: lazy('dqn.ts', 'createInformedAgent'),
   },
   hybrid: {
     description: 'Hybrid learner: model-based planning on a learned system model plus model-free refinement.',
