@@ -6,7 +6,13 @@
  *   limit starts when it is handed to a free worker, not while it waits in a queue. Threads are
  *   warmed up (loader and job module imported) before the first job; the limit includes loading
  *   the job's scenario and agent, and for a thread that replaces a terminated one, its start-up.
- * - Jobs of the same scenario and seed run one after another on one lane (see `groupByEpisode`).
+ * - Jobs of the same scenario and seed run one after another on one lane (see `groupByEpisode`);
+ *   groups start longest first by expected cost (`cost.ts`), so the run does not end on one long
+ *   group while the other threads idle.
+ * - A lane hands its thread the next job before writing the finished one to the journal, so the
+ *   journal's fsync (a few ms per line) does not leave a thread idle.
+ * - The progress sink gets an ETA from the expected cost of the jobs not finished (learned from
+ *   the finished ones, by agent and budget), not from the job count.
  * - A job over its time limit is aborted; piscina terminates the busy thread (a busy worker cannot
  *   be interrupted cooperatively) and starts a new one. A job over the heap limit
  *   (`resourceLimits.maxOldGenerationSizeMb`) or one that kills its thread is recorded the same
@@ -24,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { InputError } from '../errors.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
+import { CostModel, etaMs } from './cost.ts';
 import { failedResult } from './identity.ts';
 import type { RunJobOptions } from './job.ts';
 import { JournalWriter, latestByJob, readJournal } from './journal.ts';
@@ -81,12 +88,13 @@ export function failureReason(e: unknown, opts: Pick<ExecuteOptions, 'jobTimeout
 }
 
 /**
- * Jobs grouped by (scenario, variant, seed), in plan order. A lane runs one group after another,
+ * Jobs grouped by (scenario, variant, seed), most expensive group first (plan order on ties). A
+ * lane runs one group after another,
  * and since a lane has one job in flight, its next job almost always lands on the thread it just
  * freed: that thread's cached scenario and reference episodes (random, oracle: often more work
  * than a cheap agent's job) are reused instead of recomputed on every thread.
  */
-function groupByEpisode(jobs: readonly PlannedJob[]): PlannedJob[][] {
+export function groupByEpisode(jobs: readonly PlannedJob[]): PlannedJob[][] {
   const groups = new Map<string, PlannedJob[]>();
   for (const j of jobs) {
     const key = `${j.spec.scenarioFile}\0${j.spec.variant}\0${j.spec.seed}`;
@@ -94,7 +102,9 @@ function groupByEpisode(jobs: readonly PlannedJob[]): PlannedJob[][] {
     if (g) g.push(j);
     else groups.set(key, [j]);
   }
-  return [...groups.values()];
+  const cost = (g: PlannedJob[]): number => g.reduce((sum, j) => sum + CostModel.priorMs(j), 0);
+  // Array.prototype.sort is stable: equal costs keep plan order.
+  return [...groups.values()].sort((a, b) => cost(b) - cost(a));
 }
 
 /**
@@ -116,7 +126,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   const done = new Set(before.results.filter((r) => r.status === 'ok').map((r) => r.jobHash));
   const unique = [...new Map(jobs.map((j) => [j.id.jobHash, j])).values()];
   const todo = unique.filter((j) => !done.has(j.id.jobHash));
-  progress.start(unique.length, unique.length - todo.length);
+  progress.start(unique.length, unique.length - todo.length, etaMs(new CostModel(), todo, [], opts.workers));
 
   const jobModule = opts.jobModule ?? new URL('./job.ts', import.meta.url).href;
   const writer = new JournalWriter(file);
@@ -149,15 +159,40 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
     }
   };
   const groups = groupByEpisode(todo);
-  let next = 0;
+  let nextGroup = 0;
+  const model = new CostModel();
+  const notStarted = new Set(todo);
+  const running = new Map<PlannedJob, number>();
+  const record = (job: PlannedJob, r: JobResult): void => {
+    running.delete(job);
+    writer.append(r);
+    if (r.status === 'failed') failed++;
+    else model.observe(job, r.timing.wallMs);
+    const now = performance.now();
+    const inFlight = [...running].map(([j, t0]) => ({ job: j, elapsedMs: now - t0 }));
+    progress.jobDone(r, etaMs(model, [...notStarted], inFlight, opts.workers));
+  };
+  // A lane keeps one job in flight and runs one episode group after another.
   const lane = async (): Promise<void> => {
-    while (next < groups.length) {
-      for (const job of groups[next++]!) {
-        const r = await runOne(job);
-        writer.append(r);
-        if (r.status === 'failed') failed++;
-        progress.jobDone(r);
+    let group: PlannedJob[] = [];
+    let pos = 0;
+    const start = (): Promise<[PlannedJob, JobResult]> | null => {
+      if (pos >= group.length) {
+        if (nextGroup >= groups.length) return null;
+        group = groups[nextGroup++]!;
+        pos = 0;
       }
+      const job = group[pos++]!;
+      notStarted.delete(job);
+      running.set(job, performance.now());
+      return runOne(job).then((r) => [job, r]);
+    };
+    let current = start();
+    while (current) {
+      const [job, r] = await current;
+      // The thread gets its next job before the journal's write and fsync block this thread.
+      current = start();
+      record(job, r);
     }
   };
   try {
