@@ -18,6 +18,11 @@ export interface BaselineEntry {
   learning: boolean;
   /** Whether it needs the simulator itself (`PrivilegedContext.simulator`). */
   privileged?: boolean;
+  /**
+   * An experiment's control rather than a leaderboard baseline: left out of `orchbench run`'s
+   * default agent list (`--agents NAME` runs it), and run by the experiment that needs it.
+   */
+  control?: boolean;
   /** Imports the agent's module and returns its factory. */
   load: () => Promise<AgentFactory>;
   /** The agent's source file, relative to `baselines/`. */
@@ -97,6 +102,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
   'dqn-informed': {
     description: 'DQN given the public action information (tier, accuracy, median compute) and 3 gradient updates per training step: the Hybrid experiment\'s fair-comparison control.',
     learning: true,
+    control: true,
     file: 'dqn.ts',
     load: lazy('dqn.ts', 'createInformedAgent'),
   },
@@ -111,6 +117,11 @@ export const BASELINES: Record<string, BaselineEntry> = {
 /** The registered baseline names, in registry order. */
 export function listBaselines(): string[] {
   return Object.keys(BASELINES);
+}
+
+/** The baselines `orchbench run` runs when `--agents` is not given: every one but the controls. */
+export function defaultBaselines(): string[] {
+  return listBaselines().filter((n) => BASELINES[n]!.control !== true);
 }
 
 /** The registry entry of `name`; throws listing the valid names when there is none. */

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
-import { listBaselines } from '../../baselines/index.ts';
+import { defaultBaselines } from '../../baselines/index.ts';
 import { executeJobs, RESULTS_FILE } from '../runner/execute.ts';
 import { writeManifest } from '../runner/merge.ts';
 import { parseShard, planJobs, shardJobs, submissionRefs } from '../runner/plan.ts';
@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .description('run agents x scenarios x seeds on a worker pool; results are appended to OUT/results.jsonl as jobs end')
     .option('--suite <name>', SUITES.join(' | '), 'default')
     .option('--scenarios <ids>', 'only these scenario ids of the suite (comma-separated)')
-    .option('--agents <names>', 'baselines to run (comma-separated; default: all)')
+    .option('--agents <names>', 'baselines to run (comma-separated; default: all but experiment controls such as dqn-informed)')
     .option('--submissions <dirs...>', 'submission folders to run beside the agents (see `orchbench submission init`)')
     .option('--sandbox', 'run submissions in the sandbox: a separate Node process with no file writes, processes or network, and time and memory limits (the default)')
     .option('--trusted', 'run JavaScript/TypeScript submissions in the worker thread instead: faster, for code you trust (no per-decision limit)')
@@ -75,7 +75,7 @@ export function register(program: Command): void {
       const decisionMs = numberFlag('--decision-ms', flags.decisionMs, 'number > 0 (ms)', (n) => n > 0);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       const scenarios = list(flags.scenarios);
-      const baselines = list(flags.agents) ?? listBaselines();
+      const baselines = list(flags.agents) ?? defaultBaselines();
       const submissions = submissionRefs(flags.submissions ?? []);
       const sandbox = !flags.trusted;
       const agents = [...baselines.map((name) => ({ name, kind: 'baseline' as const })), ...submissions];

@@ -65,6 +65,8 @@ export interface ExecuteSummary {
   ran: number;
   skipped: number;
   failed: number;
+  /** Wall time from creating the pool to every thread warmed up (ms; 0 when nothing ran). */
+  startupMs: number;
 }
 
 /** How each job runs, from the run's options. */
@@ -130,6 +132,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
 
   const jobModule = opts.jobModule ?? new URL('./job.ts', import.meta.url).href;
   const writer = new JournalWriter(file);
+  const tPool = performance.now();
   const pool = todo.length === 0 ? null : new Piscina<WorkerTask, JobResult | WorkerFailure | null>({
     filename: new URL('./worker-entry.mjs', import.meta.url).href,
     minThreads: Math.min(opts.workers, todo.length),
@@ -142,6 +145,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   const options = jobOptions(opts);
   const reaper = new OrphanReaper();
   let failed = 0;
+  let startupMs = 0;
   const runOne = async (job: PlannedJob): Promise<JobResult> => {
     const t0 = performance.now();
     const signal = opts.jobTimeoutS !== undefined ? AbortSignal.timeout(opts.jobTimeoutS * 1000) : null;
@@ -199,6 +203,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
     // Warm every thread up first (tsx, harness and job module: 1-2 s) so time limits measure jobs.
     // Only threads that replace a terminated one start inside a job's limit.
     if (pool) await Promise.all(Array.from({ length: pool.options.minThreads }, () => pool.run({ jobModule })));
+    startupMs = pool ? performance.now() - tPool : 0;
     await Promise.all(Array.from({ length: Math.min(opts.workers, groups.length) }, lane));
   } finally {
     writer.close();
@@ -209,5 +214,5 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   }
   const planned = new Set(unique.map((j) => j.id.jobHash));
   const results = latestByJob(readJournal(file).results).filter((r) => planned.has(r.jobHash));
-  return { results, ran: todo.length, skipped: unique.length - todo.length, failed };
+  return { results, ran: todo.length, skipped: unique.length - todo.length, failed, startupMs };
 }
