@@ -32,6 +32,8 @@ export interface DqnBenchFigure {
   actP50Us: number;
   /** Median wall time of one testing-variant job, s. */
   jobP50S: number;
+  /** Process CPU time per step (ms), act (us) and job (s), over a fixed count: steadier than wall time on a busy machine. */
+  cpu: { trainMs: number; actUs: number; jobS: number };
 }
 
 export interface DqnBenchReport {
@@ -39,8 +41,10 @@ export interface DqnBenchReport {
   features: number;
   actions: number;
   figures: DqnBenchFigure[];
-  /** tfjs / mlp, per measure (medians). */
+  /** tfjs / mlp, per measure (medians of wall time). */
   speedup: { train: number; act: number; job: number };
+  /** tfjs / mlp, per measure (CPU time). */
+  cpuSpeedup: { train: number; act: number; job: number };
 }
 
 const median = (task: { result?: unknown } | undefined): number => {
@@ -49,12 +53,35 @@ const median = (task: { result?: unknown } | undefined): number => {
   return r.latency.p50;
 };
 
+/** Process CPU time (ms) per call, over `n` calls of `fn`. */
+async function cpuMs(n: number, fn: () => unknown): Promise<number> {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) await fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / n;
+}
+
+/** One dqn job on the bench scenario's testing variant with `network`. */
+async function dqnJob(network: string): Promise<void> {
+  const file = fileURLToPath(new URL(`../scenarios/default/${DQN_BENCH_SCENARIO}.json`, import.meta.url));
+  const before = process.env.ORCHBENCH_NN;
+  process.env.ORCHBENCH_NN = network;
+  try {
+    const r = await runJob({ agent: 'dqn', agentKind: 'baseline', scenario: DQN_BENCH_SCENARIO, scenarioFile: file, variant: 'testing', seed: 1 });
+    if (r.status !== 'ok') throw new Error(`bench dqn job failed: ${r.reason ?? ''}`);
+  } finally {
+    if (before === undefined) delete process.env.ORCHBENCH_NN;
+    else process.env.ORCHBENCH_NN = before;
+  }
+}
+
 /** Runs the benchmark; `timeMs` per step task, `jobIterations` jobs per implementation. */
 export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBenchReport> {
   const scenario = await loadScenario(DQN_BENCH_SCENARIO, { variant: 'testing' });
   const env = new OrchestrationEnv(scenario);
   const bench = new Bench({ time: timeMs, warmup: true });
   const disposers: (() => void)[] = [];
+  const cpu: Record<string, { trainMs: number; actUs: number; jobS: number }> = {};
   for (const network of IMPLEMENTATIONS) {
     const ctx = { env: env.spec, seed: 1, config: { network } };
     const { net } = await createQNetwork(ctx, { ...DEFAULT_CONFIG, network });
@@ -73,31 +100,22 @@ export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBen
     const batch = newBatch(DEFAULT_CONFIG.batchSize, env.spec.features.length, env.spec.actions.length);
     const maxNext = new Float32Array(DEFAULT_CONFIG.batchSize);
     const state = buf.states.slice(0, env.spec.features.length);
-    bench.add(`train ${network}`, () => dqnUpdate(net, buf, batch, rng, DEFAULT_CONFIG.gamma, maxNext));
-    bench.add(`act ${network}`, () => {
+    const train = (): void => dqnUpdate(net, buf, batch, rng, DEFAULT_CONFIG.gamma, maxNext);
+    const act = (): void => {
       net.q(state);
-    });
+    };
+    bench.add(`train ${network}`, train);
+    bench.add(`act ${network}`, act);
+    cpu[network] = { trainMs: await cpuMs(300, train), actUs: 1000 * (await cpuMs(3000, act)), jobS: NaN };
   }
   await bench.run();
   for (const d of disposers) d();
 
   // One untimed job per implementation first (scenario caches, tfjs loading).
   const jobs = new Bench({ iterations: jobIterations, time: 0, warmup: true, warmupIterations: 1, warmupTime: 0 });
-  const file = fileURLToPath(new URL(`../scenarios/default/${DQN_BENCH_SCENARIO}.json`, import.meta.url));
-  for (const network of IMPLEMENTATIONS) {
-    jobs.add(`job ${network}`, async () => {
-      const before = process.env.ORCHBENCH_NN;
-      process.env.ORCHBENCH_NN = network;
-      try {
-        const r = await runJob({ agent: 'dqn', agentKind: 'baseline', scenario: DQN_BENCH_SCENARIO, scenarioFile: file, variant: 'testing', seed: 1 });
-        if (r.status !== 'ok') throw new Error(`bench dqn job failed: ${r.reason ?? ''}`);
-      } finally {
-        if (before === undefined) delete process.env.ORCHBENCH_NN;
-        else process.env.ORCHBENCH_NN = before;
-      }
-    });
-  }
+  for (const network of IMPLEMENTATIONS) jobs.add(`job ${network}`, () => dqnJob(network));
   await jobs.run();
+  for (const network of IMPLEMENTATIONS) cpu[network]!.jobS = (await cpuMs(1, () => dqnJob(network))) / 1000;
 
   const figures = IMPLEMENTATIONS.map((network): DqnBenchFigure => {
     const train = bench.getTask(`train ${network}`)!.result as { latency: { mean: number } };
@@ -109,6 +127,7 @@ export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBen
       actUs: act.latency.mean * 1000,
       actP50Us: median(bench.getTask(`act ${network}`)) * 1000,
       jobP50S: median(jobs.getTask(`job ${network}`)) / 1000,
+      cpu: cpu[network]!,
     };
   });
   const [m, t] = figures as [DqnBenchFigure, DqnBenchFigure];
@@ -118,6 +137,7 @@ export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBen
     actions: env.spec.actions.length,
     figures,
     speedup: { train: t.trainP50Ms / m.trainP50Ms, act: t.actP50Us / m.actP50Us, job: t.jobP50S / m.jobP50S },
+    cpuSpeedup: { train: t.cpu.trainMs / m.cpu.trainMs, act: t.cpu.actUs / m.cpu.actUs, job: t.cpu.jobS / m.cpu.jobS },
   };
 }
 
@@ -125,9 +145,11 @@ export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBen
 export function formatDqnBench(r: DqnBenchReport): string {
   const lines = [`dqn network (${r.scenarioId}: ${r.features} features, ${r.actions} actions; medians)`];
   for (const f of r.figures) {
-    lines.push(`  ${f.network.padEnd(5)} train step ${f.trainP50Ms.toFixed(3)} ms  act ${f.actP50Us.toFixed(1)} us  testing job ${f.jobP50S.toFixed(2)} s`);
+    lines.push(`  ${f.network.padEnd(5)} train step ${f.trainP50Ms.toFixed(3)} ms  act ${f.actP50Us.toFixed(1)} us  testing job ${f.jobP50S.toFixed(2)} s` +
+      `  (CPU time: ${f.cpu.trainMs.toFixed(3)} ms, ${f.cpu.actUs.toFixed(1)} us, ${f.cpu.jobS.toFixed(2)} s)`);
   }
-  lines.push(`  speedup of mlp over tfjs: train x${r.speedup.train.toFixed(2)}, act x${r.speedup.act.toFixed(2)}, job x${r.speedup.job.toFixed(2)}`);
+  lines.push(`  speedup of mlp over tfjs, wall medians: train x${r.speedup.train.toFixed(2)}, act x${r.speedup.act.toFixed(2)}, job x${r.speedup.job.toFixed(2)}`);
+  lines.push(`  speedup of mlp over tfjs, CPU time: train x${r.cpuSpeedup.train.toFixed(2)}, act x${r.cpuSpeedup.act.toFixed(2)}, job x${r.cpuSpeedup.job.toFixed(2)}`);
   return lines.join('\n');
 }
 
