@@ -330,29 +330,34 @@ export class AdamHuberTrainer {
     const lr = this.opts.learningRate;
     const c1 = Math.fround(1 - this.accBeta1);
     const c2 = Math.fround(1 - this.accBeta2);
-    // Parameter e of `p` (with its gradient and moments at e) moves to `p[e] - step`; returns the new value.
-    const adam = (p: Float32Array, g: Float64Array, m: Float32Array, v: Float32Array, e: number): number => {
-      const ge = Math.fround(g[e]!);
-      const me = beta1 * m[e]! + (1 - beta1) * ge;
-      const ve = beta2 * v[e]! + (1 - beta2) * ge * ge;
-      m[e] = me;
-      v[e] = ve;
-      p[e] = p[e]! - (lr * (Math.fround(me) / c1)) / (Math.sqrt(Math.fround(ve) / c2) + epsilon);
-      return p[e]!;
-    };
     const net = this.net;
     for (let l = 0; l < net.layers; l++) {
+      adamUpdate(net.kernelsT[l]!, this.gk[l]!, this.m.k[l]!, this.v.k[l]!, beta1, beta2, lr, c1, c2, epsilon);
+      adamUpdate(net.biases[l]!, this.gb[l]!, this.m.b[l]!, this.v.b[l]!, beta1, beta2, lr, c1, c2, epsilon);
+      // The forward pass reads the [inputs x outputs] copy.
       const nI = net.sizes[l]!;
       const nO = net.sizes[l + 1]!;
       const kT = net.kernelsT[l]!;
       const k = net.kernels[l]!;
-      for (let j = 0; j < nO; j++) {
-        for (let i = 0; i < nI; i++) k[i * nO + j] = adam(kT, this.gk[l]!, this.m.k[l]!, this.v.k[l]!, j * nI + i);
-      }
-      for (let j = 0; j < nO; j++) adam(net.biases[l]!, this.gb[l]!, this.m.b[l]!, this.v.b[l]!, j);
+      for (let j = 0; j < nO; j++) for (let i = 0; i < nI; i++) k[i * nO + j] = kT[j * nI + i]!;
     }
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(beta1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(beta2));
     this.steps++;
+  }
+}
+
+/**
+ * Adam on every entry of `p` (tfjs's update: m and v in float32, bias-corrected by c1 = 1 -
+ * beta1^t and c2 = 1 - beta2^t, step lr * m^ / (sqrt(v^) + epsilon)).
+ */
+function adamUpdate(p: Float32Array, g: Float64Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, lr: number, c1: number, c2: number, epsilon: number): void {
+  for (let e = 0; e < p.length; e++) {
+    const ge = Math.fround(g[e]!);
+    const me = beta1 * m[e]! + (1 - beta1) * ge;
+    const ve = beta2 * v[e]! + (1 - beta2) * ge * ge;
+    m[e] = me;
+    v[e] = ve;
+    p[e] = p[e]! - (lr * (Math.fround(me) / c1)) / (Math.sqrt(Math.fround(ve) / c2) + epsilon);
   }
 }
