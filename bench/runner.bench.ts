@@ -1,5 +1,6 @@
 /**
- * Runner benchmark (wall-clock, not a test): `node --import tsx bench/runner.bench.ts [--scaling-only] [--json]`.
+ * Runner benchmark (wall-clock, not a test): `node --import tsx bench/runner.bench.ts [--scaling-only | --main-only] [--json]`
+ * (`--main-only`: the scaling and the main command's estimate, without the testing suite).
  * 1. Scaling: the same CPU-bound job set (default-suite scenarios, full budgets) at 1 and 2
  *    workers; goal: 2 workers >= 1.8x the throughput of 1. Pool start-up is included, as a user
  *    would see it (`startupS`: pool creation and thread warm-up alone).
@@ -56,6 +57,13 @@ export interface RunnerBench {
     /** The 2-worker efficiency applied (speedup / 2, at most 1). */
     efficiency: number;
     estimateS: number;
+    /**
+     * Process CPU time over wall time of the calibration run (1 thread): the share of a core it got.
+     * On a busy machine `estimateS` grows by about 1 / cpuShare; `cpuLowerBoundS` is the plan's job
+     * time at a full core each, over the workers with perfect scaling: what an idle machine cannot beat.
+     */
+    cpuShare: number;
+    cpuLowerBoundS: number;
     loadAverage1m: number;
   };
 }
@@ -72,7 +80,7 @@ async function timed(jobs: readonly PlannedJob[], workers: number, dir: string):
 }
 
 /** Runs the scaling measurement and, unless `scalingOnly`, the testing-suite wall time. */
-export async function benchRunner(scalingOnly = false): Promise<RunnerBench> {
+export async function benchRunner(scalingOnly = false, mainOnly = false): Promise<RunnerBench> {
   const root = mkdtempSync(join(tmpdir(), 'orchbench-bench-'));
   try {
     const cpu = await planJobs({
@@ -97,6 +105,7 @@ export async function benchRunner(scalingOnly = false): Promise<RunnerBench> {
       loadAverage1m: loadavg()[0]!,
     };
     if (scalingOnly) return { scaling };
+    if (mainOnly) return { scaling, mainCommand: await estimateMainCommand(root, scaling.speedup) };
 
     const workers = availableParallelism();
     const t0 = performance.now();
@@ -143,7 +152,19 @@ async function estimateMainCommand(root: string, speedup: number): Promise<NonNu
   const plan = await planJobs({ suite: 'default', agents, seeds: 10, rootSeed: 0 });
   const totalJobS = plan.reduce((sum, j) => sum + model.expectedMs(j), 0) / 1000;
   const efficiency = Math.min(1, workers > 1 ? speedup / 2 : 1);
-  return { jobs: plan.length, workers, calibrationJobS, calibrationScenario, totalJobS, efficiency, estimateS: totalJobS / workers / efficiency, loadAverage1m: loadavg()[0]! };
+  const cpuShare = Math.min(1, run.cpuS / run.s);
+  return {
+    jobs: plan.length,
+    workers,
+    calibrationJobS,
+    calibrationScenario,
+    totalJobS,
+    efficiency,
+    estimateS: totalJobS / workers / efficiency,
+    cpuShare,
+    cpuLowerBoundS: (totalJobS * cpuShare) / workers,
+    loadAverage1m: loadavg()[0]!,
+  };
 }
 
 /** Human-readable lines. */
@@ -160,12 +181,13 @@ export function formatRunnerBench(r: RunnerBench): string {
   const m = r.mainCommand;
   if (m) {
     lines.push(`main command (estimate): ${m.jobs} jobs on ${m.workers} workers: ${(m.estimateS / 60).toFixed(1)} min (goal <= 15 min; ${m.totalJobS.toFixed(0)} s of jobs, 2-worker efficiency ${m.efficiency.toFixed(2)}; load average ${m.loadAverage1m.toFixed(2)})`);
+    lines.push(`  at a full core per job (the calibration got ${(100 * m.cpuShare).toFixed(0)}% of one) and perfect scaling: ${(m.cpuLowerBoundS / 60).toFixed(1)} min (a lower bound)`);
     lines.push(`  full-budget job on ${m.calibrationScenario}: ${Object.entries(m.calibrationJobS).map(([a, sec]) => `${a} ${sec.toFixed(1)} s`).join(', ')}`);
   }
   return lines.join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const report = await benchRunner(process.argv.includes('--scaling-only'));
+  const report = await benchRunner(process.argv.includes('--scaling-only'), process.argv.includes('--main-only'));
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : `${formatRunnerBench(report)}\n`);
 }
