@@ -103,7 +103,8 @@ describe('hybrid agent', () => {
     expect(s.planningUpdates).toBeGreaterThan(DEFAULT_CONFIG.warmStartBatches * DEFAULT_CONFIG.batchSize);
     expect(s.planningMs).toBeGreaterThan(0);
     expect(s.learnMs).toBeGreaterThan(0);
-    expect(s.info!.backend).toBe((await loadTf()).backend);
+    // The network implementation: the typed-array MLP unless ORCHBENCH_NN selects tfjs.
+    expect(s.info!.backend).toBe(process.env.ORCHBENCH_NN === 'tfjs' ? `tfjs-${(await loadTf()).backend}` : 'mlp');
   });
 
   it('is deterministic for a seed on a backend', async () => {
@@ -115,10 +116,10 @@ describe('hybrid agent', () => {
     expect(await decisionLog(createAgent, scenario, 5, 3, short, checkpoints)).toBe(a);
   });
 
-  it('does not leak tensors while planning', async () => {
+  it('does not leak tensors while planning on tfjs', async () => {
     const { tf } = await loadTf();
     const before = tf.memory().numTensors;
-    const agent = await createAgent({ env: envSpec(), seed: 2, config: { learningStarts: 16, batchSize: 16, trainEvery: 1, warmStartBatches: 2 } });
+    const agent = await createAgent({ env: envSpec(), seed: 2, config: { learningStarts: 16, batchSize: 16, trainEvery: 1, warmStartBatches: 2, network: 'tfjs' } });
     const rng = deriveRng(3, 'leak');
     const step = () => {
       const obs = observation({ uplinkMbps: 2 + 60 * rng.float(), edgeInSystem: rng.int(8) });
