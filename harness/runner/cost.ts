@@ -1,8 +1,10 @@
 /**
  * Expected job cost, for scheduling (longest jobs first) and an honest ETA.
  *
- * A job's cost is about proportional to its budget in decisions (learning + evaluation), at a
- * rate that depends mostly on the agent: a DQN decision costs a hundred times a static policy's.
+ * A job's cost is a fixed part (scenario and agent set-up, its share of the reference episodes,
+ * greedy checkpoints) plus a part proportional to its budget in decisions (learning +
+ * evaluation), at a rate that depends mostly on the agent: a DQN decision costs a hundred times a
+ * static policy's.
  * The model starts from prior rates per agent (measured on this project's 2-core reference
  * machine, full budgets, see the README's Benchmarks) and replaces them with what the run
  * measures: once an agent has finished jobs, its rate is their total wall time over their total
@@ -31,6 +33,14 @@ export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   hybrid: 2500,
 };
 
+/**
+ * Prior fixed cost of a job (ms): full-budget jobs of the cheapest agents take 0.1-0.3 s in all
+ * (see the README's Benchmarks). Without it, a cheap agent's job that is slower than its tiny
+ * per-decision prior (a thread's first job, a busy machine) would scale every prior up by a
+ * factor of ten or more.
+ */
+export const PRIOR_JOB_OVERHEAD_MS = 250;
+
 /** The prior of an agent not in the table (a submission): a light learner. */
 export const DEFAULT_PRIOR_MS_PER_KILO_DECISION = 100;
 
@@ -49,7 +59,7 @@ export class CostModel {
   /** The prior expected wall time of a job (ms). */
   static priorMs(job: CostedJob): number {
     const rate = PRIOR_MS_PER_KILO_DECISION[job.spec.agent] ?? DEFAULT_PRIOR_MS_PER_KILO_DECISION;
-    return (rate * (job.decisions ?? UNKNOWN_DECISIONS)) / 1000;
+    return PRIOR_JOB_OVERHEAD_MS + (rate * (job.decisions ?? UNKNOWN_DECISIONS)) / 1000;
   }
 
   /** The expected wall time of a job (ms), from what has been measured so far. */

@@ -4,8 +4,9 @@
  *
  * - At most `workers` jobs are in flight (the pool has exactly that many threads), so a job's time
  *   limit starts when it is handed to a free worker, not while it waits in a queue. Threads are
- *   warmed up (loader and job module imported) before the first job; the limit includes loading
- *   the job's scenario and agent, and for a thread that replaces a terminated one, its start-up.
+ *   warmed up (loader and job module imported, the run's scenarios loaded) before the first job;
+ *   the limit includes loading the job's agent, and for a thread that replaces a terminated one,
+ *   its start-up and the job's scenario.
  * - Jobs of the same scenario and seed run one after another on one lane (see `groupByEpisode`);
  *   groups start longest first by expected cost (`cost.ts`), so the run does not end on one long
  *   group while the other threads idle.
@@ -200,9 +201,11 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
     }
   };
   try {
-    // Warm every thread up first (tsx, harness and job module: 1-2 s) so time limits measure jobs.
+    // Warm every thread up first (tsx, harness, job module and the run's scenarios) so time limits
+    // and the cost model measure jobs.
     // Only threads that replace a terminated one start inside a job's limit.
-    if (pool) await Promise.all(Array.from({ length: pool.options.minThreads }, () => pool.run({ jobModule })));
+    const warm = [...new Map(todo.map((j) => [`${j.spec.variant}:${j.spec.scenarioFile}`, { scenarioFile: j.spec.scenarioFile, variant: j.spec.variant }])).values()];
+    if (pool) await Promise.all(Array.from({ length: pool.options.minThreads }, () => pool.run({ jobModule, warm })));
     startupMs = pool ? performance.now() - tPool : 0;
     await Promise.all(Array.from({ length: Math.min(opts.workers, groups.length) }, lane));
   } finally {

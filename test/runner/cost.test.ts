@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CostModel, DEFAULT_PRIOR_MS_PER_KILO_DECISION, etaMs, PRIOR_MS_PER_KILO_DECISION } from '../../harness/runner/cost.ts';
+import { CostModel, DEFAULT_PRIOR_MS_PER_KILO_DECISION, etaMs, PRIOR_JOB_OVERHEAD_MS, PRIOR_MS_PER_KILO_DECISION } from '../../harness/runner/cost.ts';
 import { groupByEpisode } from '../../harness/runner/execute.ts';
 import { formatEta } from '../../harness/runner/progress.ts';
 import type { PlannedJob } from '../../harness/runner/types.ts';
@@ -11,10 +11,10 @@ const job = (agent: string, decisions: number, scenario = 's', seed = 0): Planne
 describe('expected job cost', () => {
   it('has a prior for every baseline, and the neural agents cost the most per decision', () => {
     for (const name of listBaselines()) expect(PRIOR_MS_PER_KILO_DECISION[name], name).toBeGreaterThan(0);
-    expect(CostModel.priorMs(job('dqn', 1000))).toBeGreaterThan(10 * CostModel.priorMs(job('greedy-heuristic', 1000)));
-    // Cost scales with the budget.
-    expect(CostModel.priorMs(job('dqn', 4000))).toBeCloseTo(4 * CostModel.priorMs(job('dqn', 1000)), 9);
-    expect(CostModel.priorMs(job('my-submission', 1000))).toBe(DEFAULT_PRIOR_MS_PER_KILO_DECISION);
+    expect(CostModel.priorMs(job('dqn', 20_000))).toBeGreaterThan(10 * CostModel.priorMs(job('greedy-heuristic', 20_000)));
+    // A fixed part plus a part that scales with the budget.
+    expect(CostModel.priorMs(job('dqn', 4000)) - PRIOR_JOB_OVERHEAD_MS).toBeCloseTo(4 * (CostModel.priorMs(job('dqn', 1000)) - PRIOR_JOB_OVERHEAD_MS), 9);
+    expect(CostModel.priorMs(job('my-submission', 1000))).toBe(PRIOR_JOB_OVERHEAD_MS + DEFAULT_PRIOR_MS_PER_KILO_DECISION);
   });
 
   it('learns each agent rate from finished jobs, and scales the priors of agents not seen by the machine speed', () => {
@@ -43,7 +43,7 @@ describe('expected job cost', () => {
   });
 
   it('orders episode groups most expensive first, plan order on ties', () => {
-    const jobs = [job('random', 1000, 'cheap', 0), job('random', 1000, 'cheap', 1), job('dqn', 1000, 'dear', 0), job('random', 1000, 'dear', 0), job('random', 50_000, 'long', 0)];
+    const jobs = [job('random', 1000, 'cheap', 0), job('random', 1000, 'cheap', 1), job('dqn', 1000, 'dear', 0), job('random', 1000, 'dear', 0), job('random', 100_000, 'long', 0)];
     const groups = groupByEpisode(jobs).map((g) => g.map((j) => `${j.spec.scenario}/${j.spec.seed}/${j.spec.agent}`));
     expect(groups).toEqual([['dear/0/dqn', 'dear/0/random'], ['long/0/random'], ['cheap/0/random'], ['cheap/1/random']]);
   });
