@@ -211,8 +211,10 @@ export class AdamHuberTrainer {
   private readonly gk: Float64Array[];
   private readonly gb: Float64Array[];
   /** d loss / d (pre-activation) of the current layer and the one below, rows x width. */
-  private delta: Float64Array = new Float64Array(0);
-  private deltaBelow: Float64Array = new Float64Array(0);
+  private delta: Float32Array = new Float32Array(0);
+  private deltaBelow: Float32Array = new Float32Array(0);
+  /** Zero biases for computing input gradients with {@link denseLayer}. */
+  private readonly noBias: Float32Array;
   /** beta^t, kept in float32 as tfjs's accumulators are. */
   private accBeta1: number;
   private accBeta2: number;
@@ -229,13 +231,14 @@ export class AdamHuberTrainer {
     this.gb = net.biases.map((b) => new Float64Array(b.length));
     this.accBeta1 = Math.fround(this.beta1);
     this.accBeta2 = Math.fround(this.beta2);
+    this.noBias = new Float32Array(Math.max(...net.sizes));
   }
 
   private ensureRows(rows: number): void {
     const width = Math.max(...this.net.sizes);
     if (this.delta.length >= rows * width) return;
-    this.delta = new Float64Array(rows * width);
-    this.deltaBelow = new Float64Array(rows * width);
+    this.delta = new Float32Array(rows * width);
+    this.deltaBelow = new Float32Array(rows * width);
   }
 
   /**
@@ -296,23 +299,11 @@ export class AdamHuberTrainer {
         }
       }
       if (l > 0) {
-        // d loss / d input, through the ReLU below (no gradient where it was off): a dot product
-        // over this layer's outputs with the kernel in [inputs x outputs] layout.
-        const kIO = net.kernels[l]!;
-        for (let r = 0; r < rows; r++) {
-          const io = r * nI;
-          const dO = r * nO;
-          for (let i = 0; i < nI; i++) {
-            if (input[io + i]! <= 0) {
-              below[io + i] = 0;
-              continue;
-            }
-            const ko = i * nO;
-            let sum = 0;
-            for (let j = 0; j < nO; j++) sum += delta[dO + j]! * kIO[ko + j]!;
-            below[io + i] = sum;
-          }
-        }
+        // d loss / d input = delta x W^T: the dense layer from this layer's outputs back to its
+        // inputs (the [inputs x outputs] kernel is W^T transposed), then through the ReLU below
+        // (no gradient where it was off).
+        denseLayer(delta, rows, nO, nI, net.kernels[l]!, this.noBias, false, below);
+        for (let e = 0; e < rows * nI; e++) if (input[e]! <= 0) below[e] = 0;
       }
       if (l > 0) {
         this.deltaBelow = delta;
