@@ -183,6 +183,12 @@ function emit(out: Float32Array, o0: number, o1: number, sum0: number, sum1: num
   }
 }
 
+/** Writes the transpose of the row-major `rows x cols` matrix `m` into `out` and returns it. */
+function transposeInto(m: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
+  return out;
+}
+
 /** The transpose of a row-major `rows x cols` matrix. */
 function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
   const t = new Float32Array(m.length);
@@ -208,8 +214,11 @@ export class AdamHuberTrainer {
   private readonly epsilon: number;
   private readonly m: { k: Float32Array[]; b: Float32Array[] };
   private readonly v: { k: Float32Array[]; b: Float32Array[] };
-  private readonly gk: Float64Array[];
-  private readonly gb: Float64Array[];
+  private readonly gk: Float32Array[];
+  private readonly gb: Float32Array[];
+  /** Transposed deltas and layer inputs (scratch). */
+  private deltaT: Float32Array = new Float32Array(0);
+  private inputT: Float32Array = new Float32Array(0);
   /** d loss / d (pre-activation) of the current layer and the one below, rows x width. */
   private delta: Float32Array = new Float32Array(0);
   private deltaBelow: Float32Array = new Float32Array(0);
@@ -227,8 +236,8 @@ export class AdamHuberTrainer {
     const zeros = (arrays: Float32Array[]): Float32Array[] => arrays.map((a) => new Float32Array(a.length));
     this.m = { k: zeros(net.kernelsT), b: zeros(net.biases) };
     this.v = { k: zeros(net.kernelsT), b: zeros(net.biases) };
-    this.gk = net.kernelsT.map((k) => new Float64Array(k.length));
-    this.gb = net.biases.map((b) => new Float64Array(b.length));
+    this.gk = net.kernelsT.map((k) => new Float32Array(k.length));
+    this.gb = net.biases.map((b) => new Float32Array(b.length));
     this.accBeta1 = Math.fround(this.beta1);
     this.accBeta2 = Math.fround(this.beta2);
     this.noBias = new Float32Array(Math.max(...net.sizes));
@@ -239,6 +248,8 @@ export class AdamHuberTrainer {
     if (this.delta.length >= rows * width) return;
     this.delta = new Float32Array(rows * width);
     this.deltaBelow = new Float32Array(rows * width);
+    this.deltaT = new Float32Array(rows * width);
+    this.inputT = new Float32Array(rows * width);
   }
 
   /**
@@ -280,23 +291,15 @@ export class AdamHuberTrainer {
       const gk = this.gk[l]!;
       const gb = this.gb[l]!;
       const below = this.deltaBelow;
-      gk.fill(0);
+      // Kernel gradient (transposed) = delta^T x input: the dense kernel on the transposes.
+      const dT = transposeInto(delta, rows, nO, this.deltaT);
+      const xT = transposeInto(input, rows, nI, this.inputT);
+      denseLayer(dT, nO, rows, nI, xT, this.noBias, false, gk);
       gb.fill(0);
-      // Kernel and bias gradients, two rows at a time (half the read-modify-writes of gk).
-      for (let r = 0; r < rows; r += 2) {
-        const pair = r + 1 < rows;
-        const i0 = r * nI;
-        const i1 = i0 + nI;
-        for (let j = 0; j < nO; j++) {
-          const g0 = delta[r * nO + j]!;
-          const g1 = pair ? delta[(r + 1) * nO + j]! : 0;
-          if (g0 === 0 && g1 === 0) continue;
-          gb[j] = gb[j]! + g0 + g1;
-          const ko = j * nI;
-          if (g1 === 0) for (let i = 0; i < nI; i++) gk[ko + i] = gk[ko + i]! + g0 * input[i0 + i]!;
-          else if (g0 === 0) for (let i = 0; i < nI; i++) gk[ko + i] = gk[ko + i]! + g1 * input[i1 + i]!;
-          else for (let i = 0; i < nI; i++) gk[ko + i] = gk[ko + i]! + g0 * input[i0 + i]! + g1 * input[i1 + i]!;
-        }
+      for (let j = 0; j < nO; j++) {
+        let sum = 0;
+        for (let r = 0; r < rows; r++) sum += dT[j * rows + r]!;
+        gb[j] = sum;
       }
       if (l > 0) {
         // d loss / d input = delta x W^T: the dense layer from this layer's outputs back to its
@@ -342,7 +345,7 @@ export class AdamHuberTrainer {
  * Adam on every entry of `p` (tfjs's update: m and v in float32, bias-corrected by c1 = 1 -
  * beta1^t and c2 = 1 - beta2^t, step lr * m^ / (sqrt(v^) + epsilon)).
  */
-function adamUpdate(p: Float32Array, g: Float64Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, lr: number, c1: number, c2: number, epsilon: number): void {
+function adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, lr: number, c1: number, c2: number, epsilon: number): void {
   for (let e = 0; e < p.length; e++) {
     const ge = Math.fround(g[e]!);
     const me = beta1 * m[e]! + (1 - beta1) * ge;
