@@ -171,7 +171,7 @@ async function estimateMainCommand(root: string, speedup: number): Promise<NonNu
 export function formatRunnerBench(r: RunnerBench): string {
   const s = r.scaling;
   const lines = [
-    `runner: ${s.jobs} CPU-bound jobs: 1 worker ${s.oneWorkerS.toFixed(1)} s, 2 workers ${s.twoWorkersS.toFixed(1)} s: x${s.speedup.toFixed(2)} (goal >= 1.8; pool start-up ${s.startupS.one.toFixed(2)} / ${s.startupS.two.toFixed(2)} s included; mean job ${s.meanJobS.one.toFixed(2)} / ${s.meanJobS.two.toFixed(2)} s; load average ${s.loadAverage1m.toFixed(2)})`,
+    `runner: ${s.jobs} CPU-bound jobs: 1 worker ${s.oneWorkerS.toFixed(1)} s, 2 workers ${s.twoWorkersS.toFixed(1)} s: x${s.speedup.toFixed(2)} (goal >= 1.8; pool start-up ${s.startupS.one.toFixed(2)} / ${s.startupS.two.toFixed(2)} s included; mean job ${s.meanJobS.one.toFixed(2)} / ${s.meanJobS.two.toFixed(2)} s; process CPU ${s.cpuS.one.toFixed(1)} / ${s.cpuS.two.toFixed(1)} s; load average ${s.loadAverage1m.toFixed(2)})`,
   ];
   const t = r.testingSuite;
   if (t) {
