@@ -15,22 +15,24 @@
 import type { PlannedJob } from './types.ts';
 
 /**
- * Prior wall time per 1000 decisions (ms), by agent: one job per agent on a 4-user default
- * scenario (full budget), job wall time (including its greedy checkpoints and a share of the
- * reference episodes) over its decisions.
+ * Prior wall time per 1000 decisions (ms), by agent, beside the fixed part below: from one
+ * full-budget job per agent on `lte-driving-4u-mixed-v1` (22,000 decisions; `node --import tsx
+ * bench/runner.bench.ts --main-only`, the job getting a full core): `dqn` 5.6 s, `hybrid` 16.3 s,
+ * every other baseline <= 0.2 s. `dqn-informed`: 3 updates of about 4 ms per training step (its
+ * network scores every action of every next state), about 60 s per such job.
  */
 export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   random: 5,
-  'static-device': 10,
-  'static-edge': 10,
-  'static-cloud': 10,
-  oracle: 15,
-  'greedy-heuristic': 25,
-  'q-learning': 15,
-  bandit: 30,
-  dqn: 500,
-  'dqn-informed': 1500,
-  hybrid: 2500,
+  'static-device': 5,
+  'static-edge': 5,
+  'static-cloud': 5,
+  oracle: 10,
+  'greedy-heuristic': 10,
+  'q-learning': 10,
+  bandit: 15,
+  dqn: 250,
+  'dqn-informed': 2700,
+  hybrid: 750,
 };
 
 /**
