@@ -5,9 +5,12 @@
  *
  * Design choices:
  * - Q-network: MLP on the observation's feature vector (each feature scaled to [0, 1] by its
- *   documented bounds), ReLU hidden layers, one linear output per action (TensorFlow.js, see
- *   `harness/tf.ts` for the backend). Weights are initialised from seeds derived from the agent
- *   seed, so a run is deterministic for a seed on a given backend.
+ *   documented bounds), ReLU hidden layers, one linear output per action. Two implementations of
+ *   the same network (`network`, see `nn/regressor.ts`): the typed-array MLP of `nn/mlp.ts`
+ *   (default: several times faster at this size, and identical on every machine) and
+ *   TensorFlow.js, the reference it is tested against (`harness/tf.ts` picks its backend). Weights
+ *   are drawn from streams derived from the agent seed, identically for both, so a run is
+ *   deterministic for a seed on a given implementation.
  * - Replay: a ring buffer of typed arrays (no per-transition objects); uniform sampling.
  * - Target network: hard copy of the online weights every `targetUpdateEvery` training steps.
  * - Loss: Huber on Q(s, a) - (r + gamma * max_{a' unmasked} Q_target(s', a')), Adam.
@@ -18,13 +21,20 @@
  * - The task is continuing (each decision is one request); gamma discounts the effect a decision
  *   has on later requests through the shared-tier load.
  *
+ * - Optional, for the Hybrid Learner experiment's fair-comparison control (`dqn-informed`):
+ *   the public action information as input (`actionFeatures`: Q(s, a) from state and action
+ *   features, see `QNetwork`) and several gradient updates per training step (`updatesPerTrain`).
+ *
  * The network code (`QNetwork`, `ReplayBuffer`) is exported for the Hybrid Learner, so both
  * agents differ only in where their training targets come from.
  */
-import type { Agent, AgentContext, AgentFactory, AgentMode, AgentStats, EnvSpec, Observation, Transition } from '../harness/agent.ts';
-import { deriveRng, deriveSeed, type Rng } from '../harness/rng.ts';
-import { loadTf, type Tf, type TfBackend } from '../harness/tf.ts';
+import type { ActionDef, Agent, AgentContext, AgentFactory, AgentMode, AgentStats, EnvSpec, Observation, Transition } from '../harness/agent.ts';
+import { InputError, show } from '../harness/errors.ts';
+import { deriveRng, type Rng } from '../harness/rng.ts';
+import { loadTf } from '../harness/tf.ts';
 import { argmaxMasked, mergeConfig, randomUnmasked } from './common.ts';
+import { MlpRegressor, NN_BACKENDS, type NnBackendChoice, type NnBackendName, type Regressor, type RegressorSpec } from './nn/regressor.ts';
+import { TfRegressor } from './nn/tf-regressor.ts';
 
 /**
  * DQN hyperparameters. Searched with `harness/experiment/tune.ts` on the tuning scenarios only
@@ -62,6 +72,16 @@ export interface DqnConfig {
   epsilonDecaySteps: number;
   /** Huber loss threshold (reward units). */
   huberDelta: number;
+  /** Gradient steps each time training is due (every `trainEvery` decisions); updates per real decision = updatesPerTrain / trainEvery. */
+  updatesPerTrain: number;
+  /** Give the Q-network each action's public information (tier, accuracy, median compute) as input features. */
+  actionFeatures: boolean;
+  /**
+   * Implementation of the network: `mlp` (typed arrays) or `tfjs` (the reference). Not a
+   * hyperparameter: both learn the same curve (see `nn/regressor.ts`). Default `mlp`, or the
+   * environment variable `ORCHBENCH_NN` when set.
+   */
+  network: string;
 }
 
 /** Default DQN configuration (see {@link DqnConfig} for the tuning record). */
@@ -78,6 +98,22 @@ export const DEFAULT_CONFIG: DqnConfig = {
   epsilonEnd: 0.02,
   epsilonDecaySteps: 250,
   huberDelta: 1,
+  updatesPerTrain: 1,
+  actionFeatures: false,
+  network: 'mlp',
+};
+
+/**
+ * The `dqn-informed` control of the Hybrid Learner experiment (issue 11, "Fair comparison"): the
+ * DQN given the public action information the Hybrid's model uses (`actionFeatures`) and the same
+ * gradient updates per real decision as the Hybrid's defaults (one real update plus
+ * `planningBatches` = 2 planning batches per training step: `updatesPerTrain` 3). The other fields
+ * are the DQN's; nothing here was tuned (the tuning search sets them on the tuning scenarios).
+ */
+export const INFORMED_CONFIG: DqnConfig = {
+  ...DEFAULT_CONFIG,
+  actionFeatures: true,
+  updatesPerTrain: 3,
 };
 
 /** Scales features to [0, 1] by their documented bounds (the network trains better on unit ranges). */
@@ -143,78 +179,109 @@ export interface Batch {
   weights: Float32Array;
 }
 
+/** Public action-information features per action (see {@link actionFeatureTable}). */
+export const ACTION_FEATURES = ['tier is device', 'tier is edge', 'tier is cloud', 'accuracy top-1 / 100', 'log(1 + median compute ms) / log(1 + largest)'] as const;
+
 /**
- * An MLP Q-network with its target copy and Adam optimiser. `train` fits Q(s, a) to targets
- * given per (row, action) with per-entry weights, which serves both a DQN batch (one-hot weights
- * on the taken actions) and a planning batch of simulated targets for many actions.
+ * The public information of each action (`EnvSpec.actions`) as features, `actions x
+ * ACTION_FEATURES.length` row-major, each in [0, 1]: its tier (one-hot), its model's accuracy and
+ * its median compute time (log-scaled by the largest; 0 where the tier cannot run the model, which
+ * is always masked).
+ */
+export function actionFeatureTable(actions: readonly ActionDef[]): Float32Array {
+  const K = ACTION_FEATURES.length;
+  const maxMs = Math.max(1, ...actions.map((a) => a.medianComputeMs ?? 0));
+  const out = new Float32Array(actions.length * K);
+  actions.forEach((a, i) => {
+    out[i * K + ['device', 'edge', 'cloud'].indexOf(a.tier)] = 1;
+    out[i * K + 3] = a.accuracyTop1Pct / 100;
+    out[i * K + 4] = a.medianComputeMs === null ? 0 : Math.log1p(a.medianComputeMs) / Math.log1p(maxMs);
+  });
+  return out;
+}
+
+/**
+ * The Q-function on a {@link Regressor} (an MLP with its target copy and Adam). `train` fits
+ * Q(s, a) to targets given per (row, action) with per-entry weights, which serves both a DQN batch
+ * (one-hot weights on the taken actions) and a planning batch of simulated targets for many
+ * actions.
+ *
+ * Two shapes, both trained on sum(w * huber(Q - y)) / sum(w) over the weighted entries:
+ * - state in, one output per action (the classic DQN head): input = the scaled state;
+ * - with `actionFeatures` (a table from {@link actionFeatureTable}), state and action in, one
+ *   output: Q(s, a) = net([s, features(a)]), so what is learned about one action carries over to
+ *   actions with similar public information.
  */
 export class QNetwork {
-  private readonly online: import('@tensorflow/tfjs').Sequential;
-  private readonly target: import('@tensorflow/tfjs').Sequential;
-  private readonly optimizer: import('@tensorflow/tfjs').Optimizer;
-  private readonly input1: Float32Array;
-  private readonly onlineVars: import('@tensorflow/tfjs').Variable[];
   trainSteps = 0;
+  private readonly K: number;
+  /** Scratch of the state-action rows (action-feature shape). */
+  private x: Float32Array = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private w: Float32Array = new Float32Array(0);
 
   constructor(
-    private readonly tf: Tf,
+    private readonly reg: Regressor,
     readonly featureCount: number,
     readonly actionCount: number,
-    private readonly cfg: Pick<DqnConfig, 'hiddenUnits' | 'learningRate' | 'huberDelta' | 'targetUpdateEvery'>,
-    seed: number,
+    private readonly targetUpdateEvery: number,
+    private readonly actionFeatures: Float32Array | null = null,
   ) {
-    const build = () => {
-      const m = tf.sequential();
-      cfg.hiddenUnits.forEach((units, l) => {
-        m.add(tf.layers.dense({
-          units,
-          activation: 'relu',
-          inputShape: l === 0 ? [featureCount] : undefined,
-          kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 'qnet', 'kernel', l) }),
-        }));
-      });
-      m.add(tf.layers.dense({
-        units: actionCount,
-        inputShape: cfg.hiddenUnits.length === 0 ? [featureCount] : undefined,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 'qnet', 'kernel', 'out') }),
-      }));
-      return m;
-    };
-    this.online = build();
-    this.target = build();
-    this.syncTarget();
-    this.optimizer = tf.train.adam(cfg.learningRate);
-    // Only the online network trains; without a list minimize() would also differentiate the target's variables.
-    this.onlineVars = this.online.trainableWeights.map((w) => w.read() as import('@tensorflow/tfjs').Variable);
-    this.input1 = new Float32Array(featureCount);
+    this.K = actionFeatures ? actionFeatures.length / actionCount : 0;
+    const expected = actionFeatures ? [featureCount + this.K, 1] : [featureCount, actionCount];
+    if (reg.inputs !== expected[0] || reg.outputs !== expected[1]) {
+      throw new Error(`Q-network regressor has ${reg.inputs} inputs and ${reg.outputs} outputs; expected ${expected.join(' and ')}`);
+    }
+  }
+
+  /** Which implementation runs the network (recorded in results). */
+  get backend(): NnBackendName {
+    return this.reg.backend;
   }
 
   /** Copies the online weights into the target network. */
   syncTarget(): void {
-    this.tf.tidy(() => this.target.setWeights(this.online.getWeights()));
+    this.reg.syncTarget();
+  }
+
+  /** Scratch for `rows` state-action rows. */
+  private rowsScratch(rows: number): void {
+    if (this.y.length >= rows) return;
+    this.x = new Float32Array(rows * (this.featureCount + this.K));
+    this.y = new Float32Array(rows);
+    this.w = new Float32Array(rows);
+  }
+
+  /** Writes the row [state r of `states`, features of action a] at row `row` of the scratch. */
+  private stateAction(states: Float32Array, r: number, a: number, row: number): void {
+    const F = this.featureCount;
+    const o = row * (F + this.K);
+    this.x.set(states.subarray(r * F, (r + 1) * F), o);
+    this.x.set(this.actionFeatures!.subarray(a * this.K, (a + 1) * this.K), o + F);
+  }
+
+  /** Q of every action at each of `rows` states, as a possibly scratch `rows x actions` array. */
+  private predict(states: Float32Array, rows: number, which: 'online' | 'target'): Float32Array {
+    if (!this.actionFeatures) return this.reg.predict(states, rows, which);
+    const A = this.actionCount;
+    this.rowsScratch(rows * A);
+    for (let r = 0; r < rows; r++) for (let a = 0; a < A; a++) this.stateAction(states, r, a, r * A + a);
+    return this.reg.predict(this.x, rows * A, which);
   }
 
   /** Q-values of one scaled state (a fresh array of length actionCount). */
   q(scaledState: Float32Array): Float32Array {
-    this.input1.set(scaledState);
-    return this.tf.tidy(() => {
-      const out = this.online.apply(this.tf.tensor2d(this.input1, [1, this.featureCount])) as import('@tensorflow/tfjs').Tensor;
-      return out.dataSync() as Float32Array;
-    });
+    return this.predict(scaledState, 1, 'online').slice(0, this.actionCount);
   }
 
-  /** Q-values of a batch of scaled states, rows x actions, from the online or target network. */
+  /** Q-values of a batch of scaled states, rows x actions (fresh), from the online or target network. */
   qBatch(states: Float32Array, rows: number, which: 'online' | 'target'): Float32Array {
-    const net = which === 'online' ? this.online : this.target;
-    return this.tf.tidy(() => {
-      const out = net.apply(this.tf.tensor2d(states, [rows, this.featureCount])) as import('@tensorflow/tfjs').Tensor;
-      return out.dataSync() as Float32Array;
-    });
+    return this.predict(states, rows, which).slice(0, rows * this.actionCount);
   }
 
   /** max over unmasked actions of the target network's Q at each next state. */
   maxTargetQ(b: Batch, rows: number, out: Float32Array): void {
-    const q = this.qBatch(b.nextStates, rows, 'target');
+    const q = this.predict(b.nextStates, rows, 'target');
     const A = this.actionCount;
     for (let r = 0; r < rows; r++) {
       out[r] = q[r * A + argmaxMasked(q, r * A, b.nextMasks.subarray(r * A, (r + 1) * A))]!;
@@ -226,26 +293,32 @@ export class QNetwork {
    * hard-updates the target every `targetUpdateEvery` steps.
    */
   train(b: Batch, rows: number): void {
-    const { tf } = this;
-    const A = this.actionCount;
-    tf.tidy(() => {
-      const x = tf.tensor2d(b.states.subarray(0, rows * this.featureCount), [rows, this.featureCount]);
-      const y = tf.tensor2d(b.targets.subarray(0, rows * A), [rows, A]);
-      const w = tf.tensor2d(b.weights.subarray(0, rows * A), [rows, A]);
-      this.optimizer.minimize(() => {
-        const q = this.online.apply(x) as import('@tensorflow/tfjs').Tensor2D;
-        return tf.losses.huberLoss(y, q, w, this.cfg.huberDelta, tf.Reduction.MEAN) as import('@tensorflow/tfjs').Scalar;
-      }, false, this.onlineVars);
-    });
+    if (!this.actionFeatures) {
+      this.reg.fit(b.states, b.targets, b.weights, rows);
+    } else {
+      // Only the weighted (state, action) entries become rows: the others carry no loss.
+      const A = this.actionCount;
+      this.rowsScratch(rows * A);
+      let n = 0;
+      for (let r = 0; r < rows; r++) {
+        for (let a = 0; a < A; a++) {
+          const w = b.weights[r * A + a]!;
+          if (w === 0) continue;
+          this.stateAction(b.states, r, a, n);
+          this.y[n] = b.targets[r * A + a]!;
+          this.w[n] = w;
+          n++;
+        }
+      }
+      if (n > 0) this.reg.fit(this.x, this.y, this.w, n);
+    }
     this.trainSteps++;
-    if (this.trainSteps % this.cfg.targetUpdateEvery === 0) this.syncTarget();
+    if (this.trainSteps % this.targetUpdateEvery === 0) this.syncTarget();
   }
 
-  /** Frees the networks' and optimiser's tensors. */
+  /** Frees the networks' and optimiser's resources. */
   dispose(): void {
-    this.online.dispose();
-    this.target.dispose();
-    this.optimizer.dispose();
+    this.reg.dispose();
   }
 }
 
@@ -320,7 +393,7 @@ export class DqnAgent implements Agent {
     protected readonly env: EnvSpec,
     protected readonly cfg: DqnConfig,
     protected readonly net: QNetwork,
-    protected readonly backend: TfBackend,
+    protected readonly backend: NnBackendName,
     seed: number,
     label = 'dqn',
   ) {
@@ -354,7 +427,7 @@ export class DqnAgent implements Agent {
     this.observe(slot, t);
     const due = this.realSteps % this.cfg.trainEvery === 0;
     if (due && this.buf.size >= this.cfg.learningStarts) {
-      dqnUpdate(this.net, this.buf, this.batch, this.replayRng, this.cfg.gamma, this.maxNext);
+      for (let u = 0; u < this.cfg.updatesPerTrain; u++) dqnUpdate(this.net, this.buf, this.batch, this.replayRng, this.cfg.gamma, this.maxNext);
     }
     this.learnMs += performance.now() - t0;
     this.plan(due);
@@ -385,19 +458,64 @@ export class DqnAgent implements Agent {
   }
 }
 
-/**
- * Loads tfjs and builds the Q-network for an agent context. Both agents label the weight seeds
- * `(seed, "dqn")`, so for a seed the DQN and the Hybrid Learner start from identical weights.
- */
-export async function createQNetwork(ctx: AgentContext, cfg: DqnConfig): Promise<{ net: QNetwork; backend: TfBackend }> {
-  const { tf, backend } = await loadTf();
-  const net = new QNetwork(tf, ctx.env.features.length, ctx.env.actions.length, cfg, deriveSeed(ctx.seed, 'dqn'));
-  return { net, backend };
+/** The network implementation: the config's `network` when overridden, else `ORCHBENCH_NN`, else `mlp`. */
+function networkChoice(ctx: AgentContext, cfg: DqnConfig): NnBackendChoice {
+  const fromConfig = ctx.config !== undefined && Object.hasOwn(ctx.config, 'network');
+  const env = process.env.ORCHBENCH_NN;
+  const choice = fromConfig || env === undefined || env === '' ? cfg.network : env;
+  if (!NN_BACKENDS.includes(choice as NnBackendChoice)) {
+    throw new InputError({
+      file: fromConfig ? 'agent config' : 'environment variable ORCHBENCH_NN',
+      ...(fromConfig ? { pointer: '/network' } : {}),
+      expected: NN_BACKENDS.join(' | '),
+      found: show(choice),
+    });
+  }
+  return choice as NnBackendChoice;
 }
 
-/** Creates a DQN agent (loads tfjs on first use). */
-export const createAgent: AgentFactory = async (ctx: AgentContext) => {
-  const cfg = mergeConfig('dqn', DEFAULT_CONFIG, ctx.config);
-  const { net, backend } = await createQNetwork(ctx, cfg);
-  return new DqnAgent(ctx.env, cfg, net, backend, ctx.seed);
-};
+/**
+ * Builds the Q-network for an agent context on the configured implementation (loading tfjs only
+ * for `tfjs`). Both agents draw the weights from `(seed, "dqn", "qnet", "kernel", layer)`, so for a
+ * seed the DQN and the Hybrid Learner start from identical weights.
+ */
+export async function createQNetwork(ctx: AgentContext, cfg: DqnConfig): Promise<{ net: QNetwork; backend: NnBackendName }> {
+  const F = ctx.env.features.length;
+  const A = ctx.env.actions.length;
+  const actionFeatures = cfg.actionFeatures ? actionFeatureTable(ctx.env.actions) : null;
+  const spec: RegressorSpec = {
+    sizes: actionFeatures ? [F + ACTION_FEATURES.length, ...cfg.hiddenUnits, 1] : [F, ...cfg.hiddenUnits, A],
+    learningRate: cfg.learningRate,
+    huberDelta: cfg.huberDelta,
+    layerRng: (l) => deriveRng(ctx.seed, 'dqn', 'qnet', 'kernel', l),
+  };
+  let reg: Regressor;
+  if (networkChoice(ctx, cfg) === 'tfjs') {
+    const { tf, backend } = await loadTf();
+    reg = new TfRegressor(tf, backend, spec);
+  } else {
+    reg = new MlpRegressor(spec);
+  }
+  const net = new QNetwork(reg, F, A, cfg.targetUpdateEvery, actionFeatures);
+  return { net, backend: net.backend };
+}
+
+/** Creates an agent of `label` with the config `defaults` merged with the context's overrides. */
+function dqnFactory(label: string, defaults: DqnConfig): AgentFactory {
+  return async (ctx: AgentContext) => {
+    const cfg = mergeConfig(label, defaults, ctx.config);
+    for (const key of ['updatesPerTrain', 'trainEvery', 'targetUpdateEvery', 'batchSize'] as const) {
+      if (!(Number.isInteger(cfg[key]) && cfg[key] >= 1)) {
+        throw new InputError({ file: `config of agent "${label}"`, pointer: `/${key}`, expected: 'an integer >= 1', found: show(cfg[key]) });
+      }
+    }
+    const { net, backend } = await createQNetwork(ctx, cfg);
+    return new DqnAgent(ctx.env, cfg, net, backend, ctx.seed, label);
+  };
+}
+
+/** Creates a DQN agent. */
+export const createAgent: AgentFactory = dqnFactory('dqn', DEFAULT_CONFIG);
+
+/** Creates the `dqn-informed` control (see {@link INFORMED_CONFIG}). */
+export const createInformedAgent: AgentFactory = dqnFactory('dqn-informed', INFORMED_CONFIG);

@@ -22,6 +22,11 @@ export interface BaselineEntry {
   privileged?: boolean;
   /** A reference of the normalised scale (random = 0, clairvoyant = 1), not a competitor; says what it knows. */
   reference?: { knows: string };
+  /**
+   * An experiment's control rather than a leaderboard baseline: left out of `orchbench run`'s
+   * default agent list (`--agents NAME` runs it), and run by the experiment that needs it.
+   */
+  control?: boolean;
   /** Imports the agent's module and returns its factory. */
   load: () => Promise<AgentFactory>;
   /** The agent's source file, relative to `baselines/`. */
@@ -104,10 +109,17 @@ export const BASELINES: Record<string, BaselineEntry> = {
     load: lazy('bandit.ts'),
   },
   dqn: {
-    description: 'Deep Q-network (tfjs) with experience replay and a target network.',
+    description: 'Deep Q-network (typed-array MLP, or tfjs) with experience replay and a target network.',
     learning: true,
     file: 'dqn.ts',
     load: lazy('dqn.ts'),
+  },
+  'dqn-informed': {
+    description: 'DQN given the public action information (tier, accuracy, median compute) and 3 gradient updates per training step: the Hybrid experiment\'s fair-comparison control.',
+    learning: true,
+    control: true,
+    file: 'dqn.ts',
+    load: lazy('dqn.ts', 'createInformedAgent'),
   },
   hybrid: {
     description: 'Hybrid learner: model-based planning on a learned system model plus model-free refinement.',
@@ -120,6 +132,11 @@ export const BASELINES: Record<string, BaselineEntry> = {
 /** The registered baseline names, in registry order. */
 export function listBaselines(): string[] {
   return Object.keys(BASELINES);
+}
+
+/** The baselines `orchbench run` runs when `--agents` is not given: every one but the controls. */
+export function defaultBaselines(): string[] {
+  return listBaselines().filter((n) => BASELINES[n]!.control !== true);
 }
 
 /** The registry entry of `name`; throws listing the valid names when there is none. */

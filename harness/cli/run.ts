@@ -5,7 +5,7 @@ import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { requireBubblewrap } from '../submission/isolation.ts';
 import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
-import { listBaselines } from '../../baselines/index.ts';
+import { defaultBaselines } from '../../baselines/index.ts';
 import { executeJobs, openRunJournal, RESULTS_FILE } from '../runner/execute.ts';
 import { writeManifest } from '../runner/merge.ts';
 import { withRunLock } from '../runner/out-dir.ts';
@@ -39,7 +39,7 @@ export function register(program: Command): void {
   withScenarioOptions(program
     .command('run')
     .description('run agents x scenarios x seeds on a worker pool; results are appended to OUT/results.jsonl as jobs end'))
-    .option('--agents <names>', 'baselines to run (comma-separated; default: all)')
+    .option('--agents <names>', 'baselines to run (comma-separated; default: all but experiment controls such as dqn-informed)')
     .option('--submissions <dirs...>', 'submission folders to run beside the agents (see `orchbench submission init`)')
     .option('--sandbox', 'run submissions isolated (the default): bubblewrap namespaces, no network, a read-only view of only their folder and runtime, time, memory and process limits; refused where bubblewrap is missing')
     .option('--trusted', 'run submissions without isolation: JavaScript/TypeScript in the worker thread, others as plain processes; only for code you trust')
@@ -62,7 +62,7 @@ export function register(program: Command): void {
       const jobMemoryMb = flags.jobMemoryMb === undefined ? undefined : parseNumber('--job-memory-mb', flags.jobMemoryMb, RULES.jobMemoryMb);
       const decisionMs = parseNumber('--decision-ms', flags.decisionMs, RULES.decisionMs);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-      const baselines = commaList('--agents', flags.agents) ?? listBaselines();
+      const baselines = commaList('--agents', flags.agents) ?? defaultBaselines();
       const submissions = submissionRefs(flags.submissions ?? []);
       const sandbox = !flags.trusted;
       // Refuse before anything is written, and say how to install it.

@@ -4,9 +4,16 @@
  *
  * - At most `workers` jobs are in flight (the pool has exactly that many threads), so a job's time
  *   limit starts when it is handed to a free worker, not while it waits in a queue. Threads are
- *   warmed up (loader and job module imported) before the first job; the limit includes loading
- *   the job's scenario and agent, and for a thread that replaces a terminated one, its start-up.
- * - Jobs of the same scenario and seed run one after another on one lane (see `groupByEpisode`).
+ *   warmed up (loader and job module imported, the run's scenarios loaded) before the first job;
+ *   the limit includes loading the job's agent, and for a thread that replaces a terminated one,
+ *   its start-up and the job's scenario.
+ * - Jobs of the same scenario and seed run one after another on one lane (see `groupByEpisode`);
+ *   groups start longest first by expected cost (`cost.ts`), so the run does not end on one long
+ *   group while the other threads idle.
+ * - A lane hands its thread the next job before writing the finished one to the journal, so the
+ *   journal's fsync (a few ms per line) does not leave a thread idle.
+ * - The progress sink gets an ETA from the expected cost of the jobs not finished (learned from
+ *   the finished ones, by agent and budget), not from the job count.
  * - A job over its time limit is aborted; piscina terminates the busy thread (a busy worker cannot
  *   be interrupted cooperatively) and starts a new one. A job over the heap limit
  *   (`resourceLimits.maxOldGenerationSizeMb`) or one that kills its thread is recorded the same
@@ -24,6 +31,7 @@ import { Piscina } from 'piscina';
 import { checkNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_LIMITS } from '../submission/process-agent.ts';
+import { CostModel, etaMs } from './cost.ts';
 import { failedResult, processLimitsOf } from './identity.ts';
 import type { RunJobOptions } from './job.ts';
 import { type JournalContents, JournalWriter, latestByJob, readJournal } from './journal.ts';
@@ -59,6 +67,8 @@ export interface ExecuteSummary {
   ran: number;
   skipped: number;
   failed: number;
+  /** Wall time from creating the pool to every thread warmed up (ms; 0 when nothing ran). */
+  startupMs: number;
 }
 
 /** How each job runs, from the run's options. */
@@ -82,12 +92,13 @@ export function failureReason(e: unknown, opts: Pick<ExecuteOptions, 'jobTimeout
 }
 
 /**
- * Jobs grouped by (scenario, variant, seed), in plan order. A lane runs one group after another,
+ * Jobs grouped by (scenario, variant, seed), most expensive group first (plan order on ties). A
+ * lane runs one group after another,
  * and since a lane has one job in flight, its next job almost always lands on the thread it just
  * freed: that thread's cached scenario and reference episodes (random, oracle: often more work
  * than a cheap agent's job) are reused instead of recomputed on every thread.
  */
-function groupByEpisode(jobs: readonly PlannedJob[]): PlannedJob[][] {
+export function groupByEpisode(jobs: readonly PlannedJob[]): PlannedJob[][] {
   const groups = new Map<string, PlannedJob[]>();
   for (const j of jobs) {
     const key = `${j.spec.scenarioFile}\0${j.spec.variant}\0${j.spec.seed}`;
@@ -95,7 +106,9 @@ function groupByEpisode(jobs: readonly PlannedJob[]): PlannedJob[][] {
     if (g) g.push(j);
     else groups.set(key, [j]);
   }
-  return [...groups.values()];
+  const cost = (g: PlannedJob[]): number => g.reduce((sum, j) => sum + CostModel.priorMs(j), 0);
+  // Array.prototype.sort is stable: equal costs keep plan order.
+  return [...groups.values()].sort((a, b) => cost(b) - cost(a));
 }
 
 /**
@@ -128,10 +141,11 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   const done = new Set(before.results.filter((r) => r.status === 'ok').map((r) => r.jobHash));
   const unique = [...new Map(jobs.map((j) => [j.id.jobHash, j])).values()];
   const todo = unique.filter((j) => !done.has(j.id.jobHash));
-  progress.start(unique.length, unique.length - todo.length);
+  progress.start(unique.length, unique.length - todo.length, etaMs(new CostModel(), todo, [], opts.workers));
 
   const jobModule = opts.jobModule ?? new URL('./job.ts', import.meta.url).href;
   const writer = new JournalWriter(file);
+  const tPool = performance.now();
   const pool = todo.length === 0 ? null : new Piscina<WorkerTask, JobResult | WorkerFailure | null>({
     filename: new URL('./worker-entry.mjs', import.meta.url).href,
     minThreads: Math.min(opts.workers, todo.length),
@@ -145,6 +159,7 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   const limits = processLimitsOf(options);
   const reaper = new OrphanReaper();
   let failed = 0;
+  let startupMs = 0;
   const runOne = async (job: PlannedJob): Promise<JobResult> => {
     const t0 = performance.now();
     const signal = opts.jobTimeoutS !== undefined ? AbortSignal.timeout(Math.ceil(opts.jobTimeoutS * 1000)) : null;
@@ -162,21 +177,49 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
     }
   };
   const groups = groupByEpisode(todo);
-  let next = 0;
+  let nextGroup = 0;
+  const model = new CostModel();
+  const notStarted = new Set(todo);
+  const running = new Map<PlannedJob, number>();
+  const record = (job: PlannedJob, r: JobResult): void => {
+    running.delete(job);
+    writer.append(r);
+    if (r.status === 'failed') failed++;
+    else model.observe(job, r.timing.wallMs);
+    const now = performance.now();
+    const inFlight = [...running].map(([j, t0]) => ({ job: j, elapsedMs: now - t0 }));
+    progress.jobDone(r, etaMs(model, [...notStarted], inFlight, opts.workers));
+  };
+  // A lane keeps one job in flight and runs one episode group after another.
   const lane = async (): Promise<void> => {
-    while (next < groups.length) {
-      for (const job of groups[next++]!) {
-        const r = await runOne(job);
-        writer.append(r);
-        if (r.status === 'failed') failed++;
-        progress.jobDone(r);
+    let group: PlannedJob[] = [];
+    let pos = 0;
+    const start = (): Promise<[PlannedJob, JobResult]> | null => {
+      if (pos >= group.length) {
+        if (nextGroup >= groups.length) return null;
+        group = groups[nextGroup++]!;
+        pos = 0;
       }
+      const job = group[pos++]!;
+      notStarted.delete(job);
+      running.set(job, performance.now());
+      return runOne(job).then((r) => [job, r]);
+    };
+    let current = start();
+    while (current) {
+      const [job, r] = await current;
+      // The thread gets its next job before the journal's write and fsync block this thread.
+      current = start();
+      record(job, r);
     }
   };
   try {
-    // Warm every thread up first (tsx, harness and job module: 1-2 s) so time limits measure jobs.
+    // Warm every thread up first (tsx, harness, job module and the run's scenarios) so time limits
+    // and the cost model measure jobs.
     // Only threads that replace a terminated one start inside a job's limit.
-    if (pool) await Promise.all(Array.from({ length: pool.options.minThreads }, () => pool.run({ jobModule })));
+    const warm = [...new Map(todo.map((j) => [`${j.spec.variant}:${j.spec.scenarioFile}`, { scenarioFile: j.spec.scenarioFile, variant: j.spec.variant }])).values()];
+    if (pool) await Promise.all(Array.from({ length: pool.options.minThreads }, () => pool.run({ jobModule, warm })));
+    startupMs = pool ? performance.now() - tPool : 0;
     await Promise.all(Array.from({ length: Math.min(opts.workers, groups.length) }, lane));
   } finally {
     writer.close();
@@ -187,5 +230,5 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   }
   const planned = new Set(unique.map((j) => j.id.jobHash));
   const results = latestByJob(readJournal(file).results).filter((r) => planned.has(r.jobHash));
-  return { results, ran: todo.length, skipped: unique.length - todo.length, failed };
+  return { results, ran: todo.length, skipped: unique.length - todo.length, failed, startupMs };
 }

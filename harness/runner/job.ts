@@ -28,6 +28,14 @@ export function jobScenario(spec: Pick<JobSpec, 'scenarioFile' | 'variant'>): Pr
   return s;
 }
 
+/**
+ * Loads scenarios into this thread's cache before its first job (the pool's warm-up), so a
+ * thread's first job is not also the one that compiles the schema and the scenario.
+ */
+export async function warm(scenarios: Pick<JobSpec, 'scenarioFile' | 'variant'>[]): Promise<void> {
+  await Promise.all(scenarios.map((s) => jobScenario(s)));
+}
+
 /** The job's identity (its hash and the hashes it is made of), without running it. */
 export async function identifyJob(spec: JobSpec): Promise<JobIdentity> {
   const [scenario, agent] = await Promise.all([jobScenario(spec), resolveAgent(spec)]);

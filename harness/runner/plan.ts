@@ -9,7 +9,7 @@ import { readSubmission } from '../submission/manifest.ts';
 import { deriveSeed } from '../rng.ts';
 import { selectScenarios, type ScenarioSelection } from '../scenario/select.ts';
 import { byJobHash } from './identity.ts';
-import { identifyJob } from './job.ts';
+import { identifyJob, jobScenario } from './job.ts';
 import type { JobSpec, PlannedJob } from './types.ts';
 
 /** An agent to run: a registered baseline, or a submission (a folder, or a bare module file). */
@@ -84,7 +84,11 @@ export async function planJobs(opts: PlanOptions): Promise<PlannedJob[]> {
       }
     }
   }
-  return Promise.all(specs.map(async (spec) => ({ spec, id: await identifyJob(spec) })));
+  return Promise.all(specs.map(async (spec) => {
+    const [id, scenario] = await Promise.all([identifyJob(spec), jobScenario(spec)]);
+    const { learningDecisions, evaluationDecisions } = scenario.spec.budgets;
+    return { spec, id, decisions: learningDecisions + evaluationDecisions };
+  }));
 }
 
 /** Shard `index` (1-based) of `count`. */

@@ -129,6 +129,8 @@ export interface JobIdentity {
 export interface PlannedJob {
   spec: JobSpec;
   id: JobIdentity;
+  /** The job's budget in decisions (learning + evaluation), for its expected cost (`cost.ts`); absent = unknown. */
+  decisions?: number;
 }
 
 /** `DIR/run.json`: what was run, written at the start of a run (and by `merge`). */

@@ -7,9 +7,13 @@ import { SubmissionError } from '../submission/errors.ts';
 import type { RunJobOptions } from './job.ts';
 import type { JobResult, JobSpec } from './types.ts';
 
-/** What the main thread sends: one job, or (without `spec`) a warm-up that only loads the job module. */
+/**
+ * What the main thread sends: one job, or (without `spec`) a warm-up that loads the job module
+ * and, when the module can (`warm`), the scenarios of `warm` into the thread's cache.
+ */
 export interface WorkerTask {
   spec?: JobSpec;
+  warm?: Pick<JobSpec, 'scenarioFile' | 'variant'>[];
   /** URL of a module exporting `runJob(spec, options)`: `./job.ts` in real runs, a fake in runner tests. */
   jobModule: string;
   options?: RunJobOptions;
@@ -22,6 +26,7 @@ export interface WorkerFailure {
 
 interface JobModule {
   runJob(spec: JobSpec, options?: RunJobOptions): Promise<JobResult>;
+  warm?(scenarios: Pick<JobSpec, 'scenarioFile' | 'variant'>[]): Promise<void>;
 }
 
 // One import per module per worker thread; scenario and agent caches live inside the module.
@@ -46,7 +51,11 @@ export default async function runTask(task: WorkerTask): Promise<JobResult | Wor
     modules.set(task.jobModule, mod);
   }
   const loaded = await mod;
-  if (!task.spec) return null;
+  if (!task.spec) {
+    // A scenario that fails to load fails its jobs, with their own reasons: not the warm-up.
+    await loaded.warm?.(task.warm ?? []).catch(() => undefined);
+    return null;
+  }
   try {
     return await loaded.runJob(task.spec, task.options);
   } catch (e) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAgent, DEFAULT_CONFIG, epsilonAt, newBatch, QNetwork, ReplayBuffer } from '../../baselines/dqn.ts';
+import { createAgent, createQNetwork, DEFAULT_CONFIG, epsilonAt, newBatch, ReplayBuffer } from '../../baselines/dqn.ts';
 import type { Transition } from '../../harness/agent.ts';
 import { OrchestrationEnv, runEpisode } from '../../harness/env/index.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
@@ -32,8 +32,9 @@ describe('dqn', () => {
     expect(r.agentStats!.realSteps).toBeGreaterThan(0.9 * short.learningDecisions);
     expect(r.agentStats!.realSteps).toBeLessThanOrEqual(short.learningDecisions);
     expect(r.agentStats!.planningUpdates).toBe(0);
-    const { backend } = await loadTf();
-    expect(r.agentStats!.info!.backend).toBe(backend);
+    // The typed-array MLP unless ORCHBENCH_NN selects tfjs (then the tfjs backend in use is recorded).
+    const expected = process.env.ORCHBENCH_NN === 'tfjs' ? `tfjs-${(await loadTf()).backend}` : 'mlp';
+    expect(r.agentStats!.info!.backend).toBe(expected);
     // Training starts after learningStarts transitions and runs every trainEvery transitions.
     expect(r.agentStats!.info!.trainSteps).toBe(Math.floor((r.agentStats!.realSteps - DEFAULT_CONFIG.learningStarts) / DEFAULT_CONFIG.trainEvery) + 1);
   });
@@ -60,11 +61,10 @@ describe('dqn', () => {
     agent.dispose?.();
   });
 
-  it('takes the target max over unmasked next actions only', async () => {
-    const { tf } = await loadTf();
+  it.each(['mlp', 'tfjs'])('takes the target max over unmasked next actions only (%s)', async (network) => {
     const F = envSpec().features.length;
     const A = ACTIONS.length;
-    const net = new QNetwork(tf, F, A, DEFAULT_CONFIG, 5);
+    const { net } = await createQNetwork({ env: envSpec(), seed: 5 }, { ...DEFAULT_CONFIG, network });
     const b = newBatch(2, F, A);
     b.nextStates.fill(0.5);
     b.nextMasks[3] = 1; // row 0: only action 3
@@ -78,10 +78,10 @@ describe('dqn', () => {
     expect(out[1]).toBe(Math.max(q[A]!, q[A + 9]!));
   });
 
-  it('does not leak tensors while learning, and frees them on dispose', async () => {
+  it('does not leak tensors while learning on tfjs, and frees them on dispose', async () => {
     const { tf } = await loadTf();
     const before = tf.memory().numTensors;
-    const agent = await createAgent({ env: envSpec(), seed: 4, config: { learningStarts: 16, batchSize: 16, trainEvery: 1 } });
+    const agent = await createAgent({ env: envSpec(), seed: 4, config: { learningStarts: 16, batchSize: 16, trainEvery: 1, network: 'tfjs' } });
     for (let i = 0; i < 20; i++) agent.learn!(transition(i % 5, -0.1 * (i % 5)));
     const warm = tf.memory().numTensors;
     for (let i = 0; i < 50; i++) {
@@ -111,6 +111,8 @@ describe('dqn', () => {
   it('rejects unknown or mistyped config fields', async () => {
     await expect(createAgent({ env: envSpec(), seed: 1, config: { learningRat: 0.1 } })).rejects.toThrow(/learningRat/);
     await expect(createAgent({ env: envSpec(), seed: 1, config: { gamma: '0.9' } })).rejects.toThrow(/gamma/);
+    await expect(createAgent({ env: envSpec(), seed: 1, config: { network: 'torch' } })).rejects.toThrow(/\/network.*mlp \| tfjs.*torch/s);
+    await expect(createAgent({ env: envSpec(), seed: 1, config: { updatesPerTrain: 0 } })).rejects.toThrow(/\/updatesPerTrain.*integer >= 1/s);
   });
 
   it('learns: reaches 90% of the random-to-oracle gap on a stationary scenario for at least 8 of 10 seeds', async () => {

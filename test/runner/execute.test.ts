@@ -26,9 +26,12 @@ const jobs = fakePlan(fakeSpecs(['cpu-a', 'cpu-b'], ['s1', 's2'], 3));
 // Each pool costs ~1.5 s of worker start-up (tsx), so one 2-worker run serves as the reference.
 let two: ExecuteSummary;
 let twoDir: string;
+/** The ETAs the 2-worker run reported: at start, then after each job. */
+const etas: { start?: number; done: number[] } = { done: [] };
 beforeAll(async () => {
   twoDir = freshDir();
-  two = await executeJobs([...jobs].reverse(), { outDir: twoDir, workers: 2, jobModule });
+  const progress = { start: (_t: number, _a: number, eta?: number) => { etas.start = eta; }, jobDone: (_r: JobResult, eta?: number) => { etas.done.push(eta ?? NaN); }, note() {}, stop() {} };
+  two = await executeJobs([...jobs].reverse(), { outDir: twoDir, workers: 2, jobModule, progress });
 });
 
 describe('executeJobs on a piscina pool', () => {
@@ -40,6 +43,15 @@ describe('executeJobs on a piscina pool', () => {
     for (const r of one.results) expect(resultHashOf(r)).toBe(r.resultHash);
     // Different seeds must give different results, or the comparison above proves nothing.
     expect(new Set(one.results.map((r) => r.resultHash)).size).toBe(jobs.length);
+  });
+
+  it('reports an ETA from expected costs: at start, after every job, and 0 after the last', () => {
+    expect(etas.start).toBeGreaterThan(0);
+    expect(etas.done).toHaveLength(jobs.length);
+    for (const e of etas.done) expect(Number.isFinite(e) && e >= 0).toBe(true);
+    expect(etas.done.at(-1)).toBe(0);
+    // Learned from the finished jobs: the estimate after the first job is not the prior's.
+    expect(etas.done[0]).not.toBe(etas.start);
   });
 
   it('records throwing, hanging, out-of-memory and crashing jobs as failed and finishes the others', async () => {
