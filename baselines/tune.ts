@@ -14,10 +14,10 @@ import { parseArgs } from 'node:util';
 import type { AgentFactory } from '../harness/agent.ts';
 import { OrchestrationEnv } from '../harness/env/env.ts';
 import { runEpisode } from '../harness/env/episode.ts';
-import { createClairvoyant, createRandomAgent } from '../harness/env/policies.ts';
 import { loadSuite } from '../harness/scenario/load.ts';
 import { normalise, normalisedAuc } from '../harness/score/curves.ts';
 import { loadBaseline } from './index.ts';
+import { referenceRewards } from '../harness/score/job.ts';
 
 type Grid = Record<string, unknown[]>;
 
@@ -56,7 +56,6 @@ interface Case {
   evalRefs: { random: number; oracle: number };
 }
 
-const mean = (x: Float64Array): number => x.reduce((s, v) => s + v, 0) / x.length;
 
 async function cases(variant: 'full' | 'testing', seeds: number): Promise<Case[]> {
   const out: Case[] = [];
@@ -64,9 +63,9 @@ async function cases(variant: 'full' | 'testing', seeds: number): Promise<Case[]
     const env = new OrchestrationEnv(scenario);
     for (let k = 0; k < seeds; k++) {
       const seed = 1000 + k;
-      const r = runEpisode(env, createRandomAgent(seed), seed);
-      const o = runEpisode(env, createClairvoyant(env), seed);
-      out.push({ env, seed, learn: { randomRef: mean(r.learningRewards), oracleRef: mean(o.learningRewards) }, evalRefs: { random: r.eval.meanReward, oracle: o.eval.meanReward } });
+      // The same references as every job (random = 0, the clairvoyant reference = 1).
+      const r = referenceRewards(scenario, seed);
+      out.push({ env, seed, learn: { randomRef: r.randomReward, oracleRef: r.oracleReward }, evalRefs: { random: r.evalRefs.randomReward, oracle: r.evalRefs.oracleReward } });
     }
   }
   return out;

@@ -55,7 +55,6 @@ export class Mlp {
   /** Post-activation outputs of each layer for the last `forward` (index 0 unused: the input). */
   private readonly acts: Float32Array[];
   private rowsCapacity = 0;
-  private readonly acc: Float64Array;
 
   /** `sizes`: inputs, hidden widths..., outputs. Weights start as a copy of `init`. */
   constructor(readonly sizes: readonly number[], init: MlpWeights) {
@@ -64,7 +63,6 @@ export class Mlp {
     this.kernelsT = init.kernels.map((k, l) => transpose(k, sizes[l]!, sizes[l + 1]!));
     this.biases = init.biases.map((b) => b.slice());
     this.acts = sizes.map(() => new Float32Array(0));
-    this.acc = new Float64Array(Math.max(...sizes));
   }
 
   /** Sets entry (i, j) of layer l's kernel in both layouts. */

@@ -409,22 +409,29 @@ export class OrchestrationEnv {
     return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj);
   }
 
-  /**
-   * Privileged (the clairvoyant reference only): {@link realisedReward} minus a battery-aware
-   * price of the request's device energy (0 without a battery): the long-run price (one penalty
-   * per initial charge) when the user's battery is projected to run empty before the phase ends
-   * (its committed charge below its mean energy per request so far in this phase x the phase's
-   * remaining decisions / users), else 0 (energy that never empties the battery costs nothing).
-   */
-  clairvoyantScore(action: number): number {
-    this.checkAction(action);
-    const tl = this.timeline(action);
-    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - this.batteryPricePerMj() * tl.deviceEnergyMj;
+  /** Whether the scenario's devices have a battery (the clairvoyant then prices device energy). */
+  get hasBattery(): boolean {
+    return this.battery !== null;
   }
 
-  private batteryPricePerMj(): number {
+  /**
+   * Privileged (the clairvoyant reference only): {@link realisedReward} minus a battery-aware
+   * price of the request's device energy (0 without a battery). With `energyPriceScale` null: the
+   * long-run price (one penalty per initial charge) when the user's battery is projected to run
+   * empty before the phase ends (its committed charge below its mean energy per request so far in
+   * this phase x the phase's remaining decisions / users), else 0 (energy that never empties the
+   * battery costs nothing). With a number: always that multiple of the long-run price.
+   */
+  clairvoyantScore(action: number, energyPriceScale: number | null = null): number {
+    this.checkAction(action);
+    const tl = this.timeline(action);
+    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - this.batteryPricePerMj(energyPriceScale) * tl.deviceEnergyMj;
+  }
+
+  private batteryPricePerMj(scale: number | null): number {
     const b = this.battery;
     if (!b) return 0;
+    if (scale !== null) return scale * b.shadowPricePerMj;
     const u = this.curUser;
     const n = this.userDecisions[u]!;
     if (n === 0) return 0;
@@ -447,8 +454,6 @@ export class OrchestrationEnv {
     this.checkAction(action);
     const t = this.curTimeMs;
     const u = this.curUser;
-    const s = this.scenario.spec;
-    const power = s.tiers.device.power;
     const baseMs = this.meanMs[action]!;
     const tier = this.tierOf[action]!;
     let latencyMs: number;

@@ -7,7 +7,6 @@
  * options, so a changed variant or measure never resumes a stale line.
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { listBaselines } from '../../baselines/index.ts';
 import { InputError, show, type InputIssue } from '../errors.ts';
 import { identifyJob } from '../runner/job.ts';

@@ -22,7 +22,7 @@ import type { Agent, AgentContext, AgentFactory, Transition } from '../agent.ts'
 import { OrchestrationEnv } from '../env/env.ts';
 import { evaluateSegments } from '../env/checkpoints.ts';
 import { runEpisode } from '../env/episode.ts';
-import { createClairvoyant, createRandomAgent } from '../env/policies.ts';
+import { clairvoyantReference, clairvoyantVariants, createClairvoyant, createRandomAgent } from '../env/policies.ts';
 import { deriveSeed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
@@ -107,7 +107,7 @@ export function checkpointReferences(env: OrchestrationEnv, seed: number, seeds:
   if (!refs) {
     const random = createRandomAgent(deriveSeed(seed, env.scenario.id, 'random-reference'));
     const r = evaluateSegments(env, random, seeds, decisions);
-    refs = { randomReward: r.meanReward, oracleReward: evaluateSegments(env, createClairvoyant(env), seeds, decisions).meanReward, decisions: r.decisions };
+    refs = { randomReward: r.meanReward, oracleReward: clairvoyantReference(env, (agent) => evaluateSegments(env, agent, seeds, decisions).meanReward), decisions: r.decisions };
     ckRefCache.set(key, refs);
   }
   return refs;
@@ -130,11 +130,18 @@ export function referenceRewards(scenario: CompiledScenario, seed: number): Refe
   if (!refs) {
     const env = new OrchestrationEnv(scenario);
     const random = runEpisode(env, createRandomAgent(deriveSeed(seed, scenario.id, 'random-reference')), seed);
-    const best = runEpisode(env, createClairvoyant(env), seed);
+    // The reference of each phase: the best clairvoyant energy-price variant on that phase (one run per variant).
+    let learnRef = -Infinity;
+    let evalRef = -Infinity;
+    for (const scale of clairvoyantVariants(env)) {
+      const best = runEpisode(env, createClairvoyant(env, scale), seed);
+      learnRef = Math.max(learnRef, mean(best.learningRewards));
+      evalRef = Math.max(evalRef, best.eval.meanReward);
+    }
     refs = {
       randomReward: mean(random.learningRewards),
-      oracleReward: mean(best.learningRewards),
-      evalRefs: { randomReward: random.eval.meanReward, oracleReward: best.eval.meanReward },
+      oracleReward: learnRef,
+      evalRefs: { randomReward: random.eval.meanReward, oracleReward: evalRef },
     };
     refCache.set(key, refs);
   }
