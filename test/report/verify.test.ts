@@ -95,8 +95,12 @@ describe('verify: the re-run check', () => {
 
   it('names the jobs that ran trusted (not sandboxed), re-run or not, and counts them in the verdict', async () => {
     const picked = fixtureResults().filter((r) => r.scenario === 'edge-light' && (r.agent === 'dqn' || r.agent === 'my-submission') && r.seed <= 2);
-    // Provenance is outside the hashes: which mode a line ran in does not break its seal.
-    const results = picked.map((r) => (r.agent === 'my-submission' && r.seed === 1 ? { ...r, provenance: { scenarioFile: 'x.json', sandbox: true } } : r));
+    // Provenance is sealed by its own hash (provenanceHash): reseal the line that ran isolated.
+    const results = picked.map((r) => {
+      if (!(r.agent === 'my-submission' && r.seed === 1)) return r;
+      const { resultHash: _r, provenanceHash: _p, ...rest } = r;
+      return sealResult({ ...rest, provenance: { scenarioFile: 'x.json', sandbox: true } });
+    });
     const lines = readResultLines(journal('trusted.jsonl', results));
     const report = await verifyResults(lines, { ...fixtureRunner, noRerun: true });
     expect(report.ok).toBe(true);
@@ -104,10 +108,10 @@ describe('verify: the re-run check', () => {
     expect(trusted).toEqual(['my-submission 2']);
     expect(report.trusted).toBe(1);
     const text = formatVerify(report);
-    expect(text).toMatch(/^sealed {3}line \d+: my-submission on edge-light, seed 2 \[trusted: ran without the sandbox\]$/m);
-    expect(text).not.toMatch(/seed 1 \[trusted/);
-    expect(text).toMatch(/^note: 1 job ran trusted .*Math\.exp.*baselines included/m);
-    expect(text.trim().split('\n').at(-1)).toBe(`verify: OK (${lines.length} lines sealed-checked, 0 re-run, 0 bad, 1 ran trusted)`);
+    expect(text).toMatch(/^unchecked line \d+: my-submission on edge-light, seed 2 \(ran TRUSTED, without isolation; re-run isolated here\)$/m);
+    expect(text).not.toMatch(/seed 1 \(ran TRUSTED/);
+    expect(text).toMatch(/^note: 1 line\(s\) come from submissions run trusted .*baselines included/m);
+    expect(text.trim().split('\n').at(-1)).toBe(`verify: OK (${lines.length} lines sealed-checked, 0 re-run, 0 bad, 1 from trusted submissions)`);
   });
 
   it('re-runs a seeded sample of K distinct lines', () => {

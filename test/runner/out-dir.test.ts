@@ -17,7 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(root, `d${n++}`);
 
-const RUN = ['run', '--suite', 'testing', '--scenarios', 'broadband-1u-loose-v1', '--agents', 'random', '--seeds', '1', '--workers', '1'];
+const RUN = ['run', '--suite', 'testing', '--scenarios', 'broadband-4u-battery-v2', '--agents', 'random', '--seeds', '1', '--workers', '1'];
 const run = (...args: string[]) => runCli(register, [...RUN, ...args]);
 
 describe('prepareOutDir', () => {

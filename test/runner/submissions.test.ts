@@ -51,7 +51,7 @@ describe('orchbench run --submissions (as a new user would)', () => {
     const mine = results(sandboxed).filter((r) => r.agent === 'my-agent');
     expect(mine).toHaveLength(2);
     for (const r of mine) {
-      expect(r).toMatchObject({ status: 'ok', agentKind: 'submission', provenance: { agentPath: agentDir, sandbox: true, scenarioFile: 'scenarios/default/broadband-1u-loose-v1.json' } });
+      expect(r).toMatchObject({ status: 'ok', agentKind: 'submission', provenance: { agentPath: agentDir, sandbox: true, scenarioFile: 'scenarios/legacy/broadband-1u-loose-v1.json' } });
       // Real steps counted as for an in-process agent without stats (every learning decision).
       expect(r.metrics!.realSteps).toBe(r.metrics!.curve.checkpoints.at(-1));
     }
