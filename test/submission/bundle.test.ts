@@ -10,7 +10,7 @@ import { expectGoodStillRuns, fixture, runSubmission, shipped } from './helpers.
 const scratch = mkdtempSync(join(tmpdir(), 'orchbench-bundle-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const MANIFEST = { version: '0.0.1', authors: ['test'], licence: 'MIT', language: 'javascript', entry: 'agent.mjs', hyperparameters: {}, tuning: { scenarios: [], notes: 'test fixture' }, deterministic: true, orchbenchVersion: '0.1.0' };
+const MANIFEST = { version: '0.0.1', authors: ['test'], licence: 'MIT', language: 'javascript', entry: 'agent.mjs', hyperparameters: {}, tuning: { scenarios: [], notes: 'test fixture' }, deterministic: true, orchbenchVersion: '0.2.0' };
 
 /** A submission in the scratch folder whose entry is `code`; `setup` adds files or links. */
 function submission(name: string, code: string, setup: (dir: string) => void = () => {}): string {
