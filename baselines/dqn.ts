@@ -37,15 +37,18 @@ import { MlpRegressor, NN_BACKENDS, type NnBackendChoice, type NnBackendName, ty
 import { TfRegressor } from './nn/tf-regressor.ts';
 
 /**
- * DQN hyperparameters. Searched with `harness/experiment/tune.ts` on the tuning scenarios only
- * (`scenarios/tuning/*`, testing budgets of 2000 decisions, 2 tuning seeds each), ranked by mean
- * normalised AUC: gamma {0, 0.5} x epsilonDecaySteps {125, 250, 500, 1000, 3000}.
- * Mean AUC: decay 3000: 0.26 (gamma 0 and 0.5), 1000: 0.60 / 0.61, 500: 0.706 / 0.707,
- * 250: 0.716 / 0.728 (chosen: gamma 0.5, decay 250), 125: 0.687 / 0.706. With decay >= 500 DQN
- * reaches the threshold exactly when its epsilon reaches the floor, so shorter decays were added.
- * Re-checked after the tuning scenarios were recalibrated (commit 4b98abf): decay 250 / 500 /
- * 1000 / 3000 at gamma 0.5: 0.769 / 0.736 / 0.640 / 0.278; decay 250 at gamma 0: 0.761 (kept).
- * The rest are the usual DQN values scaled to this task's budgets (not searched).
+ * DQN hyperparameters. Searched by the recorded, equal-budget search of `orchbench experiment
+ * tune` (record: `baselines/searches/2026-11-27/`), on the tuning scenarios only (all five of
+ * `scenarios/tuning/`, testing budgets, 2 tuning seeds each), the same budget as the Hybrid
+ * Learner's (8 configurations: the previous defaults plus 7 seeded draws), objective the mean
+ * normalised area under the greedy curve over log real interactions. Searched ranges:
+ * learningRate log-uniform [1e-4, 3e-3], learningStarts {0, 32, 64, 128, 256, 512}, trainEvery
+ * {1, 2, 4, 8}, targetUpdateEvery {25, 50, 100, 250, 500}, gamma {0, 0.5, 0.9}, epsilonDecaySteps
+ * log-uniform [100, 3000], epsilonEnd {0.01, 0.02, 0.05}. Chosen (trial 2, score 0.467; the
+ * previous defaults 0.391, the others 0.173-0.408): learningRate 6.93e-4, learningStarts 128,
+ * trainEvery 1, targetUpdateEvery 250, gamma 0.5, epsilonDecaySteps 168, epsilonEnd 0.01. The
+ * network size, batch, buffer and Huber delta are the usual DQN values scaled to this task (not
+ * searched).
  */
 export interface DqnConfig {
   /** Hidden layer widths of the Q-network MLP. */
@@ -87,16 +90,16 @@ export interface DqnConfig {
 /** Default DQN configuration (see {@link DqnConfig} for the tuning record). */
 export const DEFAULT_CONFIG: DqnConfig = {
   hiddenUnits: [64, 64],
-  learningRate: 1e-3,
+  learningRate: 6.93338e-4,
   gamma: 0.5,
   batchSize: 64,
-  trainEvery: 4,
+  trainEvery: 1,
   bufferSize: 20_000,
-  learningStarts: 200,
-  targetUpdateEvery: 100,
+  learningStarts: 128,
+  targetUpdateEvery: 250,
   epsilonStart: 1,
-  epsilonEnd: 0.02,
-  epsilonDecaySteps: 250,
+  epsilonEnd: 0.01,
+  epsilonDecaySteps: 168,
   huberDelta: 1,
   updatesPerTrain: 1,
   actionFeatures: false,
