@@ -28,11 +28,13 @@ const GRIDS: Record<string, Grid[]> = {
     { learningRate: [0.05, 0.1, 0.2, 0.4], discount: [0, 0.1, 0.3], epsilonEnd: [0.003, 0.01, 0.05], epsilonDecayFraction: [0.03, 0.1, 0.3, 0.6] },
     {
       bins: [
-        [10, 4, 1, 4, 1, 4, 4, 1, 1, 1, 1, 1, 1],
-        [20, 8, 1, 8, 1, 8, 4, 1, 1, 1, 1, 1, 1],
-        [20, 16, 1, 8, 1, 16, 8, 1, 1, 1, 1, 1, 1],
+        [10, 4, 1, 4, 1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1],
+        [20, 8, 1, 8, 1, 8, 4, 1, 1, 1, 1, 1, 1, 1, 1],
+        [20, 16, 1, 8, 1, 16, 8, 1, 1, 1, 1, 1, 1, 1, 1],
         // With the causal-feedback features: the user's device backlog and the edge in-flight load.
-        [20, 8, 1, 8, 1, 8, 4, 1, 1, 3, 1, 4, 1],
+        [20, 8, 1, 8, 1, 8, 4, 1, 1, 3, 1, 4, 1, 1, 1],
+        // With the v2 battery's state of charge.
+        [20, 8, 1, 8, 1, 8, 4, 1, 1, 1, 1, 1, 1, 4, 1],
       ],
     },
   ],

@@ -19,13 +19,13 @@ export const HYBRID_ABLATIONS: Record<string, { what: string; config: Partial<Hy
   'linear-load': { what: 'outcome model linear in load (no queueing regressors)', config: { nonLinearLoad: false } },
   'no-offsets': { what: "no per-action offsets (the tier's shared law only)", config: { actionOffsets: false } },
   'trust-reward-error': { what: 'trust by held-out reward error instead of ranking', config: { trustMeasure: 'rewardError' } },
-  'no-trust': { what: 'trust unused (posterior spread not widened before trust)', config: { untrustedPosteriorScale: 1 } },
+  'widen-before-trust': { what: 'posterior spread widened x2 until trusted (off in the tuned defaults)', config: { untrustedPosteriorScale: 2 } },
   'trust-gate': { what: 'explore tier by tier until trusted, as the first Hybrid did', config: { trustGate: true } },
   greedy: { what: 'act on the posterior mean (no posterior exploration)', config: { exploration: 'greedy' } },
   ucb: { what: 'UCB instead of Thompson sampling', config: { exploration: 'ucb' } },
   'no-planning': { what: 'no decision-time planning: epsilon-greedy on Q (Dyna-Q on the model)', config: { decisionTimePlanning: false } },
   'no-rollouts': { what: 'no model rollouts (Q from real transitions only)', config: { rollouts: false } },
-  'gamma-0': { what: 'no continuation value (gamma 0)', config: { gamma: 0 } },
+  'gamma-0.5': { what: 'a continuation value (gamma 0.5; the tuned defaults have gamma 0)', config: { gamma: 0.5 } },
 };
 
 /** One variant's summary over every (scenario, seed). */
