@@ -70,4 +70,23 @@ describe('agents are given nothing that depends on the future', () => {
     const lb = await logBefore('static-edge', new OrchestrationEnv(b!), T_MS);
     expect(lb).not.toEqual(la);
   });
+
+  // The v2 factors read trace-driven timings (battery drains at completion, per-request deadlines):
+  // the same check with a near-empty battery and log-normal deadlines, for the agents that read them.
+  for (const name of ['static-device', 'bandit', 'hybrid', 'dqn']) {
+    it(`${name}, with a battery and per-request deadlines: identical logs for everything delivered before T`, async () => {
+      const withFactors = scenarios().map((sc) => ({
+        ...sc,
+        spec: {
+          ...sc.spec,
+          users: { ...sc.spec.users, deadline: { distribution: 'lognormal' as const, medianMs: 200, sigma: 0.7, minMs: 50, maxMs: 5000 } },
+          tiers: { ...sc.spec.tiers, device: { ...sc.spec.tiers.device, battery: { capacityWh: 14.8, initialSocPct: 0.05, emptyPenaltyPerRequest: 100, source: 'test' } } },
+        },
+      }));
+      const la = await logBefore(name, new OrchestrationEnv(withFactors[0]!), T_MS);
+      const lb = await logBefore(name, new OrchestrationEnv(withFactors[1]!), T_MS);
+      expect(la.some((e) => e.kind === 'observation' && e.observation.user.batterySoc < 1)).toBe(true);
+      expect(lb).toEqual(la);
+    }, 120_000);
+  }
 });
