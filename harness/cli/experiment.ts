@@ -7,6 +7,7 @@ import { InputError } from '../errors.ts';
 import { DEFAULT_CONTROLS, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown } from '../experiment/hl-speedup.ts';
 import { readVariants } from '../experiment/learners.ts';
 import { runSearches, SEARCH_SPACES, searchSummary } from '../experiment/tune.ts';
+import { withRunLock } from '../runner/out-dir.ts';
 import { createProgress } from '../runner/progress.ts';
 import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './select.ts';
 import { commaList } from './options.ts';
@@ -32,6 +33,10 @@ interface TuneFlags {
   space?: string;
 }
 
+const note = (text: string): void => {
+  process.stderr.write(text);
+};
+
 /** Configurations per agent of a search. */
 const BUDGET_RULE = { unit: 'configurations per agent', integer: true, min: 1, max: 100_000 } as const;
 
@@ -54,7 +59,8 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON instead of Markdown')
     .action(async (flags: HlFlags) => {
       const controls = commaList('--agents', flags.agents);
-      const report = await runHlSpeedup({
+      // Held like a run's --out: two experiments resuming one journal would interleave its lines.
+      const report = await withRunLock(resolve(flags.out), note, () => runHlSpeedup({
         ...scenarioSelection(flags),
         ...(controls ? { controls } : {}),
         ...(flags.variants ? { variants: readVariants(flags.variants) } : {}),
@@ -64,7 +70,7 @@ export function register(program: Command): void {
         workers: parseNumber('--workers', flags.workers, RULES.workers),
         outDir: resolve(flags.out),
         progress: createProgress(),
-      });
+      }));
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : toMarkdown(report));
     });
   cmd
@@ -84,7 +90,7 @@ export function register(program: Command): void {
       if (flags.variant !== 'full' && flags.variant !== 'testing') {
         throw new InputError({ file: '--variant', expected: 'full | testing', found: JSON.stringify(flags.variant) });
       }
-      const records = await runSearches({
+      const records = await withRunLock(resolve(flags.out), note, () => runSearches({
         agents: commaList('--agents', flags.agents) ?? [],
         budget: parseNumber('--budget', flags.budget, BUDGET_RULE),
         seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
@@ -93,7 +99,7 @@ export function register(program: Command): void {
         workers: parseNumber('--workers', flags.workers, RULES.workers),
         outDir: resolve(flags.out),
         progress: createProgress(),
-      });
+      }));
       process.stdout.write(searchSummary(records));
     });
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { register as registerExperiment } from '../../harness/cli/experiment.ts';
 import { register as registerMerge } from '../../harness/cli/merge.ts';
 import { register } from '../../harness/cli/run.ts';
 import { openRunJournal } from '../../harness/runner/execute.ts';
@@ -117,6 +118,25 @@ describe('orchbench run: the output folder', () => {
       lock.release();
     }
     expect(existsSync(join(dir, 'run.json'))).toBe(false);
+  });
+
+  it('experiment hl-speedup and tune hold their --out like a run: neither resumes a journal another is writing', async () => {
+    const dir = fresh();
+    prepareOutDir(dir);
+    writeFileSync(join(dir, 'results.jsonl'), '');
+    const lock = acquireRunLock(dir);
+    try {
+      for (const args of [
+        ['experiment', 'hl-speedup', '--suite', 'testing', '--scenarios', 'broadband-4u-battery-v2', '--seeds', '1', '--workers', '1', '--out', dir],
+        ['experiment', 'tune', '--agents', 'bandit', '--budget', '1', '--seeds', '1', '--variant', 'testing', '--workers', '1', '--out', dir],
+      ]) {
+        expect((await refusal(() => runCli(registerExperiment, args))).message, args[1]).toMatch(/expected no other run writing into/);
+      }
+    } finally {
+      lock.release();
+    }
+    // Nothing was run into the held folder.
+    expect(readFileSync(join(dir, 'results.jsonl'), 'utf8')).toBe('');
   });
 
   it('refuses unusable --out paths and a results.jsonl that is a folder, cleanly', async () => {
