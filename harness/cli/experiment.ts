@@ -87,14 +87,15 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads', String(availableParallelism()))
     .option('--out <dir>', 'output directory (its results.jsonl is resumed)', './results/tune')
     .action(async (flags: TuneFlags) => {
-      if (flags.variant !== 'full' && flags.variant !== 'testing') {
-        throw new InputError({ file: '--variant', expected: 'full | testing', found: JSON.stringify(flags.variant) });
+      const variant = flags.variant;
+      if (variant !== 'full' && variant !== 'testing') {
+        throw new InputError({ file: '--variant', expected: 'full | testing', found: JSON.stringify(variant) });
       }
       const records = await withRunLock(resolve(flags.out), note, () => runSearches({
         agents: commaList('--agents', flags.agents) ?? [],
         budget: parseNumber('--budget', flags.budget, BUDGET_RULE),
         seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
-        variant: flags.variant,
+        variant,
         ...(flags.space ? { spaceFile: flags.space } : {}),
         workers: parseNumber('--workers', flags.workers, RULES.workers),
         outDir: resolve(flags.out),

@@ -10,12 +10,13 @@
  * `~/.cache/orchbench/traces`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+import { ensureDir, readInputFile } from '../io/safe-file.ts';
 import { PACKAGE_ROOT } from '../version.ts';
-import { sha256Hex } from './formats/common.ts';
+import { MAX_TRACE_FILE_BYTES, sha256Hex } from './formats/common.ts';
 import type { CatalogEntry } from './types.ts';
 
 /** Where to fetch from and cache to. */
@@ -75,17 +76,18 @@ function filesOf(entry: CatalogEntry): FileRef[] {
 }
 
 /** A local file of an entry (a catalog of the user's own), read to check its sha256; it is used where it is, not cached. */
-async function checkedLocal(path: string, sha256: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new InputError({ file: path, expected: 'a readable trace file (named by a catalog entry\'s "file")', found: (e as NodeJS.ErrnoException).code ?? String(e) });
-  }
+function checkedLocal(path: string, sha256: string): string {
+  const bytes = readTraceFile(path, 'a trace file (named by a catalog entry\'s "file")');
   const actual = sha256Hex(bytes);
   if (actual !== sha256) throw new InputError({ file: path, expected: `sha256 ${sha256} (from the catalog)`, found: `sha256 ${actual}` });
   return path;
 }
+
+/**
+ * A catalog's local, mirrored or cached file, read like every trace file: a regular file of at
+ * most 16 MiB (a FIFO or a device, even through a link, is refused instead of read forever).
+ */
+const readTraceFile = (path: string, what: string): Buffer => readInputFile(path, { maxBytes: MAX_TRACE_FILE_BYTES, what });
 
 /** Relative location of a file under a mirror or cache root. */
 const layout = (f: FileRef) => join(...f.repository.split('/'), f.commit, ...f.path.split('/'));
@@ -93,7 +95,7 @@ const layout = (f: FileRef) => join(...f.repository.split('/'), f.commit, ...f.p
 /** The bytes of a file from the first mirror that has it, else over HTTP. */
 async function download(f: FileRef, mirrors: readonly string[], fetchFn: typeof fetch): Promise<{ bytes: Uint8Array; from: string }> {
   const local = mirrors.map((m) => join(m, layout(f))).find((p) => existsSync(p));
-  if (local) return { bytes: await readFile(local), from: local };
+  if (local) return { bytes: readTraceFile(local, 'a mirrored trace file'), from: local };
   const url = rawUrl(f.repository, f.commit, f.path);
   let res: Response;
   try {
@@ -109,7 +111,7 @@ let tmpCounter = 0;
 
 /** Writes `bytes` to `dest` atomically: a temporary file beside it, then a rename. */
 export async function writeAtomic(dest: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
+  ensureDir(dirname(dest), { what: 'the trace cache folder' });
   const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
   try {
     await writeFile(tmp, bytes);
@@ -130,10 +132,10 @@ async function fetchFile(f: FileRef, o: FetchOptions): Promise<string> {
 }
 
 /** The cached path of a file when present with the right hash, else undefined. */
-async function cached(f: FileRef, o: FetchOptions): Promise<string | undefined> {
+function cached(f: FileRef, o: FetchOptions): string | undefined {
   const path = join(defaultCacheDir(o.cacheDir), layout(f));
   if (!existsSync(path)) return undefined;
-  return sha256Hex(await readFile(path)) === f.sha256 ? path : undefined;
+  return sha256Hex(readTraceFile(path, 'a cached trace file')) === f.sha256 ? path : undefined;
 }
 
 /**
@@ -147,12 +149,12 @@ export async function fetchEntry(entry: CatalogEntry, options: FetchOptions = {}
 
 /** Local paths of an entry's file(s): the cached files when present and intact, else fetched. */
 export async function resolveEntry(entry: CatalogEntry, options: FetchOptions = {}): Promise<ResolvedCatalogTrace> {
-  return localFiles(entry, async (f) => (await cached(f, options)) ?? fetchFile(f, options));
+  return localFiles(entry, async (f) => cached(f, options) ?? fetchFile(f, options));
 }
 
 async function localFiles(entry: CatalogEntry, get: (f: FileRef) => Promise<string>): Promise<ResolvedCatalogTrace> {
   const [path, uplinkPath] = entry.file !== undefined
-    ? await Promise.all([checkedLocal(entry.file, entry.sha256), ...(entry.uplinkFile && entry.uplinkSha256 ? [checkedLocal(entry.uplinkFile, entry.uplinkSha256)] : [])])
+    ? [checkedLocal(entry.file, entry.sha256), ...(entry.uplinkFile && entry.uplinkSha256 ? [checkedLocal(entry.uplinkFile, entry.uplinkSha256)] : [])]
     : await Promise.all(filesOf(entry).map(get));
   return { entry, path: path!, ...(uplinkPath ? { uplinkPath } : {}) };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CATALOG_ENV, catalogFiles, catalogLoadOptions, DEFAULT_CATALOG_FILE, fetchTrace, findCatalogEntry, loadCatalog, resolveCatalogTrace, useCatalogs } from '../../harness/traces/catalog.ts';
@@ -209,6 +210,23 @@ describe("the user's own catalogs and mirrors", () => {
     const noNetwork = (async () => { throw new Error('not over the network'); }) as typeof fetch;
     const r = await fetchTrace('fixture', { catalogFile: catalogWith('two-mirrors.json', { path: 'p/t' }), cacheDir: join(dir, 'cache-2m'), fetchFn: noNetwork });
     expect(readFileSync(r.path, 'utf8')).toBe(PENSIEVE);
+  });
+
+  it('a mirrored, local or cached file that is not a regular file is refused at once, never read forever', async () => {
+    vi.stubEnv(CATALOG_ENV, '');
+    const mirror = join(dir, 'mirror-fifo');
+    mkdirSync(join(mirror, 'owner', 'repo', COMMIT, 'p'), { recursive: true });
+    execFileSync('mkfifo', [join(mirror, 'owner', 'repo', COMMIT, 'p', 'fifo')]);
+    const noNetwork = (async () => { throw new Error('not over the network'); }) as typeof fetch;
+    const viaMirror = await inputIssue(() => fetchTrace('fixture', { catalogFile: catalogWith('fifo-mirror.json', { path: 'p/fifo' }), mirror: [mirror], cacheDir: join(dir, 'cache-fifo'), fetchFn: noNetwork }));
+    expect(viaMirror).toMatchObject({ file: join(mirror, 'owner', 'repo', COMMIT, 'p', 'fifo'), expected: 'a mirrored trace file (a regular file)', found: 'a FIFO (named pipe)' });
+    expect(filesUnder(join(dir, 'cache-fifo'))).toEqual([]);
+    mkdirSync(join(dir, 'own-fifo'), { recursive: true });
+    symlinkSync('/dev/zero', join(dir, 'own-fifo', 'zero'));
+    const cat = join(dir, 'own-fifo', 'catalog.json');
+    writeFileSync(cat, JSON.stringify({ version: 1, traces: [{ id: 'own-zero', file: 'zero', sha256: sha(''), format: 'pensieve', licence: 'own', citation: 'me', description: 'a link to /dev/zero' }] }));
+    const local = await inputIssue(() => fetchTrace('own-zero', { catalogFile: cat, fetchFn: noNetwork }));
+    expect(local).toMatchObject({ file: join(dir, 'own-fifo', 'zero'), found: 'a character device' });
   });
 });
 
