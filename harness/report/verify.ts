@@ -182,12 +182,9 @@ export function formatVerify(r: VerifyReport): string {
     for (const p of e.problems) out.push(`    ${p}`);
     for (const d of e.diffs) out.push(`    ${d.pointer}: recorded ${d.recorded}, recomputed ${d.recomputed}`);
   }
-  if (r.trusted > 0) {
-    out.push(`note: ${r.trusted} job${r.trusted === 1 ? '' : 's'} ran trusted (marked above): code run in-process can change globals (e.g. Math.exp) and with them the results of other jobs of the run, baselines included, and of this re-run in the same process; "orchbench verify --sandbox" re-runs them sandboxed`);
-  }
   const bad = r.entries.filter((e) => e.status === 'tampered' || e.status === 'differs').length;
   if (r.trusted > 0) {
-    out.push(`note: ${r.trusted} line(s) come from submissions run trusted (--trusted): their code ran in the harness's worker threads, where it could also change the results of the other jobs those threads ran (baselines included); a re-run here is isolated.`);
+    out.push(`note: ${r.trusted} line(s) come from submissions run trusted (--trusted): their code ran in the harness's worker threads, where it could also change the results of the other jobs those threads ran (baselines included), e.g. by patching Math.exp; a re-run here is isolated.`);
   }
   out.push(`verify: ${r.ok ? 'OK' : 'FAILED'} (${r.lines} lines sealed-checked, ${r.reRun} re-run, ${bad} bad${r.trusted ? `, ${r.trusted} from trusted submissions` : ''})`);
   return `${out.join('\n')}\n`;

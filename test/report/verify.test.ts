@@ -111,6 +111,9 @@ describe('verify: the re-run check', () => {
     expect(text).toMatch(/^unchecked line \d+: my-submission on edge-light, seed 2 \(ran TRUSTED, without isolation; re-run isolated here\)$/m);
     expect(text).not.toMatch(/seed 1 \(ran TRUSTED/);
     expect(text).toMatch(/^note: 1 line\(s\) come from submissions run trusted .*baselines included/m);
+    // One note, and no advice to use a flag that does not exist.
+    expect(text.match(/^note:/gm)).toHaveLength(1);
+    expect(text).not.toContain('--sandbox');
     expect(text.trim().split('\n').at(-1)).toBe(`verify: OK (${lines.length} lines sealed-checked, 0 re-run, 0 bad, 1 from trusted submissions)`);
   });
 
