@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
+import { experimentSpecs, isExperimentSpec } from '../experiment/verify.ts';
+import { runJob as runExperimentJob } from '../experiment/job.ts';
 import { readResultLines } from '../report/results.ts';
 import { formatVerify, verifyResults } from '../report/verify.ts';
 import { requireBubblewrap } from '../submission/isolation.ts';
@@ -81,12 +83,15 @@ export function register(program: Command): void {
       }
       // Submissions re-run isolated, always: refuse before any job where that is impossible.
       if (opts.rerun && lines.some((l) => l.result.agentKind === 'submission')) requireBubblewrap('verify');
+      const plainSpec = specResolver(agentPaths(opts.agentPath), files);
+      // An experiment's folder (hl-speedup.json beside the journal): its lines re-run as experiment jobs.
+      const experiment = experimentSpecs(dir, lines.map((l) => l.result), plainSpec);
       const report = await verifyResults(lines, {
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
         seed: opts.seed,
         noRerun: !opts.rerun,
-        runJob: (spec) => runJob(spec, { limits: { decisionMs: opts.decisionMs } }),
-        specOf: specResolver(agentPaths(opts.agentPath), files),
+        runJob: (spec) => (isExperimentSpec(spec) ? runExperimentJob(spec) : runJob(spec, { limits: { decisionMs: opts.decisionMs } })),
+        specOf: experiment ?? plainSpec,
       });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
       if (!report.ok) process.exitCode = 1;

@@ -109,8 +109,12 @@ export function readVariants(file: string): LearnerSpec[] {
 /** The job's identity: the base baseline's (code, scenario, traces, seed) plus the learner id, its config and the measure. */
 export async function experimentIdentity(spec: ExperimentJobSpec): Promise<JobIdentity> {
   const base = await identifyJob({ ...spec, agent: spec.baseAgent });
-  const jobHash = canonicalHash({ base: base.jobHash, learner: spec.agent, config: spec.config ?? null, measure: spec.measure, purityCheck: spec.purityCheck });
-  return { ...base, jobHash };
+  return { ...base, jobHash: experimentJobHash(base.jobHash, spec) };
+}
+
+/** The job hash of an experiment job whose baseline job (same agent code, scenario, seed) has hash `baseJobHash`. */
+export function experimentJobHash(baseJobHash: string, spec: Pick<ExperimentJobSpec, 'agent' | 'config' | 'measure' | 'purityCheck'>): string {
+  return canonicalHash({ base: baseJobHash, learner: spec.agent, config: spec.config ?? null, measure: spec.measure, purityCheck: spec.purityCheck });
 }
 
 /** Which scenarios (a suite, or ids of any suite and scenario files, in a variant: `harness/scenario/select.ts`). */

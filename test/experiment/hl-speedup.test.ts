@@ -192,6 +192,17 @@ describe('orchbench experiment hl-speedup (CLI)', () => {
       for (const svg of ['hl-speedup.svg', 'hl-speedup-greedy.svg']) expect(readFileSync(join(out, svg), 'utf8').startsWith('<svg')).toBe(true);
       // Resuming the same directory runs nothing again and reports the same (timings come from the journal).
       expect(JSON.parse((await cli(args)).stdout)).toEqual(rep);
+      // verify re-runs experiment lines as experiment jobs (learner config and measure from
+      // hl-speedup.json): every line reproduces.
+      const verify = (...v: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'harness/cli/main.ts'), 'verify', out, ...v], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
+      expect((await verify()).stdout).toMatch(/verify: OK \(8 lines sealed-checked, 8 re-run, 0 bad\)\n$/);
+      // A report edited after the run cannot vouch for its lines: the variant's line no longer matches.
+      const reportFile = join(out, 'hl-speedup.json');
+      writeFileSync(reportFile, readFileSync(reportFile, 'utf8').replace('"learningRate": 0.4', '"learningRate": 0.5'));
+      const edited = await verify().then(() => null, (e: { code: number; stdout: string }) => e);
+      expect(edited?.code).toBe(1);
+      expect(edited?.stdout).toMatch(/DIFFERS +line \d+: q-learning-lr04 on broadband-1u-loose-v1[^\n]*\n +re-run threw: [^\n]*learner "q-learning-lr04" with this config and measure gives another job hash/);
+      expect(edited?.stdout).toMatch(/verify: FAILED \(8 lines sealed-checked, 8 re-run, 2 bad\)/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
