@@ -514,26 +514,27 @@ export class OutcomeModel {
 
   /**
    * Predicted outcome of action `a` in the state at `s[o..]`: with the posterior mean (sd: the
-   * predictive spread) or with the drawn coefficients (sd: the noise spread only).
+   * predictive spread) or with the drawn coefficients (sd: the noise spread only). With `spreads`
+   * false the sds are NaN: the predictive spread costs a triangular solve per action, the
+   * costliest step of planning, and only deadlines and UCB use it.
    */
-  predict(s: Float64Array, o: number, a: number, out: OutcomePrediction): OutcomePrediction {
+  predict(s: Float64Array, o: number, a: number, out: OutcomePrediction, spreads = true): OutcomePrediction {
     const tier = this.regressors(s, o, a);
     const r = this.regressions[tier]!;
     const x = this.x[tier]!;
-    if (this.useDraw) {
-      out.latencyMs = dot(this.drawn[tier]![LATENCY]!, x, r.d) * MS_UNIT;
-      out.energyMj = dot(this.drawn[tier]![ENERGY]!, x, r.d) * 1000;
-      out.latencySdMs = Math.sqrt(r.noiseVariance(LATENCY)) * MS_UNIT;
-      out.energySdMj = Math.sqrt(r.noiseVariance(ENERGY)) * 1000;
-    } else {
-      // Both targets share the design, so one leverage serves both predictive variances
-      // (the same products as predictiveVar's, computed once: the costliest step of planning).
-      const spread = 1 + r.leverage(x);
-      out.latencyMs = r.predict(x, LATENCY) * MS_UNIT;
-      out.energyMj = r.predict(x, ENERGY) * 1000;
-      out.latencySdMs = Math.sqrt(r.noiseVariance(LATENCY) * spread) * MS_UNIT;
-      out.energySdMj = Math.sqrt(r.noiseVariance(ENERGY) * spread) * 1000;
+    const drawn = this.useDraw;
+    out.latencyMs = (drawn ? dot(this.drawn[tier]![LATENCY]!, x, r.d) : r.predict(x, LATENCY)) * MS_UNIT;
+    out.energyMj = (drawn ? dot(this.drawn[tier]![ENERGY]!, x, r.d) : r.predict(x, ENERGY)) * 1000;
+    if (!spreads) {
+      out.latencySdMs = NaN;
+      out.energySdMj = NaN;
+      return out;
     }
+    // The mean's predictive variance is noise x (1 + leverage); both targets share the design,
+    // so one leverage serves both. A draw already carries the coefficient uncertainty.
+    const spread = drawn ? 1 : 1 + r.leverage(x);
+    out.latencySdMs = Math.sqrt(r.noiseVariance(LATENCY) * spread) * MS_UNIT;
+    out.energySdMj = Math.sqrt(r.noiseVariance(ENERGY) * spread) * 1000;
     return out;
   }
 }
@@ -790,10 +791,11 @@ export class Planner {
 
   /** The model's reward for action `a` in the state at `s[o..]` (mean, or drawn after drawPosterior). */
   reward(s: Float64Array, o: number, a: number, ucbBeta = 0): number {
-    const p = this.model.predict(s, o, a, this.outcome);
-    const act = this.actions[a]!;
     const deadlineMs = s[o + SLOT.deadlineMs]!;
-    const miss = Number.isNaN(deadlineMs) ? 0 : normalCdf((p.latencyMs - deadlineMs) / Math.max(p.latencySdMs, 1e-3));
+    const hasDeadline = !Number.isNaN(deadlineMs);
+    const p = this.model.predict(s, o, a, this.outcome, hasDeadline || ucbBeta !== 0);
+    const act = this.actions[a]!;
+    const miss = hasDeadline ? normalCdf((p.latencyMs - deadlineMs) / Math.max(p.latencySdMs, 1e-3)) : 0;
     const r = this.rewards.reward(p.latencyMs, p.energyMj, act.accuracyTop1Pct < s[o + SLOT.requirementPct]!, miss);
     if (ucbBeta === 0) return r;
     const { perMs, perMj } = this.rewards.sensitivities();
