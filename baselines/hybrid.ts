@@ -627,6 +627,9 @@ export class TrustMonitor {
   private readonly actual: Float64Array;
   private readonly action: Int32Array;
   private count = 0;
+  /** Pairs in the window that count (different actions, different real rewards), and those ordered right. */
+  private pairs = 0;
+  private agree = 0;
 
   constructor(private readonly window: number) {
     this.predicted = new Float64Array(window);
@@ -634,12 +637,30 @@ export class TrustMonitor {
     this.action = new Int32Array(window);
   }
 
-  /** Records one held-out prediction (made before the model saw the outcome). */
+  /**
+   * Records one held-out prediction (made before the model saw the outcome). The pair counts are
+   * kept up to date here, O(window) per record instead of O(window^2) per trust check: whole
+   * numbers, so the accuracy is exactly that of counting every pair afresh.
+   */
   record(predictedReward: number, actualReward: number, action: number): void {
-    const i = this.count++ % this.window;
+    const i = this.count % this.window;
+    if (this.count >= this.window) this.countPairs(i, -1); // the entry this one replaces
     this.predicted[i] = predictedReward;
     this.actual[i] = actualReward;
     this.action[i] = action;
+    this.count++;
+    this.countPairs(i, 1);
+  }
+
+  /** Adds (`sign` 1) or removes (-1) the pairs of entry `i` with every other entry in the window. */
+  private countPairs(i: number, sign: number): void {
+    const n = Math.min(this.count, this.window);
+    for (let j = 0; j < n; j++) {
+      const real = this.actual[i]! - this.actual[j]!;
+      if (j === i || this.action[i] === this.action[j] || real === 0) continue;
+      this.pairs += sign;
+      if (real * (this.predicted[i]! - this.predicted[j]!) > 0) this.agree += sign;
+    }
   }
 
   /** Whether the window is full. */
@@ -649,18 +670,7 @@ export class TrustMonitor {
 
   /** Concordance of predicted and real rewards on pairs with different actions (NaN: no such pair). */
   rankingAccuracy(): number {
-    const n = Math.min(this.count, this.window);
-    let agree = 0;
-    let pairs = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const real = this.actual[i]! - this.actual[j]!;
-        if (this.action[i] === this.action[j] || real === 0) continue;
-        pairs++;
-        if (real * (this.predicted[i]! - this.predicted[j]!) > 0) agree++;
-      }
-    }
-    return pairs > 0 ? agree / pairs : NaN;
+    return this.pairs > 0 ? this.agree / this.pairs : NaN;
   }
 
   /** RMS(prediction error) / RMS(reward) over the window. */
