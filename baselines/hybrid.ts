@@ -436,7 +436,7 @@ export class OutcomeModel {
   private readonly meanDeviceComputeMs: number;
   private useDraw = false;
 
-  constructor(private readonly actions: readonly ActionDef[], private readonly codec: StateCodec, private readonly cfg: HybridConfig) {
+  constructor(actions: readonly ActionDef[], private readonly codec: StateCodec, private readonly cfg: HybridConfig) {
     this.tierUsed = TIERS.map((t) => actions.some((a) => a.tier === t && a.medianComputeMs !== null));
     const device = actions.filter((a) => a.tier === 'device' && a.medianComputeMs !== null).map((a) => a.medianComputeMs!);
     this.meanDeviceComputeMs = device.length > 0 ? device.reduce((s, c) => s + c, 0) / device.length : MS_UNIT;
