@@ -185,7 +185,7 @@ export function cholesky(a: Float64Array, n: number, l: Float64Array): void {
  * (the leverage of every planned action is such a solve), with each row's operations exactly
  * those of the one-row loop, in the same order: the same bits.
  */
-function solveLower(l: Float64Array, n: number, b: ArrayLike<number>, y: Float64Array): void {
+export function solveLower(l: Float64Array, n: number, b: ArrayLike<number>, y: Float64Array): void {
   let i = 0;
   for (; i + 1 < n; i += 2) {
     const row0 = i * n;
