@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BayesianLinearRegression, cholesky, createAgent, DEFAULT_CONFIG, LoadDynamics, OutcomeModel, Planner, RewardModel, StateCodec, TrustMonitor, ValueLearner,
+  BayesianLinearRegression, cholesky, createAgent, DEFAULT_CONFIG, LoadDynamics, OutcomeModel, Planner, RewardModel, solveLower, StateCodec, TrustMonitor, ValueLearner,
   type HybridConfig,
 } from '../../baselines/hybrid.ts';
 import type { Agent, Observation, Transition } from '../../harness/agent.ts';
@@ -134,6 +134,129 @@ describe('hybrid: linear algebra and the Bayesian regression', () => {
     }
     expect(covered / 2000).toBeGreaterThan(0.86);
     expect(covered / 2000).toBeLessThan(0.94);
+  });
+});
+
+// The planner's fast paths must compute exactly (to the bit) what the plain forms compute: the
+// Hybrid's results, and the recorded search that tuned it, depend on every bit.
+describe('hybrid: fast paths give the plain forms\' bits', () => {
+  it('forward substitution two rows at a time equals the one-row loop, for even and odd sizes', () => {
+    const rng = deriveRng(11, 'solve');
+    for (let n = 1; n <= 9; n++) {
+      const a = new Float64Array(n * n);
+      for (let r = 0; r < 3 * n; r++) {
+        const v = Array.from({ length: n }, () => rng.normal() * 10 ** rng.int(4));
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j]! += v[i]! * v[j]!;
+      }
+      for (let i = 0; i < n; i++) a[i * n + i]! += 1e-2;
+      const l = new Float64Array(n * n);
+      cholesky(a, n, l);
+      const b = Array.from({ length: n }, () => (rng.float() < 0.3 ? 0 : rng.normal() * 100));
+      const plain = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        let s = b[i]!;
+        for (let k = 0; k < i; k++) s -= l[i * n + k]! * plain[k]!;
+        plain[i] = s / l[i * n + i]!;
+      }
+      const fast = new Float64Array(n);
+      solveLower(l, n, b, fast);
+      expect(Array.from(fast)).toEqual(Array.from(plain));
+      expect(fast.every((v, i) => Object.is(v, plain[i]))).toBe(true);
+    }
+  });
+
+  it('the trust monitor\'s running pair counts equal counting every pair afresh, through ties and window wrap-around', () => {
+    const rng = deriveRng(12, 'trust-counts');
+    const trust = new TrustMonitor(30);
+    const predicted: number[] = [];
+    const actual: number[] = [];
+    const action: number[] = [];
+    for (let t = 0; t < 200; t++) {
+      // Few distinct values and actions: many ties and same-action pairs, which do not count.
+      const p = rng.int(5) - 2;
+      const r = rng.int(4) / 4;
+      const a = rng.int(3);
+      trust.record(p, r, a);
+      predicted.push(p);
+      actual.push(r);
+      action.push(a);
+      const from = Math.max(0, predicted.length - 30);
+      let agree = 0;
+      let pairs = 0;
+      for (let i = from; i < predicted.length; i++) {
+        for (let j = i + 1; j < predicted.length; j++) {
+          const real = actual[i]! - actual[j]!;
+          if (action[i] === action[j] || real === 0) continue;
+          pairs++;
+          if (real * (predicted[i]! - predicted[j]!) > 0) agree++;
+        }
+      }
+      const expected = pairs > 0 ? agree / pairs : NaN;
+      expect(Object.is(trust.rankingAccuracy(), expected)).toBe(true);
+    }
+  });
+
+  it('the outcome model\'s means are the same with or without the predictive spreads (NaN without), for mean and drawn coefficients', () => {
+    const rng = deriveRng(13, 'spreads');
+    const p = parts();
+    for (let i = 0; i < 60; i++) {
+      const obs = randomObs(rng);
+      p.observe(transition(obs, LEGAL[i % LEGAL.length]!, 5 * rng.normal()));
+    }
+    const withSpreads = { latencyMs: 0, latencySdMs: 0, energyMj: 0, energySdMj: 0 };
+    const without = { ...withSpreads };
+    const check = (): void => {
+      for (let k = 0; k < 10; k++) {
+        p.codec.encode(randomObs(rng), p.state, 0);
+        for (const a of LEGAL) {
+          p.model.predict(p.state, 0, a, withSpreads);
+          p.model.predict(p.state, 0, a, without, false);
+          expect(Object.is(without.latencyMs, withSpreads.latencyMs) && Object.is(without.energyMj, withSpreads.energyMj)).toBe(true);
+          expect(withSpreads.latencySdMs).toBeGreaterThan(0);
+          expect(without.latencySdMs).toBeNaN();
+          expect(without.energySdMj).toBeNaN();
+        }
+      }
+    };
+    check();
+    p.model.drawPosterior(deriveRng(14, 'draw'), 1);
+    check();
+    p.model.useMean();
+  });
+
+  it('the value learner: one prepared state updated for several actions equals the plain normalised LMS update per action', () => {
+    const codec = new StateCodec(envSpec());
+    const rng = deriveRng(15, 'value');
+    const learningRate = 0.2;
+    const prepared = new ValueLearner(codec, ACTIONS.length, learningRate);
+    // The plain form: psi = [1, sign(v) log(1 + |v|) / 5 per slot (0 for NaN)], w_a += step psi,
+    // step = rate (target - w_a . psi) / (psi . psi), every sum in index order.
+    const dim = 1 + codec.size;
+    const weights = new Float64Array(ACTIONS.length * dim);
+    const psiOf = (s: Float64Array): number[] => [1, ...Array.from(s, (v) => (Number.isNaN(v) ? 0 : Math.sign(v) * Math.log1p(Math.abs(v)) / 5))];
+    const dotOf = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+      let sum = 0;
+      for (let i = 0; i < dim; i++) sum += a[i]! * b[i]!;
+      return sum;
+    };
+    const s = new Float64Array(codec.size);
+    for (let t = 0; t < 50; t++) {
+      codec.encode(randomObs(rng), s, 0);
+      const psi = psiOf(s);
+      prepared.prepare(s, 0);
+      for (const a of LEGAL) {
+        const target = rng.normal();
+        const w = weights.subarray(a * dim, (a + 1) * dim);
+        const step = (learningRate * (target - dotOf(w, psi))) / dotOf(psi, psi);
+        for (let i = 0; i < dim; i++) w[i]! += step * psi[i]!;
+        prepared.updatePrepared(a, target);
+      }
+    }
+    codec.encode(randomObs(rng), s, 0);
+    const psi = psiOf(s);
+    const q = prepared.values(s, 0, new Float64Array(ACTIONS.length));
+    expect(q.some((v) => v !== 0)).toBe(true);
+    expect(Array.from(q).every((v, a) => Object.is(v, dotOf(weights.subarray(a * dim, (a + 1) * dim), psi)))).toBe(true);
   });
 });
 
