@@ -63,7 +63,9 @@
  *
  * Stats: `realSteps` (transitions learned from, as delivered), `learnMs` (model fitting and real
  * value updates), `planningUpdates` (simulated value targets) and `planningMs` (rollouts and
- * decision-time planning).
+ * decision-time planning). Value learning (6) runs only where its Q is read: gamma > 0, or
+ * decision-time planning off; with the defaults (gamma 0) the agent is the model (1-5) and the
+ * planner (7) on the model's rewards alone, and makes no planning updates.
  */
 import type { ActionDef, Agent, AgentContext, AgentFactory, AgentMode, AgentStats, EnvSpec, Observation, Transition } from '../harness/agent.ts';
 import { InputError, show } from '../harness/errors.ts';
@@ -83,6 +85,10 @@ import { argmaxMasked, mergeConfig } from './common.ts';
  * 0.934-0.948): gamma 0, valueLearningRate 0.115, posteriorScale 2.20, untrustedPosteriorScale 1,
  * minSamplesPerTier 4, minRankingAccuracy 0.826, rolloutsPerStep 4. The other fields were not
  * searched; their effects are in the ablation (`harness/experiment/hybrid-ablation.ts`).
+ * Found after the search: with gamma 0 and decision-time planning on, the value learner is never
+ * read (the planner's continuation value is gamma x Q), so valueLearningRate and rolloutsPerStep
+ * changed nothing in the trials with gamma 0, the chosen one included; the learner now skips value
+ * learning and rollouts there (same decisions, no planning updates: see `valueRead`).
  */
 export interface HybridConfig {
   /** Prior precision of the outcome model's shared coefficients (regressors are of order 1). */
@@ -927,8 +933,15 @@ class HybridLearner implements Agent {
   private learnMs = 0;
   private planningMs = 0;
   private planningUpdates = 0;
+  /**
+   * Whether anything reads the value learner: the planner's continuation (gamma > 0) or acting on
+   * Q (no decision-time planning). When nothing does, value updates and rollouts would be work
+   * without effect on any decision, and are skipped.
+   */
+  private readonly valueRead: boolean;
 
   constructor(private readonly env: EnvSpec, private readonly cfg: HybridConfig, seed: number) {
+    this.valueRead = cfg.gamma > 0 || !cfg.decisionTimePlanning;
     this.codec = new StateCodec(env);
     this.model = new OutcomeModel(env.actions, this.codec, cfg);
     this.trust = new TrustMonitor(cfg.validationWindow);
@@ -1013,12 +1026,14 @@ class HybridLearner implements Agent {
     this.model.observe(s, o, t.action, out.latencyMs, out.deviceEnergyMj);
     this.rewards.observe(out.latencyMs, out.deviceEnergyMj, out.accuracyViolation, out.deadlineMiss, t.reward);
     this.updateTrust();
-    // Model-free: the real reward plus the discounted value of the state the outcome arrives in.
-    this.codec.encode(t.nextObs, this.next, 0);
-    const nextValue = this.cfg.gamma > 0 ? this.value.values(this.next, 0, this.q)[argmaxMasked(this.q, 0, t.nextObs.actionMask)]! : 0;
-    this.value.update(s, o, t.action, t.reward + this.cfg.gamma * nextValue);
+    if (this.valueRead) {
+      // Model-free: the real reward plus the discounted value of the state the outcome arrives in.
+      this.codec.encode(t.nextObs, this.next, 0);
+      const nextValue = this.cfg.gamma > 0 ? this.value.values(this.next, 0, this.q)[argmaxMasked(this.q, 0, t.nextObs.actionMask)]! : 0;
+      this.value.update(s, o, t.action, t.reward + this.cfg.gamma * nextValue);
+    }
     this.learnMs += performance.now() - t0;
-    if (this.cfg.rollouts && this.model.ready()) {
+    if (this.valueRead && this.cfg.rollouts && this.model.ready()) {
       const t1 = performance.now();
       this.runRollouts();
       this.planningMs += performance.now() - t1;

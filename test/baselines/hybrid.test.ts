@@ -460,8 +460,12 @@ describe('hybrid agent', () => {
     // Transitions arrive when their requests complete: fewer than the decisions, never more.
     expect(s.realSteps).toBeGreaterThan(0.9 * env.spec.learningDecisions);
     expect(s.realSteps).toBeLessThanOrEqual(env.spec.learningDecisions);
-    expect(s.planningUpdates).toBeGreaterThan(0);
+    // Decision-time planning on the model; with gamma 0 nothing reads a value learner, so none is
+    // trained (no rollouts, no planning updates). With gamma > 0 the rollouts train it.
     expect(s.planningMs).toBeGreaterThan(0);
+    expect(s.planningUpdates).toBe(0);
+    const discounted = runEpisode(new OrchestrationEnv(scenario), await createAgent({ env: env.spec, seed: 1, config: { gamma: 0.5 } }), 1);
+    expect(discounted.agentStats!.planningUpdates).toBeGreaterThan(0);
     expect(s.info!.firstTrustedAtStep).toBeGreaterThan(0);
     const { randomReward, oracleReward } = referenceRewards(scenario, 1);
     expect((r.eval.meanReward - randomReward) / (oracleReward - randomReward)).toBeGreaterThan(0.9);
