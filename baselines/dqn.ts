@@ -108,10 +108,13 @@ export const DEFAULT_CONFIG: DqnConfig = {
 
 /**
  * The `dqn-informed` control of the Hybrid Learner experiment (issue 11, "Fair comparison"): the
- * DQN given the public action information the Hybrid's model uses (`actionFeatures`) and the same
- * gradient updates per real decision as the Hybrid's defaults (one real update plus
- * `planningBatches` = 2 planning batches per training step: `updatesPerTrain` 3). The other fields
- * are the DQN's; nothing here was tuned (the tuning search sets them on the tuning scenarios).
+ * DQN given the public action information the Hybrid's model uses (`actionFeatures`) and
+ * `updatesPerTrain` 3, the gradient updates per real decision of the first Hybrid (one real update
+ * plus 2 planning batches per training step), fixed before any result. The rewritten Hybrid takes
+ * no gradient steps (its model is a closed-form Bayesian fit per real outcome; its value learner
+ * trains only with gamma > 0), so the control gets more updates than the Hybrid, not fewer. The
+ * other fields are the DQN's; nothing here was tuned (the tuning search sets them on the tuning
+ * scenarios).
  */
 export const INFORMED_CONFIG: DqnConfig = {
   ...DEFAULT_CONFIG,
