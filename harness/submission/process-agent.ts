@@ -4,7 +4,7 @@
  * is synchronous, so every call here is too: this thread writes the request to the child's stdin
  * and blocks in `read` on the child's stdout (a FIFO) until the reply line arrives, so a round trip
  * is one wake-up each way. A relay thread (`relay.mjs`) starts and watches the child and is the
- * alarm clock: at the time limit it kills the child and wakes this thread (shared state below).
+ * alarm clock: at the time limit it wakes this thread, which then kills the child.
  * `learn` and `setMode` need no reply; they are sent with the next `act`, so a decision costs one
  * round trip.
  */
@@ -82,12 +82,13 @@ function reported(message: string, during: string): SubmissionError {
 }
 
 /**
- * The child's stdout: a FIFO in a private folder, and this thread's read end of it, which blocks
- * (the sockets Node makes for a child's stdio are non-blocking on this side). A FIFO's blocking open
- * waits for the other side, so a non-blocking reader and a writer are opened first and closed.
- * The relay opens the write ends (fds a worker opens are closed when it ends) and removes the folder.
+ * This thread's read end of the child's stdout, a FIFO, which blocks (the sockets Node makes for
+ * a child's stdio are non-blocking on this side; Node cannot make a pipe). A FIFO's blocking open
+ * waits for the other side, so a non-blocking reader and a writer are opened first and closed. The
+ * FIFO and its private folder are removed at once: the relay opens the write ends through
+ * `/proc/self/fd/FD` (fds a worker opens are closed when it ends, so it opens its own).
  */
-function replyFifo(): { dir: string; path: string; fd: number } {
+function replyFifo(): number {
   const dir = mkdtempSync(join(tmpdir(), 'orchbench-fifo-'));
   try {
     const path = join(dir, 'replies');
@@ -98,10 +99,9 @@ function replyFifo(): { dir: string; path: string; fd: number } {
     const fd = openSync(path, constants.O_RDONLY);
     closeSync(writer);
     closeSync(probe);
-    return { dir, path, fd };
-  } catch (e) {
+    return fd;
+  } finally {
     rmSync(dir, { recursive: true, force: true });
-    throw e;
   }
 }
 
@@ -117,9 +117,8 @@ export class ProcessAgent implements Agent {
   private readonly exitData: Uint8Array;
   /** Bytes read from the child's stdout: [inStart, inEnd) not yet taken. */
   private readonly inbox = Buffer.allocUnsafe(REPLY_BYTES);
-  /** This thread's read end of the child's stdout (-1 once closed) and the FIFO's folder. */
+  /** This thread's read end of the child's stdout (-1 once closed). */
   private replyFd: number;
-  private fifoDir: string | null;
   private inStart = 0;
   private inEnd = 0;
   private readonly worker: Worker;
@@ -148,14 +147,11 @@ export class ProcessAgent implements Agent {
     this.deadline = new Float64Array(sab, SLOTS.deadlineByte, 1);
     this.exitData = new Uint8Array(sab, SLOTS.exitByte, EXIT_BYTES);
     this.jobDeadline = performance.now() + limits.jobMs;
-    const fifo = replyFifo();
-    this.replyFd = fifo.fd;
-    this.fifoDir = fifo.dir;
-    this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, fifo: fifo.path, sab, slots: SLOTS, rssLimitMb: limits.rssMb } });
-    // The read end is closed once the relay, which holds write ends, has ended (and after dispose).
+    this.replyFd = replyFifo();
+    this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, replyFd: this.replyFd, sab, slots: SLOTS, rssLimitMb: limits.rssMb } });
+    // The read end is closed once the relay (which opens write ends from it) has ended, and after dispose.
     this.worker.on('exit', () => {
       this.relayGone = true;
-      this.removeFifoDir();
       if (this.disposed) this.closeReplies();
     });
     this.during = 'load';
@@ -237,11 +233,6 @@ export class ProcessAgent implements Agent {
     this.replyFd = -1;
   }
 
-  /** The FIFO's folder is not needed once the relay has opened its ends. */
-  private removeFifoDir(): void {
-    if (this.fifoDir) rmSync(this.fifoDir, { recursive: true, force: true });
-    this.fifoDir = null;
-  }
 
   /** Sends `text` and blocks until one reply line arrives; throws SubmissionError on error, exit or time-out. */
   private call(text: string, during: string, limitMs: number): AgentReply {
@@ -258,15 +249,14 @@ export class ProcessAgent implements Agent {
       if (left <= 0) throw this.expired(what);
       Atomics.wait(this.ctrl, SLOTS.SPAWNED, 0, left);
     }
-    this.removeFifoDir();
     if (Atomics.load(this.ctrl, SLOTS.GONE) === 1) throw this.fail(this.exitError());
     this.deadline[0] = performance.timeOrigin + t0 + limit;
     Atomics.store(this.ctrl, SLOTS.CALL, 1);
     this.write(text);
     const line = this.readLine();
-    // 2: the relay found the deadline passed first (and killed the child).
-    if (Atomics.exchange(this.ctrl, SLOTS.CALL, 0) === 2) throw this.expired(what);
-    if (line === null) throw this.fail(this.exitError());
+    // 2: the relay found the deadline passed and woke this thread; a reply that came first is taken.
+    const expired = Atomics.exchange(this.ctrl, SLOTS.CALL, 0) === 2;
+    if (line === null) throw expired ? this.expired(what) : this.fail(this.exitError());
     const ms = performance.now() - t0;
     this.timing.calls++;
     this.timing.totalMs += ms;

@@ -8,8 +8,8 @@
 //   SPAWNED 1 once the child runs (or failed to start: then GONE too); PID the child's pid;
 //   STDIN_FD the fd of the child's stdin (non-blocking socket); GONE 1 once the child is gone,
 //   with its exit report (JSON) in `exit` (EXIT_LEN bytes); CALL 1 while the host waits for a
-//   reply until DEADLINE (absolute ms: timeOrigin + now), 2 once this thread found it expired and
-//   killed the child.
+//   reply until DEADLINE (absolute ms: timeOrigin + now), 2 once this thread found it expired (the
+//   host then kills the child, unless the reply came first: a starved host does not fail an agent).
 // Whenever it sets GONE or CALL = 2 it writes a newline into the FIFO (its own write end), which
 // wakes a host blocked in `read`; the host treats blank lines as "look at the shared state".
 // It also watches the resident memory of the child and every process it started (heap limits do
@@ -20,7 +20,7 @@ import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } 
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { command, args, cwd, env, files = [], fifo, sab, slots, rssLimitMb, processLimit = 0 } = workerData;
+const { command, args, cwd, env, files = [], replyFd, sab, slots, rssLimitMb, processLimit = 0 } = workerData;
 const ctrl = new Int32Array(sab, 0, slots.count);
 const deadline = new Float64Array(sab, slots.deadlineByte, 1);
 const exit = new Uint8Array(sab, slots.exitByte);
@@ -58,13 +58,14 @@ function report(code, signal) {
 }
 
 /**
- * The write ends of the child's stdout, a FIFO the host made and holds the (blocking) read end of:
- * one for the child, one for wake-ups. Opened here, as fds a worker opens are closed when it ends.
+ * The write ends of the child's stdout, a FIFO (already unlinked) whose blocking read end the host
+ * holds as `replyFd`: one for the child, one for wake-ups.
  */
 function replyFifo() {
-  // Non-blocking: refused (ENXIO) rather than waiting if the host's read end were gone.
-  const wakeEnd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-  const childEnd = openSync(fifo, constants.O_WRONLY);
+  const path = `/proc/self/fd/${replyFd}`;
+  // Non-blocking first: refused (ENXIO) rather than waiting if the host's read end were gone.
+  const wakeEnd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  const childEnd = openSync(path, constants.O_WRONLY);
   return { childEnd, wakeEnd };
 }
 
@@ -149,7 +150,7 @@ function residentKb(pid) {
 let pids = [];
 let tick = 0;
 const watch = ends ? setInterval(() => {
-  if (Atomics.load(ctrl, slots.CALL) === 1 && performance.timeOrigin + performance.now() > deadline[0] && Atomics.compareExchange(ctrl, slots.CALL, 1, 2) === 1) kill('time limit');
+  if (Atomics.load(ctrl, slots.CALL) === 1 && performance.timeOrigin + performance.now() > deadline[0]) Atomics.compareExchange(ctrl, slots.CALL, 1, 2);
   // Until the host has seen it (it resets CALL): a wake-up lost to a full FIFO is repeated.
   if (Atomics.load(ctrl, slots.CALL) === 2) wake();
   if (!child.pid || (rssLimitMb <= 0 && processLimit <= 0)) return;
