@@ -66,6 +66,7 @@ interface ExitReport {
 
 /** Longest reply line (bytes). */
 const REPLY_BYTES = 1 << 20;
+const OUT_BYTES = 1 << 16;
 const EXIT_BYTES = 8192;
 /** The shared state with the relay: Int32 slots, then the call's deadline (Float64), then the exit report. */
 const SLOTS = { SPAWNED: 0, PID: 1, STDIN_FD: 2, GONE: 3, EXIT_LEN: 4, CALL: 5, count: 6, deadlineByte: 24, exitByte: 32 } as const;
@@ -117,6 +118,8 @@ export class ProcessAgent implements Agent {
   private readonly exitData: Uint8Array;
   /** Bytes read from the child's stdout: [inStart, inEnd) not yet taken. */
   private readonly inbox = Buffer.allocUnsafe(REPLY_BYTES);
+  /** Requests are encoded here (larger ones get their own buffer). */
+  private readonly outBuf = Buffer.allocUnsafe(OUT_BYTES);
   /** This thread's read end of the child's stdout (-1 once closed). */
   private replyFd: number;
   private inStart = 0;
@@ -312,7 +315,9 @@ export class ProcessAgent implements Agent {
   /** Writes to the child's stdin; a full pipe (EAGAIN) is retried until the child has read, is gone or the call expired. */
   private write(text: string): void {
     const fd = Atomics.load(this.ctrl, SLOTS.STDIN_FD);
-    const bytes = Buffer.from(text);
+    // Encoded into a reused buffer when it surely fits (a character is at most 4 bytes).
+    const n = this.outBuf.write(text);
+    const bytes = n <= this.outBuf.length - 4 ? this.outBuf.subarray(0, n) : Buffer.from(text);
     for (let off = 0; off < bytes.length; ) {
       try {
         off += writeSync(fd, bytes, off);
