@@ -113,7 +113,7 @@ const isBlank = (byte: number): boolean => byte === 32 || byte === NEWLINE || by
 export class ProcessAgent implements Agent {
   readonly name: string;
   private readonly ctrl: Int32Array;
-  /** Absolute time (timeOrigin + now, ms) the pending call must be answered by; the relay enforces it. */
+  /** Absolute time (timeOrigin + now, ms) the pending call must be answered by; the relay watches it. */
   private readonly deadline: Float64Array;
   private readonly exitData: Uint8Array;
   /** Bytes read from the child's stdout: [inStart, inEnd) not yet taken. */
@@ -235,7 +235,6 @@ export class ProcessAgent implements Agent {
     if (this.replyFd >= 0) closeSync(this.replyFd);
     this.replyFd = -1;
   }
-
 
   /** Sends `text` and blocks until one reply line arrives; throws SubmissionError on error, exit or time-out. */
   private call(text: string, during: string, limitMs: number): AgentReply {
@@ -368,7 +367,6 @@ export class ProcessAgent implements Agent {
     const r = JSON.parse(decoder.decode(this.exitData.subarray(0, Atomics.load(this.ctrl, SLOTS.EXIT_LEN)))) as ExitReport;
     if (r.killedFor?.startsWith('memory')) return new SubmissionError('memory-limit', `heap limit exceeded: ${r.killedFor.slice('memory: '.length)}`);
     if (r.killedFor?.startsWith('processes')) return new SubmissionError('permission', `too many processes: ${r.killedFor.slice('processes: '.length)}`);
-    if (r.killedFor?.startsWith('protocol')) return new SubmissionError('protocol', boundedText(r.killedFor));
     if (/heap out of memory|Reached heap limit/.test(r.stderrTail)) return new SubmissionError('memory-limit', `heap limit exceeded (${this.limits.heapMb} MB)`);
     if (r.killedFor) return new SubmissionError('crashed', `stopped: ${boundedText(r.killedFor)}`);
     // The last line of its stderr is the submission's own text too.

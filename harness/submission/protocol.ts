@@ -17,9 +17,11 @@
  * `hello` may carry `loadClockMs` (the checker's determinism runs, sandboxed Node only): the wall
  * clock (`Date`) the agent sees while it loads, so a choice made from the time at load differs
  * between the two runs every time rather than by chance.
- * Any reply may instead be `{"error":"message"}` (the agent then exits); the run records it as the
- * reason the submission failed. Messages that need no reply may arrive in the same write as the
- * next `act` (the harness batches `learn` with the following `act`).
+ * Each reply is one line (at most 1 MB), and nothing else goes to stdout: the harness takes the first
+ * line after a request as its reply, and any output after it, before the next request, is a
+ * protocol violation. Any reply may instead be `{"error":"message"}` (the agent then exits); the
+ * run records it as the reason the submission failed. Messages that need no reply may arrive in
+ * the same write as the next `act` (the harness batches `learn` with the following `act`).
  */
 import type { AgentStats, EnvSpec, Observation, Transition } from '../agent.ts';
 
