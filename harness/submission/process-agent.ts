@@ -2,8 +2,8 @@
  * An {@link Agent} whose decisions are made by another process speaking the JSON-lines protocol
  * (`protocol.ts`): a sandboxed Node child or an external program. The environment's episode loop
  * is synchronous, so every call here is too: this thread writes the request to the child's stdin
- * and blocks in `read` on the child's stdout (a FIFO) until the reply line arrives, so a round trip
- * is one wake-up each way. A relay thread (`relay.mjs`) starts and watches the child and is the
+ * and blocks in `read` on the child's stdout (both FIFOs) until the reply line arrives, so a round
+ * trip is one wake-up each way. A relay thread (`relay.mjs`) starts and watches the child and is the
  * alarm clock: at the time limit it wakes this thread, which then kills the child.
  * `learn` and `setMode` need no reply; they are sent with the next `act`, so a decision costs one
  * round trip.
@@ -69,7 +69,7 @@ const REPLY_BYTES = 1 << 20;
 const OUT_BYTES = 1 << 16;
 const EXIT_BYTES = 8192;
 /** The shared state with the relay: Int32 slots, then the call's deadline (Float64), then the exit report. */
-const SLOTS = { SPAWNED: 0, PID: 1, STDIN_FD: 2, GONE: 3, EXIT_LEN: 4, CALL: 5, count: 6, deadlineByte: 24, exitByte: 32 } as const;
+const SLOTS = { SPAWNED: 0, PID: 1, GONE: 2, EXIT_LEN: 3, CALL: 4, count: 5, deadlineByte: 24, exitByte: 32 } as const;
 const NEWLINE = 10;
 const decoder = new TextDecoder();
 
@@ -83,24 +83,30 @@ function reported(message: string, during: string): SubmissionError {
 }
 
 /**
- * This thread's read end of the child's stdout, a FIFO, which blocks (the sockets Node makes for
- * a child's stdio are non-blocking on this side; Node cannot make a pipe). A FIFO's blocking open
- * waits for the other side, so a non-blocking reader and a writer are opened first and closed. The
- * FIFO and its private folder are removed at once: the relay opens the write ends through
- * `/proc/self/fd/FD` (fds a worker opens are closed when it ends, so it opens its own).
+ * This thread's ends of the child's stdin and stdout, two FIFOs (Node cannot make a pipe, and the
+ * sockets it makes for a child's stdio are non-blocking on this side and closed by the thread that
+ * spawned the child). The read end of the replies blocks; the write end of the requests does not (a
+ * child that reads nothing must not block this thread past its time limit). A FIFO's blocking open
+ * waits for the other side, so the other side is opened first and closed. The FIFOs and their
+ * private folder are removed at once: the relay opens the child's ends through `/proc/self/fd/FD`
+ * (fds a worker opens are closed when it ends, so each thread opens its own).
  */
-function replyFifo(): number {
+function fifos(): { requestFd: number; replyFd: number } {
   const dir = mkdtempSync(join(tmpdir(), 'orchbench-fifo-'));
   try {
-    const path = join(dir, 'replies');
-    const made = spawnSync('mkfifo', ['-m', '600', path], { encoding: 'utf8' });
-    if (made.status !== 0) throw new SubmissionError('load', `threw at load: could not make a FIFO for its replies: ${made.error?.message ?? made.stderr.trim()}`);
-    const probe = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const writer = openSync(path, constants.O_WRONLY);
-    const fd = openSync(path, constants.O_RDONLY);
-    closeSync(writer);
+    const requests = join(dir, 'requests');
+    const replies = join(dir, 'replies');
+    const made = spawnSync('mkfifo', ['-m', '600', requests, replies], { encoding: 'utf8' });
+    if (made.status !== 0) throw new SubmissionError('load', `threw at load: could not make the FIFOs of its stdin and stdout: ${made.error?.message ?? made.stderr.trim()}`);
+    const probe = openSync(requests, constants.O_RDONLY | constants.O_NONBLOCK);
+    const requestFd = openSync(requests, constants.O_WRONLY | constants.O_NONBLOCK);
     closeSync(probe);
-    return fd;
+    const probe2 = openSync(replies, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(replies, constants.O_WRONLY);
+    const replyFd = openSync(replies, constants.O_RDONLY);
+    closeSync(writer);
+    closeSync(probe2);
+    return { requestFd, replyFd };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -120,7 +126,8 @@ export class ProcessAgent implements Agent {
   private readonly inbox = Buffer.allocUnsafe(REPLY_BYTES);
   /** Requests are encoded here (larger ones get their own buffer). */
   private readonly outBuf = Buffer.allocUnsafe(OUT_BYTES);
-  /** This thread's read end of the child's stdout (-1 once closed). */
+  /** This thread's ends of the child's stdin and stdout (-1 once closed). */
+  private requestFd: number;
   private replyFd: number;
   private inStart = 0;
   private inEnd = 0;
@@ -146,16 +153,15 @@ export class ProcessAgent implements Agent {
   private constructor(cmd: ProcessCommand, private readonly limits: ProcessLimits) {
     const sab = new SharedArrayBuffer(SLOTS.exitByte + EXIT_BYTES);
     this.ctrl = new Int32Array(sab, 0, SLOTS.count);
-    this.ctrl[SLOTS.STDIN_FD] = -1;
     this.deadline = new Float64Array(sab, SLOTS.deadlineByte, 1);
     this.exitData = new Uint8Array(sab, SLOTS.exitByte, EXIT_BYTES);
     this.jobDeadline = performance.now() + limits.jobMs;
-    this.replyFd = replyFifo();
-    this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, replyFd: this.replyFd, sab, slots: SLOTS, rssLimitMb: limits.rssMb } });
-    // The read end is closed once the relay (which opens write ends from it) has ended, and after dispose.
+    ({ requestFd: this.requestFd, replyFd: this.replyFd } = fifos());
+    this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, requestFd: this.requestFd, replyFd: this.replyFd, sab, slots: SLOTS, rssLimitMb: limits.rssMb } });
+    // Closed once the relay (which opens the child's ends from them) has ended, and after dispose.
     this.worker.on('exit', () => {
       this.relayGone = true;
-      if (this.disposed) this.closeReplies();
+      if (this.disposed) this.closeFifos();
     });
     this.during = 'load';
     this.worker.unref();
@@ -223,7 +229,7 @@ export class ProcessAgent implements Agent {
       if (Atomics.load(this.ctrl, SLOTS.SPAWNED) === 1 && Atomics.load(this.ctrl, SLOTS.GONE) === 0) this.write('{"type":"close"}\n');
       this.dead = new SubmissionError('crashed', 'used after dispose');
     }
-    if (this.relayGone) this.closeReplies();
+    if (this.relayGone) this.closeFifos();
     const pid = Atomics.load(this.ctrl, SLOTS.PID);
     // Give a well-behaved child a moment to exit on its own before it is killed.
     setTimeout(() => {
@@ -231,9 +237,10 @@ export class ProcessAgent implements Agent {
     }, 200).unref();
   }
 
-  private closeReplies(): void {
+  private closeFifos(): void {
+    if (this.requestFd >= 0) closeSync(this.requestFd);
     if (this.replyFd >= 0) closeSync(this.replyFd);
-    this.replyFd = -1;
+    this.requestFd = this.replyFd = -1;
   }
 
   /** Sends `text` and blocks until one reply line arrives; throws SubmissionError on error, exit or time-out. */
@@ -311,9 +318,9 @@ export class ProcessAgent implements Agent {
     }
   }
 
-  /** Writes to the child's stdin; a full pipe (EAGAIN) is retried until the child has read, is gone or the call expired. */
+  /** Writes to the child's stdin; a full FIFO (EAGAIN) is retried until the child has read, is gone or the call expired. */
   private write(text: string): void {
-    const fd = Atomics.load(this.ctrl, SLOTS.STDIN_FD);
+    const fd = this.requestFd;
     // Encoded into a reused buffer when it surely fits (a character is at most 4 bytes).
     const n = this.outBuf.write(text);
     const bytes = n <= this.outBuf.length - 4 ? this.outBuf.subarray(0, n) : Buffer.from(text);

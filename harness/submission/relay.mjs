@@ -1,16 +1,16 @@
 // The relay thread between a synchronous `ProcessAgent` and its child process. Plain JavaScript so
 // it starts without a TypeScript loader. It starts the child (so the child's --die-with-parent is
-// tied to this thread), watches it, and is its alarm clock; it is not on a decision's path: the host
-// writes to the child's stdin and reads its replies from a FIFO itself, with blocking system calls,
-// so a round trip is one wake-up each way between two processes (a hop through this thread's event
-// loop cost an extra cross-CPU wake-up and about 30 us per decision).
+// tied to this thread), watches it, and is the host's alarm clock. It is not on a decision's path:
+// the host writes requests to the child's stdin and reads replies from its stdout itself (FIFOs,
+// with blocking system calls), so a round trip is one wake-up each way between two processes (a
+// hop through this thread's event loop cost a third wake-up, often across CPUs, and about 20 us).
 // Shared state (`ctrl`, Int32 slots, and a Float64 deadline; slot numbers in `process-agent.ts`):
-//   SPAWNED 1 once the child runs (or failed to start: then GONE too); PID the child's pid;
-//   STDIN_FD the fd of the child's stdin (non-blocking socket); GONE 1 once the child is gone,
-//   with its exit report (JSON) in `exit` (EXIT_LEN bytes); CALL 1 while the host waits for a
-//   reply until DEADLINE (absolute ms: timeOrigin + now), 2 once this thread found it expired (the
-//   host then kills the child, unless the reply came first: a starved host does not fail an agent).
-// Whenever it sets GONE or CALL = 2 it writes a newline into the FIFO (its own write end), which
+//   SPAWNED 1 once the child runs (or failed to start: then GONE too); PID the child's pid; GONE 1
+//   once the child is gone, with its exit report (JSON) in `exit` (EXIT_LEN bytes); CALL 1 while
+//   the host waits for a reply until DEADLINE (absolute ms: timeOrigin + now), 2 once this thread
+//   found it expired (the host then kills the child, unless the reply came first: a starved host
+//   does not fail an agent).
+// Whenever it sets GONE or CALL = 2 it writes a newline into the replies (its own write end), which
 // wakes a host blocked in `read`; the host treats blank lines as "look at the shared state".
 // It also watches the resident memory of the child and every process it started (heap limits do
 // not cover ArrayBuffers, and a sandbox's program runs under bwrap), and how many processes that is.
@@ -20,7 +20,7 @@ import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } 
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { command, args, cwd, env, files = [], replyFd, sab, slots, rssLimitMb, processLimit = 0 } = workerData;
+const { command, args, cwd, env, files = [], requestFd, replyFd, sab, slots, rssLimitMb, processLimit = 0 } = workerData;
 const ctrl = new Int32Array(sab, 0, slots.count);
 const deadline = new Float64Array(sab, slots.deadlineByte, 1);
 const exit = new Uint8Array(sab, slots.exitByte);
@@ -58,15 +58,15 @@ function report(code, signal) {
 }
 
 /**
- * The write ends of the child's stdout, a FIFO (already unlinked) whose blocking read end the host
- * holds as `replyFd`: one for the child, one for wake-ups.
+ * The child's ends of its stdin and stdout, FIFOs (already unlinked) whose other ends the host holds
+ * as `requestFd` and `replyFd`, and a write end of the replies for wake-ups. Opening a FIFO waits for
+ * the other side: the host's ends stay open until this thread has ended.
  */
-function replyFifo() {
-  const path = `/proc/self/fd/${replyFd}`;
-  // Non-blocking first: refused (ENXIO) rather than waiting if the host's read end were gone.
-  const wakeEnd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-  const childEnd = openSync(path, constants.O_WRONLY);
-  return { childEnd, wakeEnd };
+function fifoEnds() {
+  const stdin = openSync(`/proc/self/fd/${requestFd}`, constants.O_RDONLY);
+  const stdout = openSync(`/proc/self/fd/${replyFd}`, constants.O_WRONLY);
+  const wakeEnd = openSync(`/proc/self/fd/${replyFd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+  return { stdin, stdout, wakeEnd };
 }
 
 function kill(reason) {
@@ -76,7 +76,7 @@ function kill(reason) {
 
 let ends;
 try {
-  ends = replyFifo();
+  ends = fifoEnds();
 } catch (e) {
   killedFor = `could not start ${command}: ${e.message}`;
   report(null, null);
@@ -85,16 +85,16 @@ try {
 if (ends) {
   waker = ends.wakeEnd;
   try {
-    child = spawn(command, args, { cwd, env, stdio: ['pipe', ends.childEnd, 'pipe', ...files.map(() => 'pipe')] });
+    child = spawn(command, args, { cwd, env, stdio: [ends.stdin, ends.stdout, 'pipe', ...files.map(() => 'pipe')] });
   } finally {
-    closeSync(ends.childEnd);
+    closeSync(ends.stdin);
+    closeSync(ends.stdout);
   }
   files.forEach((f, i) => {
     child.stdio[3 + i].on('error', () => {}); // the child died before reading: reported by 'close'
     child.stdio[3 + i].end(f.text);
   });
   Atomics.store(ctrl, slots.PID, child.pid ?? 0);
-  Atomics.store(ctrl, slots.STDIN_FD, child.stdin._handle?.fd ?? -1);
   Atomics.store(ctrl, slots.SPAWNED, 1);
   Atomics.notify(ctrl, slots.SPAWNED);
 
@@ -102,7 +102,6 @@ if (ends) {
   child.stderr.on('data', (chunk) => {
     stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
   });
-  child.stdin.on('error', () => {}); // EPIPE after the child died: reported by 'close'.
   child.on('error', (e) => kill(`could not start ${command}: ${e.message}`));
 
   // 'close' comes after the child exited and its stderr is drained.
