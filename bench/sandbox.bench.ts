@@ -3,9 +3,9 @@
  *
  * Per decision: one decision = `learn` of the previous transition + `act` on the next observation
  * (batched into one round trip), for the same agent (the template's greedy rule) in-process, in the
- * sandbox (a Node child under bubblewrap and the permission model, relay thread, JSON lines), and
- * for the Python example as an isolated and as a trusted external process. The overhead is the time
- * minus the in-process time. The isolation is set up once per job, so it adds nothing here.
+ * sandbox (a Node child under bubblewrap and the permission model, JSON lines through two FIFOs
+ * the harness thread writes and reads itself), and for the Python example as an isolated and as a trusted
+ * external process. The overhead is the time minus the in-process time. The isolation is set up once per job, so it adds nothing here.
  *
  * Per job: the set-up an out-of-process agent costs before its first decision (starting its
  * sandbox, `hello`/`ready`), then its disposal; and the bundling a JS/TS submission's first job in a

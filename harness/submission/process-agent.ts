@@ -1,12 +1,17 @@
 /**
  * An {@link Agent} whose decisions are made by another process speaking the JSON-lines protocol
  * (`protocol.ts`): a sandboxed Node child or an external program. The environment's episode loop
- * is synchronous, so every call here is too: a relay thread (`relay.mjs`) owns the child's pipes,
- * and this thread blocks in `Atomics.wait` on a shared buffer until the reply arrives or the time
- * limit passes. `learn` and `setMode` need no reply; they are sent with the next `act`, so a
- * decision costs one round trip.
+ * is synchronous, so every call here is too: this thread writes the request to the child's stdin
+ * and blocks in `read` on the child's stdout (both FIFOs) until the reply line arrives, so a round
+ * trip is one wake-up each way. A relay thread (`relay.mjs`) starts and watches the child and is the
+ * alarm clock: at the time limit it wakes this thread, which then kills the child.
+ * `learn` and `setMode` need no reply; they are sent with the next `act`, so a decision costs one
+ * round trip.
  */
-import { writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Agent, AgentContext, AgentMode, AgentStats, Observation, Transition } from '../agent.ts';
@@ -56,12 +61,16 @@ interface ExitReport {
   code: number | null;
   signal: string | null;
   killedFor: string | null;
-  lastError?: string;
   stderrTail: string;
 }
 
+/** Longest reply line (bytes). */
 const REPLY_BYTES = 1 << 20;
+const OUT_BYTES = 1 << 16;
 const EXIT_BYTES = 8192;
+/** The shared state with the relay: Int32 slots, then the call's deadline (Float64), then the exit report. */
+const SLOTS = { SPAWNED: 0, PID: 1, GONE: 2, EXIT_LEN: 3, CALL: 4, count: 5, deadlineByte: 24, exitByte: 32 } as const;
+const NEWLINE = 10;
 const decoder = new TextDecoder();
 
 /**
@@ -73,16 +82,60 @@ function reported(message: string, during: string): SubmissionError {
   return new SubmissionError(during === 'load' ? 'load' : 'threw', `${REPORTED_PREFIX}${boundedText(message)}`);
 }
 
+/**
+ * This thread's ends of the child's stdin and stdout, two FIFOs (Node cannot make a pipe, and the
+ * sockets it makes for a child's stdio are non-blocking on this side and closed by the thread that
+ * spawned the child). The read end of the replies blocks; the write end of the requests does not (a
+ * child that reads nothing must not block this thread past its time limit). A FIFO's blocking open
+ * waits for the other side, so the other side is opened first and closed. The FIFOs and their
+ * private folder are removed at once: the relay opens the child's ends through `/proc/self/fd/FD`
+ * (fds a worker opens are closed when it ends, so each thread opens its own).
+ */
+function fifos(): { requestFd: number; replyFd: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'orchbench-fifo-'));
+  try {
+    const requests = join(dir, 'requests');
+    const replies = join(dir, 'replies');
+    const made = spawnSync('mkfifo', ['-m', '600', requests, replies], { encoding: 'utf8' });
+    if (made.status !== 0) throw new SubmissionError('load', `threw at load: could not make the FIFOs of its stdin and stdout: ${made.error?.message ?? made.stderr.trim()}`);
+    const probe = openSync(requests, constants.O_RDONLY | constants.O_NONBLOCK);
+    const requestFd = openSync(requests, constants.O_WRONLY | constants.O_NONBLOCK);
+    closeSync(probe);
+    const probe2 = openSync(replies, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(replies, constants.O_WRONLY);
+    const replyFd = openSync(replies, constants.O_RDONLY);
+    closeSync(writer);
+    closeSync(probe2);
+    return { requestFd, replyFd };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Space, tab, CR or LF. */
+const isBlank = (byte: number): boolean => byte === 32 || byte === NEWLINE || byte === 9 || byte === 13;
+
 /** A process-backed agent; create it with {@link ProcessAgent.start}. */
 export class ProcessAgent implements Agent {
   readonly name: string;
   private readonly ctrl: Int32Array;
-  private readonly data: Uint8Array;
+  /** Absolute time (timeOrigin + now, ms) the pending call must be answered by; the relay watches it. */
+  private readonly deadline: Float64Array;
   private readonly exitData: Uint8Array;
+  /** Bytes read from the child's stdout: [inStart, inEnd) not yet taken. */
+  private readonly inbox = Buffer.allocUnsafe(REPLY_BYTES);
+  /** Requests are encoded here (larger ones get their own buffer). */
+  private readonly outBuf = Buffer.allocUnsafe(OUT_BYTES);
+  /** This thread's ends of the child's stdin and stdout (-1 once closed). */
+  private requestFd: number;
+  private replyFd: number;
+  private inStart = 0;
+  private inEnd = 0;
   private readonly worker: Worker;
   private readonly jobDeadline: number;
   private dead: SubmissionError | null = null;
   private disposed = false;
+  private relayGone = false;
   private outbox = '';
   private mode: AgentMode = 'learn';
   /** The call the harness is waiting for (a reported failure is classed by it). */
@@ -98,12 +151,18 @@ export class ProcessAgent implements Agent {
   readonly timing: CallTiming = { calls: 0, totalMs: 0, maxMs: 0, learnPhaseMs: 0 };
 
   private constructor(cmd: ProcessCommand, private readonly limits: ProcessLimits) {
-    const sab = new SharedArrayBuffer(32 + REPLY_BYTES + EXIT_BYTES);
-    this.ctrl = new Int32Array(sab, 0, 8);
-    this.data = new Uint8Array(sab, 32, REPLY_BYTES);
-    this.exitData = new Uint8Array(sab, 32 + REPLY_BYTES, EXIT_BYTES);
+    const sab = new SharedArrayBuffer(SLOTS.exitByte + EXIT_BYTES);
+    this.ctrl = new Int32Array(sab, 0, SLOTS.count);
+    this.deadline = new Float64Array(sab, SLOTS.deadlineByte, 1);
+    this.exitData = new Uint8Array(sab, SLOTS.exitByte, EXIT_BYTES);
     this.jobDeadline = performance.now() + limits.jobMs;
-    this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, sab, rssLimitMb: limits.rssMb } });
+    ({ requestFd: this.requestFd, replyFd: this.replyFd } = fifos());
+    this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, requestFd: this.requestFd, replyFd: this.replyFd, sab, slots: SLOTS, rssLimitMb: limits.rssMb } });
+    // Closed once the relay (which opens the child's ends from them) has ended, and after dispose.
+    this.worker.on('exit', () => {
+      this.relayGone = true;
+      if (this.disposed) this.closeFifos();
+    });
     this.during = 'load';
     this.worker.unref();
     this.name = 'process';
@@ -167,14 +226,21 @@ export class ProcessAgent implements Agent {
     if (this.disposed) return;
     this.disposed = true;
     if (!this.dead) {
-      if (Atomics.load(this.ctrl, 6) === 1 && Atomics.load(this.ctrl, 3) === 0) this.write('{"type":"close"}\n');
+      if (Atomics.load(this.ctrl, SLOTS.SPAWNED) === 1 && Atomics.load(this.ctrl, SLOTS.GONE) === 0) this.write('{"type":"close"}\n');
       this.dead = new SubmissionError('crashed', 'used after dispose');
     }
-    const pid = Atomics.load(this.ctrl, 2);
+    if (this.relayGone) this.closeFifos();
+    const pid = Atomics.load(this.ctrl, SLOTS.PID);
     // Give a well-behaved child a moment to exit on its own before it is killed.
     setTimeout(() => {
-      if (pid > 0 && Atomics.load(this.ctrl, 3) === 0) this.worker.postMessage({ kill: 'disposed' });
+      if (pid > 0 && Atomics.load(this.ctrl, SLOTS.GONE) === 0) this.worker.postMessage({ kill: 'disposed' });
     }, 200).unref();
+  }
+
+  private closeFifos(): void {
+    if (this.requestFd >= 0) closeSync(this.requestFd);
+    if (this.replyFd >= 0) closeSync(this.replyFd);
+    this.requestFd = this.replyFd = -1;
   }
 
   /** Sends `text` and blocks until one reply line arrives; throws SubmissionError on error, exit or time-out. */
@@ -184,26 +250,22 @@ export class ProcessAgent implements Agent {
     this.outbox = '';
     const t0 = performance.now();
     const jobLeft = this.jobDeadline - t0;
-    const deadline = t0 + Math.min(limitMs, jobLeft);
-    let written = false;
-    for (;;) {
-      if (!written && Atomics.load(this.ctrl, 6) === 1) {
-        Atomics.add(this.ctrl, 7, 1);
-        this.write(text);
-        written = true;
-      }
-      if (Atomics.load(this.ctrl, 0) === 1) break;
-      if (Atomics.load(this.ctrl, 3) === 1) throw this.fail(this.exitError());
-      const left = deadline - performance.now();
-      if (left <= 0) {
-        const what = jobLeft < limitMs ? `exceeded the ${this.limits.jobMs} ms job limit` : during === 'load' ? `exceeded the ${limitMs} ms load limit` : `exceeded the ${limitMs} ms per-decision limit (in ${during})`;
-        this.kill(what);
-        throw this.fail(new SubmissionError('time-limit', what));
-      }
-      Atomics.wait(this.ctrl, 0, 0, left);
+    const limit = Math.min(limitMs, jobLeft);
+    const what = jobLeft < limitMs ? `exceeded the ${this.limits.jobMs} ms job limit` : during === 'load' ? `exceeded the ${limitMs} ms load limit` : `exceeded the ${limitMs} ms per-decision limit (in ${during})`;
+    // The first call waits for the relay to start the child.
+    while (Atomics.load(this.ctrl, SLOTS.SPAWNED) === 0) {
+      const left = t0 + limit - performance.now();
+      if (left <= 0) throw this.expired(what);
+      Atomics.wait(this.ctrl, SLOTS.SPAWNED, 0, left);
     }
-    const line = decoder.decode(this.data.subarray(0, Atomics.load(this.ctrl, 1)));
-    Atomics.store(this.ctrl, 0, 0);
+    if (Atomics.load(this.ctrl, SLOTS.GONE) === 1) throw this.fail(this.exitError());
+    this.deadline[0] = performance.timeOrigin + t0 + limit;
+    Atomics.store(this.ctrl, SLOTS.CALL, 1);
+    this.write(text);
+    const line = this.readLine();
+    // 2: the relay found the deadline passed and woke this thread; a reply that came first is taken.
+    const expired = Atomics.exchange(this.ctrl, SLOTS.CALL, 0) === 2;
+    if (line === null) throw expired ? this.expired(what) : this.fail(this.exitError());
     const ms = performance.now() - t0;
     this.timing.calls++;
     this.timing.totalMs += ms;
@@ -213,27 +275,65 @@ export class ProcessAgent implements Agent {
     try {
       reply = JSON.parse(line) as AgentReply;
     } catch {
-      this.kill('protocol');
-      throw this.fail(new SubmissionError('protocol', `protocol: sent a line that is not JSON: ${boundedText(line, 120)}`));
+      throw this.violation(`protocol: sent a line that is not JSON (log to stderr instead): ${boundedText(line, 120)}`);
     }
-    if (reply === null || typeof reply !== 'object') {
-      this.kill('protocol');
-      throw this.fail(new SubmissionError('protocol', `protocol: sent ${boundedText(line, 120)} instead of a JSON object`));
-    }
+    if (reply === null || typeof reply !== 'object') throw this.violation(`protocol: sent ${boundedText(line, 120)} instead of a JSON object`);
+    // Nothing may follow a reply before the next request (blank lines aside).
+    while (this.inStart < this.inEnd && isBlank(this.inbox[this.inStart]!)) this.inStart++;
+    if (this.inStart < this.inEnd) throw this.violation(`protocol: sent an unexpected line on stdout (log to stderr instead): ${boundedText(this.inbox.toString('utf8', this.inStart, Math.min(this.inEnd, this.inStart + 480)), 120)}`);
+    this.inStart = this.inEnd = 0;
     if (reply.error !== undefined) throw this.fail(reported(String(reply.error), during));
     return reply;
   }
 
-  /** Writes to the child's stdin; a full pipe (EAGAIN) is retried until the child has read. */
+  /**
+   * The next non-blank line of the child's stdout (blocking), or null once the relay has marked
+   * the call expired or the child gone (it then writes a newline to wake this read) or every
+   * writer has closed.
+   */
+  private readLine(): string | null {
+    let scan = this.inStart;
+    for (;;) {
+      while (scan < this.inEnd && this.inbox[scan] !== NEWLINE) scan++;
+      if (scan < this.inEnd) {
+        const from = this.inStart;
+        this.inStart = scan + 1;
+        scan = this.inStart;
+        let blank = true;
+        for (let i = from; i < this.inStart - 1 && blank; i++) blank = isBlank(this.inbox[i]!);
+        if (!blank) return this.inbox.toString('utf8', from, this.inStart - 1);
+        if (Atomics.load(this.ctrl, SLOTS.CALL) === 2 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return null;
+        continue;
+      }
+      if (this.inStart > 0) {
+        this.inbox.copy(this.inbox, 0, this.inStart, this.inEnd);
+        this.inEnd -= this.inStart;
+        scan -= this.inStart;
+        this.inStart = 0;
+      }
+      if (this.inEnd === this.inbox.length) throw this.violation(`protocol: sent a line longer than ${REPLY_BYTES} bytes`);
+      const n = readSync(this.replyFd, this.inbox, this.inEnd, this.inbox.length - this.inEnd, null);
+      if (n === 0) return null;
+      this.inEnd += n;
+    }
+  }
+
+  /** Writes to the child's stdin; a full FIFO (EAGAIN) is retried until the child has read, is gone or the call expired. */
   private write(text: string): void {
-    const fd = Atomics.load(this.ctrl, 5);
-    const bytes = Buffer.from(text);
+    const fd = this.requestFd;
+    // Encoded into a reused buffer when it surely fits (a character is at most 4 bytes).
+    const n = this.outBuf.write(text);
+    const bytes = n <= this.outBuf.length - 4 ? this.outBuf.subarray(0, n) : Buffer.from(text);
     for (let off = 0; off < bytes.length; ) {
       try {
         off += writeSync(fd, bytes, off);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue;
+        if (code === 'EAGAIN') {
+          if (Atomics.load(this.ctrl, SLOTS.CALL) === 2 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return;
+          Atomics.wait(this.ctrl, SLOTS.GONE, 0, 1);
+          continue;
+        }
         // EPIPE: the child is gone; the relay's exit report says why.
         if (code === 'EPIPE') return;
         throw e;
@@ -241,8 +341,19 @@ export class ProcessAgent implements Agent {
     }
   }
 
+  private expired(what: string): SubmissionError {
+    this.kill(what);
+    return this.fail(new SubmissionError('time-limit', what));
+  }
+
+  /** Ends a child that broke the protocol. */
+  private violation(message: string): SubmissionError {
+    this.kill('protocol');
+    return this.fail(new SubmissionError('protocol', message));
+  }
+
   private kill(reason: string): void {
-    const pid = Atomics.load(this.ctrl, 2);
+    const pid = Atomics.load(this.ctrl, SLOTS.PID);
     try {
       if (pid > 0) process.kill(pid, 'SIGKILL');
     } catch {
@@ -258,19 +369,11 @@ export class ProcessAgent implements Agent {
 
   /** Why the process is gone, from the relay's exit report. */
   private exitError(): SubmissionError {
-    const r = JSON.parse(decoder.decode(this.exitData.subarray(0, Atomics.load(this.ctrl, 4)))) as ExitReport;
+    // Every writer closed without a report: the relay is gone too (not expected).
+    if (Atomics.wait(this.ctrl, SLOTS.GONE, 0, 1000) === 'timed-out') return new SubmissionError('crashed', 'exited unexpectedly (no exit report)');
+    const r = JSON.parse(decoder.decode(this.exitData.subarray(0, Atomics.load(this.ctrl, SLOTS.EXIT_LEN)))) as ExitReport;
     if (r.killedFor?.startsWith('memory')) return new SubmissionError('memory-limit', `heap limit exceeded: ${r.killedFor.slice('memory: '.length)}`);
     if (r.killedFor?.startsWith('processes')) return new SubmissionError('permission', `too many processes: ${r.killedFor.slice('processes: '.length)}`);
-    if (r.killedFor?.startsWith('protocol')) return new SubmissionError('protocol', boundedText(r.killedFor));
-    if (r.lastError) {
-      let message: unknown = r.lastError;
-      try {
-        message = (JSON.parse(r.lastError) as AgentReply).error ?? r.lastError;
-      } catch {
-        // Not JSON: reported as it is.
-      }
-      return reported(String(message), this.during);
-    }
     if (/heap out of memory|Reached heap limit/.test(r.stderrTail)) return new SubmissionError('memory-limit', `heap limit exceeded (${this.limits.heapMb} MB)`);
     if (r.killedFor) return new SubmissionError('crashed', `stopped: ${boundedText(r.killedFor)}`);
     // The last line of its stderr is the submission's own text too.

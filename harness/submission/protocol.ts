@@ -17,9 +17,11 @@
  * `hello` may carry `loadClockMs` (the checker's determinism runs, sandboxed Node only): the wall
  * clock (`Date`) the agent sees while it loads, so a choice made from the time at load differs
  * between the two runs every time rather than by chance.
- * Any reply may instead be `{"error":"message"}` (the agent then exits); the run records it as the
- * reason the submission failed. Messages that need no reply may arrive in the same write as the
- * next `act` (the harness batches `learn` with the following `act`).
+ * Each reply is one line (at most 1 MB), and nothing else goes to stdout: the harness takes the first
+ * line after a request as its reply, and any output after it, before the next request, is a
+ * protocol violation. Any reply may instead be `{"error":"message"}` (the agent then exits); the
+ * run records it as the reason the submission failed. Messages that need no reply may arrive in
+ * the same write as the next `act` (the harness batches `learn` with the following `act`).
  */
 import type { AgentStats, EnvSpec, Observation, Transition } from '../agent.ts';
 
@@ -48,11 +50,25 @@ export interface AgentReply {
   error?: string;
 }
 
-/** A shallow copy with every typed array as a plain array (other fields as they are). */
-function plain(o: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) out[k] = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
-  return out;
+/** A typed array as a JSON array: `join` prints each number as JSON does, except non-finite ones. */
+function typedJson(v: ArrayLike<number> & { join(sep: string): string }): string {
+  const text = v.join(',');
+  // NaN and Infinity print as letters; JSON has null for them.
+  return /[NI]/.test(text) ? JSON.stringify(Array.from(v)) : `[${text}]`;
+}
+
+/**
+ * `o` as JSON.stringify writes it, with every typed array among its own fields as a plain array
+ * (per field: about 1 us cheaper per observation than copying the object first).
+ */
+function objectJson(o: object): string {
+  let s = '';
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    s += `${s ? ',' : '{'}${JSON.stringify(k)}:${ArrayBuffer.isView(v) && !(v instanceof DataView) ? typedJson(v as unknown as Float64Array) : JSON.stringify(v)}`;
+  }
+  return s ? `${s}}` : '{}';
 }
 
 /**
@@ -61,7 +77,7 @@ function plain(o: object): Record<string, unknown> {
  * float32 exactly, so an out-of-process agent sees bit-identical inputs.
  */
 export function observationJson(o: Observation): string {
-  return JSON.stringify(plain(o));
+  return objectJson(o);
 }
 
 /**
@@ -70,7 +86,7 @@ export function observationJson(o: Observation): string {
  */
 export function transitionJson(t: Transition, obsJson: string, nextObsJson: string): string {
   const { obs: _o, nextObs: _n, ...rest } = t;
-  const others = JSON.stringify(plain(rest));
+  const others = objectJson(rest);
   return `{"obs":${obsJson},"nextObs":${nextObsJson}${others === '{}' ? '}' : `,${others.slice(1)}`}`;
 }
 

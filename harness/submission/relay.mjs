@@ -1,85 +1,119 @@
-// The relay thread between a synchronous `ProcessAgent` (blocked in Atomics.wait) and its child
-// process. Plain JavaScript so it starts without a TypeScript loader. It writes what the host posts
-// to the child's stdin and hands each reply line back through the shared buffer:
-//   ctrl[0] 0 = no reply yet, 1 = a reply in `data` (ctrl[1] bytes); ctrl[2] the child's pid;
-//   ctrl[3] 1 once the child is gone, with its exit report (JSON) in `exit` (ctrl[4] bytes);
-//   ctrl[5] the fd of the child's stdin, which the host writes to directly (one thread hop less
-//   per decision); ctrl[6] 1 once the child is spawned; ctrl[7] replies the host awaits.
-// A waiting host is woken on ctrl[0] for all of these.
+// The relay thread between a synchronous `ProcessAgent` and its child process. Plain JavaScript so
+// it starts without a TypeScript loader. It starts the child (so the child's --die-with-parent is
+// tied to this thread), watches it, and is the host's alarm clock. It is not on a decision's path:
+// the host writes requests to the child's stdin and reads replies from its stdout itself (FIFOs,
+// with blocking system calls), so a round trip is one wake-up each way between two processes (a
+// hop through this thread's event loop cost a third wake-up, often across CPUs, and about 20 us).
+// Shared state (`ctrl`, Int32 slots, and a Float64 deadline; slot numbers in `process-agent.ts`):
+//   SPAWNED 1 once the child runs (or failed to start: then GONE too); PID the child's pid; GONE 1
+//   once the child is gone, with its exit report (JSON) in `exit` (EXIT_LEN bytes); CALL 1 while
+//   the host waits for a reply until DEADLINE (absolute ms: timeOrigin + now), 2 once this thread
+//   found it expired (the host then kills the child, unless the reply came first: a starved host
+//   does not fail an agent).
+// Whenever it sets GONE or CALL = 2 it writes a newline into the replies (its own write end), which
+// wakes a host blocked in `read`; the host treats blank lines as "look at the shared state".
 // It also watches the resident memory of the child and every process it started (heap limits do
 // not cover ArrayBuffers, and a sandbox's program runs under bwrap), and how many processes that is.
 // Files given by content (`files`, e.g. the sandboxed bundle) are written to the child's fd 3, 4, ...
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { command, args, cwd, env, files = [], sab, rssLimitMb, processLimit = 0 } = workerData;
-const ctrl = new Int32Array(sab, 0, 8);
-const EXIT_BYTES = 8192;
-const data = new Uint8Array(sab, 32, sab.byteLength - 32 - EXIT_BYTES);
-const exit = new Uint8Array(sab, sab.byteLength - EXIT_BYTES);
+const { command, args, cwd, env, files = [], requestFd, replyFd, sab, slots, rssLimitMb, processLimit = 0 } = workerData;
+const ctrl = new Int32Array(sab, 0, slots.count);
+const deadline = new Float64Array(sab, slots.deadlineByte, 1);
+const exit = new Uint8Array(sab, slots.exitByte);
 const encoder = new TextEncoder();
 const STDERR_TAIL_CHARS = 2000;
+const WAKE = Buffer.from('\n');
 
 let stderrTail = '';
-let buffered = '';
 let killedFor = null;
-let closed = false;
-const queue = [];
+let child = null;
+let waker = -1;
 
-const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe', ...files.map(() => 'pipe')] });
-files.forEach((f, i) => {
-  child.stdio[3 + i].on('error', () => {}); // the child died before reading: reported by 'exit'
-  child.stdio[3 + i].end(f.text);
-});
-Atomics.store(ctrl, 2, child.pid ?? 0);
-Atomics.store(ctrl, 5, child.stdin._handle?.fd ?? -1);
-Atomics.store(ctrl, 6, 1);
-Atomics.notify(ctrl, 0);
-
-function publish(text) {
-  let bytes = encoder.encode(text);
-  if (bytes.length > data.length) bytes = encoder.encode(JSON.stringify({ error: `protocol: sent a reply of ${bytes.length} bytes (limit ${data.length})` }));
-  data.set(bytes);
-  Atomics.store(ctrl, 1, bytes.length);
-  Atomics.store(ctrl, 0, 1);
-  Atomics.notify(ctrl, 0);
+/** A newline into the FIFO: wakes the host if it is blocked reading (a full FIFO wakes it anyway). */
+function wake() {
+  if (waker < 0) return;
+  try {
+    writeSync(waker, WAKE);
+  } catch {
+    // EAGAIN (full: the host has data to read) or EPIPE (the host closed its end).
+  }
 }
 
-// Hand over the next reply once the host has taken the previous one (state back to 0).
-function pump() {
-  while (queue.length > 0 && Atomics.load(ctrl, 0) === 0) publish(queue.shift());
-  if (queue.length > 0 && !closed) setImmediate(pump);
+/** Publishes the exit report, marks the child gone and wakes the host. */
+function report(code, signal) {
+  const bytes = encoder.encode(JSON.stringify({ code, signal, killedFor, stderrTail })).subarray(0, exit.length);
+  exit.set(bytes);
+  Atomics.store(ctrl, slots.EXIT_LEN, bytes.length);
+  Atomics.store(ctrl, slots.GONE, 1);
+  Atomics.store(ctrl, slots.SPAWNED, 1);
+  Atomics.notify(ctrl, slots.GONE);
+  Atomics.notify(ctrl, slots.SPAWNED);
+  wake();
+  if (waker >= 0) closeSync(waker);
+  waker = -1;
+}
+
+/**
+ * The child's ends of its stdin and stdout, FIFOs (already unlinked) whose other ends the host holds
+ * as `requestFd` and `replyFd`, and a write end of the replies for wake-ups. Opening a FIFO waits for
+ * the other side: the host's ends stay open until this thread has ended.
+ */
+function fifoEnds() {
+  const stdin = openSync(`/proc/self/fd/${requestFd}`, constants.O_RDONLY);
+  const stdout = openSync(`/proc/self/fd/${replyFd}`, constants.O_WRONLY);
+  const wakeEnd = openSync(`/proc/self/fd/${replyFd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+  return { stdin, stdout, wakeEnd };
 }
 
 function kill(reason) {
   if (killedFor === null) killedFor = reason;
-  child.kill('SIGKILL');
+  child?.kill('SIGKILL');
 }
 
-child.stdout.setEncoding('utf8');
-child.stdout.on('data', (chunk) => {
-  buffered += chunk;
-  for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-    const line = buffered.slice(0, nl);
-    buffered = buffered.slice(nl + 1);
-    if (line.trim() === '') continue;
-    // A line nobody asked for is a protocol violation (e.g. logging to stdout), unless it reports an error.
-    if (Atomics.load(ctrl, 7) <= 0 && !line.includes('"error"')) {
-      kill(`protocol: sent an unexpected line on stdout (log to stderr instead): ${line.slice(0, 120)}`);
-      return;
-    }
-    Atomics.sub(ctrl, 7, 1);
-    queue.push(line);
+let ends;
+try {
+  ends = fifoEnds();
+} catch (e) {
+  killedFor = `could not start ${command}: ${e.message}`;
+  report(null, null);
+}
+
+if (ends) {
+  waker = ends.wakeEnd;
+  try {
+    child = spawn(command, args, { cwd, env, stdio: [ends.stdin, ends.stdout, 'pipe', ...files.map(() => 'pipe')] });
+  } finally {
+    closeSync(ends.stdin);
+    closeSync(ends.stdout);
   }
-  pump();
-});
-child.stderr.setEncoding('utf8');
-child.stderr.on('data', (chunk) => {
-  stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
-});
-child.stdin.on('error', () => {}); // EPIPE after the child died: reported by 'exit'.
-child.on('error', (e) => kill(`could not start ${command}: ${e.message}`));
+  files.forEach((f, i) => {
+    child.stdio[3 + i].on('error', () => {}); // the child died before reading: reported by 'close'
+    child.stdio[3 + i].end(f.text);
+  });
+  Atomics.store(ctrl, slots.PID, child.pid ?? 0);
+  Atomics.store(ctrl, slots.SPAWNED, 1);
+  Atomics.notify(ctrl, slots.SPAWNED);
+
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+  });
+  child.on('error', (e) => kill(`could not start ${command}: ${e.message}`));
+
+  // 'close' comes after the child exited and its stderr is drained.
+  child.on('close', (code, signal) => {
+    clearInterval(watch);
+    report(code, signal);
+    parentPort.close();
+  });
+  parentPort.on('message', (msg) => kill(msg.kill));
+} else {
+  parentPort.close();
+}
 
 /** `pid` and its descendants (from /proc/PID/task/TID/children); the ones gone meanwhile are skipped. */
 function tree(pid, out = []) {
@@ -110,11 +144,15 @@ function residentKb(pid) {
   }
 }
 
-// The process tree is re-read every 10th tick (a few /proc files per thread); memory every tick.
+// Every 20 ms: the call's deadline (the time limit is enforced within one tick); memory every tick;
+// the process tree every 10th tick (a few /proc files per thread).
 let pids = [];
 let tick = 0;
-const watch = rssLimitMb > 0 || processLimit > 0 ? setInterval(() => {
-  if (!child.pid) return;
+const watch = ends ? setInterval(() => {
+  if (Atomics.load(ctrl, slots.CALL) === 1 && performance.timeOrigin + performance.now() > deadline[0]) Atomics.compareExchange(ctrl, slots.CALL, 1, 2);
+  // Until the host has seen it (it resets CALL): a wake-up lost to a full FIFO is repeated.
+  if (Atomics.load(ctrl, slots.CALL) === 2) wake();
+  if (!child.pid || (rssLimitMb <= 0 && processLimit <= 0)) return;
   if (tick++ % 10 === 0) {
     pids = tree(child.pid);
     // Under bubblewrap, two of them are bwrap itself (outside, and the sandbox's init).
@@ -125,18 +163,3 @@ const watch = rssLimitMb > 0 || processLimit > 0 ? setInterval(() => {
   const mb = pids.reduce((s, p) => s + residentKb(p), 0) / 1024;
   if (mb > rssLimitMb) kill(`memory: resident memory ${Math.round(mb)} MB exceeded the ${rssLimitMb} MB limit`);
 }, 20) : undefined;
-
-// 'close' comes after stdout is drained, so the child's last words (an error reply) are queued.
-child.on('close', (code, signal) => {
-  closed = true;
-  if (watch) clearInterval(watch);
-  const lastError = queue.find((l) => l.includes('"error"'));
-  const bytes = encoder.encode(JSON.stringify({ code, signal, killedFor, lastError, stderrTail })).subarray(0, EXIT_BYTES);
-  exit.set(bytes);
-  Atomics.store(ctrl, 4, bytes.length);
-  Atomics.store(ctrl, 3, 1);
-  Atomics.notify(ctrl, 0);
-  parentPort.close();
-});
-
-parentPort.on('message', (msg) => kill(msg.kill));

@@ -23,6 +23,12 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
     ['throwload', /^exited unexpectedly \(code 1, signal null\); its last line on stderr: RuntimeError: boom at load$/],
     ['invalid', /^invalid action 99 \(mask [01](,[01])+\)$/],
     ['forge', /^reported by the submission: read outside its folder: \/etc\/shadow \(during act\)$/],
+    // The harness reads the reply stream itself: anything but one reply line per request is refused.
+    ['log', /^protocol: sent a line that is not JSON \(log to stderr instead\): choosing an action$/],
+    ['twice', /^protocol: sent an unexpected line on stdout \(log to stderr instead\): \{"action": \d+\}$/],
+    ['endless', /^protocol: sent a line longer than 1048576 bytes$/],
+    // No reply and no end of its stdout (the harness's alarm wakes the blocked read).
+    ['closeout', /^exceeded the 300 ms per-decision limit \(in act\)$/, { decisionMs: 300 }],
   ];
   it.each(cases)('%s', async (mode, reason, limits) => {
     const r = await runSubmission(python, { sandbox: true, config: { mode }, ...(limits ? { limits } : {}) });
