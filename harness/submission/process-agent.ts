@@ -87,11 +87,12 @@ function reported(message: string, during: string): SubmissionError {
  * sockets it makes for a child's stdio are non-blocking on this side and closed by the thread that
  * spawned the child). The read end of the replies blocks; the write end of the requests does not (a
  * child that reads nothing must not block this thread past its time limit). A FIFO's blocking open
- * waits for the other side, so the other side is opened first and closed. The FIFOs and their
- * private folder are removed at once: the relay opens the child's ends through `/proc/self/fd/FD`
- * (fds a worker opens are closed when it ends, so each thread opens its own).
+ * waits for the other side, so the other side is opened first and closed. The relay opens the
+ * child's ends by path (fds a worker opens are closed when it ends, so each thread opens its own;
+ * by path rather than `/proc/self/fd`, so this works beyond Linux); the caller removes the private
+ * folder once the relay has spawned the child.
  */
-function fifos(): { requestFd: number; replyFd: number } {
+function fifos(): { dir: string; requestFd: number; replyFd: number } {
   const dir = mkdtempSync(join(tmpdir(), 'orchbench-fifo-'));
   try {
     const requests = join(dir, 'requests');
@@ -106,9 +107,10 @@ function fifos(): { requestFd: number; replyFd: number } {
     const replyFd = openSync(replies, constants.O_RDONLY);
     closeSync(writer);
     closeSync(probe2);
-    return { requestFd, replyFd };
-  } finally {
+    return { dir, requestFd, replyFd };
+  } catch (e) {
     rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
 }
 
@@ -156,8 +158,15 @@ export class ProcessAgent implements Agent {
     this.deadline = new Float64Array(sab, SLOTS.deadlineByte, 1);
     this.exitData = new Uint8Array(sab, SLOTS.exitByte, EXIT_BYTES);
     this.jobDeadline = performance.now() + limits.jobMs;
-    ({ requestFd: this.requestFd, replyFd: this.replyFd } = fifos());
-    this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, requestFd: this.requestFd, replyFd: this.replyFd, sab, slots: SLOTS, rssLimitMb: limits.rssMb } });
+    const ends = fifos();
+    ({ requestFd: this.requestFd, replyFd: this.replyFd } = ends);
+    try {
+      this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, fifoDir: ends.dir, sab, slots: SLOTS, rssLimitMb: limits.rssMb } });
+      // The relay has opened its ends (or failed) once it reports the spawn: the folder can go.
+      Atomics.wait(this.ctrl, SLOTS.SPAWNED, 0, limits.loadMs);
+    } finally {
+      rmSync(ends.dir, { recursive: true, force: true });
+    }
     // Closed once the relay (which opens the child's ends from them) has ended, and after dispose.
     this.worker.on('exit', () => {
       this.relayGone = true;

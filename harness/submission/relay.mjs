@@ -20,7 +20,7 @@ import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } 
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { command, args, cwd, env, files = [], requestFd, replyFd, sab, slots, rssLimitMb, processLimit = 0 } = workerData;
+const { command, args, cwd, env, files = [], fifoDir, sab, slots, rssLimitMb, processLimit = 0 } = workerData;
 const ctrl = new Int32Array(sab, 0, slots.count);
 const deadline = new Float64Array(sab, slots.deadlineByte, 1);
 const exit = new Uint8Array(sab, slots.exitByte);
@@ -58,14 +58,15 @@ function report(code, signal) {
 }
 
 /**
- * The child's ends of its stdin and stdout, FIFOs (already unlinked) whose other ends the host holds
- * as `requestFd` and `replyFd`, and a write end of the replies for wake-ups. Opening a FIFO waits for
- * the other side: the host's ends stay open until this thread has ended.
+ * The child's ends of its stdin and stdout, the FIFOs `requests` and `replies` of `fifoDir` (the
+ * host holds their other ends and removes the folder once the child is spawned), and a write end of
+ * the replies for wake-ups. Opening a FIFO waits for the other side: the host's ends are already
+ * open, and stay open until this thread has ended.
  */
 function fifoEnds() {
-  const stdin = openSync(`/proc/self/fd/${requestFd}`, constants.O_RDONLY);
-  const stdout = openSync(`/proc/self/fd/${replyFd}`, constants.O_WRONLY);
-  const wakeEnd = openSync(`/proc/self/fd/${replyFd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+  const stdin = openSync(`${fifoDir}/requests`, constants.O_RDONLY);
+  const stdout = openSync(`${fifoDir}/replies`, constants.O_WRONLY);
+  const wakeEnd = openSync(`${fifoDir}/replies`, constants.O_WRONLY | constants.O_NONBLOCK);
   return { stdin, stdout, wakeEnd };
 }
 
