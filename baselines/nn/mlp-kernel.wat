@@ -4,7 +4,8 @@
 ;; the committed binary is this file assembled.
 ;;
 ;; Exactness: every sum runs over its inputs in the same order as in JavaScript, in float64, with
-;; a separate multiply and add (no FMA). SIMD lanes hold DIFFERENT outputs (j, j+1), never parts
+;; a separate multiply and add (no FMA), skipping the same terms (an input that is 0 in both rows
+;; of a pair of rows). SIMD lanes hold DIFFERENT outputs (j, j+1), never parts
 ;; of one sum, so vectorising changes no rounding. float32 values widen exactly
 ;; (`f64x2.promote_low_f32x4`) and narrow with round-to-nearest-even (`f32x4.demote_f64x2_zero`),
 ;; which is what `Math.fround` and a Float32Array store do.
@@ -93,29 +94,34 @@
   (func $block8
     (param $x0 i32) (param $x1 i32) (param $nIn i32) (param $w i32) (param $strideW i32)
     (param $b i32) (param $relu v128) (param $o0 i32) (param $o1 i32)
-    (local $end i32) (local $u v128) (local $v v128) (local $wa v128) (local $wb v128) (local $t v128)
+    (local $end i32) (local $xu f32) (local $xv f32) (local $u v128) (local $v v128) (local $wa v128) (local $wb v128) (local $t v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local.set $end (i32.add (local.get $x0) (i32.shl (local.get $nIn) (i32.const 2))))
     (block $done
       (loop $inputs
         (br_if $done (i32.ge_u (local.get $x0) (local.get $end)))
-        (local.set $u (f64x2.splat (f64.promote_f32 (f32.load (local.get $x0)))))
-        (local.set $v (f64x2.splat (f64.promote_f32 (f32.load (local.get $x1)))))
-        (local.set $wa (v128.load (local.get $w)))
-        (local.set $wb (v128.load offset=16 (local.get $w)))
-        (local.set $t (f64x2.promote_low_f32x4 (local.get $wa)))
-        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $u) (local.get $t))))
-        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $v) (local.get $t))))
-        (local.set $t (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $wa) (local.get $wa))))
-        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $u) (local.get $t))))
-        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $v) (local.get $t))))
-        (local.set $t (f64x2.promote_low_f32x4 (local.get $wb)))
-        (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $u) (local.get $t))))
-        (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $v) (local.get $t))))
-        (local.set $t (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $wb) (local.get $wb))))
-        (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $u) (local.get $t))))
-        (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $v) (local.get $t))))
+        (local.set $xu (f32.load (local.get $x0)))
+        (local.set $xv (f32.load (local.get $x1)))
+        ;; Both inputs 0 (ReLUs off, untargeted outputs): nothing to add, as in the JS kernel.
+        (if (i32.or (f32.ne (local.get $xu) (f32.const 0)) (f32.ne (local.get $xv) (f32.const 0)))
+          (then
+            (local.set $u (f64x2.splat (f64.promote_f32 (local.get $xu))))
+            (local.set $v (f64x2.splat (f64.promote_f32 (local.get $xv))))
+            (local.set $wa (v128.load (local.get $w)))
+            (local.set $wb (v128.load offset=16 (local.get $w)))
+            (local.set $t (f64x2.promote_low_f32x4 (local.get $wa)))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $u) (local.get $t))))
+            (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $v) (local.get $t))))
+            (local.set $t (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $wa) (local.get $wa))))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $u) (local.get $t))))
+            (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $v) (local.get $t))))
+            (local.set $t (f64x2.promote_low_f32x4 (local.get $wb)))
+            (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $u) (local.get $t))))
+            (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $v) (local.get $t))))
+            (local.set $t (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $wb) (local.get $wb))))
+            (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $u) (local.get $t))))
+            (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $v) (local.get $t))))))
         (local.set $x0 (i32.add (local.get $x0) (i32.const 4)))
         (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
         (local.set $w (i32.add (local.get $w) (local.get $strideW)))
@@ -130,21 +136,26 @@
   (func $block4
     (param $x0 i32) (param $x1 i32) (param $nIn i32) (param $w i32) (param $strideW i32)
     (param $b i32) (param $relu v128) (param $o0 i32) (param $o1 i32)
-    (local $end i32) (local $u v128) (local $v v128) (local $wa v128) (local $t v128)
+    (local $end i32) (local $xu f32) (local $xv f32) (local $u v128) (local $v v128) (local $wa v128) (local $t v128)
     (local $a0 v128) (local $a1 v128) (local $c0 v128) (local $c1 v128)
     (local.set $end (i32.add (local.get $x0) (i32.shl (local.get $nIn) (i32.const 2))))
     (block $done
       (loop $inputs
         (br_if $done (i32.ge_u (local.get $x0) (local.get $end)))
-        (local.set $u (f64x2.splat (f64.promote_f32 (f32.load (local.get $x0)))))
-        (local.set $v (f64x2.splat (f64.promote_f32 (f32.load (local.get $x1)))))
-        (local.set $wa (v128.load (local.get $w)))
-        (local.set $t (f64x2.promote_low_f32x4 (local.get $wa)))
-        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $u) (local.get $t))))
-        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $v) (local.get $t))))
-        (local.set $t (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $wa) (local.get $wa))))
-        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $u) (local.get $t))))
-        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $v) (local.get $t))))
+        (local.set $xu (f32.load (local.get $x0)))
+        (local.set $xv (f32.load (local.get $x1)))
+        ;; Both inputs 0 (ReLUs off, untargeted outputs): nothing to add, as in the JS kernel.
+        (if (i32.or (f32.ne (local.get $xu) (f32.const 0)) (f32.ne (local.get $xv) (f32.const 0)))
+          (then
+            (local.set $u (f64x2.splat (f64.promote_f32 (local.get $xu))))
+            (local.set $v (f64x2.splat (f64.promote_f32 (local.get $xv))))
+            (local.set $wa (v128.load (local.get $w)))
+            (local.set $t (f64x2.promote_low_f32x4 (local.get $wa)))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $u) (local.get $t))))
+            (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $v) (local.get $t))))
+            (local.set $t (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $wa) (local.get $wa))))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $u) (local.get $t))))
+            (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $v) (local.get $t))))))
         (local.set $x0 (i32.add (local.get $x0) (i32.const 4)))
         (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
         (local.set $w (i32.add (local.get $w) (local.get $strideW)))
@@ -156,15 +167,19 @@
   (func $block1
     (param $x0 i32) (param $x1 i32) (param $nIn i32) (param $w i32) (param $strideW i32)
     (param $b i32) (param $relu v128) (param $o0 i32) (param $o1 i32)
-    (local $end i32) (local $acc v128) (local $t v128)
+    (local $end i32) (local $xu f32) (local $xv f32) (local $acc v128) (local $t v128)
     (local.set $end (i32.add (local.get $x0) (i32.shl (local.get $nIn) (i32.const 2))))
     (block $done
       (loop $inputs
         (br_if $done (i32.ge_u (local.get $x0) (local.get $end)))
-        ;; Lane 0: x0[i], lane 1: x1[i]; both times W[i][j].
-        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul
-          (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $x0)))) (f64.promote_f32 (f32.load (local.get $x1))))
-          (f64x2.splat (f64.promote_f32 (f32.load (local.get $w)))))))
+        (local.set $xu (f32.load (local.get $x0)))
+        (local.set $xv (f32.load (local.get $x1)))
+        ;; Lane 0: x0[i], lane 1: x1[i]; both times W[i][j]. Skips as $block8 does.
+        (if (i32.or (f32.ne (local.get $xu) (f32.const 0)) (f32.ne (local.get $xv) (f32.const 0)))
+          (then
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul
+              (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (local.get $xu))) (f64.promote_f32 (local.get $xv)))
+              (f64x2.splat (f64.promote_f32 (f32.load (local.get $w)))))))))
         (local.set $x0 (i32.add (local.get $x0) (i32.const 4)))
         (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
         (local.set $w (i32.add (local.get $w) (local.get $strideW)))
