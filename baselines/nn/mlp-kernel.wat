@@ -18,7 +18,7 @@
   ;; out = act(x W + b) for `rows` rows: out[r][j] = act(f32(f32(sum_i x[r][i] * W[i][j]) + b[j])),
   ;; act = ReLU when `relu` is 1, else identity (0). x is `rows x nIn`, W is `nIn x nOut` (row-major),
   ;; out is `rows x nOut`. Rows go two at a time (an odd last row is computed twice and stored
-  ;; twice, in the same place); outputs eight, then four, then one at a time.
+  ;; twice, in the same place); outputs eight, then four, two and one at a time.
   (func (export "dense")
     (param $x i32) (param $rows i32) (param $nIn i32) (param $nOut i32)
     (param $w i32) (param $b i32) (param $relu i32) (param $out i32)
@@ -57,6 +57,14 @@
               (i32.add (local.get $o0) (i32.shl (local.get $j) (i32.const 2)))
               (i32.add (local.get $o1) (i32.shl (local.get $j) (i32.const 2))))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+        (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $nOut))
+          (then
+            (call $block2 (local.get $x0) (local.get $x1) (local.get $nIn)
+              (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))) (local.get $strideW)
+              (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $reluMask)
+              (i32.add (local.get $o0) (i32.shl (local.get $j) (i32.const 2)))
+              (i32.add (local.get $o1) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))))
         (block $done1
           (loop $loop1
             (br_if $done1 (i32.ge_u (local.get $j) (local.get $nOut)))
@@ -88,6 +96,15 @@
       (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
         (f32x4.demote_f64x2_zero (local.get $lo))
         (f32x4.demote_f64x2_zero (local.get $hi)))))
+
+  ;; Two finished outputs, as $finish4 computes them, in float32 lanes 0-1: from the sums in
+  ;; `sum` and the float32 biases in lanes 0-1 of `bias`.
+  (func $finish2 (param $sum v128) (param $bias v128) (param $relu v128) (result v128)
+    (local.set $sum (f64x2.add
+      (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $sum)))
+      (f64x2.promote_low_f32x4 (local.get $bias))))
+    (f32x4.demote_f64x2_zero
+      (v128.andnot (local.get $sum) (v128.and (f64x2.lt (local.get $sum) (v128.const f64x2 0 0)) (local.get $relu)))))
 
   ;; Outputs j..j+7 of two rows. `w` points at W[0][j], `strideW` is a row of W in bytes, `b` at
   ;; b[j], `o0`/`o1` at the rows' out[j].
@@ -163,7 +180,32 @@
     (call $finish4 (local.get $o1) (local.get $c0) (local.get $c1) (local.get $b) (local.get $relu))
     (call $finish4 (local.get $o0) (local.get $a0) (local.get $a1) (local.get $b) (local.get $relu)))
 
-  ;; Output j of two rows, one lane per row (the last nOut mod 4 outputs).
+  ;; Outputs j, j+1 of two rows (as $block4, half as wide; the last nOut mod 4 outputs).
+  (func $block2
+    (param $x0 i32) (param $x1 i32) (param $nIn i32) (param $w i32) (param $strideW i32)
+    (param $b i32) (param $relu v128) (param $o0 i32) (param $o1 i32)
+    (local $end i32) (local $xu f32) (local $xv f32) (local $t v128) (local $a0 v128) (local $c0 v128)
+    (local.set $end (i32.add (local.get $x0) (i32.shl (local.get $nIn) (i32.const 2))))
+    (block $done
+      (loop $inputs
+        (br_if $done (i32.ge_u (local.get $x0) (local.get $end)))
+        (local.set $xu (f32.load (local.get $x0)))
+        (local.set $xv (f32.load (local.get $x1)))
+        (if (i32.or (f32.ne (local.get $xu) (f32.const 0)) (f32.ne (local.get $xv) (f32.const 0)))
+          (then
+            (local.set $t (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $w))))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.splat (f64.promote_f32 (local.get $xu))) (local.get $t))))
+            (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (f64x2.splat (f64.promote_f32 (local.get $xv))) (local.get $t))))))
+        (local.set $x0 (i32.add (local.get $x0) (i32.const 4)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $strideW)))
+        (br $inputs)))
+    ;; $finish4 on two outputs (biases j, j+1 in its lanes 0-1), keeping those two.
+    (local.set $t (v128.load64_zero (local.get $b)))
+    (v128.store64_lane 0 (local.get $o1) (call $finish2 (local.get $c0) (local.get $t) (local.get $relu)))
+    (v128.store64_lane 0 (local.get $o0) (call $finish2 (local.get $a0) (local.get $t) (local.get $relu))))
+
+  ;; Output j of two rows, one lane per row (the last odd output).
   (func $block1
     (param $x0 i32) (param $x1 i32) (param $nIn i32) (param $w i32) (param $strideW i32)
     (param $b i32) (param $relu v128) (param $o0 i32) (param $o1 i32)
@@ -184,12 +226,8 @@
         (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
         (local.set $w (i32.add (local.get $w) (local.get $strideW)))
         (br $inputs)))
-    ;; As in $finish4, with the same bias in both lanes.
-    (local.set $t (f64x2.add
-      (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $acc)))
-      (f64x2.splat (f64.promote_f32 (f32.load (local.get $b))))))
-    (local.set $t (f32x4.demote_f64x2_zero
-      (v128.andnot (local.get $t) (v128.and (f64x2.lt (local.get $t) (v128.const f64x2 0 0)) (local.get $relu)))))
+    ;; Lane 0 is row 0's sum, lane 1 row 1's; both take bias j.
+    (local.set $t (call $finish2 (local.get $acc) (v128.load32_splat (local.get $b)) (local.get $relu)))
     (f32.store (local.get $o1) (f32x4.extract_lane 1 (local.get $t)))
     (f32.store (local.get $o0) (f32x4.extract_lane 0 (local.get $t))))
 
