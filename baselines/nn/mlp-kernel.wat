@@ -5,10 +5,13 @@
 ;;
 ;; Exactness: every sum runs over its inputs in the same order as in JavaScript, in float64, with
 ;; a separate multiply and add (no FMA), skipping the same terms (an input that is 0 in both rows
-;; of a pair of rows). SIMD lanes hold DIFFERENT outputs (j, j+1), never parts
-;; of one sum, so vectorising changes no rounding. float32 values widen exactly
-;; (`f64x2.promote_low_f32x4`) and narrow with round-to-nearest-even (`f32x4.demote_f64x2_zero`),
-;; which is what `Math.fround` and a Float32Array store do.
+;; of a pair of rows). SIMD lanes hold DIFFERENT outputs (j, j+1), never parts of one sum, so
+;; vectorising changes no rounding. float32 values widen exactly (`f64x2.promote_low_f32x4`) and
+;; narrow with round-to-nearest-even (`f32x4.demote_f64x2_zero`), which is what `Math.fround` and a
+;; Float32Array store do.
+;;
+;; Speed: Node 20's V8 does not inline WebAssembly calls, so the inner loops call nothing (helpers
+;; run once per block of outputs); rows go in pairs so each weight loaded serves two rows.
 ;;
 ;; All pointers are byte offsets of float32 arrays in this instance's memory. The memory is shared
 ;; only so that growing it does not detach the JavaScript views of it (no threads are used).
