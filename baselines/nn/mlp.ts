@@ -12,7 +12,8 @@
  * relative per operation, which the equivalence test bounds).
  *
  * Two kernels run the dense layers and the Adam update, with bit-identical results: JavaScript
- * (below) and WebAssembly SIMD (`mlp-wasm.ts`, about 3x faster), chosen per MLP.
+ * (below) and WebAssembly SIMD (`mlp-wasm.ts`; 2-3x faster, see `bench/dqn.bench.ts`), chosen
+ * per MLP.
  */
 import type { Rng } from '../../harness/rng.ts';
 import { type MlpKernelName, WasmMlpMemory } from './mlp-wasm.ts';
