@@ -234,6 +234,27 @@
     (f32.store (local.get $o1) (f32x4.extract_lane 1 (local.get $t)))
     (f32.store (local.get $o0) (f32x4.extract_lane 0 (local.get $t))))
 
+  ;; out = the transpose of the row-major `rows x cols` matrix m (out[c][r] = m[r][c]): plain
+  ;; copies, the same bits. Walks m in order; writes jump by a row of out.
+  (func (export "transpose") (param $m i32) (param $rows i32) (param $cols i32) (param $out i32)
+    (local $end i32) (local $rowEnd i32) (local $o i32) (local $strideOut i32)
+    (local.set $strideOut (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $end (i32.add (local.get $m) (i32.shl (i32.mul (local.get $rows) (local.get $cols)) (i32.const 2))))
+    (block $done
+      (loop $rowLoop
+        (br_if $done (i32.ge_u (local.get $m) (local.get $end)))
+        (local.set $rowEnd (i32.add (local.get $m) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $o (local.get $out))
+        (block $rowDone
+          (loop $colLoop
+            (br_if $rowDone (i32.ge_u (local.get $m) (local.get $rowEnd)))
+            (f32.store (local.get $o) (f32.load (local.get $m)))
+            (local.set $m (i32.add (local.get $m) (i32.const 4)))
+            (local.set $o (i32.add (local.get $o) (local.get $strideOut)))
+            (br $colLoop)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $rowLoop))))
+
   ;; Adam on the `n` float32 entries of p, with gradients g and moments m, v (all updated in
   ;; place but g), two entries (lanes) at a time: `n` must be even. The same operations in the
   ;; same order as `adamUpdate` in mlp.ts:

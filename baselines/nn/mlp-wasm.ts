@@ -40,6 +40,7 @@ interface KernelExports {
   memory: WasmMemory;
   dense(x: number, rows: number, nIn: number, nOut: number, w: number, b: number, relu: number, out: number): void;
   adam(p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, lr: number, c1: number, c2: number, eps: number): void;
+  transpose(m: number, rows: number, cols: number, out: number): void;
 }
 
 let compiled: WasmModule | null | undefined;
@@ -118,6 +119,12 @@ export class WasmMlpMemory {
    */
   dense(x: Float32Array, rows: number, nIn: number, nOut: number, w: Float32Array, b: Float32Array, relu: boolean, out: Float32Array): void {
     this.kernel.dense(x.byteOffset, rows, nIn, nOut, w.byteOffset, b.byteOffset, relu ? 1 : 0, out.byteOffset);
+  }
+
+  /** Writes the transpose of the row-major `rows x cols` matrix `m` into `out` (views of this memory). */
+  transpose(m: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
+    this.kernel.transpose(m.byteOffset, rows, cols, out.byteOffset);
+    return out;
   }
 
   /**

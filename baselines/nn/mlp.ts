@@ -326,10 +326,9 @@ export class AdamHuberTrainer {
       // Kernel gradient (transposed) = delta^T x input: a dense layer from delta^T (nO rows of
       // `rows` inputs) with the layer inputs as its `[rows x nI]` kernel (the JS kernel wants it
       // transposed). Each entry sums over the rows in order either way.
-      const dT = transposeInto(delta, rows, nO, this.deltaT);
+      const dT = wasm ? wasm.transpose(delta, rows, nO, this.deltaT) : transposeInto(delta, rows, nO, this.deltaT);
       if (wasm) wasm.dense(dT, nO, rows, nI, input, this.noBias, false, gk);
       else denseLayer(dT, nO, rows, nI, transposeInto(input, rows, nI, this.inputT), this.noBias, false, gk);
-      gb.fill(0);
       for (let j = 0; j < nO; j++) {
         let sum = 0;
         for (let r = 0; r < rows; r++) sum += dT[j * rows + r]!;
@@ -367,9 +366,8 @@ export class AdamHuberTrainer {
       // The forward pass reads the [inputs x outputs] copy.
       const nI = net.sizes[l]!;
       const nO = net.sizes[l + 1]!;
-      const kT = net.kernelsT[l]!;
-      const k = net.kernels[l]!;
-      for (let j = 0; j < nO; j++) for (let i = 0; i < nI; i++) k[i * nO + j] = kT[j * nI + i]!;
+      if (net.wasm) net.wasm.transpose(net.kernelsT[l]!, nO, nI, net.kernels[l]!);
+      else transposeInto(net.kernelsT[l]!, nO, nI, net.kernels[l]!);
     }
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(beta1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(beta2));
