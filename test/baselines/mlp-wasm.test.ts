@@ -4,6 +4,7 @@
  * (the two differ only in speed). Also: the committed binary is the `.wat` assembled, and the
  * kernel choice by environment variable.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ import { InputError } from '../../harness/errors.ts';
 import { deriveRng, type Rng } from '../../harness/rng.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { scoreJob } from '../../harness/score/job.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The float32 bit patterns (so -0 vs +0 and every last bit count). */
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.slice().buffer));
@@ -54,6 +57,29 @@ describe('WebAssembly MLP kernel', () => {
     expect(chooseMlpKernel({})).toBe('wasm');
     expect(chooseMlpKernel({ [MLP_KERNEL_ENV]: 'js' })).toBe('js');
     expect(chooseMlpKernel({ [MLP_KERNEL_ENV]: 'wasm' })).toBe('wasm');
+  });
+
+  it('falls back to the JS kernel where the runtime has no WebAssembly (node --jitless), and refuses a forced wasm there', () => {
+    const script = [
+      "const { chooseMlpKernel } = await import('./baselines/nn/mlp-wasm.ts');",
+      "const { MlpRegressor } = await import('./baselines/nn/regressor.ts');",
+      "const { deriveRng } = await import('./harness/rng.ts');",
+      "const r = new MlpRegressor({ sizes: [4, 8, 2], learningRate: 1e-3, huberDelta: 1, layerRng: (l) => deriveRng(1, 'r', l) });",
+      "let forced = 'accepted';",
+      "try { chooseMlpKernel({ ORCHBENCH_MLP_KERNEL: 'wasm' }); } catch (e) { forced = e.message; }",
+      "console.log(JSON.stringify({ kernel: r.kernel, out: Array.from(r.predict(new Float32Array(4).fill(0.5), 1, 'online')), forced }));",
+    ].join('\n');
+    const run = (flags: string[]) => {
+      const p = spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, [MLP_KERNEL_ENV]: '' } });
+      expect(p.status, p.stderr).toBe(0);
+      return JSON.parse(p.stdout.trim().split('\n').at(-1)!) as { kernel: string; out: number[]; forced: string };
+    };
+    const jitless = run(['--jitless']);
+    expect(jitless.kernel).toBe('js');
+    expect(jitless.forced).toMatch(/ORCHBENCH_MLP_KERNEL: expected js \(Node .* cannot run WebAssembly SIMD with shared memory\); found "wasm"/);
+    const normal = run([]);
+    expect(normal.kernel).toBe('wasm');
+    expect(normal.out).toEqual(jitless.out);
   });
 
   it('rejects an unknown kernel name with a clear error', () => {
