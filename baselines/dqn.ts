@@ -35,6 +35,7 @@ import { loadTf } from '../harness/tf.ts';
 import { argmaxMasked, mergeConfig, randomUnmasked } from './common.ts';
 import { MlpRegressor, NN_BACKENDS, type NnBackendChoice, type NnBackendName, type Regressor, type RegressorSpec } from './nn/regressor.ts';
 import { TfRegressor } from './nn/tf-regressor.ts';
+import type { MlpKernelName } from './nn/mlp-wasm.ts';
 
 /**
  * DQN hyperparameters. Searched by the recorded, equal-budget search of `orchbench experiment
@@ -243,6 +244,11 @@ export class QNetwork {
   /** Which implementation runs the network (recorded in results). */
   get backend(): NnBackendName {
     return this.reg.backend;
+  }
+
+  /** The typed-array MLP's kernel, if the network is one (recorded in results). */
+  get kernel(): MlpKernelName | undefined {
+    return this.reg.kernel;
   }
 
   /** Copies the online weights into the target network. */
@@ -455,7 +461,7 @@ export class DqnAgent implements Agent {
       planningUpdates: 0,
       learnMs: this.learnMs,
       planningMs: 0,
-      info: { backend: this.backend, trainSteps: this.net.trainSteps },
+      info: { backend: this.backend, ...(this.net.kernel ? { mlpKernel: this.net.kernel } : {}), trainSteps: this.net.trainSteps },
     };
   }
 

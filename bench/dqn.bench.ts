@@ -1,7 +1,8 @@
 /**
- * The DQN's cost per network implementation (tinybench): the typed-array MLP (`mlp`) against
- * TensorFlow.js (`tfjs`, on the backend `harness/tf.ts` picks), on the DQN's own network shape for
- * a default scenario.
+ * The DQN's cost per network implementation (tinybench): the typed-array MLP on its WebAssembly
+ * SIMD kernel (`mlp-wasm`, the default) and on its JavaScript kernel (`mlp-js`; bit-identical
+ * results, see `baselines/nn/mlp-wasm.ts`), against TensorFlow.js (`tfjs`, on the backend
+ * `harness/tf.ts` picks), on the DQN's own network shape for a default scenario.
  *
  * - `train`: one DQN gradient step (`dqnUpdate`: replay sample, target max over next states,
  *   Adam on the Huber loss), batch `DEFAULT_CONFIG.batchSize`;
@@ -14,13 +15,20 @@
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { createQNetwork, DEFAULT_CONFIG, dqnUpdate, newBatch, ReplayBuffer } from '../baselines/dqn.ts';
+import { MLP_KERNEL_ENV } from '../baselines/nn/mlp-wasm.ts';
 import { OrchestrationEnv } from '../harness/env/env.ts';
 import { deriveRng } from '../harness/rng.ts';
 import { runJob } from '../harness/runner/job.ts';
-import { loadScenario } from '../harness/scenario/load.ts';
+import { loadScenario, resolveScenarioFile } from '../harness/scenario/load.ts';
 
 export const DQN_BENCH_SCENARIO = 'lte-driving-4u-mixed-v1';
-const IMPLEMENTATIONS = ['mlp', 'tfjs'] as const;
+/** Each implementation: its label, and the environment that selects it. */
+const IMPLEMENTATIONS = [
+  { label: 'mlp-wasm', env: { ORCHBENCH_NN: 'mlp', [MLP_KERNEL_ENV]: 'wasm' } },
+  { label: 'mlp-js', env: { ORCHBENCH_NN: 'mlp', [MLP_KERNEL_ENV]: 'js' } },
+  { label: 'tfjs', env: { ORCHBENCH_NN: 'tfjs', [MLP_KERNEL_ENV]: undefined } },
+] as const;
+type Implementation = (typeof IMPLEMENTATIONS)[number];
 
 export interface DqnBenchFigure {
   network: string;
@@ -41,10 +49,19 @@ export interface DqnBenchReport {
   features: number;
   actions: number;
   figures: DqnBenchFigure[];
-  /** tfjs / mlp, per measure (medians of wall time). */
-  speedup: { train: number; act: number; job: number };
-  /** tfjs / mlp, per measure (CPU time). */
-  cpuSpeedup: { train: number; act: number; job: number };
+  /** Ratios of cost, per measure: `wall` of medians of wall time, `cpu` of CPU time. */
+  speedup: {
+    /** mlp-js / mlp-wasm. */
+    wasmOverJs: { wall: Speedup; cpu: Speedup };
+    /** tfjs / mlp-wasm. */
+    wasmOverTfjs: { wall: Speedup; cpu: Speedup };
+  };
+}
+
+export interface Speedup {
+  train: number;
+  act: number;
+  job: number;
 }
 
 const median = (task: { result?: unknown } | undefined): number => {
@@ -61,18 +78,29 @@ async function cpuMs(n: number, fn: () => unknown): Promise<number> {
   return (c.user + c.system) / 1000 / n;
 }
 
-/** One dqn job on the bench scenario's testing variant with `network`. */
-async function dqnJob(network: string): Promise<void> {
-  const file = fileURLToPath(new URL(`../scenarios/default/${DQN_BENCH_SCENARIO}.json`, import.meta.url));
-  const before = process.env.ORCHBENCH_NN;
-  process.env.ORCHBENCH_NN = network;
+/** Runs `fn` with `impl`'s environment variables set (undefined: unset), then restores them. */
+async function withImplementation<T>(impl: Implementation, fn: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(impl.env).map((k) => [k, process.env[k]]));
+  const set = (vars: Record<string, string | undefined>): void => {
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  set(impl.env);
   try {
-    const r = await runJob({ agent: 'dqn', agentKind: 'baseline', scenario: DQN_BENCH_SCENARIO, scenarioFile: file, variant: 'testing', seed: 1 });
-    if (r.status !== 'ok') throw new Error(`bench dqn job failed: ${r.reason ?? ''}`);
+    return await fn();
   } finally {
-    if (before === undefined) delete process.env.ORCHBENCH_NN;
-    else process.env.ORCHBENCH_NN = before;
+    set(before);
   }
+}
+
+/** One dqn job on the bench scenario's testing variant with `impl`. */
+async function dqnJob(impl: Implementation): Promise<void> {
+  // By id: the scenario moved from default/ to legacy/ with the v2 suite.
+  const file = resolveScenarioFile(DQN_BENCH_SCENARIO);
+  const r = await withImplementation(impl, () => runJob({ agent: 'dqn', agentKind: 'baseline', scenario: DQN_BENCH_SCENARIO, scenarioFile: file, variant: 'testing', seed: 1 }));
+  if (r.status !== 'ok') throw new Error(`bench dqn job failed: ${r.reason ?? ''}`);
 }
 
 /** Runs the benchmark; `timeMs` per step task, `jobIterations` jobs per implementation. */
@@ -82,9 +110,10 @@ export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBen
   const bench = new Bench({ time: timeMs, warmup: true });
   const disposers: (() => void)[] = [];
   const cpu: Record<string, { trainMs: number; actUs: number; jobS: number }> = {};
-  for (const network of IMPLEMENTATIONS) {
-    const ctx = { env: env.spec, seed: 1, config: { network } };
-    const { net } = await createQNetwork(ctx, { ...DEFAULT_CONFIG, network });
+  for (const impl of IMPLEMENTATIONS) {
+    const network = impl.label;
+    const ctx = { env: env.spec, seed: 1 };
+    const { net } = await withImplementation(impl, () => createQNetwork(ctx, DEFAULT_CONFIG));
     disposers.push(() => net.dispose());
     // A replay buffer filled with real transitions of a random policy.
     const buf = new ReplayBuffer(2000, env.spec.features.length, env.spec.actions.length);
@@ -114,11 +143,11 @@ export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBen
 
   // One untimed job per implementation first (scenario caches, tfjs loading).
   const jobs = new Bench({ iterations: jobIterations, time: 0, warmup: true, warmupIterations: 1, warmupTime: 0 });
-  for (const network of IMPLEMENTATIONS) jobs.add(`job ${network}`, () => dqnJob(network));
+  for (const impl of IMPLEMENTATIONS) jobs.add(`job ${impl.label}`, () => dqnJob(impl));
   await jobs.run();
-  for (const network of IMPLEMENTATIONS) cpu[network]!.jobS = (await cpuMs(1, () => dqnJob(network))) / 1000;
+  for (const impl of IMPLEMENTATIONS) cpu[impl.label]!.jobS = (await cpuMs(1, () => dqnJob(impl))) / 1000;
 
-  const figures = IMPLEMENTATIONS.map((network): DqnBenchFigure => {
+  const figures = IMPLEMENTATIONS.map(({ label: network }): DqnBenchFigure => {
     const train = bench.getTask(`train ${network}`)!.result as { latency: { mean: number } };
     const act = bench.getTask(`act ${network}`)!.result as { latency: { mean: number } };
     return {
@@ -131,14 +160,17 @@ export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBen
       cpu: cpu[network]!,
     };
   });
-  const [m, t] = figures as [DqnBenchFigure, DqnBenchFigure];
+  const [w, j, t] = figures as [DqnBenchFigure, DqnBenchFigure, DqnBenchFigure];
+  const ratios = (slow: DqnBenchFigure, fast: DqnBenchFigure): { wall: Speedup; cpu: Speedup } => ({
+    wall: { train: slow.trainP50Ms / fast.trainP50Ms, act: slow.actP50Us / fast.actP50Us, job: slow.jobP50S / fast.jobP50S },
+    cpu: { train: slow.cpu.trainMs / fast.cpu.trainMs, act: slow.cpu.actUs / fast.cpu.actUs, job: slow.cpu.jobS / fast.cpu.jobS },
+  });
   return {
     scenarioId: DQN_BENCH_SCENARIO,
     features: env.spec.features.length,
     actions: env.spec.actions.length,
     figures,
-    speedup: { train: t.trainP50Ms / m.trainP50Ms, act: t.actP50Us / m.actP50Us, job: t.jobP50S / m.jobP50S },
-    cpuSpeedup: { train: t.cpu.trainMs / m.cpu.trainMs, act: t.cpu.actUs / m.cpu.actUs, job: t.cpu.jobS / m.cpu.jobS },
+    speedup: { wasmOverJs: ratios(j, w), wasmOverTfjs: ratios(t, w) },
   };
 }
 
@@ -146,11 +178,13 @@ export async function benchDqn(timeMs = 1500, jobIterations = 3): Promise<DqnBen
 export function formatDqnBench(r: DqnBenchReport): string {
   const lines = [`dqn network (${r.scenarioId}: ${r.features} features, ${r.actions} actions; medians)`];
   for (const f of r.figures) {
-    lines.push(`  ${f.network.padEnd(5)} train step ${f.trainP50Ms.toFixed(3)} ms  act ${f.actP50Us.toFixed(1)} us  testing job ${f.jobP50S.toFixed(2)} s` +
+    lines.push(`  ${f.network.padEnd(8)} train step ${f.trainP50Ms.toFixed(3)} ms  act ${f.actP50Us.toFixed(1)} us  testing job ${f.jobP50S.toFixed(2)} s` +
       `  (CPU time: ${f.cpu.trainMs.toFixed(3)} ms, ${f.cpu.actUs.toFixed(1)} us, ${f.cpu.jobS.toFixed(2)} s)`);
   }
-  lines.push(`  speedup of mlp over tfjs, wall medians: train x${r.speedup.train.toFixed(2)}, act x${r.speedup.act.toFixed(2)}, job x${r.speedup.job.toFixed(2)}`);
-  lines.push(`  speedup of mlp over tfjs, CPU time: train x${r.cpuSpeedup.train.toFixed(2)}, act x${r.cpuSpeedup.act.toFixed(2)}, job x${r.cpuSpeedup.job.toFixed(2)}`);
+  const show = (s: Speedup): string => `train x${s.train.toFixed(2)}, act x${s.act.toFixed(2)}, job x${s.job.toFixed(2)}`;
+  for (const [name, s] of [['mlp-wasm over mlp-js', r.speedup.wasmOverJs], ['mlp-wasm over tfjs', r.speedup.wasmOverTfjs]] as const) {
+    lines.push(`  speedup of ${name}, wall medians: ${show(s.wall)}; CPU time: ${show(s.cpu)}`);
+  }
   return lines.join('\n');
 }
 

@@ -10,8 +10,13 @@
  * `outputs` entries. Parameters, activations and Adam moments are float32 like tfjs's; sums are
  * accumulated in float64 (tfjs's kernels accumulate in float32, hence differences of ~1e-7
  * relative per operation, which the equivalence test bounds).
+ *
+ * Two kernels run the dense layers and the Adam update, with bit-identical results: JavaScript
+ * (below) and WebAssembly SIMD (`mlp-wasm.ts`; 2-3x faster, see `bench/dqn.bench.ts`), chosen
+ * per MLP.
  */
 import type { Rng } from '../../harness/rng.ts';
+import { type MlpKernelName, WasmMlpMemory } from './mlp-wasm.ts';
 
 /** Kernels and biases of every layer. */
 export interface MlpWeights {
@@ -45,6 +50,10 @@ export function glorotWeights(sizes: readonly number[], layerRng: (layer: number
  * outputs]`, tfjs's layout) for the forward pass, which skips inputs that are 0 (ReLUs that are
  * off), and `kernelsT` (`[outputs x inputs]`) for backpropagation, which skips outputs whose
  * gradient is 0 (untargeted actions). {@link Mlp.setKernel} keeps the two equal.
+ *
+ * With the `wasm` kernel every array (weights, activations, and the trainer's) is a view of the
+ * MLP's own WebAssembly memory, and the kernel reads the other layouts: `kernels` forward
+ * (consecutive outputs are adjacent, the SIMD lanes) and `kernelsT` backward.
  */
 export class Mlp {
   /** Kernel of layer l: entry (i, j) at `i * outputs + j`. */
@@ -52,17 +61,35 @@ export class Mlp {
   /** The same kernel transposed: entry (i, j) at `j * inputs + i`. */
   readonly kernelsT: Float32Array[];
   readonly biases: Float32Array[];
-  /** Post-activation outputs of each layer for the last `forward` (index 0 unused: the input). */
+  /** The memory every array lives in with the `wasm` kernel; null with `js`. */
+  readonly wasm: WasmMlpMemory | null;
+  /**
+   * Post-activation outputs of each layer for the last `forward`. Index 0 is the input: with the
+   * `wasm` kernel a copy of it in the MLP's memory, with `js` unused.
+   */
   private readonly acts: Float32Array[];
+  /** The input rows of the last `forward`. */
+  private input: Float32Array = new Float32Array(0);
   private rowsCapacity = 0;
 
   /** `sizes`: inputs, hidden widths..., outputs. Weights start as a copy of `init`. */
-  constructor(readonly sizes: readonly number[], init: MlpWeights) {
+  constructor(readonly sizes: readonly number[], init: MlpWeights, readonly kernel: MlpKernelName = 'js') {
     if (sizes.length < 2) throw new Error('an MLP needs at least an input and an output size');
-    this.kernels = init.kernels.map((k) => k.slice());
-    this.kernelsT = init.kernels.map((k, l) => transpose(k, sizes[l]!, sizes[l + 1]!));
-    this.biases = init.biases.map((b) => b.slice());
+    this.wasm = kernel === 'wasm' ? new WasmMlpMemory() : null;
+    const copy = (a: Float32Array): Float32Array => {
+      const c = this.alloc(a.length);
+      c.set(a);
+      return c;
+    };
+    this.kernels = init.kernels.map(copy);
+    this.kernelsT = init.kernels.map((k, l) => transposeInto(k, sizes[l]!, sizes[l + 1]!, this.alloc(k.length)));
+    this.biases = init.biases.map(copy);
     this.acts = sizes.map(() => new Float32Array(0));
+  }
+
+  /** A zeroed float32 array where this MLP's kernel can read it (its WebAssembly memory, if any). */
+  alloc(n: number): Float32Array {
+    return this.wasm ? this.wasm.alloc(n) : new Float32Array(n);
   }
 
   /** Sets entry (i, j) of layer l's kernel in both layouts. */
@@ -100,7 +127,7 @@ export class Mlp {
   private ensureRows(rows: number): void {
     if (rows <= this.rowsCapacity) return;
     this.rowsCapacity = Math.max(rows, 2 * this.rowsCapacity);
-    for (let l = 1; l < this.sizes.length; l++) this.acts[l] = new Float32Array(this.rowsCapacity * this.sizes[l]!);
+    for (let l = this.wasm ? 0 : 1; l < this.sizes.length; l++) this.acts[l] = this.alloc(this.rowsCapacity * this.sizes[l]!);
   }
 
   /**
@@ -109,17 +136,27 @@ export class Mlp {
    */
   forward(x: Float32Array, rows: number): Float32Array {
     this.ensureRows(rows);
+    const wasm = this.wasm;
     let input = x;
+    if (wasm && x !== this.acts[0]) {
+      input = this.acts[0]!;
+      input.set(x.subarray(0, rows * this.inputs));
+    }
+    this.input = input;
     for (let l = 0; l < this.layers; l++) {
-      denseLayer(input, rows, this.sizes[l]!, this.sizes[l + 1]!, this.kernelsT[l]!, this.biases[l]!, l + 1 < this.layers, this.acts[l + 1]!);
+      const nIn = this.sizes[l]!;
+      const nOut = this.sizes[l + 1]!;
+      const relu = l + 1 < this.layers;
+      if (wasm) wasm.dense(input, rows, nIn, nOut, this.kernels[l]!, this.biases[l]!, relu, this.acts[l + 1]!);
+      else denseLayer(input, rows, nIn, nOut, this.kernelsT[l]!, this.biases[l]!, relu, this.acts[l + 1]!);
       input = this.acts[l + 1]!;
     }
     return this.acts[this.layers]!;
   }
 
-  /** Post-activation output of layer `l` (1..layers) from the last `forward`. */
+  /** Post-activation output of layer `l` (1..layers) from the last `forward`; 0: its input rows. */
   activation(l: number): Float32Array {
-    return this.acts[l]!;
+    return l === 0 ? this.input : this.acts[l]!;
   }
 }
 
@@ -187,13 +224,6 @@ function transposeInto(m: Float32Array, rows: number, cols: number, out: Float32
   return out;
 }
 
-/** The transpose of a row-major `rows x cols` matrix. */
-function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(m.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c]!;
-  return t;
-}
-
 /** Adam settings; the defaults are `tf.train.adam`'s (epsilon: the float32 backend's 1e-7). */
 export interface AdamOptions {
   learningRate: number;
@@ -231,23 +261,26 @@ export class AdamHuberTrainer {
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-7;
-    const zeros = (arrays: Float32Array[]): Float32Array[] => arrays.map((a) => new Float32Array(a.length));
+    // In the network's memory, where its kernel reads them.
+    const zeros = (arrays: Float32Array[]): Float32Array[] => arrays.map((a) => net.alloc(a.length));
     this.m = { k: zeros(net.kernelsT), b: zeros(net.biases) };
     this.v = { k: zeros(net.kernelsT), b: zeros(net.biases) };
-    this.gk = net.kernelsT.map((k) => new Float32Array(k.length));
-    this.gb = net.biases.map((b) => new Float32Array(b.length));
+    this.gk = zeros(net.kernelsT);
+    this.gb = zeros(net.biases);
     this.accBeta1 = Math.fround(this.beta1);
     this.accBeta2 = Math.fround(this.beta2);
-    this.noBias = new Float32Array(Math.max(...net.sizes));
+    this.noBias = net.alloc(Math.max(...net.sizes));
   }
 
   private ensureRows(rows: number): void {
     const width = Math.max(...this.net.sizes);
     if (this.delta.length >= rows * width) return;
-    this.delta = new Float32Array(rows * width);
-    this.deltaBelow = new Float32Array(rows * width);
-    this.deltaT = new Float32Array(rows * width);
-    this.inputT = new Float32Array(rows * width);
+    const net = this.net;
+    this.delta = net.alloc(rows * width);
+    this.deltaBelow = net.alloc(rows * width);
+    this.deltaT = net.alloc(rows * width);
+    // The wasm kernel reads the layer inputs as they are.
+    if (!net.wasm) this.inputT = new Float32Array(rows * width);
   }
 
   /**
@@ -256,6 +289,7 @@ export class AdamHuberTrainer {
    */
   step(x: Float32Array, y: Float32Array, w: Float32Array, rows: number): number {
     const net = this.net;
+    const wasm = net.wasm;
     const L = net.layers;
     const nOut = net.outputs;
     this.ensureRows(rows);
@@ -285,15 +319,16 @@ export class AdamHuberTrainer {
     for (let l = L - 1; l >= 0; l--) {
       const nI = net.sizes[l]!;
       const nO = net.sizes[l + 1]!;
-      const input = l === 0 ? x : net.activation(l);
+      const input = net.activation(l);
       const gk = this.gk[l]!;
       const gb = this.gb[l]!;
       const below = this.deltaBelow;
-      // Kernel gradient (transposed) = delta^T x input: the dense kernel on the transposes.
-      const dT = transposeInto(delta, rows, nO, this.deltaT);
-      const xT = transposeInto(input, rows, nI, this.inputT);
-      denseLayer(dT, nO, rows, nI, xT, this.noBias, false, gk);
-      gb.fill(0);
+      // Kernel gradient (transposed) = delta^T x input: a dense layer from delta^T (nO rows of
+      // `rows` inputs) with the layer inputs as its `[rows x nI]` kernel (the JS kernel wants it
+      // transposed). Each entry sums over the rows in order either way.
+      const dT = wasm ? wasm.transpose(delta, rows, nO, this.deltaT) : transposeInto(delta, rows, nO, this.deltaT);
+      if (wasm) wasm.dense(dT, nO, rows, nI, input, this.noBias, false, gk);
+      else denseLayer(dT, nO, rows, nI, transposeInto(input, rows, nI, this.inputT), this.noBias, false, gk);
       for (let j = 0; j < nO; j++) {
         let sum = 0;
         for (let r = 0; r < rows; r++) sum += dT[j * rows + r]!;
@@ -302,8 +337,9 @@ export class AdamHuberTrainer {
       if (l > 0) {
         // d loss / d input = delta x W^T: the dense layer from this layer's outputs back to its
         // inputs (the [inputs x outputs] kernel is W^T transposed), then through the ReLU below
-        // (no gradient where it was off).
-        denseLayer(delta, rows, nO, nI, net.kernels[l]!, this.noBias, false, below);
+        // (no gradient where it was off). The wasm kernel wants that kernel's transpose, W itself.
+        if (wasm) wasm.dense(delta, rows, nO, nI, net.kernelsT[l]!, this.noBias, false, below);
+        else denseLayer(delta, rows, nO, nI, net.kernels[l]!, this.noBias, false, below);
         for (let e = 0; e < rows * nI; e++) if (input[e]! <= 0) below[e] = 0;
       }
       if (l > 0) {
@@ -323,15 +359,15 @@ export class AdamHuberTrainer {
     const c1 = Math.fround(1 - this.accBeta1);
     const c2 = Math.fround(1 - this.accBeta2);
     const net = this.net;
+    const update = net.wasm ? net.wasm.adam.bind(net.wasm) : adamUpdate;
     for (let l = 0; l < net.layers; l++) {
-      adamUpdate(net.kernelsT[l]!, this.gk[l]!, this.m.k[l]!, this.v.k[l]!, beta1, beta2, lr, c1, c2, epsilon);
-      adamUpdate(net.biases[l]!, this.gb[l]!, this.m.b[l]!, this.v.b[l]!, beta1, beta2, lr, c1, c2, epsilon);
+      update(net.kernelsT[l]!, this.gk[l]!, this.m.k[l]!, this.v.k[l]!, beta1, beta2, lr, c1, c2, epsilon);
+      update(net.biases[l]!, this.gb[l]!, this.m.b[l]!, this.v.b[l]!, beta1, beta2, lr, c1, c2, epsilon);
       // The forward pass reads the [inputs x outputs] copy.
       const nI = net.sizes[l]!;
       const nO = net.sizes[l + 1]!;
-      const kT = net.kernelsT[l]!;
-      const k = net.kernels[l]!;
-      for (let j = 0; j < nO; j++) for (let i = 0; i < nI; i++) k[i * nO + j] = kT[j * nI + i]!;
+      if (net.wasm) net.wasm.transpose(net.kernelsT[l]!, nO, nI, net.kernels[l]!);
+      else transposeInto(net.kernelsT[l]!, nO, nI, net.kernels[l]!);
     }
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(beta1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(beta2));

@@ -3,7 +3,9 @@
  * `inputs` to `outputs`, trained one Adam step at a time on a weighted Huber loss, plus a frozen
  * copy (the target network) refreshed on demand. Two interchangeable implementations:
  *
- * - `mlp`: the typed-array MLP of `./mlp.ts` (fast, and bit-identical on every machine);
+ * - `mlp`: the typed-array MLP of `./mlp.ts` (fast, and bit-identical on every machine), on its
+ *   WebAssembly SIMD kernel or its JavaScript one (`ORCHBENCH_MLP_KERNEL`, see `./mlp-wasm.ts`),
+ *   which give bit-identical results;
  * - `tfjs`: TensorFlow.js layers (`./tf-regressor.ts`), the reference implementation, on the
  *   backend `harness/tf.ts` picks (tfjs-node, else wasm, else cpu).
  *
@@ -13,6 +15,7 @@
  */
 import type { Rng } from '../../harness/rng.ts';
 import { AdamHuberTrainer, glorotWeights, Mlp } from './mlp.ts';
+import { chooseMlpKernel, type MlpKernelName } from './mlp-wasm.ts';
 
 /** Which implementation runs the network. */
 export type NnBackendChoice = 'mlp' | 'tfjs';
@@ -34,6 +37,8 @@ export interface RegressorSpec {
 /** An MLP with a target copy, trained by Adam on sum(w * huber(out - y)) / sum(w). */
 export interface Regressor {
   readonly backend: NnBackendName;
+  /** The typed-array MLP's kernel (`mlp` only): bit-identical results, recorded for speed. */
+  readonly kernel?: MlpKernelName;
   readonly inputs: number;
   readonly outputs: number;
   /**
@@ -51,14 +56,17 @@ export interface Regressor {
 /** The typed-array implementation. */
 export class MlpRegressor implements Regressor {
   readonly backend = 'mlp' as const;
+  readonly kernel: MlpKernelName;
   private readonly online: Mlp;
   private readonly target: Mlp;
   private readonly trainer: AdamHuberTrainer;
 
-  constructor(spec: RegressorSpec) {
+  /** `kernel`: default {@link chooseMlpKernel} (`ORCHBENCH_MLP_KERNEL`, else wasm where supported). */
+  constructor(spec: RegressorSpec, kernel: MlpKernelName = chooseMlpKernel()) {
     const init = glorotWeights(spec.sizes, spec.layerRng);
-    this.online = new Mlp(spec.sizes, init);
-    this.target = new Mlp(spec.sizes, init);
+    this.kernel = kernel;
+    this.online = new Mlp(spec.sizes, init, kernel);
+    this.target = new Mlp(spec.sizes, init, kernel);
     this.trainer = new AdamHuberTrainer(this.online, { learningRate: spec.learningRate }, spec.huberDelta);
   }
 
