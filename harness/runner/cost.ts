@@ -15,11 +15,11 @@
 import type { PlannedJob } from './types.ts';
 
 /**
- * Prior wall time per 1000 decisions (ms), by agent, beside the fixed part below: from one
- * full-budget job per agent on `lte-driving-4u-mixed-v1` (22,000 decisions; `node --import tsx
- * bench/runner.bench.ts --main-only`, the job getting a full core): `dqn` 5.6 s, the first `hybrid` 16.3 s (the rewritten one has no network: its prior is a guess of 6 s, refined by the model as jobs finish),
- * every other baseline <= 0.2 s. `dqn-informed`: 3 updates of about 4 ms per training step (its
- * network scores every action of every next state), about 60 s per such job.
+ * Prior wall time per 1000 decisions (ms), by agent, beside the fixed part below: from the main
+ * command on this project's 2-core machine (`npx orchbench run`, 770 full-budget jobs of 22,000
+ * decisions at 2 workers, 2026-11-27: `dqn` 7.7 s per job on the WebAssembly MLP kernel, `hybrid`
+ * 0.9 s, every other baseline <= 0.3 s) and one full-budget `dqn-informed` job (79.9 s: its
+ * network scores every action of every next state, 3 updates per training step).
  */
 export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   random: 5,
@@ -31,9 +31,9 @@ export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   'greedy-heuristic': 10,
   'q-learning': 10,
   bandit: 15,
-  dqn: 250,
-  'dqn-informed': 2700,
-  hybrid: 300,
+  dqn: 340,
+  'dqn-informed': 3600,
+  hybrid: 40,
 };
 
 /**
