@@ -10,8 +10,8 @@
  * trajectories then separate like two runs of a chaotic system. On the testing budgets below
  * they do not get there: the tests require the learning curves to agree within 0.02 (normalised
  * reward, on a scale where random = 0 and oracle = 1) at every checkpoint and the AUC within
- * 0.01, and record whether the decision logs are bit-identical (they are here, at the time of
- * writing, which the margins do not rely on).
+ * 0.01, and print whether the decision logs are bit-identical (with today's defaults, which train
+ * every decision, they differ for both agents; the margins do not rely on it).
  */
 import { describe, expect, it } from 'vitest';
 import { ACTION_FEATURES, createAgent, createInformedAgent, createQNetwork, DEFAULT_CONFIG, INFORMED_CONFIG } from '../../baselines/dqn.ts';
@@ -82,12 +82,15 @@ describe('typed-array MLP vs tfjs', () => {
     }
   });
 
+  // dqn-informed scores every action of every next state (about 12x the network work per step):
+  // a shorter learning phase keeps its tfjs run to a minute.
   describe.each([
-    ['dqn', createAgent, [1, 2]],
-    ['dqn-informed', createInformedAgent, [1]],
-  ] as const)('%s', (name, factory, seeds) => {
+    ['dqn', createAgent, [1, 2], undefined],
+    ['dqn-informed', createInformedAgent, [1], 1500],
+  ] as const)('%s', (name, factory, seeds, learningDecisions) => {
     it.each(seeds)('gives the same learning curve with either implementation (testing variant, seed %i)', async (seed) => {
-      const scenario = await loadScenario('lte-driving-4u-mixed-v1', { variant: 'testing' });
+      const testing = await loadScenario('lte-driving-4u-mixed-v1', { variant: 'testing' });
+      const scenario = learningDecisions === undefined ? testing : { ...testing, spec: { ...testing.spec, budgets: { ...testing.spec.budgets, learningDecisions } } };
       const opts = { checkpointEval: false } as const;
       const mlp = (await scoreJob(scenario, withNetwork(factory, 'mlp'), seed, opts)).metrics;
       const tfjs = (await scoreJob(scenario, withNetwork(factory, 'tfjs'), seed, opts)).metrics;
@@ -101,7 +104,7 @@ describe('typed-array MLP vs tfjs', () => {
       // The curve must not be flat: a learner that never trained would agree trivially.
       expect(Number(mlp.info.trainSteps)).toBeGreaterThan(100);
       console.info(`${name} seed ${seed}: decision logs ${mlp.decisionLogSha256 === tfjs.decisionLogSha256 ? 'bit-identical' : 'differ'}; max curve gap ${Math.max(...gaps).toFixed(4)}`);
-    }, 120_000);
+    }, 300_000);
   });
 });
 
