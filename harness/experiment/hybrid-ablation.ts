@@ -24,7 +24,9 @@ export const HYBRID_ABLATIONS: Record<string, { what: string; config: Partial<Hy
   greedy: { what: 'act on the posterior mean (no posterior exploration)', config: { exploration: 'greedy' } },
   ucb: { what: 'UCB instead of Thompson sampling', config: { exploration: 'ucb' } },
   'no-planning': { what: 'no decision-time planning: epsilon-greedy on Q (Dyna-Q on the model)', config: { decisionTimePlanning: false } },
-  'no-rollouts': { what: 'no model rollouts (Q from real transitions only)', config: { rollouts: false } },
+  // With the tuned gamma 0 nothing reads Q, so rollouts only matter beside a continuation value:
+  // compare with gamma-0.5.
+  'no-rollouts': { what: 'gamma 0.5 without model rollouts (Q from real transitions only; compare with gamma-0.5)', config: { gamma: 0.5, rollouts: false } },
   'gamma-0.5': { what: 'a continuation value (gamma 0.5; the tuned defaults have gamma 0)', config: { gamma: 0.5 } },
 };
 
