@@ -1,7 +1,13 @@
-/** `orchbench scenario check|list`: validate scenario files and summarise suites. */
+/** `orchbench scenario check|list|calibrate`: validate scenario files, summarise suites, calibrate thresholds. */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, formatIssue, type InputIssue } from '../errors.ts';
-import { checkScenario, exampleFiles, loadScenario, suiteFiles } from '../scenario/load.ts';
+import { writeFileAtomic } from '../io/safe-file.ts';
+import { readJournal } from '../runner/journal.ts';
+import { acceptance, acceptanceMarkdown } from '../scenario/acceptance.ts';
+import { CALIBRATION_SEEDS, calibrateScenario } from '../scenario/calibrate.ts';
+import { checkScenario, exampleFiles, loadScenario, SHIPPED_SUITES, suiteFiles } from '../scenario/load.ts';
 import { useCatalogs } from '../traces/catalog.ts';
 import { type ScenarioFlags, selectedScenarios, withCatalogOption, withScenarioOptions } from './select.ts';
 
@@ -16,7 +22,7 @@ export function register(program: Command): void {
     .option('--json', 'print the errors as JSON')
     .action((files: string[], opts: { json?: boolean; catalog: string[] }) => {
       useCatalogs(opts.catalog);
-      const list = files.length ? files : [...(['default', 'recorded', 'tuning', 'legacy'] as const).flatMap((s) => suiteFiles(s)), ...exampleFiles()];
+      const list = files.length ? files : [...SHIPPED_SUITES.flatMap((s) => suiteFiles(s)), ...exampleFiles()];
       const results = list.map((file) => ({ file, issues: checkScenario(file) }));
       const bad = results.filter((r) => r.issues.length);
       if (opts.json) {
@@ -63,5 +69,54 @@ export function register(program: Command): void {
         for (const i of failures) process.stderr.write(`${formatIssue(i)}\n`);
       }
       if (failures.length) process.exitCode = 1;
+    });
+
+  withScenarioOptions(cmd
+    .command('calibrate')
+    .description("score the non-learning policies on scenarios and derive each one's sample-efficiency threshold (the best non-learning policy's normalised score, rounded up to 0.01); run it before any learner runs on the scenario"))
+    .option('--seeds <list>', 'comma-separated job seeds', CALIBRATION_SEEDS.join(','))
+    .option('--write', "write the threshold into the scenario file (sampleEfficiency, or testing.sampleEfficiency for the testing variant)")
+    .option('--json', 'machine-readable output')
+    .action(async (opts: ScenarioFlags & { seeds: string; write?: boolean; json?: boolean }) => {
+      const seeds = opts.seeds.split(',').map((x) => Number(x.trim()));
+      if (!seeds.length || seeds.some((x) => !Number.isSafeInteger(x) || x < 0)) {
+        throw new InputError({ file: '--seeds', expected: 'a comma-separated list of non-negative integers', found: JSON.stringify(opts.seeds) });
+      }
+      const out = [];
+      for (const { file, variant } of selectedScenarios(opts).scenarios) {
+        const cal = await calibrateScenario(await loadScenario(file, { variant }), seeds);
+        out.push({ file, ...cal });
+        if (!opts.json) {
+          process.stdout.write(`${cal.scenarioId} (${variant}): ${Object.entries(cal.scores).map(([n, v]) => `${n} ${v.toFixed(3)}`).join(', ')}\n  threshold ${cal.sampleEfficiency.thresholdFraction} (${cal.best})${cal.sampleEfficiency.thresholdFraction >= 0.9 ? '  note: at or above the 0.9 headroom line' : ''}\n`);
+        }
+        if (opts.write) {
+          const spec = JSON.parse(readFileSync(file, 'utf8')) as { testing: Record<string, unknown>; sampleEfficiency?: unknown };
+          if (variant === 'testing') spec.testing.sampleEfficiency = cal.sampleEfficiency;
+          else spec.sampleEfficiency = cal.sampleEfficiency;
+          writeFileAtomic(file, `${JSON.stringify(spec, null, 2)}\n`, { what: 'the scenario file to update' });
+        }
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    });
+
+  cmd
+    .command('acceptance')
+    .description("the acceptance table and checks of a default suite (harness/scenario/acceptance.ts) from a run's results: one row per scenario, mean normalised score per baseline")
+    .argument('<results>', 'a results.jsonl (e.g. the main command\'s OUT/results.jsonl)')
+    .option('--variant <name>', 'full | testing: the lines of that variant (needed when the file has both)')
+    .option('--suite <name>', `only the scenarios of a shipped suite (${SHIPPED_SUITES.join(', ')})`)
+    .option('--json', 'machine-readable output')
+    .action((file: string, opts: { variant?: string; suite?: string; json?: boolean }) => {
+      const suite = opts.suite;
+      if (suite !== undefined && !(SHIPPED_SUITES as readonly string[]).includes(suite)) throw new InputError({ file: '--suite', expected: SHIPPED_SUITES.join(' | '), found: JSON.stringify(suite) });
+      const ids = suite === undefined ? null : new Set(suiteFiles(suite as (typeof SHIPPED_SUITES)[number]).map((f) => basename(f, '.json')));
+      const ok = readJournal(file).results.filter((r) => r.status === 'ok' && r.metrics !== undefined && (ids === null || ids.has(r.scenario)));
+      const variants = [...new Set(ok.map((r) => r.variant))];
+      const variant = opts.variant ?? (variants.length === 1 ? variants[0] : undefined);
+      if (variant === undefined || !variants.includes(variant as 'full' | 'testing')) {
+        throw new InputError({ file, expected: opts.variant === undefined ? 'result lines of one variant, or --variant full|testing' : `result lines of the ${opts.variant} variant`, found: variants.length ? `lines of the variants ${variants.join(', ')}` : 'no complete ok result lines' });
+      }
+      const rep = acceptance(ok.filter((r) => r.variant === variant).map((r) => ({ scenario: r.scenario, agent: r.agent, normalisedEvalReward: r.metrics!.normalisedEvalReward, interactionsToThreshold: r.metrics!.interactionsToThreshold })));
+      process.stdout.write(opts.json ? `${JSON.stringify({ variant, ...rep }, null, 2)}\n` : `${variant} variant\n\n${acceptanceMarkdown(rep)}`);
     });
 }

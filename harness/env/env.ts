@@ -165,6 +165,8 @@ export class OrchestrationEnv {
   private readonly background: BackgroundLoad | null;
   /** Null when every device model is always resident. */
   private readonly residency: Residency | null;
+  /** Set while the clairvoyant scores an action as if its model were resident. */
+  private skipLoad = false;
   /** 1 for device actions (for the observation's resident mask). */
   private readonly isDevice: Int8Array;
 
@@ -420,12 +422,31 @@ export class OrchestrationEnv {
    * long-run price (one penalty per initial charge) when the user's battery is projected to run
    * empty before the phase ends (its committed charge below its mean energy per request so far in
    * this phase x the phase's remaining decisions / users), else 0 (energy that never empties the
-   * battery costs nothing). With a number: always that multiple of the long-run price.
+   * battery costs nothing). With a number: always that multiple of the long-run price. With model
+   * residency, a per-request choice is myopic twice over: it never pays a load that would serve
+   * later requests, and it evicts models they need. `asIfResident` scores device actions as if
+   * their model were resident (a load as an investment), and `evictionPriceScale` x the cost of
+   * reloading the model a device action would evict (its load time, and its energy at busy power)
+   * is subtracted.
    */
-  clairvoyantScore(action: number, energyPriceScale: number | null = null): number {
+  clairvoyantScore(action: number, energyPriceScale: number | null = null, asIfResident = false, evictionPriceScale = 0): number {
     this.checkAction(action);
+    this.skipLoad = asIfResident;
     const tl = this.timeline(action);
-    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - this.batteryPricePerMj(energyPriceScale) * tl.deviceEnergyMj;
+    this.skipLoad = false;
+    const reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - this.batteryPricePerMj(energyPriceScale) * tl.deviceEnergyMj;
+    return evictionPriceScale === 0 || !this.residency ? reward : reward - evictionPriceScale * this.loadCost(this.residency.evictedLoadMs(this.curUser, action));
+  }
+
+  /** Whether devices hold a limited set of resident models (the clairvoyant then prices evictions). */
+  get hasResidency(): boolean {
+    return this.residency !== null;
+  }
+
+  /** The reward a model load of `loadMs` costs by itself: its time, and its energy at the device's busy power. */
+  private loadCost(loadMs: number): number {
+    const r = this.scenario.spec.reward;
+    return loadMs * 1e-3 * (r.latencyWeightPerS + r.energyWeightPerJ * this.scenario.spec.tiers.device.power.busyPowerW);
   }
 
   private batteryPricePerMj(scale: number | null): number {
@@ -518,7 +539,7 @@ export class OrchestrationEnv {
     const baseMs = this.samples[this.sampleStart[action]! + Math.floor(this.curDraw * this.sampleLen[action]!)]!;
     if (tier === DEVICE) {
       const start = Math.max(t, this.deviceFreeAtMs[u]!);
-      const computeMs = baseMs + (this.residency ? this.residency.loadMs(u, action) : 0);
+      const computeMs = baseMs + (this.residency && !this.skipLoad ? this.residency.loadMs(u, action) : 0);
       tl.uploadMs = 0;
       tl.downloadMs = 0;
       tl.txMs = 0;

@@ -28,10 +28,25 @@ import type { OrchestrationEnv } from './env.ts';
  * battery's energy priced by the projection rule (`energyPriceScale` null) or at that multiple of
  * the long-run price.
  */
-export function createClairvoyant(env: OrchestrationEnv, energyPriceScale: number | null = null): Agent {
-  const score = (a: number): number => env.clairvoyantScore(a, energyPriceScale);
+export function createClairvoyant(env: OrchestrationEnv, prices: ClairvoyantPrices = MYOPIC): Agent {
+  const score = (a: number): number => env.clairvoyantScore(a, prices.energyPriceScale, prices.asIfResident, prices.evictionPriceScale);
   return { name: 'clairvoyant', act: () => env.bestAction(score) };
 }
+
+/** How a clairvoyant variant prices battery energy and model residency ({@link OrchestrationEnv.clairvoyantScore}). */
+export interface ClairvoyantPrices {
+  /** Null: the projection rule; a number: that multiple of the battery's long-run price. */
+  energyPriceScale: number | null;
+  /** Score device actions as if their model were resident (a load serves later requests too). */
+  asIfResident: boolean;
+  /** Multiple of the evicted model's reload cost (0: evictions are free). */
+  evictionPriceScale: number;
+}
+
+const MYOPIC: ClairvoyantPrices = { energyPriceScale: null, asIfResident: false, evictionPriceScale: 0 };
+
+/** The residency variants: myopic, and loads as investments with evictions priced at 0, 1 and 4 reloads. */
+const RESIDENCY_VARIANTS = [{ asIfResident: false, evictionPriceScale: 0 }, ...[0, 1, 4].map((evictionPriceScale) => ({ asIfResident: true, evictionPriceScale }))];
 
 /**
  * Energy-price variants of the clairvoyant policy for the reference value: with a battery, a
@@ -40,8 +55,10 @@ export function createClairvoyant(env: OrchestrationEnv, energyPriceScale: numbe
  * reference value of a phase is the best of these variants on that phase, chosen in hindsight on
  * the same segment: it knows the segment's outcome under each price, which no agent can.
  */
-export function clairvoyantVariants(env: OrchestrationEnv): (number | null)[] {
-  return env.hasBattery ? [null, 0.25, 0.5, 1, 2, 4, 8, 16] : [null];
+export function clairvoyantVariants(env: OrchestrationEnv): ClairvoyantPrices[] {
+  const energy = env.hasBattery ? [null, 0.25, 0.5, 1, 2, 4, 8, 16] : [null];
+  const residency = env.hasResidency ? RESIDENCY_VARIANTS : [RESIDENCY_VARIANTS[0]!];
+  return energy.flatMap((energyPriceScale) => residency.map((r) => ({ energyPriceScale, ...r })));
 }
 
 /**
@@ -50,7 +67,7 @@ export function clairvoyantVariants(env: OrchestrationEnv): (number | null)[] {
  */
 export function clairvoyantReference(env: OrchestrationEnv, measure: (agent: Agent) => number): number {
   let best = -Infinity;
-  for (const scale of clairvoyantVariants(env)) best = Math.max(best, measure(createClairvoyant(env, scale)));
+  for (const prices of clairvoyantVariants(env)) best = Math.max(best, measure(createClairvoyant(env, prices)));
   return best;
 }
 

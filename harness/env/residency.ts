@@ -16,6 +16,8 @@ export class Residency {
   /** Per user and slot: when it was last used (a decision counter). */
   private readonly lastUse: Float64Array;
   private clock = 0;
+  /** Per model index: its load time (ms) on the device (0 when no device action runs it). */
+  private readonly modelLoadMs: Float64Array;
 
   /**
    * @param slots models a device holds at once (>= 1)
@@ -25,6 +27,8 @@ export class Residency {
   constructor(users: number, readonly slots: number, private readonly modelOf: Int32Array, private readonly loadMsOf: Float64Array) {
     this.model = new Int32Array(users * slots);
     this.lastUse = new Float64Array(users * slots);
+    this.modelLoadMs = new Float64Array(modelOf.reduce((a, m) => Math.max(a, m + 1), 0));
+    for (let a = 0; a < modelOf.length; a++) this.modelLoadMs[modelOf[a]!] = Math.max(this.modelLoadMs[modelOf[a]!]!, loadMsOf[a]!);
   }
 
   reset(): void {
@@ -36,6 +40,21 @@ export class Residency {
   /** The load time (ms) device action `action` pays for `user` now: 0 when its model is resident. */
   loadMs(user: number, action: number): number {
     return this.slotOf(user, this.modelOf[action]!) >= 0 ? 0 : this.loadMsOf[action]!;
+  }
+
+  /**
+   * The load time (ms) of the model that device action `action` would evict for `user` now: 0 when
+   * its model is resident or a slot is free (the clairvoyant reference prices evictions with it).
+   */
+  evictedLoadMs(user: number, action: number): number {
+    if (this.loadMsOf[action] === 0 || this.slotOf(user, this.modelOf[action]!) >= 0) return 0;
+    const base = user * this.slots;
+    let lru = base;
+    for (let i = base; i < base + this.slots; i++) {
+      if (this.model[i] === -1) return 0;
+      if (this.lastUse[i]! < this.lastUse[lru]!) lru = i;
+    }
+    return this.modelLoadMs[this.model[lru]!]!;
   }
 
   /** Marks device action `action`'s model resident for `user` (evicting the least recently used). */

@@ -21,8 +21,15 @@ import type { CompiledScenario, TraceSource } from './compiled.ts';
 import { resolveProfileFile, resolveTraceFile } from './files.ts';
 import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
 
-/** The suites a run can select; `testing` is the default suite's scenarios in their testing variant; `legacy` the v1 default suite (files unchanged, loadable by id). */
-export type SuiteName = 'default' | 'recorded' | 'tuning' | 'legacy' | 'testing';
+/**
+ * The suites a run can select; `testing` is the default suite's scenarios in their testing
+ * variant; `default-v2` and `legacy` the earlier default suites, v2 and v1 (files unchanged,
+ * loadable by id).
+ */
+export type SuiteName = 'default' | 'recorded' | 'tuning' | 'default-v2' | 'legacy' | 'testing';
+
+/** The suites shipped as folders of `scenarios/`, in the order ids are looked up. */
+export const SHIPPED_SUITES = ['default', 'recorded', 'tuning', 'default-v2', 'legacy'] as const;
 export type Variant = 'full' | 'testing';
 
 /** Folder of the shipped scenarios of a suite. */
@@ -53,7 +60,7 @@ export function exampleFiles(): string[] {
 /** A path, or the id of a shipped scenario (searched in every suite). */
 export function resolveScenarioFile(fileOrId: string): string {
   if (fileOrId.endsWith('.json') || existsSync(fileOrId)) return resolve(fileOrId);
-  for (const suite of ['default', 'recorded', 'tuning', 'legacy'] as const) {
+  for (const suite of SHIPPED_SUITES) {
     const f = join(suiteDir(suite), `${fileOrId}.json`);
     if (existsSync(f)) return f;
   }
@@ -176,6 +183,7 @@ function applyVariant(spec: ScenarioSpec, variant: Variant): ScenarioSpec {
   const s = structuredClone(spec);
   s.budgets = { ...spec.testing.budgets };
   if (spec.testing.usersCount !== undefined) s.users.count = spec.testing.usersCount;
+  if (spec.testing.sampleEfficiency !== undefined) s.sampleEfficiency = { ...spec.testing.sampleEfficiency };
   return s;
 }
 

@@ -3,8 +3,8 @@
  * `experiment hl-speedup`, `verify`, `scenario list`, `env log`): a suite, or scenarios named by id
  * (from any shipped suite) or by file path, in a variant.
  *
- * - `suite`: `default` (v2), `recorded`, `tuning`, `legacy` (the v1 default suite), or `testing` (the default suite in its testing
- *   variant, kept as a shorthand). Ignored for the choice of files when `scenarios` is given.
+ * - `suite`: `default` (v3), `recorded`, `tuning`, `default-v2` and `legacy` (the v2 and v1 default
+ *   suites), or `testing` (the default suite in its testing variant, kept as a shorthand). Ignored for the choice of files when `scenarios` is given.
  * - `scenarios`: ids of shipped scenarios of any suite, or paths of scenario files (anything ending
  *   in `.json` or naming an existing file), in the order given.
  * - `variant`: `full` or `testing`; default `testing` for the testing suite, else `full`.
@@ -12,14 +12,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { InputError, type InputIssue, show } from '../errors.ts';
-import { suiteFiles, type SuiteName, type Variant } from './load.ts';
+import { SHIPPED_SUITES, suiteFiles, type SuiteName, type Variant } from './load.ts';
 
 /** The suites `--suite` accepts. */
-export const SUITES: readonly SuiteName[] = ['default', 'recorded', 'tuning', 'legacy', 'testing'];
+export const SUITES: readonly SuiteName[] = [...SHIPPED_SUITES, 'testing'];
 /** The variants `--variant` accepts. */
 export const VARIANTS: readonly Variant[] = ['full', 'testing'];
-/** The shipped suites an id is looked up in. */
-const SHIPPED = ['default', 'recorded', 'tuning', 'legacy'] as const;
 
 /** What the user asked for (strings as typed, checked here). */
 export interface ScenarioSelection {
@@ -56,7 +54,7 @@ function declaredId(file: string): string {
 
 /** Every shipped scenario id with its file. */
 function shippedIds(): Map<string, string> {
-  return new Map(SHIPPED.flatMap((s) => suiteFiles(s)).map((f) => [basename(f, '.json'), f]));
+  return new Map(SHIPPED_SUITES.flatMap((s) => suiteFiles(s)).map((f) => [basename(f, '.json'), f]));
 }
 
 /**

@@ -183,6 +183,19 @@ export interface ScenarioSpec {
   budgets: BudgetsSpec;
   replay: ReplaySpec;
   observation: ObservationSpec;
+  /**
+   * The sample-efficiency threshold of this scenario (default: 0.9 of the random-to-clairvoyant
+   * gap). Fixed before any learner runs on the scenario (`orchbench scenario calibrate`).
+   */
+  sampleEfficiency?: SampleEfficiencySpec;
   /** The small variant CI runs: overrides applied on top of the full scenario. */
-  testing: { budgets: BudgetsSpec; usersCount?: number };
+  testing: { budgets: BudgetsSpec; usersCount?: number; sampleEfficiency?: SampleEfficiencySpec };
+}
+
+/** Where a learner counts as having learned (see `harness/scenario/calibrate.ts`). */
+export interface SampleEfficiencySpec {
+  /** Fraction of the random-to-clairvoyant gap (normalised score) a learner must reach and keep. */
+  thresholdFraction: number;
+  /** How it was set (the rule, the policies and seeds it was calibrated with). */
+  source: string;
 }

@@ -29,8 +29,11 @@ import type { CompiledScenario } from '../scenario/compiled.ts';
 import { recordStats } from './reported.ts';
 import { interactionsToThreshold, learningCurve, logCheckpoints, normalise, normalisedAuc, resolutionCheckpoints } from './curves.ts';
 
+/** The sample-efficiency threshold of scenarios that set none: 0.9 of the random-to-clairvoyant gap. */
+export const DEFAULT_THRESHOLD = 0.9;
+
 export interface ScoreJobOptions {
-  /** Fraction of the random-to-oracle gap for sample efficiency (default 0.9). */
+  /** Fraction of the random-to-oracle gap for sample efficiency (default: the scenario's `sampleEfficiency.thresholdFraction`, else {@link DEFAULT_THRESHOLD}). */
   threshold?: number;
   /** Moving-average window of the learning curve in interactions (default {@link LEARNING_CURVE_WINDOW}, whatever the budget). */
   windowDecisions?: number;
@@ -133,8 +136,8 @@ export function referenceRewards(scenario: CompiledScenario, seed: number): Refe
     // The reference of each phase: the best clairvoyant energy-price variant on that phase (one run per variant).
     let learnRef = -Infinity;
     let evalRef = -Infinity;
-    for (const scale of clairvoyantVariants(env)) {
-      const best = runEpisode(env, createClairvoyant(env, scale), seed);
+    for (const prices of clairvoyantVariants(env)) {
+      const best = runEpisode(env, createClairvoyant(env, prices), seed);
       learnRef = Math.max(learnRef, mean(best.learningRewards));
       evalRef = Math.max(evalRef, best.eval.meanReward);
     }
@@ -234,7 +237,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
   const rewards = episode.learningRewards;
   const n = rewards.length;
   const window = opts.windowDecisions ?? LEARNING_CURVE_WINDOW;
-  const threshold = opts.threshold ?? 0.9;
+  const threshold = opts.threshold ?? scenario.spec.sampleEfficiency?.thresholdFraction ?? DEFAULT_THRESHOLD;
   const checkpoints = logCheckpoints(n);
   const curveMeans = learningCurve(rewards, checkpoints, window);
   const norm = { randomRef: refs.randomReward, oracleRef: refs.oracleReward };

@@ -39,8 +39,8 @@ const registry = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'scenarios', 'regist
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('v2 default suite: pre-registered acceptance checks (testing variants, 5 seeds)', async () => {
-  const scenarios = await loadSuite('default', { variant: 'testing' });
-  const full = await loadSuite('default', { variant: 'full' });
+  const scenarios = await loadSuite('default-v2', { variant: 'testing' });
+  const full = await loadSuite('default-v2', { variant: 'full' });
 
   it('the default suite is the pre-registered one (7 scenarios, hashes unchanged)', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(7);

@@ -1,0 +1,76 @@
+/**
+ * Calibrating a scenario's sample-efficiency threshold with non-learning policies only, before any
+ * learner runs on it.
+ *
+ * The rule: a learner has learned a scenario when its normalised score (random = 0, clairvoyant
+ * reference = 1) reaches that of the best policy that needs no learning: the best of the
+ * registered non-learning, non-privileged baselines (the static policies and the greedy
+ * heuristic), as the mean normalised evaluation reward over the calibration seeds, rounded up to
+ * 0.01. The fixed 0.9 of the gap that scenarios without `sampleEfficiency` use coincides with
+ * the headroom line of a benchmark ("no baseline above 0.9"): on a scenario with headroom no
+ * learner can reach it, so the two cannot both be asked of one scenario. The privileged plug-in
+ * baseline is scored too, for information: it reads the simulator, so it sets no threshold.
+ */
+import { BASELINES, listBaselines, loadBaseline } from '../../baselines/index.ts';
+import { scoreJob } from '../score/job.ts';
+import type { CompiledScenario } from './compiled.ts';
+import type { SampleEfficiencySpec } from './types.ts';
+
+/** Seeds a calibration uses unless told otherwise: apart from the job seeds results and acceptance tests use (0-9 and 1-5). */
+export const CALIBRATION_SEEDS: readonly number[] = [101, 102, 103, 104, 105];
+
+/** The baselines whose scores set the threshold: non-learning, non-privileged competitors. */
+export function calibrationPolicies(): string[] {
+  return listBaselines().filter((n) => {
+    const b = BASELINES[n]!;
+    return !b.learning && !b.privileged && !b.reference && !b.control;
+  });
+}
+
+export interface Calibration {
+  scenarioId: string;
+  variant: 'full' | 'testing';
+  seeds: number[];
+  /** Mean normalised evaluation reward per policy (the calibration policies, then plug-in). */
+  scores: Record<string, number>;
+  /** The calibration policy with the best score. */
+  best: string;
+  /** The threshold the rule gives, and where it came from: the scenario's `sampleEfficiency`. */
+  sampleEfficiency: SampleEfficiencySpec;
+}
+
+/**
+ * Scores the non-learning policies on `scenario` and derives its threshold (see the module comment).
+ * @param seeds job seeds (default {@link CALIBRATION_SEEDS})
+ * @throws Error when no calibration policy beats random (score > 0): set a threshold by hand then
+ */
+export async function calibrateScenario(scenario: CompiledScenario, seeds: readonly number[] = CALIBRATION_SEEDS): Promise<Calibration> {
+  const scores: Record<string, number> = {};
+  for (const name of [...calibrationPolicies(), 'plug-in']) {
+    const factory = await loadBaseline(name);
+    let sum = 0;
+    for (const seed of seeds) {
+      const job = await scoreJob(scenario, factory, seed, { privileged: BASELINES[name]!.privileged === true, checkpointEval: false });
+      sum += job.metrics.normalisedEvalReward;
+    }
+    scores[name] = sum / seeds.length;
+  }
+  const best = calibrationPolicies().reduce((a, b) => (scores[b]! > scores[a]! ? b : a));
+  const bestScore = scores[best]!;
+  if (!(bestScore > 0)) {
+    throw new Error(`scenario ${scenario.id} (${scenario.variant}): no non-learning policy beats random (best ${best} ${bestScore.toFixed(3)}); set sampleEfficiency.thresholdFraction by hand`);
+  }
+  const thresholdFraction = Math.min(1, Math.ceil(bestScore * 100 - 1e-9) / 100);
+  const list = Object.entries(scores).map(([n, v]) => `${n} ${v.toFixed(3)}`).join(', ');
+  return {
+    scenarioId: scenario.id,
+    variant: scenario.variant,
+    seeds: [...seeds],
+    scores,
+    best,
+    sampleEfficiency: {
+      thresholdFraction,
+      source: `the best non-learning policy's mean normalised evaluation reward, rounded up to 0.01 (orchbench scenario calibrate, ${scenario.variant} variant, seeds ${seeds.join(',')}: ${list})`,
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Pre-registered acceptance checks of the v3 default suite (issue 10, section 2), on the testing
+ * variants with 5 seeds (job seeds 1-5; the thresholds were calibrated on seeds 101-105), scores
+ * normalised per job with random = 0 and the clairvoyant reference = 1 (`normalisedEvalReward`):
+ * 0. the scenario files are the pre-registered ones (hashes in scenarios/registry-v3.json);
+ * 1-4. the checks of `harness/scenario/acceptance.ts`: best static <= 0.85 everywhere; no baseline
+ *    above 0.9 on >= 5 of 7; best minus worst non-random baseline >= 0.15 everywhere; a learner
+ *    reaches the scenario's own sample-efficiency threshold (`sampleEfficiency` in the file: the
+ *    best non-learning policy's score, fixed by `orchbench scenario calibrate` before any learner
+ *    ran) on a majority of seeds everywhere.
+ * Baselines: every leaderboard baseline (not the references, not the dqn-informed control), the
+ * neural ones and the privileged plug-in included.
+ *
+ * This file, the scenario files and their hashes were committed before any learner ran on v3; the
+ * outcome is reported as measured (a failed check stays failed: `it.fails` with the result in the
+ * commit that records it, never a changed suite).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BASELINES, loadBaseline } from '../../baselines/index.ts';
+import { acceptance, acceptanceMarkdown, type AcceptanceJob, type AcceptanceReport, countedBaseline } from '../../harness/scenario/acceptance.ts';
+import { loadSuite } from '../../harness/scenario/load.ts';
+import { scoreJob } from '../../harness/score/job.ts';
+import { PACKAGE_ROOT } from '../../harness/version.ts';
+
+const SEEDS = [1, 2, 3, 4, 5];
+const registry = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'scenarios', 'registry-v3.json'), 'utf8')) as { scenarios: Record<string, { full: string; testing: string }> };
+
+describe('v3 default suite: pre-registered acceptance checks (testing variants, 5 seeds)', async () => {
+  const scenarios = await loadSuite('default', { variant: 'testing' });
+  const full = await loadSuite('default', { variant: 'full' });
+
+  it('the default suite is the pre-registered one (7 scenarios, hashes unchanged, every one with a calibrated threshold)', () => {
+    expect(scenarios.map((s) => s.id).sort()).toEqual(Object.keys(registry.scenarios).filter((id) => !id.startsWith('tuning-')).sort());
+    for (const [i, s] of scenarios.entries()) {
+      expect(registry.scenarios[s.id], s.id).toEqual({ full: full[i]!.hash, testing: s.hash });
+      expect(s.spec.sampleEfficiency?.thresholdFraction, s.id).toBeLessThan(0.9);
+      expect(full[i]!.spec.sampleEfficiency?.thresholdFraction, s.id).toBeLessThan(0.9);
+    }
+  });
+
+  let report: AcceptanceReport;
+  it('scores every baseline', async () => {
+    const jobs: AcceptanceJob[] = [];
+    for (const scenario of scenarios) {
+      for (const name of Object.keys(BASELINES).filter(countedBaseline)) {
+        const factory = await loadBaseline(name);
+        for (const seed of SEEDS) {
+          const { metrics } = await scoreJob(scenario, factory, seed, { privileged: BASELINES[name]!.privileged === true, checkpointEval: false });
+          jobs.push({ scenario: scenario.id, agent: name, normalisedEvalReward: metrics.normalisedEvalReward, interactionsToThreshold: metrics.interactionsToThreshold });
+        }
+      }
+    }
+    report = acceptance(jobs);
+    console.log(acceptanceMarkdown(report));
+    expect(report.rows).toHaveLength(7);
+  }, 1_200_000);
+
+  it('the best static policy scores <= 0.85 on every scenario', () => {
+    expect(report.rows.filter((r) => !(r.bestStatic <= 0.85)).map((r) => [r.scenario, r.bestStatic])).toEqual([]);
+  });
+
+  it('on at least 5 of 7 scenarios no baseline scores above 0.9', () => {
+    expect(report.checks.headroom.scenarios).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the best and worst non-random baselines are >= 0.15 apart on every scenario', () => {
+    expect(report.rows.filter((r) => !(r.spread >= 0.15)).map((r) => [r.scenario, r.spread])).toEqual([]);
+  });
+
+  it("a learner reaches the scenario's threshold on a majority of seeds on every scenario", () => {
+    expect(report.rows.filter((r) => r.reaching.length === 0).map((r) => r.scenario)).toEqual([]);
+  });
+});
