@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { recordAgentLog } from '../../harness/env/log.ts';
+import { clairvoyantVariants } from '../../harness/env/policies.ts';
 import { Residency } from '../../harness/env/residency.ts';
 import { buildModelLoad, buildProfiles, modelLoadMs, MODEL_LOAD_FILE, readCsv, toJsonText } from '../../harness/profiles/convert.ts';
 import { PACKAGE_ROOT } from '../../harness/version.ts';
@@ -30,6 +31,19 @@ describe('Residency', () => {
     const out = [0, 0, 0, 0];
     r.fillResident(0, Int8Array.from([1, 1, 1, 0]), out);
     expect([...out]).toEqual([1, 0, 1, 0]);
+  });
+
+  it("names the load time of the model a device action would evict (0 while a slot is free or it is resident)", () => {
+    const r = new Residency(1, 2, Int32Array.from([0, 1, 2, 0]), Float64Array.from([10, 20, 30, 0]));
+    r.reset();
+    expect(r.evictedLoadMs(0, 0)).toBe(0); // a slot is free
+    r.use(0, 0);
+    r.use(0, 1);
+    expect(r.evictedLoadMs(0, 1)).toBe(0); // resident
+    expect(r.evictedLoadMs(0, 3)).toBe(0); // not a device action
+    expect(r.evictedLoadMs(0, 2)).toBe(10); // model 0 is the least recently used
+    r.use(0, 0);
+    expect(r.evictedLoadMs(0, 2)).toBe(20); // now model 1 is
   });
 });
 
@@ -61,6 +75,23 @@ describe('residency in the environment', () => {
     const log = recordAgentLog(env, { name: 'device', act: () => A.deviceSmall }, 1, { evaluationDecisions: 0 });
     const seen = log.filter((e) => e.kind === 'observation' && e.phase === 'learn').map((e) => (e as { observation: { user: { resident: number[] } } }).observation.user.resident[A.deviceSmall]);
     expect(seen).toEqual([0, 1, 1]);
+  });
+
+  it('the clairvoyant reference scores a load as an investment in its residency variants (and only with residency)', () => {
+    const s = fixtureScenario();
+    s.spec.tiers.device.residency = { slots: 1 };
+    s.profiles.device.models.small!.loadMs = 100;
+    const env = new OrchestrationEnv(s);
+    env.reset(1, 'learn');
+    const myopic = env.clairvoyantScore(A.deviceSmall);
+    expect(myopic).toBe(env.realisedReward(A.deviceSmall));
+    const invested = env.clairvoyantScore(A.deviceSmall, null, true);
+    expect(invested).toBeGreaterThan(myopic);
+    stepRecord(env, A.deviceSmall);
+    // Resident now: the two scores agree.
+    expect(env.clairvoyantScore(A.deviceSmall, null, true)).toBe(env.clairvoyantScore(A.deviceSmall));
+    expect(clairvoyantVariants(env).length).toBe(4);
+    expect(clairvoyantVariants(new OrchestrationEnv(fixtureScenario())).length).toBe(1);
   });
 
   it('without residency every device action is resident and costs no load', () => {

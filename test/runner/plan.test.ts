@@ -40,7 +40,7 @@ describe('run flags', () => {
   });
 
   it('selects scenarios by id and lists the valid ids for an unknown one', () => {
-    expect(selectScenarios({ suite: 'testing', scenarios: ['broadband-4u-battery-v2'] }).scenarios[0]!.file).toMatch(/default\/broadband-4u-battery-v2\.json$/);
+    expect(selectScenarios({ suite: 'testing', scenarios: ['broadband-4u-battery-v2'] }).scenarios[0]!.file).toMatch(/default-v2\/broadband-4u-battery-v2\.json$/);
     expect(selectScenarios({ suite: 'testing', scenarios: ['broadband-1u-loose-v1'] }).scenarios[0]!.file).toMatch(/legacy\/broadband-1u-loose-v1\.json$/);
     expect(() => selectScenarios({ suite: 'testing', scenarios: ['nope'] })).toThrow(/--scenarios: expected a scenario file, or the id of a shipped scenario \(.*broadband-4u-battery-v2/);
   });

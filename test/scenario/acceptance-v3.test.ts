@@ -11,9 +11,16 @@
  * Baselines: every leaderboard baseline (not the references, not the dqn-informed control), the
  * neural ones and the privileged plug-in included.
  *
- * This file, the scenario files and their hashes were committed before any learner ran on v3; the
- * outcome is reported as measured (a failed check stays failed: `it.fails` with the result in the
- * commit that records it, never a changed suite).
+ * This file, the scenario files and their hashes were committed before any learner ran on v3 (commit
+ * 4b62c11); the outcome is reported as measured (a failed check stays failed: `it.fails` with the
+ * result in the commit that records it, never a changed suite).
+ *
+ * Outcome (first run after registration, 82 s): checks 0, 1, 3 and 4 hold (best static 0.707-0.798;
+ * spread >= 1.03; a learner reaches the threshold on a majority of seeds on every scenario: dqn or
+ * hybrid on all seven, bandit on five). Check 2 does NOT hold: a baseline scores above 0.9 on all 7
+ * scenarios (the Hybrid on six, 0.917-0.998; the privileged plug-in on 5g-mmwave, 0.956, and
+ * broadband, 0.968; bandit and dqn on some): no headroom above the best learner in the
+ * normalised scale. `it.fails` records it; it turns red the day a change makes it pass.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,7 +68,7 @@ describe('v3 default suite: pre-registered acceptance checks (testing variants, 
     expect(report.rows.filter((r) => !(r.bestStatic <= 0.85)).map((r) => [r.scenario, r.bestStatic])).toEqual([]);
   });
 
-  it('on at least 5 of 7 scenarios no baseline scores above 0.9', () => {
+  it.fails('NOT MET (recorded result): on at least 5 of 7 scenarios no baseline scores above 0.9', () => {
     expect(report.checks.headroom.scenarios).toBeGreaterThanOrEqual(5);
   });
 

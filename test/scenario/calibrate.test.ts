@@ -1,0 +1,116 @@
+/**
+ * Per-scenario sample-efficiency thresholds: `calibrateScenario` (non-learning policies only, the
+ * best one's score rounded up), `orchbench scenario calibrate --write`, the testing variant's own
+ * threshold, the job metric using it; and the acceptance checks of `harness/scenario/acceptance.ts`
+ * on hand-made scores.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BASELINES, loadBaseline } from '../../baselines/index.ts';
+import { acceptance, type AcceptanceJob } from '../../harness/scenario/acceptance.ts';
+import { calibrateScenario, calibrationPolicies } from '../../harness/scenario/calibrate.ts';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { DEFAULT_THRESHOLD, scoreJob } from '../../harness/score/job.ts';
+import { REPO_ROOT } from '../helpers/paths.ts';
+
+const BIN = join(REPO_ROOT, 'bin', 'orchbench.js');
+
+/** A small copy of a shipped v3 scenario, without a threshold, in a fresh folder. */
+function smallScenario(): string {
+  const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios', 'default', 'lte-driving-4u-battery-v3.json'), 'utf8')) as Record<string, unknown> & { testing: Record<string, unknown> };
+  delete spec.$schema;
+  delete spec.sampleEfficiency;
+  delete spec.testing.sampleEfficiency;
+  spec.id = 'calibrate-fixture-v1';
+  spec.suite = 'user';
+  spec.testing.budgets = { learningDecisions: 400, evaluationDecisions: 200 };
+  const file = join(mkdtempSync(join(tmpdir(), 'orchbench-calibrate-')), 'calibrate-fixture-v1.json');
+  writeFileSync(file, `${JSON.stringify(spec, null, 2)}\n`);
+  return file;
+}
+
+describe('sample-efficiency thresholds', () => {
+  it('are set by the non-learning, non-privileged baselines only', () => {
+    const names = calibrationPolicies();
+    expect(names).toEqual(expect.arrayContaining(['static-device', 'static-edge', 'static-cloud', 'greedy-heuristic']));
+    for (const n of names) expect(BASELINES[n]!.learning || BASELINES[n]!.privileged === true || BASELINES[n]!.reference !== undefined).toBe(false);
+    expect(names).not.toContain('plug-in');
+    expect(names).not.toContain('random');
+  });
+
+  it('calibrate gives the best calibration policy score rounded up; --write stores it for the variant; jobs use it', async () => {
+    const file = smallScenario();
+    const cal = await calibrateScenario(await loadScenario(file, { variant: 'testing' }), [1, 2]);
+    const counted = calibrationPolicies().map((n) => cal.scores[n]!);
+    const best = Math.max(...counted);
+    expect(cal.scores[cal.best]).toBe(best);
+    expect(cal.scores['plug-in']).toBeTypeOf('number');
+    expect(cal.sampleEfficiency.thresholdFraction).toBe(Math.ceil(best * 100 - 1e-9) / 100);
+    expect(cal.sampleEfficiency.thresholdFraction).toBeGreaterThanOrEqual(best);
+    expect(cal.sampleEfficiency.thresholdFraction - best).toBeLessThan(0.01);
+    expect(cal.sampleEfficiency.source).toContain('seeds 1,2');
+
+    const out = execFileSync('node', [BIN, 'scenario', 'calibrate', '--scenarios', file, '--variant', 'testing', '--seeds', '1,2', '--write'], { encoding: 'utf8' });
+    expect(out).toContain(`threshold ${cal.sampleEfficiency.thresholdFraction}`);
+    const written = JSON.parse(readFileSync(file, 'utf8')) as { sampleEfficiency?: unknown; testing: { sampleEfficiency?: unknown } };
+    expect(written.testing.sampleEfficiency).toEqual(cal.sampleEfficiency);
+    expect(written.sampleEfficiency).toBeUndefined();
+
+    const testing = await loadScenario(file, { variant: 'testing' });
+    const full = await loadScenario(file, { variant: 'full' });
+    expect(testing.spec.sampleEfficiency).toEqual(cal.sampleEfficiency);
+    expect(full.spec.sampleEfficiency).toBeUndefined();
+    const factory = await loadBaseline('static-device');
+    const job = await scoreJob(testing, factory, 1, { checkpointEval: false });
+    expect(job.metrics.threshold).toBe(cal.sampleEfficiency.thresholdFraction);
+    expect((await scoreJob(testing, factory, 1, { checkpointEval: false, threshold: 0.5 })).metrics.threshold).toBe(0.5);
+    // Without one (the full variant here): 0.9 of the gap, as for every v1 and v2 scenario.
+    full.spec.budgets = { learningDecisions: 200, evaluationDecisions: 100 };
+    expect((await scoreJob(full, factory, 1, { checkpointEval: false })).metrics.threshold).toBe(DEFAULT_THRESHOLD);
+    expect(DEFAULT_THRESHOLD).toBe(0.9);
+  }, 120_000);
+
+  it('calibrate refuses bad seeds with the option named', () => {
+    const r = spawnSync('node', [BIN, 'scenario', 'calibrate', '--scenarios', 'lte-driving-4u-battery-v3', '--seeds', '1,x'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('--seeds');
+    expect(r.stderr).toContain('non-negative integers');
+  });
+
+  it('a threshold outside (0, 1] is a schema error with its JSON pointer', () => {
+    const file = smallScenario();
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    spec.sampleEfficiency = { thresholdFraction: 1.5, source: 'by hand' };
+    writeFileSync(file, JSON.stringify(spec));
+    const r = spawnSync('node', [BIN, 'scenario', 'check', file], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('/sampleEfficiency/thresholdFraction');
+  });
+});
+
+describe('acceptance checks', () => {
+  const job = (scenario: string, agent: string, score: number, reached: boolean): AcceptanceJob => ({ scenario, agent, normalisedEvalReward: score, interactionsToThreshold: reached ? 100 : null });
+
+  it('computes the table and the four checks from per-job scores', () => {
+    const jobs: AcceptanceJob[] = [];
+    for (const seed of [0, 1, 2]) {
+      jobs.push(job('a', 'static-device', 0.8, false), job('a', 'static-edge', 0.1, false), job('a', 'q-learning', 0.85, seed < 2), job('a', 'random', 0, false));
+      jobs.push(job('b', 'static-device', 0.9, false), job('b', 'static-edge', 0.88, false), job('b', 'hybrid', 0.95, seed < 1));
+    }
+    jobs.push(job('a', 'clairvoyant', 1, false), job('a', 'dqn-informed', 2, true));
+    const rep = acceptance(jobs);
+    expect(rep.rows.map((r) => r.scenario)).toEqual(['a', 'b']);
+    const [a, b] = rep.rows;
+    // References and controls are not counted.
+    expect(Object.keys(a!.scores).sort()).toEqual(['q-learning', 'static-device', 'static-edge']);
+    expect(a!.best).toEqual({ agent: 'q-learning', score: 0.85 });
+    expect(a!.spread).toBeCloseTo(0.75, 12);
+    expect(a!.reaching).toEqual([{ agent: 'q-learning', reached: 2, runs: 3 }]);
+    expect(b!.reaching).toEqual([]); // 1 of 3 is not a majority
+    expect(b!.spread).toBeCloseTo(0.07, 12);
+    expect(rep.checks).toEqual({ staticMax: false, headroom: { scenarios: 1, ok: false }, spread: false, learnerReaches: false });
+  });
+});
