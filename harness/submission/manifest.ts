@@ -46,9 +46,17 @@ export interface Submission {
 /** The manifest's file name inside a submission folder. */
 export const MANIFEST_FILE = 'submission.json';
 
-/** Ids of the evaluation scenarios (default and recorded suites): never to be tuned on. */
+/** The suites whose scenarios are evaluation scenarios: the default suite, its earlier versions (results are published on them) and the recorded suite. */
+const EVALUATION_SUITES = ['default', 'default-v2', 'legacy', 'recorded'] as const;
+
+/** The files of the evaluation scenarios. */
+function evaluationFiles(): string[] {
+  return EVALUATION_SUITES.flatMap((s) => suiteFiles(s));
+}
+
+/** Ids of the evaluation scenarios (default suites, current and earlier, and recorded suite): never to be tuned on. */
 export function evaluationScenarioIds(): Set<string> {
-  return new Set([...suiteFiles('default'), ...suiteFiles('recorded')].map((f) => basename(f, '.json')));
+  return new Set(evaluationFiles().map((f) => basename(f, '.json')));
 }
 
 /** Every `"catalog": "<trace id>"` reference inside a parsed scenario. */
@@ -66,7 +74,7 @@ function catalogRefs(value: unknown, out: Set<string>): Set<string> {
 /** Catalog trace ids that evaluation scenarios replay. */
 export function evaluationTraceIds(): Set<string> {
   const ids = new Set<string>();
-  for (const f of [...suiteFiles('default'), ...suiteFiles('recorded')]) catalogRefs(JSON.parse(readFileSync(f, 'utf8')), ids);
+  for (const f of evaluationFiles()) catalogRefs(JSON.parse(readFileSync(f, 'utf8')), ids);
   return ids;
 }
 
@@ -78,7 +86,7 @@ export function tuningIssues(m: SubmissionManifest, file: string): { errors: Inp
   const tuningIds = new Set(readdirSync(suiteDir('tuning')).map((f) => basename(f, '.json')));
   m.tuning.scenarios.forEach((id, i) => {
     const pointer = `/tuning/scenarios/${i}`;
-    if (evalIds.has(id)) errors.push({ file, pointer, expected: 'a scenario that is not an evaluation scenario (default or recorded suite); tune on scenarios/tuning/', found: JSON.stringify(id) });
+    if (evalIds.has(id)) errors.push({ file, pointer, expected: 'a scenario that is not an evaluation scenario (default suites, current and earlier, or recorded suite); tune on scenarios/tuning/', found: JSON.stringify(id) });
     else if (!tuningIds.has(id)) warnings.push({ file, pointer, expected: `a shipped tuning scenario (${[...tuningIds].join(', ')}) or a scenario you publish with the submission`, found: JSON.stringify(id) });
   });
   const evalTraces = evaluationTraceIds();

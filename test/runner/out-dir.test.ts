@@ -18,7 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(root, `d${n++}`);
 
-const RUN = ['run', '--suite', 'testing', '--scenarios', 'broadband-4u-battery-v2', '--agents', 'random', '--seeds', '1', '--workers', '1'];
+const RUN = ['run', '--suite', 'testing', '--scenarios', 'broadband-4u-battery-v3', '--agents', 'random', '--seeds', '1', '--workers', '1'];
 const run = (...args: string[]) => runCli(register, [...RUN, ...args]);
 
 describe('prepareOutDir', () => {
@@ -127,7 +127,7 @@ describe('orchbench run: the output folder', () => {
     const lock = acquireRunLock(dir);
     try {
       for (const args of [
-        ['experiment', 'hl-speedup', '--suite', 'testing', '--scenarios', 'broadband-4u-battery-v2', '--seeds', '1', '--workers', '1', '--out', dir],
+        ['experiment', 'hl-speedup', '--suite', 'testing', '--scenarios', 'broadband-4u-battery-v3', '--seeds', '1', '--workers', '1', '--out', dir],
         ['experiment', 'tune', '--agents', 'bandit', '--budget', '1', '--seeds', '1', '--variant', 'testing', '--workers', '1', '--out', dir],
       ]) {
         expect((await refusal(() => runCli(registerExperiment, args))).message, args[1]).toMatch(/expected no other run writing into/);
