@@ -1,7 +1,7 @@
 /**
  * Runner benchmark (wall-clock, not a test): `node --import tsx bench/runner.bench.ts [--scaling-only | --main-only] [--json]`
  * (`--main-only`: the scaling and the main command's estimate, without the testing suite).
- * 1. Scaling: the same CPU-bound job set (default-suite scenarios, full budgets) at 1 and 2
+ * 1. Scaling: the same CPU-bound job set (four v1 scenarios, full budgets) at 1 and 2
  *    workers; goal: 2 workers >= 1.8x the throughput of 1. Pool start-up is included, as a user
  *    would see it (`startupS`: pool creation and thread warm-up alone).
  * 2. The `testing` suite with every baseline and 3 seeds at one worker per core; goal <= 60 s.
@@ -138,7 +138,7 @@ export async function benchRunner(scalingOnly = false, mainOnly = false): Promis
 /** The main command's wall time, estimated (see the file comment, point 3). */
 async function estimateMainCommand(root: string, speedup: number): Promise<NonNullable<RunnerBench['mainCommand']>> {
   const workers = availableParallelism();
-  const calibrationScenario = 'lte-driving-4u-mixed-v1';
+  const calibrationScenario = 'lte-driving-4u-battery-v3';
   const agents = baselines(defaultBaselines());
   const calibration = await planJobs({ suite: 'default', scenarios: [calibrationScenario], agents, seeds: 1, rootSeed: 0 });
   const model = new CostModel();
