@@ -94,6 +94,24 @@ describe('residency in the environment', () => {
     expect(clairvoyantVariants(new OrchestrationEnv(fixtureScenario())).length).toBe(1);
   });
 
+  it('a failing as-if-resident score leaves no load skipped for later decisions', () => {
+    const s = fixtureScenario();
+    s.spec.tiers.device.residency = { slots: 1 };
+    s.profiles.device.models.small!.loadMs = 100;
+    const env = new OrchestrationEnv(s);
+    env.reset(1, 'learn');
+    const withLoad = env.realisedReward(A.deviceSmall);
+    const energy = (env as unknown as { energy: { chargeMj: (...a: unknown[]) => number } }).energy;
+    const chargeMj = energy.chargeMj;
+    energy.chargeMj = () => {
+      throw new Error('injected');
+    };
+    expect(() => env.clairvoyantScore(A.deviceSmall, null, true)).toThrow('injected');
+    energy.chargeMj = chargeMj;
+    expect(env.realisedReward(A.deviceSmall)).toBe(withLoad);
+    expect(stepRecord(env, A.deviceSmall).outcome.computeMs).toBeCloseTo(140, 12);
+  });
+
   it('without residency every device action is resident and costs no load', () => {
     const env = new OrchestrationEnv(fixtureScenario());
     const obs = env.reset(1, 'learn');
