@@ -1,13 +1,14 @@
 /** `orchbench scenario check|list|calibrate`: validate scenario files, summarise suites, calibrate thresholds. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, formatIssue, type InputIssue } from '../errors.ts';
 import { writeFileAtomic } from '../io/safe-file.ts';
-import { readJournal } from '../runner/journal.ts';
+import { latestByJob, readJournal } from '../runner/journal.ts';
 import { acceptance, acceptanceMarkdown } from '../scenario/acceptance.ts';
 import { CALIBRATION_SEEDS, calibrateScenario } from '../scenario/calibrate.ts';
 import { checkScenario, exampleFiles, loadScenario, SHIPPED_SUITES, suiteFiles } from '../scenario/load.ts';
+import { VARIANTS } from '../scenario/select.ts';
 import { useCatalogs } from '../traces/catalog.ts';
 import { type ScenarioFlags, selectedScenarios, withCatalogOption, withScenarioOptions } from './select.ts';
 
@@ -78,8 +79,10 @@ export function register(program: Command): void {
     .option('--write', "write the threshold into the scenario file (sampleEfficiency, or testing.sampleEfficiency for the testing variant)")
     .option('--json', 'machine-readable output')
     .action(async (opts: ScenarioFlags & { seeds: string; write?: boolean; json?: boolean }) => {
-      const seeds = opts.seeds.split(',').map((x) => Number(x.trim()));
-      if (!seeds.length || seeds.some((x) => !Number.isSafeInteger(x) || x < 0)) {
+      const parts = opts.seeds.split(',').map((x) => x.trim());
+      const seeds = parts.map(Number);
+      // Number('') is 0: an empty entry ("1,,2", "") must not become seed 0.
+      if (parts.some((x) => !/^\d+$/.test(x)) || seeds.some((x) => !Number.isSafeInteger(x))) {
         throw new InputError({ file: '--seeds', expected: 'a comma-separated list of non-negative integers', found: JSON.stringify(opts.seeds) });
       }
       const out = [];
@@ -109,8 +112,13 @@ export function register(program: Command): void {
     .action((file: string, opts: { variant?: string; suite?: string; json?: boolean }) => {
       const suite = opts.suite;
       if (suite !== undefined && !(SHIPPED_SUITES as readonly string[]).includes(suite)) throw new InputError({ file: '--suite', expected: SHIPPED_SUITES.join(' | '), found: JSON.stringify(suite) });
+      if (opts.variant !== undefined && !(VARIANTS as readonly string[]).includes(opts.variant)) throw new InputError({ file: '--variant', expected: VARIANTS.join(' | '), found: JSON.stringify(opts.variant) });
+      if (!existsSync(file)) throw new InputError({ file, expected: 'a results.jsonl written by orchbench run', found: 'no such file' });
       const ids = suite === undefined ? null : new Set(suiteFiles(suite as (typeof SHIPPED_SUITES)[number]).map((f) => basename(f, '.json')));
-      const ok = readJournal(file).results.filter((r) => r.status === 'ok' && r.metrics !== undefined && (ids === null || ids.has(r.scenario)));
+      const journal = readJournal(file);
+      for (const s of journal.skipped) process.stderr.write(`${file}:${s.line}: skipped: ${s.reason}\n`);
+      // One line per job (a resumed or merged run may hold a job twice).
+      const ok = latestByJob(journal.results).filter((r) => r.status === 'ok' && r.metrics !== undefined && (ids === null || ids.has(r.scenario)));
       const variants = [...new Set(ok.map((r) => r.variant))];
       const variant = opts.variant ?? (variants.length === 1 ? variants[0] : undefined);
       if (variant === undefined || !variants.includes(variant as 'full' | 'testing')) {

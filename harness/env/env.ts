@@ -432,8 +432,13 @@ export class OrchestrationEnv {
   clairvoyantScore(action: number, energyPriceScale: number | null = null, asIfResident = false, evictionPriceScale = 0): number {
     this.checkAction(action);
     this.skipLoad = asIfResident;
-    const tl = this.timeline(action);
-    this.skipLoad = false;
+    let tl: RequestTimeline;
+    try {
+      tl = this.timeline(action);
+    } finally {
+      // Never left set: a later step() would then skip a load it must pay.
+      this.skipLoad = false;
+    }
     const reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - this.batteryPricePerMj(energyPriceScale) * tl.deviceEnergyMj;
     return evictionPriceScale === 0 || !this.residency ? reward : reward - evictionPriceScale * this.loadCost(this.residency.evictedLoadMs(this.curUser, action));
   }

@@ -72,7 +72,7 @@ export function ablationTable(rows: AblationRow[], budget: string): string {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
-  const lines = ['| variant | mean normalised AUC | mean normalised eval reward | median interactions to 90% (censored at budget) | censored runs |', '|---|---|---|---|---|'];
+  const lines = ['| variant | mean normalised AUC | mean normalised eval reward | median interactions to threshold (per scenario; censored at budget) | censored runs |', '|---|---|---|---|---|'];
   for (const r of rows) {
     const censored = r.interactions.filter((n) => n === null).length;
     const med = median(r.interactions.map((n) => n ?? Number.POSITIVE_INFINITY));

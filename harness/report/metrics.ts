@@ -36,7 +36,7 @@ export const METRICS: readonly MetricDef[] = [
     label: 'Interactions to threshold',
     unit: 'real interactions',
     direction: 'lower-is-better',
-    description: 'Real interactions until the normalised learning curve stays above the threshold; a run that never reaches it counts as its whole learning budget (see the reach rate).',
+    description: "Real interactions until the normalised learning curve stays above the scenario's threshold (its sampleEfficiency, else 0.9); a run that never reaches it counts as its whole learning budget (see the reach rate).",
     value: (m) => m.interactionsToThreshold ?? m.realSteps,
   },
   {

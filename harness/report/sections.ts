@@ -67,7 +67,7 @@ export function sections(lb: Leaderboard): Section[] {
     title: 'All scenarios',
     text: [
       `Statistics: ${lb.statistics.rule}`,
-      'Interactions to threshold: a run that never reaches the threshold counts as its whole learning budget; the reach rate says how many runs reached it.',
+      'Interactions to threshold: each scenario has its own threshold (its `sampleEfficiency`, else 0.9 of the random-to-clairvoyant gap; `metrics.threshold` in each result line); a run that never reaches it counts as its whole learning budget; the reach rate says how many runs reached it.',
     ],
     tables: (['iqm', 'median'] as const).map((stat) => ({
       caption: `${stat === 'iqm' ? 'IQM' : 'Median'} across seeds and scenarios, ${pct(lb.statistics.confidence)} CI`,

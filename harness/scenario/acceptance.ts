@@ -39,6 +39,7 @@ export interface AcceptanceRow {
   scores: Record<string, number>;
   /** Runs per baseline. */
   runs: Record<string, number>;
+  /** The best static policy's score (NaN when no static policy ran on the scenario). */
   bestStatic: number;
   best: { agent: string; score: number };
   /** Best minus worst non-random baseline. */
@@ -86,7 +87,8 @@ export function acceptance(jobs: readonly AcceptanceJob[]): AcceptanceReport {
       scenario,
       scores,
       runs,
-      bestStatic: Math.max(...STATIC_POLICIES.filter((n) => n in scores).map((n) => scores[n]!)),
+      // NaN without a static policy's run: check 1 is then not met (never vacuously).
+      bestStatic: STATIC_POLICIES.some((n) => n in scores) ? Math.max(...STATIC_POLICIES.filter((n) => n in scores).map((n) => scores[n]!)) : NaN,
       best: { agent: best[0], score: best[1] },
       spread: Math.max(...values) - Math.min(...values),
       reaching,
@@ -96,10 +98,11 @@ export function acceptance(jobs: readonly AcceptanceJob[]): AcceptanceReport {
   return {
     rows,
     checks: {
-      staticMax: rows.every((r) => r.bestStatic <= ACCEPTANCE.staticMax),
+      // No rows (no counted baseline's jobs) meet no check.
+      staticMax: rows.length > 0 && rows.every((r) => r.bestStatic <= ACCEPTANCE.staticMax),
       headroom: { scenarios: headroom, ok: headroom >= ACCEPTANCE.headroomScenarios },
-      spread: rows.every((r) => r.spread >= ACCEPTANCE.spreadMin),
-      learnerReaches: rows.every((r) => r.reaching.length > 0),
+      spread: rows.length > 0 && rows.every((r) => r.spread >= ACCEPTANCE.spreadMin),
+      learnerReaches: rows.length > 0 && rows.every((r) => r.reaching.length > 0),
     },
   };
 }
@@ -107,7 +110,7 @@ export function acceptance(jobs: readonly AcceptanceJob[]): AcceptanceReport {
 /** The acceptance table as Markdown: one row per scenario, one column per baseline, then the checks. */
 export function acceptanceMarkdown(rep: AcceptanceReport): string {
   const agents = [...new Set(rep.rows.flatMap((r) => Object.keys(r.scores)))];
-  const f = (x: number): string => x.toFixed(3);
+  const f = (x: number): string => (Number.isNaN(x) ? '-' : x.toFixed(3));
   const lines = [
     `| scenario | ${agents.join(' | ')} | best static | spread | learners reaching the threshold (runs) |`,
     `|---|${agents.map(() => '---').join('|')}|---|---|---|`,

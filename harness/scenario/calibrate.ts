@@ -12,6 +12,7 @@
  * baseline is scored too, for information: it reads the simulator, so it sets no threshold.
  */
 import { BASELINES, listBaselines, loadBaseline } from '../../baselines/index.ts';
+import { InputError } from '../errors.ts';
 import { scoreJob } from '../score/job.ts';
 import type { CompiledScenario } from './compiled.ts';
 import type { SampleEfficiencySpec } from './types.ts';
@@ -42,7 +43,7 @@ export interface Calibration {
 /**
  * Scores the non-learning policies on `scenario` and derives its threshold (see the module comment).
  * @param seeds job seeds (default {@link CALIBRATION_SEEDS})
- * @throws Error when no calibration policy beats random (score > 0): set a threshold by hand then
+ * @throws InputError when no calibration policy beats random (score > 0): set a threshold by hand then
  */
 export async function calibrateScenario(scenario: CompiledScenario, seeds: readonly number[] = CALIBRATION_SEEDS): Promise<Calibration> {
   const scores: Record<string, number> = {};
@@ -58,7 +59,12 @@ export async function calibrateScenario(scenario: CompiledScenario, seeds: reado
   const best = calibrationPolicies().reduce((a, b) => (scores[b]! > scores[a]! ? b : a));
   const bestScore = scores[best]!;
   if (!(bestScore > 0)) {
-    throw new Error(`scenario ${scenario.id} (${scenario.variant}): no non-learning policy beats random (best ${best} ${bestScore.toFixed(3)}); set sampleEfficiency.thresholdFraction by hand`);
+    throw new InputError({
+      file: scenario.file ?? scenario.id,
+      pointer: scenario.variant === 'testing' ? '/testing/sampleEfficiency' : '/sampleEfficiency',
+      expected: `a scenario where a non-learning policy beats random (normalised score > 0), else a threshold set by hand (${scenario.variant} variant)`,
+      found: `best ${best} ${bestScore.toFixed(3)}`,
+    });
   }
   const thresholdFraction = Math.min(1, Math.ceil(bestScore * 100 - 1e-9) / 100);
   const list = Object.entries(scores).map(([n, v]) => `${n} ${v.toFixed(3)}`).join(', ');

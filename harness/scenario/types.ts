@@ -188,7 +188,7 @@ export interface ScenarioSpec {
    * gap). Fixed before any learner runs on the scenario (`orchbench scenario calibrate`).
    */
   sampleEfficiency?: SampleEfficiencySpec;
-  /** The small variant CI runs: overrides applied on top of the full scenario. */
+  /** The small variant CI runs: overrides applied on top of the full scenario (without its own `sampleEfficiency`, the full scenario's applies). */
   testing: { budgets: BudgetsSpec; usersCount?: number; sampleEfficiency?: SampleEfficiencySpec };
 }
 

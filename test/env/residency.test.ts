@@ -48,6 +48,16 @@ describe('Residency', () => {
 });
 
 describe('residency in the environment', () => {
+  /** One slot, the small model loading in 100 ms, reset for learning. */
+  const oneSlotEnv = (): OrchestrationEnv => {
+    const s = fixtureScenario();
+    s.spec.tiers.device.residency = { slots: 1 };
+    s.profiles.device.models.small!.loadMs = 100;
+    const env = new OrchestrationEnv(s);
+    env.reset(1, 'learn');
+    return env;
+  };
+
   it('the first device request loads the model (100 ms at busy power), the next does not; the observation says so', () => {
     const s = fixtureScenario();
     s.spec.tiers.device.residency = { slots: 1 };
@@ -78,11 +88,7 @@ describe('residency in the environment', () => {
   });
 
   it('the clairvoyant reference scores a load as an investment in its residency variants (and only with residency)', () => {
-    const s = fixtureScenario();
-    s.spec.tiers.device.residency = { slots: 1 };
-    s.profiles.device.models.small!.loadMs = 100;
-    const env = new OrchestrationEnv(s);
-    env.reset(1, 'learn');
+    const env = oneSlotEnv();
     const myopic = env.clairvoyantScore(A.deviceSmall);
     expect(myopic).toBe(env.realisedReward(A.deviceSmall));
     const invested = env.clairvoyantScore(A.deviceSmall, null, true);
@@ -92,6 +98,20 @@ describe('residency in the environment', () => {
     expect(env.clairvoyantScore(A.deviceSmall, null, true)).toBe(env.clairvoyantScore(A.deviceSmall));
     expect(clairvoyantVariants(env).length).toBe(4);
     expect(clairvoyantVariants(new OrchestrationEnv(fixtureScenario())).length).toBe(1);
+  });
+
+  it('a failing as-if-resident score leaves no load skipped for later decisions', () => {
+    const env = oneSlotEnv();
+    const withLoad = env.realisedReward(A.deviceSmall);
+    const energy = (env as unknown as { energy: { chargeMj: (...a: unknown[]) => number } }).energy;
+    const chargeMj = energy.chargeMj;
+    energy.chargeMj = () => {
+      throw new Error('injected');
+    };
+    expect(() => env.clairvoyantScore(A.deviceSmall, null, true)).toThrow('injected');
+    energy.chargeMj = chargeMj;
+    expect(env.realisedReward(A.deviceSmall)).toBe(withLoad);
+    expect(stepRecord(env, A.deviceSmall).outcome.computeMs).toBeCloseTo(140, 12);
   });
 
   it('without residency every device action is resident and costs no load', () => {

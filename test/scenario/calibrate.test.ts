@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASELINES, loadBaseline } from '../../baselines/index.ts';
-import { acceptance, type AcceptanceJob } from '../../harness/scenario/acceptance.ts';
+import { acceptance, acceptanceMarkdown, type AcceptanceJob } from '../../harness/scenario/acceptance.ts';
 import { calibrateScenario, calibrationPolicies } from '../../harness/scenario/calibrate.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { DEFAULT_THRESHOLD, scoreJob } from '../../harness/score/job.ts';
@@ -80,6 +80,14 @@ describe('sample-efficiency thresholds', () => {
     expect(r.stderr).toContain('non-negative integers');
   });
 
+  it('calibrate refuses empty seed entries (Number("") would be seed 0)', () => {
+    for (const seeds of ['1,,2', '', ' ']) {
+      const r = spawnSync('node', [BIN, 'scenario', 'calibrate', '--scenarios', 'lte-driving-4u-battery-v3', '--seeds', seeds], { encoding: 'utf8' });
+      expect(r.status, JSON.stringify(seeds)).toBe(1);
+      expect(r.stderr).toContain(`--seeds: expected a comma-separated list of non-negative integers; found ${JSON.stringify(seeds)}`);
+    }
+  });
+
   it('a threshold outside (0, 1] is a schema error with its JSON pointer', () => {
     const file = smallScenario();
     const spec = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -112,5 +120,30 @@ describe('acceptance checks', () => {
     expect(b!.reaching).toEqual([]); // 1 of 3 is not a majority
     expect(b!.spread).toBeCloseTo(0.07, 12);
     expect(rep.checks).toEqual({ staticMax: false, headroom: { scenarios: 1, ok: false }, spread: false, learnerReaches: false });
+  });
+
+  it('a check is never met vacuously: no static policy run, or no counted jobs at all', () => {
+    const rep = acceptance([job('a', 'q-learning', 0.5, true), job('a', 'hybrid', 0.8, true)]);
+    expect(rep.rows[0]!.bestStatic).toBeNaN();
+    expect(rep.checks.staticMax).toBe(false);
+    expect(acceptanceMarkdown(rep)).toContain('best static <= 0.85 everywhere: NOT met');
+    expect(acceptance([job('a', 'clairvoyant', 1, true)]).checks).toEqual({ staticMax: false, headroom: { scenarios: 0, ok: false }, spread: false, learnerReaches: false });
+  });
+
+  it('orchbench scenario acceptance: one line per job, clear errors for a missing file and a bad variant', () => {
+    const lines = readFileSync(join(REPO_ROOT, 'leaderboard', 'testing', 'results.jsonl'), 'utf8').trim().split('\n');
+    const pick = lines.filter((l) => l.includes('"scenario":"broadband-4u-battery-v3"') && /"agent":"(static-device|hybrid)"/.test(l));
+    expect(pick.length).toBe(6);
+    const file = join(mkdtempSync(join(tmpdir(), 'orchbench-acceptance-')), 'results.jsonl');
+    writeFileSync(file, `${[...pick, ...pick].join('\n')}\n`);
+    const out = JSON.parse(execFileSync('node', [BIN, 'scenario', 'acceptance', file, '--json'], { encoding: 'utf8' })) as { variant: string; rows: { runs: Record<string, number> }[] };
+    expect(out.variant).toBe('testing');
+    expect(out.rows[0]!.runs).toEqual({ 'static-device': 3, hybrid: 3 });
+    const missing = spawnSync('node', [BIN, 'scenario', 'acceptance', join(tmpdir(), 'no-such-results.jsonl')], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no-such-results.jsonl: expected a results.jsonl written by orchbench run; found no such file');
+    const bad = spawnSync('node', [BIN, 'scenario', 'acceptance', file, '--variant', 'small'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('--variant: expected full | testing; found "small"');
   });
 });
