@@ -14,7 +14,7 @@
  * A score is the mean over a baseline's runs on the scenario. Baselines: every registered
  * non-reference baseline that is not an experiment's control.
  */
-import { BASELINES } from '../../baselines/index.ts';
+import { BASELINES, type BaselineEntry } from '../../baselines/index.ts';
 
 /** The pre-registered limits. */
 export const ACCEPTANCE = { staticMax: 0.85, headroomLine: 0.9, headroomScenarios: 5, spreadMin: 0.15 } as const;
@@ -45,7 +45,22 @@ export interface AcceptanceRow {
   /** Best minus worst non-random baseline. */
   spread: number;
   /** Learners that reach the threshold on a majority of their runs, with how many runs reached it. */
-  reaching: { agent: string; reached: number; runs: number }[];
+  reaching: Reach[];
+  /**
+   * A control, not a check: the non-learning, non-privileged baselines (the calibration policies)
+   * that "reach" the threshold on a majority of their runs. The threshold sits at the best of them
+   * (calibrated on other seeds and on the evaluation phase, while the measure reads the learning
+   * curve), so run-to-run noise carries them across it too: where they reach it, a learner's reach
+   * says little about learning.
+   */
+  controlsReaching: Reach[];
+}
+
+/** How many of an agent's runs reached the threshold. */
+export interface Reach {
+  agent: string;
+  reached: number;
+  runs: number;
 }
 
 export interface AcceptanceReport {
@@ -82,7 +97,9 @@ export function acceptance(jobs: readonly AcceptanceJob[]): AcceptanceReport {
     const entries = Object.entries(scores);
     const best = entries.reduce((a, b) => (b[1] > a[1] ? b : a));
     const values = entries.map(([, v]) => v);
-    const reaching = [...row].filter(([agent]) => BASELINES[agent]!.learning).map(([agent, js]) => ({ agent, reached: js.filter((j) => j.interactionsToThreshold !== null).length, runs: js.length })).filter((r) => 2 * r.reached > r.runs);
+    const majority = (keep: (b: BaselineEntry) => boolean): Reach[] => [...row].filter(([agent]) => keep(BASELINES[agent]!))
+      .map(([agent, js]) => ({ agent, reached: js.filter((j) => j.interactionsToThreshold !== null).length, runs: js.length }))
+      .filter((r) => 2 * r.reached > r.runs);
     return {
       scenario,
       scores,
@@ -91,7 +108,8 @@ export function acceptance(jobs: readonly AcceptanceJob[]): AcceptanceReport {
       bestStatic: STATIC_POLICIES.some((n) => n in scores) ? Math.max(...STATIC_POLICIES.filter((n) => n in scores).map((n) => scores[n]!)) : NaN,
       best: { agent: best[0], score: best[1] },
       spread: Math.max(...values) - Math.min(...values),
-      reaching,
+      reaching: majority((b) => b.learning),
+      controlsReaching: majority((b) => !b.learning && b.privileged !== true),
     };
   });
   const headroom = rows.filter((r) => r.best.score <= ACCEPTANCE.headroomLine).length;
@@ -111,14 +129,16 @@ export function acceptance(jobs: readonly AcceptanceJob[]): AcceptanceReport {
 export function acceptanceMarkdown(rep: AcceptanceReport): string {
   const agents = [...new Set(rep.rows.flatMap((r) => Object.keys(r.scores)))];
   const f = (x: number): string => (Number.isNaN(x) ? '-' : x.toFixed(3));
+  const reaches = (xs: readonly Reach[]): string => xs.map((x) => `${x.agent} ${x.reached}/${x.runs}`).join(', ') || 'none';
   const lines = [
-    `| scenario | ${agents.join(' | ')} | best static | spread | learners reaching the threshold (runs) |`,
-    `|---|${agents.map(() => '---').join('|')}|---|---|---|`,
-    ...rep.rows.map((r) => `| ${r.scenario} | ${agents.map((a) => (a in r.scores ? (r.scores[a]! > ACCEPTANCE.headroomLine ? `**${f(r.scores[a]!)}**` : f(r.scores[a]!)) : '-')).join(' | ')} | ${f(r.bestStatic)} | ${f(r.spread)} | ${r.reaching.map((x) => `${x.agent} ${x.reached}/${x.runs}`).join(', ') || 'none'} |`),
+    `| scenario | ${agents.join(' | ')} | best static | spread | learners reaching the threshold (runs) | control: non-learners reaching it |`,
+    `|---|${agents.map(() => '---').join('|')}|---|---|---|---|`,
+    ...rep.rows.map((r) => `| ${r.scenario} | ${agents.map((a) => (a in r.scores ? (r.scores[a]! > ACCEPTANCE.headroomLine ? `**${f(r.scores[a]!)}**` : f(r.scores[a]!)) : '-')).join(' | ')} | ${f(r.bestStatic)} | ${f(r.spread)} | ${reaches(r.reaching)} | ${reaches(r.controlsReaching)} |`),
     '',
     `Scores above ${ACCEPTANCE.headroomLine} in bold. Checks: best static <= ${ACCEPTANCE.staticMax} everywhere: ${rep.checks.staticMax ? 'met' : 'NOT met'}; ` +
       `no baseline above ${ACCEPTANCE.headroomLine} on ${rep.checks.headroom.scenarios} of ${rep.rows.length} scenarios (>= ${ACCEPTANCE.headroomScenarios} asked): ${rep.checks.headroom.ok ? 'met' : 'NOT met'}; ` +
-      `spread >= ${ACCEPTANCE.spreadMin} everywhere: ${rep.checks.spread ? 'met' : 'NOT met'}; a learner reaches the threshold on a majority of runs everywhere: ${rep.checks.learnerReaches ? 'met' : 'NOT met'}.`,
+      `spread >= ${ACCEPTANCE.spreadMin} everywhere: ${rep.checks.spread ? 'met' : 'NOT met'}; a learner reaches the threshold on a majority of runs everywhere: ${rep.checks.learnerReaches ? 'met' : 'NOT met'}. ` +
+      `Control (not a check): where non-learners reach the threshold too, a learner's reach says little about learning (${rep.rows.filter((r) => r.controlsReaching.length > 0).length} of ${rep.rows.length} scenarios).`,
   ];
   return `${lines.join('\n')}\n`;
 }

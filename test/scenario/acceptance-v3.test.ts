@@ -21,6 +21,9 @@
  * scenarios (the Hybrid on six, 0.917-0.998; the privileged plug-in on 5g-mmwave, 0.956, and
  * broadband, 0.968; bandit and dqn on some): no headroom above the best learner in the
  * normalised scale. `it.fails` records it; it turns red the day a change makes it pass.
+ * A control added after review (printed, not asserted: the checks are the registered ones): the
+ * calibration policies themselves reach the threshold on a majority of seeds on 4 of 7 scenarios
+ * (5g-mmwave, broadband, lte-4u, lte-energy), so check 4 shows learning on the other three only.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -106,7 +106,7 @@ describe('acceptance checks', () => {
     const jobs: AcceptanceJob[] = [];
     for (const seed of [0, 1, 2]) {
       jobs.push(job('a', 'static-device', 0.8, false), job('a', 'static-edge', 0.1, false), job('a', 'q-learning', 0.85, seed < 2), job('a', 'random', 0, false));
-      jobs.push(job('b', 'static-device', 0.9, false), job('b', 'static-edge', 0.88, false), job('b', 'hybrid', 0.95, seed < 1));
+      jobs.push(job('b', 'static-device', 0.9, false), job('b', 'static-edge', 0.88, seed < 2), job('b', 'hybrid', 0.95, seed < 1), job('b', 'plug-in', 0.97, true));
     }
     jobs.push(job('a', 'clairvoyant', 1, false), job('a', 'dqn-informed', 2, true));
     const rep = acceptance(jobs);
@@ -118,7 +118,10 @@ describe('acceptance checks', () => {
     expect(a!.spread).toBeCloseTo(0.75, 12);
     expect(a!.reaching).toEqual([{ agent: 'q-learning', reached: 2, runs: 3 }]);
     expect(b!.reaching).toEqual([]); // 1 of 3 is not a majority
-    expect(b!.spread).toBeCloseTo(0.07, 12);
+    // The control: a non-learning policy reaching the threshold (privileged plug-in not counted).
+    expect(a!.controlsReaching).toEqual([]);
+    expect(b!.controlsReaching).toEqual([{ agent: 'static-edge', reached: 2, runs: 3 }]);
+    expect(b!.spread).toBeCloseTo(0.09, 12); // plug-in 0.97 - static-edge 0.88
     expect(rep.checks).toEqual({ staticMax: false, headroom: { scenarios: 1, ok: false }, spread: false, learnerReaches: false });
   });
 
