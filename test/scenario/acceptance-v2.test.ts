@@ -42,7 +42,7 @@ describe('v2 default suite: pre-registered acceptance checks (testing variants, 
   const scenarios = await loadSuite('default-v2', { variant: 'testing' });
   const full = await loadSuite('default-v2', { variant: 'full' });
 
-  it('the default suite is the pre-registered one (7 scenarios, hashes unchanged)', () => {
+  it('the v2 suite is the pre-registered one (7 scenarios, hashes unchanged)', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(7);
     for (const [i, s] of scenarios.entries()) {
       expect(registry.scenarios[s.id], s.id).toEqual({ full: full[i]!.hash, testing: s.hash });
