@@ -90,7 +90,8 @@ export function register(program: Command): void {
         const cal = await calibrateScenario(await loadScenario(file, { variant }), seeds);
         out.push({ file, ...cal });
         if (!opts.json) {
-          process.stdout.write(`${cal.scenarioId} (${variant}): ${Object.entries(cal.scores).map(([n, v]) => `${n} ${v.toFixed(3)}`).join(', ')}\n  threshold ${cal.sampleEfficiency.thresholdFraction} (${cal.best})${cal.sampleEfficiency.thresholdFraction >= 0.9 ? '  note: at or above the 0.9 headroom line' : ''}\n`);
+          process.stdout.write(`${cal.scenarioId} (${variant}): ${Object.entries(cal.scores).map(([n, v]) => `${n} ${v.toFixed(3)}`).join(', ')}\n  threshold ${cal.sampleEfficiency.thresholdFraction} (${cal.best})${cal.sampleEfficiency.thresholdFraction >= 0.9 ? '  note: at or above the 0.9 headroom line' : ''}\n` +
+            `  control, seeds whose learning curve reaches it: ${Object.entries(cal.control).map(([n, k]) => `${n} ${k}/${seeds.length}`).join(', ')}${cal.controlMajority.length ? `  warning: ${cal.controlMajority.join(', ')} reach it on a majority of seeds without learning` : ''}\n`);
         }
         if (opts.write) {
           const spec = JSON.parse(readFileSync(file, 'utf8')) as { testing: Record<string, unknown>; sampleEfficiency?: unknown };

@@ -52,6 +52,14 @@ describe('sample-efficiency thresholds', () => {
     expect(cal.sampleEfficiency.thresholdFraction).toBeGreaterThanOrEqual(best);
     expect(cal.sampleEfficiency.thresholdFraction - best).toBeLessThan(0.01);
     expect(cal.sampleEfficiency.source).toContain('seeds 1,2');
+    // The control: each calibration policy's own learning curve against the derived threshold.
+    expect(Object.keys(cal.control).sort()).toEqual(calibrationPolicies().sort());
+    const sd = await loadBaseline('static-device');
+    const testingScenario = await loadScenario(file, { variant: 'testing' });
+    let reached = 0;
+    for (const seed of [1, 2]) if ((await scoreJob(testingScenario, sd, seed, { threshold: cal.sampleEfficiency.thresholdFraction, checkpointEval: false })).metrics.interactionsToThreshold !== null) reached++;
+    expect(cal.control['static-device']).toBe(reached);
+    expect(cal.controlMajority).toEqual(Object.entries(cal.control).filter(([, n]) => n > 1).map(([n]) => n));
 
     const out = execFileSync('node', [BIN, 'scenario', 'calibrate', '--scenarios', file, '--variant', 'testing', '--seeds', '1,2', '--write'], { encoding: 'utf8' });
     expect(out).toContain(`threshold ${cal.sampleEfficiency.thresholdFraction}`);
