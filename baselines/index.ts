@@ -60,7 +60,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
     learning: false,
     privileged: true,
     reference: {
-      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and not the queueing its choice causes later requests; with a battery, it prices device energy at the battery's long-run cost when the battery is projected to run empty before the phase ends",
+      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and not the queueing its choice causes later requests; with a battery, it prices device energy at the battery's long-run cost when the battery is projected to run empty before the phase ends; its value on a phase is the best, in hindsight on that phase, of its battery-price variants and, with model residency, of variants that score a load as an investment and price evictions",
     },
     file: 'plug-in.ts',
     load: lazy('plug-in.ts', 'createClairvoyantAgent'),
