@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
-import { experimentSpecs, isExperimentSpec } from '../experiment/verify.ts';
+import { experimentSpecs, formatSearchCase, formatSearchHeader, formatSearchVerdict, isExperimentSpec, verifySearchRecord } from '../experiment/verify.ts';
 import { runJob as runExperimentJob } from '../experiment/job.ts';
 import { readResultLines } from '../report/results.ts';
 import { formatVerify, verifyResults } from '../report/verify.ts';
@@ -62,9 +62,16 @@ function specResolver(paths: ReadonlyMap<string, string>, scenarioFiles: Readonl
 export function register(program: Command): void {
   withScenarioOptions(program
     .command('verify')
-    .description('check DIR/results.jsonl: every line against its own resultHash, then re-run jobs (all, or a seeded sample) and compare hashes; exit 1 on any mismatch. --suite/--scenarios/--variant keep only the lines of those scenarios (a file given for an id is the one re-run)')
-    .argument('<dir>', 'run directory holding results.jsonl'))
-    .option('--sample <k>', 're-run a seeded sample of K jobs instead of all', numberOption('--sample', RULES.count))
+    .description(
+      'check DIR/results.jsonl: every line against its own resultHash, then re-run jobs (all, or a seeded sample) and compare hashes; exit 1 on any mismatch. ' +
+        '--suite/--scenarios/--variant keep only the lines of those scenarios (a file given for an id is the one re-run). ' +
+        'Lines of an experiment folder (hl-speedup or tune --out) re-run as the experiment ran them, rebuilt from its hl-speedup.json or search-<agent>.json and accepted only if they give the line\'s job hash. ' +
+        "Given a search record (search-<agent>.json, no journal): re-run its trial cases (trial config x tuning scenario x tuning seed; all, or --sample) with the record's variant and measure, " +
+        "compare each case's greedyLogAuc and interactions with the record (ok / DIFFERS with both values) and check its scores and best trial follow from its cases; " +
+        "a record whose agentCodeHash or harnessVersion is not today's is named up front (results may then legitimately differ)",
+    )
+    .argument('<dir>', 'run directory holding results.jsonl, or a search record file (search-<agent>.json)'))
+    .option('--sample <k>', 're-run a seeded sample of K jobs (of a search record: K cases) instead of all', numberOption('--sample', RULES.count))
     .option('--seed <s>', 'seed of the sample', numberOption('--seed', RULES.seed), 0)
     .option('--no-rerun', 'only the cheap check (no job is re-run)')
     .option('--agent-path <name=dir...>', "a submission's folder, instead of the one its result lines record (repeatable)", [])
@@ -72,6 +79,19 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; decisionMs: number; json?: boolean }) => {
       const selecting = opts.suite !== undefined || opts.scenarios !== undefined || opts.variant !== undefined;
+      if (existsSync(dir) && statSync(dir).isFile()) {
+        if (selecting) throw new InputError({ file: '--suite/--scenarios/--variant', expected: 'no scenario selection with a search record (its cases name their scenarios and variant)', found: 'given' });
+        const record = await verifySearchRecord(dir, {
+          ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
+          seed: opts.seed,
+          noRerun: !opts.rerun,
+          runJob: runExperimentJob,
+          ...(opts.json ? {} : { onStart: (h) => process.stdout.write(formatSearchHeader(h)), onCase: (c) => process.stdout.write(`${formatSearchCase(c)}\n`) }),
+        });
+        process.stdout.write(opts.json ? `${JSON.stringify(record, null, 2)}\n` : formatSearchVerdict(record));
+        if (!record.ok) process.exitCode = 1;
+        return;
+      }
       // Without a selection every line is verified (the user's catalogs still apply to the re-runs).
       if (!selecting) useCatalogs(opts.catalog);
       const selected: Selected | undefined = selecting ? selectedScenarios(opts) : undefined;
@@ -84,7 +104,7 @@ export function register(program: Command): void {
       // Submissions re-run isolated, always: refuse before any job where that is impossible.
       if (opts.rerun && lines.some((l) => l.result.agentKind === 'submission')) requireBubblewrap('verify');
       const plainSpec = specResolver(agentPaths(opts.agentPath), files);
-      // An experiment's folder (hl-speedup.json beside the journal): its lines re-run as experiment jobs.
+      // An experiment's folder (hl-speedup.json or search-*.json beside the journal): its lines re-run as experiment jobs.
       const experiment = experimentSpecs(dir, lines.map((l) => l.result), plainSpec);
       const report = await verifyResults(lines, {
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),

@@ -117,6 +117,15 @@ export function experimentJobHash(baseJobHash: string, spec: Pick<ExperimentJobS
   return canonicalHash({ base: baseJobHash, learner: spec.agent, config: spec.config ?? null, measure: spec.measure, purityCheck: spec.purityCheck });
 }
 
+/**
+ * The experiment job of learner `l` on one scenario and seed (`base`: the plain job's fields; its
+ * agent is replaced by the learner's id): how experiments plan their jobs and how `verify` rebuilds
+ * them from a report or a search record.
+ */
+export function learnerJobSpec(l: LearnerSpec, base: Omit<JobSpec, 'agent'>, measure: MeasureOptions, purityCheck: boolean): ExperimentJobSpec {
+  return { ...base, agent: l.id, baseAgent: l.agent, ...(l.config ? { config: l.config } : {}), measure, purityCheck };
+}
+
 /** Which scenarios (a suite, or ids of any suite and scenario files, in a variant: `harness/scenario/select.ts`). */
 export interface ExperimentPlanOptions extends ScenarioSelection {
   learners: readonly LearnerSpec[];
@@ -139,20 +148,7 @@ export async function planExperiment(o: ExperimentPlanOptions): Promise<PlannedJ
   const specs: ExperimentJobSpec[] = [];
   o.seeds.forEach((seed, i) => {
     for (const { id, file: scenarioFile, variant } of scenarios) {
-      for (const l of o.learners) {
-        specs.push({
-          agent: l.id,
-          agentKind: 'baseline',
-          baseAgent: l.agent,
-          ...(l.config ? { config: l.config } : {}),
-          scenario: id,
-          scenarioFile,
-          variant,
-          seed,
-          measure: o.measure,
-          purityCheck: i < o.puritySeeds,
-        });
-      }
+      for (const l of o.learners) specs.push(learnerJobSpec(l, { agentKind: 'baseline', scenario: id, scenarioFile, variant, seed }, o.measure, i < o.puritySeeds));
     }
   });
   return Promise.all(specs.map(async (spec) => ({ spec, id: await experimentIdentity(spec) })));

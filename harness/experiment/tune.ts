@@ -184,34 +184,45 @@ async function checkFields(agent: string, config: Record<string, unknown>, scena
   a.dispose?.();
 }
 
+/** One case of a trial from its job's result (`undefined`: the job has none): the greedy curve's log-AUC and interactions to threshold, or why there are none. */
+export function trialCase(scenario: string, seed: number, r: JobResult | undefined): Trial['cases'][number] {
+  const g = r?.status === 'ok' ? r.metrics?.greedyCurve : undefined;
+  return g
+    ? { scenario, seed, greedyLogAuc: greedyLogAuc(g.checkpoints, g.normalised), interactions: g.interactionsToThreshold }
+    : { scenario, seed, greedyLogAuc: null, interactions: null, failed: r?.reason ?? 'no result' };
+}
+
+/** A trial's objective: the mean log-AUC of its cases, or null when a case has none (a failed job). */
+export function trialScore(cases: Trial['cases']): number | null {
+  return cases.every((c) => c.greedyLogAuc !== null) ? cases.reduce((s, c) => s + c.greedyLogAuc!, 0) / cases.length : null;
+}
+
+/** The trial with the highest score (ties: the earlier one, so the defaults win ties), or null when every trial failed. */
+export function bestTrial(trials: readonly Trial[]): SearchRecord['best'] {
+  let best: SearchRecord['best'] = null;
+  for (const t of trials) if (t.score !== null && (best === null || t.score > best.score)) best = { id: t.id, config: t.config, score: t.score };
+  return best;
+}
+
 /** The records of finished jobs (pure). */
 export function searchRecords(results: readonly JobResult[], plan: { agent: string; space: SearchSpace; learners: LearnerSpec[] }[], o: { budget: number; variant: 'full' | 'testing'; scenarios: string[]; seeds: number[]; measure: MeasureOptions; codeHash: (agent: string) => string }): SearchRecord[] {
   return plan.map(({ agent, space, learners }) => {
     const trials: Trial[] = learners.map((l) => {
       const runs = results.filter((r) => r.agent === l.id);
-      const cases = o.scenarios.flatMap((scenario) => o.seeds.map((seed) => {
-        const r = runs.find((x) => x.scenario === scenario && x.seed === seed);
-        const g = r?.status === 'ok' ? r.metrics?.greedyCurve : undefined;
-        return g
-          ? { scenario, seed, greedyLogAuc: greedyLogAuc(g.checkpoints, g.normalised), interactions: g.interactionsToThreshold }
-          : { scenario, seed, greedyLogAuc: null, interactions: null, failed: r?.reason ?? 'no result' };
-      }));
-      const ok = cases.every((c) => c.greedyLogAuc !== null);
+      const cases = o.scenarios.flatMap((scenario) => o.seeds.map((seed) => trialCase(scenario, seed, runs.find((x) => x.scenario === scenario && x.seed === seed))));
       const budgets = runs.map((r) => r.metrics?.realSteps ?? 0);
       const budget = Math.max(1, ...budgets);
       const m = censoredMedian(cases.map((c) => c.interactions), budget);
       return {
         id: l.id,
         config: l.config ?? {},
-        score: ok ? cases.reduce((s, c) => s + c.greedyLogAuc!, 0) / cases.length : null,
+        score: trialScore(cases),
         medianInteractions: m.value,
         medianCensored: m.censored,
         censored: m.runs - m.reached,
         cases,
       };
     });
-    let best: SearchRecord['best'] = null;
-    for (const t of trials) if (t.score !== null && (best === null || t.score > best.score)) best = { id: t.id, config: t.config, score: t.score };
     return {
       agent,
       method: 'seeded random search; trial 0 = the current defaults',
@@ -226,7 +237,7 @@ export function searchRecords(results: readonly JobResult[], plan: { agent: stri
       harnessVersion: VERSION,
       agentCodeHash: o.codeHash(agent),
       trials,
-      best,
+      best: bestTrial(trials),
     };
   });
 }

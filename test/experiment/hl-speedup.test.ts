@@ -202,7 +202,7 @@ describe('orchbench experiment hl-speedup (CLI)', () => {
       writeFileSync(reportFile, readFileSync(reportFile, 'utf8').replace('"learningRate": 0.4', '"learningRate": 0.5'));
       const edited = await verify().then(() => null, (e: { code: number; stdout: string }) => e);
       expect(edited?.code).toBe(1);
-      expect(edited?.stdout).toMatch(/DIFFERS +line \d+: q-learning-lr04 on broadband-1u-loose-v1[^\n]*\n +re-run threw: [^\n]*learner "q-learning-lr04" with this config and measure gives another job hash/);
+      expect(edited?.stdout).toMatch(/DIFFERS +line \d+: q-learning-lr04 on broadband-1u-loose-v1[^\n]*\n +re-run threw: [^\n]*learner "q-learning-lr04" of hl-speedup\.json with this config and measure gives another job hash/);
       expect(edited?.stdout).toMatch(/verify: FAILED \(8 lines sealed-checked, 8 re-run, 2 bad\)/);
     } finally {
       rmSync(out, { recursive: true, force: true });
