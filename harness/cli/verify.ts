@@ -73,12 +73,14 @@ export function register(program: Command): void {
     .argument('<dir>', 'run directory holding results.jsonl, or a search record file (search-<agent>.json)'))
     .option('--sample <k>', 're-run a seeded sample of K jobs (of a search record: K cases) instead of all', numberOption('--sample', RULES.count))
     .option('--seed <s>', 'seed of the sample', numberOption('--seed', RULES.seed), 0)
-    .option('--no-rerun', 'only the cheap check (no job is re-run)')
+    .option('--no-rerun', 'only the cheap check, no job is re-run (of a search record: that its scores and best trial follow from its cases)')
     .option('--agent-path <name=dir...>', "a submission's folder, instead of the one its result lines record (repeatable)", [])
     .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', numberOption('--decision-ms', RULES.decisionMs), DEFAULT_LIMITS.decisionMs)
     .option('--json', 'print the report as JSON')
     .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; decisionMs: number; json?: boolean }) => {
       const selecting = opts.suite !== undefined || opts.scenarios !== undefined || opts.variant !== undefined;
+      // Without a selection every line is verified (the user's catalogs still apply to the re-runs).
+      if (!selecting) useCatalogs(opts.catalog);
       if (existsSync(dir) && statSync(dir).isFile()) {
         if (selecting) throw new InputError({ file: '--suite/--scenarios/--variant', expected: 'no scenario selection with a search record (its cases name their scenarios and variant)', found: 'given' });
         const record = await verifySearchRecord(dir, {
@@ -92,8 +94,6 @@ export function register(program: Command): void {
         if (!record.ok) process.exitCode = 1;
         return;
       }
-      // Without a selection every line is verified (the user's catalogs still apply to the re-runs).
-      if (!selecting) useCatalogs(opts.catalog);
       const selected: Selected | undefined = selecting ? selectedScenarios(opts) : undefined;
       const files = new Map((selected?.scenarios ?? []).map((s) => [s.id, s.file]));
       const all = readResultLines(join(dir, 'results.jsonl'));

@@ -205,6 +205,8 @@ export interface SearchVerifyHeader {
   /** The identity the search ran with and today's (results may legitimately differ when these do). */
   harnessVersion: { recorded: string; today: string };
   agentCodeHash: { recorded: string; today: string };
+  /** Trials that ran the agent's defaults of the search's time (config `{}`: the values are not recorded); they re-run with today's. */
+  defaultsTrials: string[];
 }
 
 /** What `verify FILE/search-<agent>.json` found. */
@@ -264,6 +266,7 @@ export async function verifySearchRecord(file: string, o: SearchVerifyOptions): 
     reRun: specs.length,
     harnessVersion: { recorded: record.harnessVersion, today: VERSION },
     agentCodeHash: { recorded: record.agentCodeHash, today: cases.length ? (await experimentIdentity(specs[0] ?? specOf(cases[0]!))).agentCodeHash : 'none (no cases)' },
+    defaultsTrials: learners.filter((l) => !l.config).map((l) => l.id),
   };
   o.onStart?.(header);
   const entries: SearchCaseCheck[] = [];
@@ -300,6 +303,9 @@ export function formatSearchCase(e: SearchCaseCheck): string {
 export function formatSearchHeader(r: SearchVerifyHeader): string {
   const out = [`search record ${r.file}: ${r.agent}, ${r.variant} variant, ${r.cases} cases (trial x tuning scenario x tuning seed); re-running ${r.reRun}`];
   if (r.agentCodeHash.recorded !== r.agentCodeHash.today) out.push(`note: the search ran with agent code ${r.agentCodeHash.recorded}, today's ${r.agent} is ${r.agentCodeHash.today}: results may legitimately differ (still compared)`);
+  if (r.agentCodeHash.recorded !== r.agentCodeHash.today && r.defaultsTrials.length) {
+    out.push(`note: ${r.defaultsTrials.join(', ')} ran the agent's defaults of the search's time (config {}, their values not recorded) and re-run with today's defaults: where those changed since (e.g. the search's choice was copied into them), their cases differ`);
+  }
   if (r.harnessVersion.recorded !== r.harnessVersion.today) out.push(`note: the search ran with harness ${r.harnessVersion.recorded}, today's is ${r.harnessVersion.today}: results may legitimately differ (still compared)`);
   return `${out.join('\n')}\n`;
 }

@@ -105,6 +105,7 @@ describe('verify of a recorded search (q-learning, testing variant, budget 2, 1 
     }, true);
     const r = await verify(join(dir, RECORD), '--no-rerun');
     expect(r.stdout).toMatch(/note: the search ran with agent code sha256:old, today's q-learning is \S+: results may legitimately differ \(still compared\)/);
+    expect(r.stdout).toMatch(/note: q-learning-trial-0 ran the agent's defaults of the search's time \(config \{\}, their values not recorded\) and re-run with today's defaults/);
     expect(r.stdout).toMatch(/note: the search ran with harness 0\.0\.1, today's is \S+/);
     expect(r.stdout).toMatch(/INCONSISTENT q-learning-trial-0: score 0\.99 recorded/);
     expect(r.stdout).toMatch(/verify: FAILED \(0 of 10 cases re-run, 0 differ, 1 inconsistent\)/);
