@@ -31,6 +31,8 @@ export interface BaselineEntry {
   load: () => Promise<AgentFactory>;
   /** The agent's source file, relative to `baselines/`. */
   file: string;
+  /** The export of `file` holding the agent's default hyperparameters (default `DEFAULT_CONFIG`). */
+  configExport?: string;
 }
 
 /**
@@ -119,6 +121,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
     learning: true,
     control: true,
     file: 'dqn.ts',
+    configExport: 'INFORMED_CONFIG',
     load: lazy('dqn.ts', 'createInformedAgent'),
   },
   hybrid: {
@@ -144,6 +147,18 @@ export function baselineEntry(name: string): BaselineEntry {
   const entry = Object.hasOwn(BASELINES, name) ? BASELINES[name] : undefined;
   if (!entry) throw new Error(`unknown baseline "${name}": valid names are ${listBaselines().join(', ')}`);
   return entry;
+}
+
+/**
+ * The default hyperparameters of baseline `name` (its module's `DEFAULT_CONFIG`, or the entry's
+ * `configExport`), or undefined for a baseline without a config object. A search records its trial
+ * 0 with these values, so the record stays reproducible after the defaults change.
+ */
+export async function loadDefaultConfig(name: string): Promise<Record<string, unknown> | undefined> {
+  const entry = baselineEntry(name);
+  const mod = (await import(new URL(entry.file, import.meta.url).href)) as Record<string, unknown>;
+  const config = mod[entry.configExport ?? 'DEFAULT_CONFIG'];
+  return config !== null && typeof config === 'object' ? { ...(config as Record<string, unknown>) } : undefined;
 }
 
 /** The factory of baseline `name` (imports its module); throws listing the valid names when unknown. */

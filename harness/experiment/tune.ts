@@ -4,7 +4,7 @@
  * default or recorded ones) and on tuning seeds the runner never uses.
  *
  * Method: seeded random search over a declared space ({@link SEARCH_SPACES}, or a `--space` file).
- * Trial 0 is the agent's current defaults; trials 1..budget-1 are drawn from
+ * Trial 0 is the agent's defaults (the searched fields' values, recorded); trials 1..budget-1 are drawn from
  * `deriveRng(SEARCH_SEED, 'search', agent, i)`. Every trial runs on every tuning scenario and seed
  * (common random numbers) with the experiment's measure, and is scored by the objective
  *   mean over (scenario, seed) of the normalised area under the greedy curve, with the x-axis
@@ -18,7 +18,7 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { baselineEntry, listBaselines } from '../../baselines/index.ts';
+import { baselineEntry, listBaselines, loadDefaultConfig } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { InputError, show, type InputIssue } from '../errors.ts';
 import { fmt } from '../report/sections.ts';
@@ -86,9 +86,13 @@ function draw(spec: ParamSpec, rng: ReturnType<typeof deriveRng>): unknown {
   return spec.integer ? Math.round(v) : Number(v.toPrecision(6));
 }
 
-/** The search's configurations: `{}` (the defaults) first, then `budget - 1` seeded draws from `space`. */
-export function sampleConfigs(agent: string, space: SearchSpace, budget: number): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [{}];
+/**
+ * The search's configurations: the defaults first (the searched fields' values in `defaults`, so
+ * the record says what trial 0 ran; `{}` when none are given), then `budget - 1` seeded draws
+ * from `space`.
+ */
+export function sampleConfigs(agent: string, space: SearchSpace, budget: number, defaults: Record<string, unknown> = {}): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [Object.fromEntries(Object.keys(space).sort().filter((k) => Object.hasOwn(defaults, k)).map((k) => [k, defaults[k]]))];
   for (let i = 1; i < budget; i++) {
     const rng = deriveRng(SEARCH_SEED, 'search', agent, i);
     out.push(Object.fromEntries(Object.keys(space).sort().map((k) => [k, draw(space[k]!, rng)])));
@@ -225,7 +229,7 @@ export function searchRecords(results: readonly JobResult[], plan: { agent: stri
     });
     return {
       agent,
-      method: 'seeded random search; trial 0 = the current defaults',
+      method: "seeded random search; trial 0 = the agent's defaults at search time (the searched fields' values recorded)",
       objective: 'mean over (tuning scenario, tuning seed) of the normalised area under the greedy curve over log real interactions',
       budget: o.budget,
       space,
@@ -257,11 +261,12 @@ export async function runSearches(o: SearchOptions): Promise<SearchRecord[]> {
   const measure = o.measure ?? DEFAULT_MEASURE;
   const scenarios = await loadSuite('tuning', { variant: o.variant });
   const seeds = Array.from({ length: o.seeds }, (_, i) => tuningSeed(i));
-  const plan = o.agents.map((agent) => {
+  const plan = await Promise.all(o.agents.map(async (agent) => {
     const space = spaces[agent]!;
-    const learners = sampleConfigs(agent, space, o.budget).map((config, i): LearnerSpec => ({ id: `${agent}-trial-${i}`, agent, ...(i > 0 ? { config } : {}) }));
+    const defaults = await loadDefaultConfig(agent);
+    const learners = sampleConfigs(agent, space, o.budget, defaults).map((config, i): LearnerSpec => ({ id: `${agent}-trial-${i}`, agent, ...(Object.keys(config).length > 0 ? { config } : {}) }));
     return { agent, space, learners };
-  });
+  }));
   for (const p of plan) if (p.learners[1]) await checkFields(p.agent, p.learners[1].config!, scenarios[0]!);
   const jobs = await planExperiment({ suite: 'tuning', variant: o.variant, learners: plan.flatMap((p) => p.learners), seeds, measure, puritySeeds: 0 });
   mkdirSync(o.outDir, { recursive: true });

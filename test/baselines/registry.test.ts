@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BASELINES, baselineFile, listBaselines, loadBaseline, type PrivilegedContext } from '../../baselines/index.ts';
+import { BASELINES, baselineFile, listBaselines, loadBaseline, loadDefaultConfig, type PrivilegedContext } from '../../baselines/index.ts';
 import type { Agent, AgentContext } from '../../harness/agent.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
@@ -29,6 +29,20 @@ describe('baseline registry', () => {
     expect(listBaselines().filter((n) => BASELINES[n]!.reference)).toEqual(['random', 'clairvoyant']);
     expect(BASELINES['q-learning']!.learning && BASELINES.bandit!.learning).toBe(true);
     expect(BASELINES['greedy-heuristic']!.learning || BASELINES.random!.learning).toBe(false);
+  });
+
+  it('gives each learner its default hyperparameters by value (dqn-informed its own)', async () => {
+    for (const name of ['q-learning', 'bandit', 'dqn', 'hybrid', 'dqn-informed']) {
+      const config = await loadDefaultConfig(name);
+      expect(config, name).toBeTypeOf('object');
+      expect(Object.keys(config!).length, name).toBeGreaterThan(0);
+    }
+    const [dqn, informed] = [await loadDefaultConfig('dqn'), await loadDefaultConfig('dqn-informed')];
+    expect(informed).not.toEqual(dqn);
+    // A copy: changing it does not change the agent's defaults.
+    dqn!.gamma = -1;
+    expect((await loadDefaultConfig('dqn'))!.gamma).not.toBe(-1);
+    expect(await loadDefaultConfig('random')).toBeUndefined();
   });
 
   it('names the valid baselines when asked for an unknown one', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBaseline } from '../../baselines/index.ts';
+import { loadBaseline, loadDefaultConfig } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { checkSpaces, greedyLogAuc, runSearches, sampleConfigs, SEARCH_SPACES, type SearchRecord } from '../../harness/experiment/tune.ts';
 import { loadSuite } from '../../harness/scenario/load.ts';
@@ -43,6 +43,10 @@ describe('search spaces', () => {
     // A larger budget extends the same search.
     expect(sampleConfigs('x', space, 60).slice(0, 50)).toEqual(configs);
     expect(new Set(configs.slice(1).map((c) => c.a)).size).toBe(3);
+    // With the agent's defaults, trial 0 records the searched fields' values (and only those); the draws do not change.
+    const withDefaults = sampleConfigs('x', space, 50, { a: 2, c: 15, unsearched: true });
+    expect(withDefaults[0]).toEqual({ a: 2, c: 15 });
+    expect(withDefaults.slice(1)).toEqual(configs.slice(1));
   });
 
   it('reject a bad space file with JSON pointers', () => {
@@ -69,7 +73,10 @@ describe('runSearches (smoke: cheap agents, testing variant, tiny budget)', () =
       for (const r of records) {
         expect(r.budget).toBe(2);
         expect(r.trials).toHaveLength(2);
-        expect(r.trials[0]!.config).toEqual({});
+        // Trial 0: the defaults at search time, by value (the searched field only).
+        const defaults = (await loadDefaultConfig(r.agent))!;
+        const field = r.agent === 'q-learning' ? 'learningRate' : 'alpha';
+        expect(r.trials[0]!.config).toEqual({ [field]: defaults[field] });
         expect(r.scenarios.every((s) => s.startsWith('tuning-'))).toBe(true);
         for (const t of r.trials) {
           expect(t.cases).toHaveLength(r.scenarios.length);

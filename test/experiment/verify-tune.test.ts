@@ -102,6 +102,8 @@ describe('verify of a recorded search (q-learning, testing variant, budget 2, 1 
       r.agentCodeHash = 'sha256:old';
       r.harnessVersion = '0.0.1';
       r.trials[0]!.score = 0.99;
+      // A record of before 2026-11-27's last change: trial 0 ran "the defaults" without their values.
+      r.trials[0]!.config = {};
     }, true);
     const r = await verify(join(dir, RECORD), '--no-rerun');
     expect(r.stdout).toMatch(/note: the search ran with agent code sha256:old, today's q-learning is \S+: results may legitimately differ \(still compared\)/);
