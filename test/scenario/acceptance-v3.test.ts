@@ -15,7 +15,7 @@
  * 4b62c11); the outcome is reported as measured (a failed check stays failed: `it.fails` with the
  * result in the commit that records it, never a changed suite).
  *
- * Outcome (first run after registration, 82 s): checks 0, 1, 3 and 4 hold (best static 0.707-0.798;
+ * Outcome (first run after registration, 82 s): checks 0, 1, 3 and 4 hold (best static 0.591-0.798;
  * spread >= 1.03; a learner reaches the threshold on a majority of seeds on every scenario: dqn or
  * hybrid on all seven, bandit on five). Check 2 does NOT hold: a baseline scores above 0.9 on all 7
  * scenarios (the Hybrid on six, 0.917-0.998; the privileged plug-in on 5g-mmwave, 0.956, and
