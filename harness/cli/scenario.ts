@@ -77,8 +77,9 @@ export function register(program: Command): void {
     .description("score the non-learning policies on scenarios and derive each one's sample-efficiency threshold (the best non-learning policy's normalised score, rounded up to 0.01); run it before any learner runs on the scenario"))
     .option('--seeds <list>', 'comma-separated job seeds', CALIBRATION_SEEDS.join(','))
     .option('--write', "write the threshold into the scenario file (sampleEfficiency, or testing.sampleEfficiency for the testing variant)")
+    .option('--overwrite', 'with --write: replace a threshold the file already has (a registered scenario changes its hash)')
     .option('--json', 'machine-readable output')
-    .action(async (opts: ScenarioFlags & { seeds: string; write?: boolean; json?: boolean }) => {
+    .action(async (opts: ScenarioFlags & { seeds: string; write?: boolean; overwrite?: boolean; json?: boolean }) => {
       const parts = opts.seeds.split(',').map((x) => x.trim());
       const seeds = parts.map(Number);
       // Number('') is 0: an empty entry ("1,,2", "") must not become seed 0.
@@ -86,7 +87,23 @@ export function register(program: Command): void {
         throw new InputError({ file: '--seeds', expected: 'a comma-separated list of non-negative integers', found: JSON.stringify(opts.seeds) });
       }
       const out = [];
-      for (const { file, variant } of selectedScenarios(opts).scenarios) {
+      const selected = selectedScenarios(opts).scenarios;
+      // Refused before any scoring: a threshold already in a file is never replaced by accident.
+      if (opts.write && !opts.overwrite) {
+        const set = selected.filter(({ file, variant }) => {
+          let spec: { testing?: { sampleEfficiency?: unknown }; sampleEfficiency?: unknown };
+          try {
+            spec = JSON.parse(readFileSync(file, 'utf8')) as typeof spec;
+          } catch {
+            return false; // loading it below reports what is wrong with the file
+          }
+          return (variant === 'testing' ? spec.testing?.sampleEfficiency : spec.sampleEfficiency) !== undefined;
+        });
+        if (set.length) {
+          throw new InputError({ file: set[0]!.file, pointer: set[0]!.variant === 'testing' ? '/testing/sampleEfficiency' : '/sampleEfficiency', expected: 'no threshold yet (--write does not replace one; add --overwrite to replace it, which changes the scenario hash)', found: `a threshold in ${set.length} of the selected files` });
+        }
+      }
+      for (const { file, variant } of selected) {
         const cal = await calibrateScenario(await loadScenario(file, { variant }), seeds);
         out.push({ file, ...cal });
         if (!opts.json) {

@@ -66,6 +66,15 @@ describe('sample-efficiency thresholds', () => {
     const written = JSON.parse(readFileSync(file, 'utf8')) as { sampleEfficiency?: unknown; testing: { sampleEfficiency?: unknown } };
     expect(written.testing.sampleEfficiency).toEqual(cal.sampleEfficiency);
     expect(written.sampleEfficiency).toBeUndefined();
+    // A threshold already in the file is not replaced without --overwrite: refused before any scoring, the file untouched.
+    const before = readFileSync(file, 'utf8');
+    const again = spawnSync('node', [BIN, 'scenario', 'calibrate', '--scenarios', file, '--variant', 'testing', '--seeds', '3', '--write'], { encoding: 'utf8' });
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toContain('/testing/sampleEfficiency');
+    expect(again.stderr).toContain('--overwrite');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    execFileSync('node', [BIN, 'scenario', 'calibrate', '--scenarios', file, '--variant', 'testing', '--seeds', '1,2', '--write', '--overwrite'], { encoding: 'utf8' });
+    expect(readFileSync(file, 'utf8')).toBe(before); // same seeds, same threshold, same bytes
 
     const testing = await loadScenario(file, { variant: 'testing' });
     const full = await loadScenario(file, { variant: 'full' });
