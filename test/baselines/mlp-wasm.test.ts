@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAgent, createInformedAgent } from '../../baselines/dqn.ts';
 import { assembleMlpKernel, kernelModuleSource } from '../../baselines/nn/build-wasm.ts';
 import { AdamHuberTrainer, glorotWeights, Mlp } from '../../baselines/nn/mlp.ts';
@@ -43,8 +43,12 @@ function net(sizes: number[], kernel: MlpKernelName, seed: number): Mlp {
 }
 
 describe('WebAssembly MLP kernel', () => {
+  // Unset ('' counts as unset) whatever the shell says, and restored after each test.
+  beforeEach(() => {
+    vi.stubEnv(MLP_KERNEL_ENV, '');
+  });
   afterEach(() => {
-    delete process.env[MLP_KERNEL_ENV];
+    vi.unstubAllEnvs();
   });
 
   it('is the committed binary of mlp-kernel.wat (npm run build:wasm regenerates it)', async () => {
@@ -170,7 +174,7 @@ describe('WebAssembly MLP kernel', () => {
   it('is what a regressor uses by default, and ORCHBENCH_MLP_KERNEL=js forces the JS kernel', () => {
     const spec = { sizes: [4, 8, 2], learningRate: 1e-3, huberDelta: 1, layerRng: (l: number) => deriveRng(1, 'r', l) };
     expect(new MlpRegressor(spec).kernel).toBe('wasm');
-    process.env[MLP_KERNEL_ENV] = 'js';
+    vi.stubEnv(MLP_KERNEL_ENV, 'js');
     expect(new MlpRegressor(spec).kernel).toBe('js');
   });
 
@@ -184,7 +188,7 @@ describe('WebAssembly MLP kernel', () => {
   ] as const)('gives a bit-identical %s job (decision log sha256, testing variant)', { timeout: 180_000 }, async (_name, factory) => {
     const scenario = await loadScenario('lte-driving-4u-battery-v2', { variant: 'testing' });
     const run = async (kernel: MlpKernelName) => {
-      process.env[MLP_KERNEL_ENV] = kernel;
+      vi.stubEnv(MLP_KERNEL_ENV, kernel);
       return (await scoreJob(scenario, factory, 1, { checkpointEval: false })).metrics;
     };
     const js = await run('js');
