@@ -21,6 +21,7 @@ import { deriveRng } from '../harness/rng.ts';
 import { runJob } from '../harness/runner/job.ts';
 import { loadScenario, resolveScenarioFile } from '../harness/scenario/load.ts';
 
+/** The scenario whose network shape and testing variant the benchmark runs. */
 export const DQN_BENCH_SCENARIO = 'lte-driving-4u-mixed-v1';
 /** Each implementation: its label, and the environment that selects it. */
 const IMPLEMENTATIONS = [
@@ -30,6 +31,7 @@ const IMPLEMENTATIONS = [
 ] as const;
 type Implementation = (typeof IMPLEMENTATIONS)[number];
 
+/** One implementation's measured costs. */
 export interface DqnBenchFigure {
   network: string;
   /** Mean (median) wall time of one gradient step, ms. */
@@ -44,6 +46,7 @@ export interface DqnBenchFigure {
   cpu: { trainMs: number; actUs: number; jobS: number };
 }
 
+/** What {@link benchDqn} measured, per implementation, with the ratios between them. */
 export interface DqnBenchReport {
   scenarioId: string;
   features: number;
@@ -58,6 +61,7 @@ export interface DqnBenchReport {
   };
 }
 
+/** A ratio of cost (slower over faster implementation) per measure of {@link DqnBenchFigure}. */
 export interface Speedup {
   train: number;
   act: number;

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAgent, createInformedAgent } from '../../baselines/dqn.ts';
 import { assembleMlpKernel, kernelModuleSource } from '../../baselines/nn/build-wasm.ts';
 import { AdamHuberTrainer, glorotWeights, Mlp } from '../../baselines/nn/mlp.ts';
@@ -43,8 +43,12 @@ function net(sizes: number[], kernel: MlpKernelName, seed: number): Mlp {
 }
 
 describe('WebAssembly MLP kernel', () => {
+  // Unset ('' counts as unset) whatever the shell says, and restored after each test.
+  beforeEach(() => {
+    vi.stubEnv(MLP_KERNEL_ENV, '');
+  });
   afterEach(() => {
-    delete process.env[MLP_KERNEL_ENV];
+    vi.unstubAllEnvs();
   });
 
   it('is the committed binary of mlp-kernel.wat (npm run build:wasm regenerates it)', async () => {
@@ -152,10 +156,25 @@ describe('WebAssembly MLP kernel', () => {
     expect(bits(kernel0)).toEqual(bits(js.kernels[0]!));
   });
 
+  it('trains on batches that grow a row at a time without filling its memory, bit-identical to JS', () => {
+    // 300 growths of a 512-wide trainer's scratch: exact-size growth would need over 256 MiB.
+    const sizes = [4, 512, 2];
+    const nets = { js: net(sizes, 'js', 7), wasm: net(sizes, 'wasm', 7) };
+    const trainers = { js: new AdamHuberTrainer(nets.js, { learningRate: 1e-3 }, 1), wasm: new AdamHuberTrainer(nets.wasm, { learningRate: 1e-3 }, 1) };
+    const rng = deriveRng(8, 'mlp-wasm-grow-rows');
+    for (let rows = 1; rows <= 300; rows++) {
+      const x = inputs(rng, rows * 4);
+      const y = new Float32Array(rows * 2).map(() => 4 * rng.float() - 2);
+      const w = new Float32Array(rows * 2).fill(1);
+      expect(trainers.wasm.step(x, y, w, rows), `loss at ${rows} rows`).toBe(trainers.js.step(x, y, w, rows));
+    }
+    expect(bits(nets.wasm.weights().kernels[1]!)).toEqual(bits(nets.js.weights().kernels[1]!));
+  });
+
   it('is what a regressor uses by default, and ORCHBENCH_MLP_KERNEL=js forces the JS kernel', () => {
     const spec = { sizes: [4, 8, 2], learningRate: 1e-3, huberDelta: 1, layerRng: (l: number) => deriveRng(1, 'r', l) };
     expect(new MlpRegressor(spec).kernel).toBe('wasm');
-    process.env[MLP_KERNEL_ENV] = 'js';
+    vi.stubEnv(MLP_KERNEL_ENV, 'js');
     expect(new MlpRegressor(spec).kernel).toBe('js');
   });
 
@@ -169,7 +188,7 @@ describe('WebAssembly MLP kernel', () => {
   ] as const)('gives a bit-identical %s job (decision log sha256, testing variant)', { timeout: 180_000 }, async (_name, factory) => {
     const scenario = await loadScenario('lte-driving-4u-battery-v2', { variant: 'testing' });
     const run = async (kernel: MlpKernelName) => {
-      process.env[MLP_KERNEL_ENV] = kernel;
+      vi.stubEnv(MLP_KERNEL_ENV, kernel);
       return (await scoreJob(scenario, factory, 1, { checkpointEval: false })).metrics;
     };
     const js = await run('js');
