@@ -275,15 +275,12 @@ export class AdamHuberTrainer {
   private ensureRows(rows: number): void {
     const width = Math.max(...this.net.sizes);
     if (this.delta.length >= rows * width) return;
-    // Doubling, as the MLP's activations grow: the wasm kernel's memory frees nothing, so growing
-    // by the exact need for batches that grow a row at a time would fill it.
-    const n = Math.max(rows * width, 2 * this.delta.length);
     const net = this.net;
-    this.delta = net.alloc(n);
-    this.deltaBelow = net.alloc(n);
-    this.deltaT = net.alloc(n);
+    this.delta = net.alloc(rows * width);
+    this.deltaBelow = net.alloc(rows * width);
+    this.deltaT = net.alloc(rows * width);
     // The wasm kernel reads the layer inputs as they are.
-    if (!net.wasm) this.inputT = new Float32Array(n);
+    if (!net.wasm) this.inputT = new Float32Array(rows * width);
   }
 
   /**
