@@ -14,7 +14,6 @@ import { MLP_KERNEL_WASM_BASE64 } from './mlp-kernel-wasm.ts';
 
 /** Which kernel runs the MLP's dense layers and Adam update. */
 export type MlpKernelName = 'js' | 'wasm';
-/** Every kernel name `ORCHBENCH_MLP_KERNEL` accepts. */
 export const MLP_KERNELS: readonly MlpKernelName[] = ['js', 'wasm'];
 
 /** The environment variable that forces a kernel (unset: `wasm` where the runtime supports it). */
