@@ -406,6 +406,19 @@ describe('hybrid agent', () => {
     expect(greedy.eval).toBe(worse);
   });
 
+  it('trains its value learner exactly where Q is read: gamma > 0, or no decision-time planning', async () => {
+    const updates = async (config: Partial<HybridConfig>): Promise<number> => {
+      const agent = await createAgent({ env: envSpec(), seed: 2, config });
+      runSynthetic(agent, 200, FULL_MASK, 4, (_, rng) => 5 * rng.normal());
+      return agent.stats!().planningUpdates;
+    };
+    // Planning on the model's rewards alone (gamma 0): nothing reads Q, nothing trains it.
+    expect(await updates({ gamma: 0 })).toBe(0);
+    // Acting on Q (at gamma 0 too), or planning with a continuation value: the rollouts train it.
+    expect(await updates({ gamma: 0, decisionTimePlanning: false })).toBeGreaterThan(0);
+    expect(await updates({ gamma: 0.5 })).toBeGreaterThan(0);
+  });
+
   it('learns nothing and explores nowhere in eval mode', async () => {
     const agent = await createAgent({ env: envSpec(), seed: 3 });
     runSynthetic(agent, 50, FULL_MASK, 4, (_, rng) => 5 * rng.normal());
