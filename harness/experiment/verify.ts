@@ -67,12 +67,20 @@ function readJsonObject(file: string, what: string): Record<string, unknown> {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** An hl-speedup report's learners and measure. */
+/** An hl-speedup report's learners and measure (each learner checked: a line's spec is built from it). */
 function reportSource(file: string): LearnerSource {
   const report = readJsonObject(file, 'an experiment report');
-  if (!Array.isArray(report.learners) || !isObject(report.measure)) {
-    throw new InputError({ file, pointer: '/learners', expected: 'the learners and the measure the experiment ran with', found: 'missing' });
+  const issues: InputIssue[] = [];
+  if (!Array.isArray(report.learners)) issues.push({ file, pointer: '/learners', expected: 'the learners the experiment ran (an array)', found: show(report.learners) });
+  else {
+    report.learners.forEach((l: unknown, i) => {
+      if (!isObject(l) || typeof l.id !== 'string' || typeof l.agent !== 'string' || (l.config !== undefined && !isObject(l.config))) {
+        issues.push({ file, pointer: `/learners/${i}`, expected: '{ id, agent, config? }', found: show(l) });
+      }
+    });
   }
+  if (!isObject(report.measure)) issues.push({ file, pointer: '/measure', expected: 'the measure the experiment ran with', found: show(report.measure) });
+  if (issues.length) throw new InputError(issues);
   return { file, learnerNoun: 'learner', fileNoun: 'report', learners: report.learners as LearnerSpec[], measure: report.measure as unknown as MeasureOptions };
 }
 

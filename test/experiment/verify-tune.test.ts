@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSearches, type SearchRecord } from '../../harness/experiment/tune.ts';
+import { experimentSpecs } from '../../harness/experiment/verify.ts';
+import { InputError } from '../../harness/errors.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 
 type Outcome = { code: number; stdout: string; stderr: string };
@@ -125,4 +127,29 @@ describe('verify of a recorded search (q-learning, testing variant, budget 2, 1 
     expect(r.stderr).toMatch(/search-q-learning\.json#\/trials\/1\/cases\/0/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   }, 120_000);
+});
+
+describe('verify of an experiment folder with a malformed hl-speedup.json (no job runs)', () => {
+  it('names the file and the JSON pointer of every bad learner and of a missing measure, as an InputError', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verify-report-'));
+    try {
+      writeFileSync(join(dir, 'hl-speedup.json'), JSON.stringify({ learners: [{ id: 'hybrid', agent: 'hybrid' }, null, { id: 'dqn', agent: 'dqn', config: 3 }] }));
+      let thrown: unknown;
+      try {
+        experimentSpecs(dir, [], () => {
+          throw new Error('no line is resolved');
+        });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(InputError);
+      expect((thrown as InputError).issues.map((i) => [i.file, i.pointer])).toEqual([
+        [join(dir, 'hl-speedup.json'), '/learners/1'],
+        [join(dir, 'hl-speedup.json'), '/learners/2'],
+        [join(dir, 'hl-speedup.json'), '/measure'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
