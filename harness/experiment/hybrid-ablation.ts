@@ -66,17 +66,23 @@ export async function runAblation(suite: SuiteName, variant: Variant, seeds: num
   return rows;
 }
 
-/** The rows as a Markdown table. */
+/**
+ * The rows as a Markdown table. A censored run (null) lies above every count, so the median is a
+ * number only when both middle runs reached the threshold; otherwise it is a lower bound: above
+ * the lower middle run's count, or above the budget when that run is censored too.
+ */
 export function ablationTable(rows: AblationRow[], budget: string): string {
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  const median = (xs: readonly (number | null)[]): string => {
+    const s = xs.map((n) => n ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+    const lo = s[Math.floor((s.length - 1) / 2)]!;
+    const hi = s[Math.floor(s.length / 2)]!;
+    if (Number.isFinite(hi)) return String((lo + hi) / 2);
+    return Number.isFinite(lo) ? `> ${lo}` : `> ${budget}`;
   };
   const lines = ['| variant | mean normalised AUC | mean normalised eval reward | median interactions to threshold (per scenario; censored at budget) | censored runs |', '|---|---|---|---|---|'];
   for (const r of rows) {
     const censored = r.interactions.filter((n) => n === null).length;
-    const med = median(r.interactions.map((n) => n ?? Number.POSITIVE_INFINITY));
-    lines.push(`| ${r.variant}: ${HYBRID_ABLATIONS[r.variant]!.what} | ${r.meanNormalisedAuc.toFixed(3)} | ${r.meanNormalisedEvalReward.toFixed(3)} | ${Number.isFinite(med) ? med : `> ${budget}`} | ${censored}/${r.interactions.length} |`);
+    lines.push(`| ${r.variant}: ${HYBRID_ABLATIONS[r.variant]!.what} | ${r.meanNormalisedAuc.toFixed(3)} | ${r.meanNormalisedEvalReward.toFixed(3)} | ${median(r.interactions)} | ${censored}/${r.interactions.length} |`);
   }
   return lines.join('\n');
 }

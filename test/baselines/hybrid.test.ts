@@ -7,7 +7,7 @@ import type { Agent, Observation, Transition } from '../../harness/agent.ts';
 import { FEATURES } from '../../harness/env/features.ts';
 import { OrchestrationEnv, runEpisode } from '../../harness/env/index.ts';
 import { InputError } from '../../harness/errors.ts';
-import { HYBRID_ABLATIONS } from '../../harness/experiment/hybrid-ablation.ts';
+import { ablationTable, HYBRID_ABLATIONS } from '../../harness/experiment/hybrid-ablation.ts';
 import { sampleConfigs, SEARCH_SPACES } from '../../harness/experiment/tune.ts';
 import { deriveRng, type Rng } from '../../harness/rng.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
@@ -458,6 +458,13 @@ describe('hybrid agent', () => {
   it('accepts every ablation variant and configurations drawn from its search space as a config', () => {
     const configs = [...Object.values(HYBRID_ABLATIONS).map((v) => v.config), ...sampleConfigs('hybrid', SEARCH_SPACES.hybrid!, 20)];
     for (const config of configs) expect(() => createAgent({ env: envSpec(), seed: 1, config: config as Record<string, unknown> })).not.toThrow();
+  });
+
+  it("the ablation table's median interactions: a number when both middle runs reached the threshold, else a lower bound", () => {
+    const row = (interactions: (number | null)[]) => ({ variant: 'greedy', meanNormalisedAuc: 0.5, meanNormalisedEvalReward: 0.5, interactions });
+    const medians = ablationTable([row([300, 100, null]), row([100, 300]), row([100, null]), row([null, 100, 200, null]), row([null, null, 100])], '4000').split('\n').slice(2).map((l) => l.split(' | ')[3]);
+    // (100, censored): the median is above 100 but may be far below the budget.
+    expect(medians).toEqual(['300', '200', '> 100', '> 200', '> 4000']);
   });
 
   it('rejects an unknown exploration mode with a located InputError', () => {
