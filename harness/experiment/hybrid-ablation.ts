@@ -9,6 +9,7 @@
  * (`variants`: comma-separated names of {@link HYBRID_ABLATIONS}).
  */
 import { createAgent, type HybridConfig } from '../../baselines/hybrid.ts';
+import { InputError } from '../errors.ts';
 import { loadSuite, type SuiteName, type Variant } from '../scenario/load.ts';
 import { normalise } from '../score/curves.ts';
 import { scoreJob } from '../score/job.ts';
@@ -39,12 +40,16 @@ export interface AblationRow {
   interactions: (number | null)[];
 }
 
-/** Runs `variants` of {@link HYBRID_ABLATIONS} on `suite` (`variant` budgets), seeds 0 .. seeds-1. */
+/**
+ * Runs `variants` of {@link HYBRID_ABLATIONS} on `suite` (`variant` budgets), seeds 0 .. seeds-1.
+ * @throws InputError for an unknown variant name or a seed count that is not a positive integer
+ */
 export async function runAblation(suite: SuiteName, variant: Variant, seeds: number, variants: string[]): Promise<AblationRow[]> {
+  const unknown = variants.filter((v) => !Object.hasOwn(HYBRID_ABLATIONS, v));
+  if (unknown.length) throw new InputError({ file: 'variants (4th argument)', expected: `names of ${Object.keys(HYBRID_ABLATIONS).join(', ')}`, found: unknown.join(', ') });
+  if (!Number.isInteger(seeds) || seeds < 1) throw new InputError({ file: 'seeds (3rd argument)', expected: 'a positive integer (seeds per scenario)', found: String(seeds) });
   const scenarios = await loadSuite(suite, { variant });
   const rows: AblationRow[] = [];
-  const unknown = variants.filter((v) => !Object.hasOwn(HYBRID_ABLATIONS, v));
-  if (unknown.length) throw new Error(`unknown ablation ${unknown.join(', ')}: valid names are ${Object.keys(HYBRID_ABLATIONS).join(', ')}`);
   for (const name of variants) {
     const { config } = HYBRID_ABLATIONS[name]!;
     const aucs: number[] = [];
@@ -90,6 +95,13 @@ export function ablationTable(rows: AblationRow[], budget: string): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [suite = 'default', variant = 'testing', seeds = '3', variants = 'all'] = process.argv.slice(2);
   const names = variants === 'all' ? Object.keys(HYBRID_ABLATIONS) : variants.split(',');
-  const rows = await runAblation(suite as SuiteName, variant as Variant, Number(seeds), names);
-  process.stdout.write(`${ablationTable(rows, 'budget')}\n`);
+  try {
+    const rows = await runAblation(suite as SuiteName, variant as Variant, Number(seeds), names);
+    process.stdout.write(`${ablationTable(rows, 'budget')}\n`);
+  } catch (e) {
+    // Bad arguments: the message, no stack trace (as `runAsScript`, which takes no async main).
+    if (!(e instanceof InputError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 1;
+  }
 }
