@@ -16,11 +16,12 @@
  * Run: `orchbench experiment tune --agents dqn,hybrid --budget 24 --seeds 3` (hours at full
  * budgets), or `--variant testing --budget 2 --seeds 1` for a smoke run.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineEntry, listBaselines, loadDefaultConfig } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { InputError, show, type InputIssue } from '../errors.ts';
+import { writeFileAtomic } from '../io/safe-file.ts';
 import { fmt } from '../report/sections.ts';
 import { deriveRng, deriveSeed } from '../rng.ts';
 import { executeJobs } from '../runner/execute.ts';
@@ -273,8 +274,9 @@ export async function runSearches(o: SearchOptions): Promise<SearchRecord[]> {
   const { results } = await executeJobs(jobs, { outDir: o.outDir, workers: o.workers, resume: true, jobModule: EXPERIMENT_JOB_MODULE, ...(o.progress ? { progress: o.progress } : {}) });
   const codeHash = (agent: string): string => jobs.find((j) => (j.spec as { baseAgent?: string }).baseAgent === agent)?.id.agentCodeHash ?? '';
   const records = searchRecords(results, plan, { budget: o.budget, variant: o.variant, scenarios: scenarios.map((s) => s.id), seeds, measure, codeHash });
-  for (const r of records) writeFileSync(join(o.outDir, `search-${r.agent}.json`), `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(join(o.outDir, 'search.md'), searchSummary(records));
+  // Atomic: `verify` re-runs a record, and a crash mid-write must not leave half of one.
+  for (const r of records) writeFileAtomic(join(o.outDir, `search-${r.agent}.json`), `${JSON.stringify(r, null, 2)}\n`, { what: 'the search record' });
+  writeFileAtomic(join(o.outDir, 'search.md'), searchSummary(records), { what: 'the search summary' });
   return records;
 }
 
