@@ -169,6 +169,7 @@ export function greedyLogAuc(checkpoints: readonly number[], normalised: readonl
   return area / Math.log(checkpoints.at(-1)! / checkpoints[0]!);
 }
 
+/** What {@link runSearches} searches (agents, budget, tuning seeds, variant) and where it writes. */
 export interface SearchOptions {
   agents: readonly string[];
   /** Configurations per agent, the same for every agent. */

@@ -225,6 +225,7 @@ export interface SearchVerifyReport extends SearchVerifyHeader {
   entries: SearchCaseCheck[];
 }
 
+/** How {@link verifySearchRecord} re-runs a record's cases, and whom it tells as it goes. */
 export interface SearchVerifyOptions {
   /** Re-run a seeded sample of this many cases (default: all). */
   sample?: number;
