@@ -71,6 +71,7 @@ const EXIT_BYTES = 8192;
 /** The shared state with the relay: Int32 slots, then the call's deadline (Float64), then the exit report. */
 const SLOTS = { SPAWNED: 0, PID: 1, GONE: 2, EXIT_LEN: 3, CALL: 4, count: 5, deadlineByte: 24, exitByte: 32 } as const;
 const NEWLINE = 10;
+const CLOSE = Buffer.from('{"type":"close"}\n');
 const decoder = new TextDecoder();
 
 /**
@@ -235,7 +236,15 @@ export class ProcessAgent implements Agent {
     if (this.disposed) return;
     this.disposed = true;
     if (!this.dead) {
-      if (Atomics.load(this.ctrl, SLOTS.SPAWNED) === 1 && Atomics.load(this.ctrl, SLOTS.GONE) === 0) this.write('{"type":"close"}\n');
+      // One try, never a wait: a child that stopped reading (its stdin full) must not hold up
+      // dispose, and the kill below runs on this thread's event loop. A write this short is atomic.
+      if (Atomics.load(this.ctrl, SLOTS.SPAWNED) === 1 && Atomics.load(this.ctrl, SLOTS.GONE) === 0) {
+        try {
+          writeSync(this.requestFd, CLOSE);
+        } catch {
+          // EAGAIN (full) or EPIPE (gone): the child is killed below if it lingers.
+        }
+      }
       this.dead = new SubmissionError('crashed', 'used after dispose');
     }
     if (this.relayGone) this.closeFifos();
