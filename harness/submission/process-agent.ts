@@ -139,6 +139,8 @@ export class ProcessAgent implements Agent {
   private dead: SubmissionError | null = null;
   private disposed = false;
   private relayGone = false;
+  /** The number of the last call (1, 2, ...): the relay marks an expired call by negating it. */
+  private callNo = 0;
   private outbox = '';
   private mode: AgentMode = 'learn';
   /** The call the harness is waiting for (a reported failure is classed by it). */
@@ -278,11 +280,13 @@ export class ProcessAgent implements Agent {
     }
     if (Atomics.load(this.ctrl, SLOTS.GONE) === 1) throw this.fail(this.exitError());
     this.deadline[0] = performance.timeOrigin + t0 + limit;
-    Atomics.store(this.ctrl, SLOTS.CALL, 1);
+    // Each call has its own number, so the relay cannot expire this call for a check it made of the last one.
+    this.callNo = this.callNo === 0x7fffffff ? 1 : this.callNo + 1;
+    Atomics.store(this.ctrl, SLOTS.CALL, this.callNo);
     this.write(text);
     const line = this.readLine();
-    // 2: the relay found the deadline passed and woke this thread; a reply that came first is taken.
-    const expired = Atomics.exchange(this.ctrl, SLOTS.CALL, 0) === 2;
+    // Negative: the relay found the deadline passed and woke this thread; a reply that came first is taken.
+    const expired = Atomics.exchange(this.ctrl, SLOTS.CALL, 0) < 0;
     if (line === null) throw expired ? this.expired(what) : this.fail(this.exitError());
     const ms = performance.now() - t0;
     this.timing.calls++;
@@ -320,7 +324,7 @@ export class ProcessAgent implements Agent {
         let blank = true;
         for (let i = from; i < this.inStart - 1 && blank; i++) blank = isBlank(this.inbox[i]!);
         if (!blank) return this.inbox.toString('utf8', from, this.inStart - 1);
-        if (Atomics.load(this.ctrl, SLOTS.CALL) === 2 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return null;
+        if (Atomics.load(this.ctrl, SLOTS.CALL) < 0 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return null;
         continue;
       }
       if (this.inStart > 0) {
@@ -348,7 +352,7 @@ export class ProcessAgent implements Agent {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') {
-          if (Atomics.load(this.ctrl, SLOTS.CALL) === 2 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return;
+          if (Atomics.load(this.ctrl, SLOTS.CALL) < 0 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return;
           Atomics.wait(this.ctrl, SLOTS.GONE, 0, 1);
           continue;
         }
