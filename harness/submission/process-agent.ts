@@ -229,6 +229,9 @@ export class ProcessAgent implements Agent {
   /** The agent's own stats, with `learnMs` replaced by the learning-phase time the harness measured. */
   stats(): AgentStats {
     const r = this.call(`${this.outbox}{"type":"stats"}\n`, 'stats', this.limits.decisionMs);
+    // An extra line that came after the check in `call` puts every later reply one behind, unseen
+    // until a reply of the wrong kind: the last call, stats, makes that end the run every time.
+    if (!('stats' in r)) throw this.violation(`protocol: sent ${boundedText(JSON.stringify(r), 120)} for stats, not {"stats":...} (a reply out of step: an extra line on stdout?)`);
     const s = r.stats ?? { realSteps: this.learnActs, planningUpdates: 0, learnMs: 0, planningMs: 0 };
     return { ...s, learnMs: this.timing.learnPhaseMs };
   }
