@@ -300,6 +300,8 @@ export class ProcessAgent implements Agent {
     try {
       reply = JSON.parse(line) as AgentReply;
     } catch {
+      // Part of a line, ended by the alarm's newline: the child did not answer in time.
+      if (expired) throw this.expired(what);
       throw this.violation(`protocol: sent a line that is not JSON (log to stderr instead): ${boundedText(line, 120)}`);
     }
     if (reply === null || typeof reply !== 'object') throw this.violation(`protocol: sent ${boundedText(line, 120)} instead of a JSON object`);

@@ -23,6 +23,11 @@ describe('ProcessAgent: the hand-over with the child', () => {
     expect(await eventually(() => processesWith(`sleep ${mark}`).length === 0, 5000)).toBe(true);
   }, 10_000);
 
+  it('a child that wrote part of a reply and then hangs exceeds the time limit (the alarm\'s newline does not end its line as a reply)', () => {
+    const start = () => ProcessAgent.start(sh(`read line; printf '{"type":'; exec sleep 5`), ctx(), { ...DEFAULT_LIMITS, loadMs: 300 });
+    expect(start).toThrow(new SubmissionError('time-limit', 'exceeded the 300 ms load limit'));
+  }, 10_000);
+
   it('leaves no FIFO folder behind: after a run, a child that cannot start, or one too slow to load', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'orchbench-fifo-test-'));
     vi.stubEnv('TMPDIR', scratch);
