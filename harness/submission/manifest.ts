@@ -10,7 +10,7 @@ import { basename, join, resolve, sep } from 'node:path';
 import type { InputIssue } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import { readJson, schemaIssues } from '../schema.ts';
-import { suiteDir, suiteFiles } from '../scenario/load.ts';
+import { SHIPPED_SUITES, suiteDir, suiteFiles } from '../scenario/load.ts';
 import { RUNTIMES } from './runtime.ts';
 
 export type SubmissionLanguage = 'typescript' | 'javascript' | 'external';
@@ -46,8 +46,12 @@ export interface Submission {
 /** The manifest's file name inside a submission folder. */
 export const MANIFEST_FILE = 'submission.json';
 
-/** The suites whose scenarios are evaluation scenarios: the default suite, its earlier versions (results are published on them) and the recorded suite. */
-const EVALUATION_SUITES = ['default', 'default-v2', 'legacy', 'recorded'] as const;
+/**
+ * The suites whose scenarios are evaluation scenarios: every shipped suite but the tuning one (the
+ * default suite, its earlier versions, on which results are published, and the recorded suite), so
+ * a suite added later is evaluation data unless it is the tuning suite.
+ */
+const EVALUATION_SUITES = SHIPPED_SUITES.filter((s) => s !== 'tuning');
 
 /** The files of the evaluation scenarios. */
 function evaluationFiles(): string[] {

@@ -71,6 +71,7 @@ const EXIT_BYTES = 8192;
 /** The shared state with the relay: Int32 slots, then the call's deadline (Float64), then the exit report. */
 const SLOTS = { SPAWNED: 0, PID: 1, GONE: 2, EXIT_LEN: 3, CALL: 4, count: 5, deadlineByte: 24, exitByte: 32 } as const;
 const NEWLINE = 10;
+const CLOSE = Buffer.from('{"type":"close"}\n');
 const decoder = new TextDecoder();
 
 /**
@@ -138,6 +139,8 @@ export class ProcessAgent implements Agent {
   private dead: SubmissionError | null = null;
   private disposed = false;
   private relayGone = false;
+  /** The number of the last call (1, 2, ...): the relay marks an expired call by negating it. */
+  private callNo = 0;
   private outbox = '';
   private mode: AgentMode = 'learn';
   /** The call the harness is waiting for (a reported failure is classed by it). */
@@ -226,6 +229,9 @@ export class ProcessAgent implements Agent {
   /** The agent's own stats, with `learnMs` replaced by the learning-phase time the harness measured. */
   stats(): AgentStats {
     const r = this.call(`${this.outbox}{"type":"stats"}\n`, 'stats', this.limits.decisionMs);
+    // An extra line that came after the check in `call` puts every later reply one behind, unseen
+    // until a reply of the wrong kind: the last call, stats, makes that end the run every time.
+    if (!('stats' in r)) throw this.violation(`protocol: sent ${boundedText(JSON.stringify(r), 120)} for stats, not {"stats":...} (a reply out of step: an extra line on stdout?)`);
     const s = r.stats ?? { realSteps: this.learnActs, planningUpdates: 0, learnMs: 0, planningMs: 0 };
     return { ...s, learnMs: this.timing.learnPhaseMs };
   }
@@ -235,7 +241,15 @@ export class ProcessAgent implements Agent {
     if (this.disposed) return;
     this.disposed = true;
     if (!this.dead) {
-      if (Atomics.load(this.ctrl, SLOTS.SPAWNED) === 1 && Atomics.load(this.ctrl, SLOTS.GONE) === 0) this.write('{"type":"close"}\n');
+      // One try, never a wait: a child that stopped reading (its stdin full) must not hold up
+      // dispose, and the kill below runs on this thread's event loop. A write this short is atomic.
+      if (Atomics.load(this.ctrl, SLOTS.SPAWNED) === 1 && Atomics.load(this.ctrl, SLOTS.GONE) === 0) {
+        try {
+          writeSync(this.requestFd, CLOSE);
+        } catch {
+          // EAGAIN (full) or EPIPE (gone): the child is killed below if it lingers.
+        }
+      }
       this.dead = new SubmissionError('crashed', 'used after dispose');
     }
     if (this.relayGone) this.closeFifos();
@@ -269,11 +283,13 @@ export class ProcessAgent implements Agent {
     }
     if (Atomics.load(this.ctrl, SLOTS.GONE) === 1) throw this.fail(this.exitError());
     this.deadline[0] = performance.timeOrigin + t0 + limit;
-    Atomics.store(this.ctrl, SLOTS.CALL, 1);
+    // Each call has its own number, so the relay cannot expire this call for a check it made of the last one.
+    this.callNo = this.callNo === 0x7fffffff ? 1 : this.callNo + 1;
+    Atomics.store(this.ctrl, SLOTS.CALL, this.callNo);
     this.write(text);
     const line = this.readLine();
-    // 2: the relay found the deadline passed and woke this thread; a reply that came first is taken.
-    const expired = Atomics.exchange(this.ctrl, SLOTS.CALL, 0) === 2;
+    // Negative: the relay found the deadline passed and woke this thread; a reply that came first is taken.
+    const expired = Atomics.exchange(this.ctrl, SLOTS.CALL, 0) < 0;
     if (line === null) throw expired ? this.expired(what) : this.fail(this.exitError());
     const ms = performance.now() - t0;
     this.timing.calls++;
@@ -284,6 +300,8 @@ export class ProcessAgent implements Agent {
     try {
       reply = JSON.parse(line) as AgentReply;
     } catch {
+      // Part of a line, ended by the alarm's newline: the child did not answer in time.
+      if (expired) throw this.expired(what);
       throw this.violation(`protocol: sent a line that is not JSON (log to stderr instead): ${boundedText(line, 120)}`);
     }
     if (reply === null || typeof reply !== 'object') throw this.violation(`protocol: sent ${boundedText(line, 120)} instead of a JSON object`);
@@ -311,7 +329,7 @@ export class ProcessAgent implements Agent {
         let blank = true;
         for (let i = from; i < this.inStart - 1 && blank; i++) blank = isBlank(this.inbox[i]!);
         if (!blank) return this.inbox.toString('utf8', from, this.inStart - 1);
-        if (Atomics.load(this.ctrl, SLOTS.CALL) === 2 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return null;
+        if (Atomics.load(this.ctrl, SLOTS.CALL) < 0 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return null;
         continue;
       }
       if (this.inStart > 0) {
@@ -339,7 +357,7 @@ export class ProcessAgent implements Agent {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') {
-          if (Atomics.load(this.ctrl, SLOTS.CALL) === 2 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return;
+          if (Atomics.load(this.ctrl, SLOTS.CALL) < 0 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return;
           Atomics.wait(this.ctrl, SLOTS.GONE, 0, 1);
           continue;
         }

@@ -6,11 +6,11 @@
 // hop through this thread's event loop cost a third wake-up, often across CPUs, and about 20 us).
 // Shared state (`ctrl`, Int32 slots, and a Float64 deadline; slot numbers in `process-agent.ts`):
 //   SPAWNED 1 once the child runs (or failed to start: then GONE too); PID the child's pid; GONE 1
-//   once the child is gone, with its exit report (JSON) in `exit` (EXIT_LEN bytes); CALL 1 while
-//   the host waits for a reply until DEADLINE (absolute ms: timeOrigin + now), 2 once this thread
-//   found it expired (the host then kills the child, unless the reply came first: a starved host
-//   does not fail an agent).
-// Whenever it sets GONE or CALL = 2 it writes a newline into the replies (its own write end), which
+//   once the child is gone, with its exit report (JSON) in `exit` (EXIT_LEN bytes); CALL the call's
+//   number (> 0) while the host waits for a reply until DEADLINE (absolute ms: timeOrigin + now),
+//   negated once this thread found it expired (the host then kills the child, unless the reply came
+//   first: a starved host does not fail an agent).
+// Whenever it sets GONE or negates CALL it writes a newline into the replies (its own write end), which
 // wakes a host blocked in `read`; the host treats blank lines as "look at the shared state".
 // It also watches the resident memory of the child and every process it started (heap limits do
 // not cover ArrayBuffers, and a sandbox's program runs under bwrap), and how many processes that is.
@@ -150,9 +150,11 @@ function residentKb(pid) {
 let pids = [];
 let tick = 0;
 const watch = ends ? setInterval(() => {
-  if (Atomics.load(ctrl, slots.CALL) === 1 && performance.timeOrigin + performance.now() > deadline[0]) Atomics.compareExchange(ctrl, slots.CALL, 1, 2);
+  // Only the call whose deadline was read is expired: the host may have moved on to the next one.
+  const call = Atomics.load(ctrl, slots.CALL);
+  if (call > 0 && performance.timeOrigin + performance.now() > deadline[0]) Atomics.compareExchange(ctrl, slots.CALL, call, -call);
   // Until the host has seen it (it resets CALL): a wake-up lost to a full FIFO is repeated.
-  if (Atomics.load(ctrl, slots.CALL) === 2) wake();
+  if (Atomics.load(ctrl, slots.CALL) < 0) wake();
   if (!child.pid || (rssLimitMb <= 0 && processLimit <= 0)) return;
   if (tick++ % 10 === 0) {
     pids = tree(child.pid);

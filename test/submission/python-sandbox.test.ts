@@ -25,8 +25,11 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
     ['forge', /^reported by the submission: read outside its folder: \/etc\/shadow \(during act\)$/],
     // The harness reads the reply stream itself: anything but one reply line per request is refused.
     ['log', /^protocol: sent a line that is not JSON \(log to stderr instead\): choosing an action$/],
-    ['twice', /^protocol: sent an unexpected line on stdout \(log to stderr instead\): \{"action": \d+\}$/],
+    // Seen after the reply, or (its extra line came after that check: replies one behind) at stats.
+    ['twice', /^protocol: sent (an unexpected line on stdout \(log to stderr instead\): \{"action": \d+\}|\{"action":\d+\} for stats, not \{"stats":\.\.\.\} \(a reply out of step: an extra line on stdout\?\))$/],
     ['endless', /^protocol: sent a line longer than 1048576 bytes$/],
+    // Replies out of step with requests (an extra line that came too late to be seen as one) end at stats.
+    ['behind', /^protocol: sent \{"action":0\} for stats, not \{"stats":\.\.\.\} \(a reply out of step: an extra line on stdout\?\)$/],
     // No reply and no end of its stdout (the harness's alarm wakes the blocked read).
     ['closeout', /^exceeded the 300 ms per-decision limit \(in act\)$/, { decisionMs: 300 }],
   ];
