@@ -24,13 +24,33 @@ function stateOf(labels: readonly StreamLabel[]): number[] {
   return words;
 }
 
+/** A generator state exported by {@link Rng.state}. */
+export type RngState = readonly number[];
+
 /** A seeded random stream with the few distributions the harness needs. */
 export class Rng {
-  private readonly g: { next(): number };
+  private g: { next(): number; getState(): readonly number[] };
 
   /** Prefer {@link deriveRng}; this takes the stream's full label path. */
   constructor(labels: readonly StreamLabel[]) {
     this.g = xoroshiro128plusFromState(stateOf(labels));
+  }
+
+  /** The generator's state (4 words): {@link restoreState} with it replays the same draws from here. */
+  state(): RngState {
+    return this.g.getState();
+  }
+
+  /** A stream that continues from a state taken by {@link state}. */
+  static fromState(state: RngState): Rng {
+    const r = Object.create(Rng.prototype) as Rng;
+    r.g = xoroshiro128plusFromState(state);
+    return r;
+  }
+
+  /** Puts the generator back to a state taken by {@link state} (of this or any other stream). */
+  restoreState(state: RngState): void {
+    this.g = xoroshiro128plusFromState(state);
   }
 
   /** Uniform in [0, 1) with 53 random bits. */

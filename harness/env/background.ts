@@ -8,8 +8,14 @@
  * contention model (applied when the request reaches the edge). The observation carries the utilisation at the request's arrival, as a load
  * balancer reading the server's CPU counters would.
  */
-import type { Rng } from '../rng.ts';
+import { Rng, type RngState } from '../rng.ts';
 import type { LoadProcess } from '../traces/load-process.ts';
+
+/** The state of a {@link BackgroundLoad}: the values drawn so far and the stream's generator. */
+export interface BackgroundState {
+  readonly values: readonly number[];
+  readonly rng: RngState;
+}
 
 /** A lazily drawn utilisation series for one phase. */
 export class BackgroundLoad {
@@ -25,6 +31,18 @@ export class BackgroundLoad {
   reset(rng: Rng): void {
     this.rng = rng;
     this.values = [this.clip(this.process.meanPct + this.process.sdPct * rng.normal())];
+  }
+
+  /** A copy of the series drawn so far and its stream's state, for {@link restore}. */
+  snapshot(): BackgroundState {
+    return { values: this.values.slice(), rng: this.rng!.state() };
+  }
+
+  /** Puts the series back to a {@link snapshot} (the same phase's: the stream continues from it). */
+  restore(s: BackgroundState): void {
+    this.values = s.values.slice();
+    if (this.rng) this.rng.restoreState(s.rng);
+    else this.rng = Rng.fromState(s.rng);
   }
 
   /** Background utilisation (%) at `tMs` from the phase start (draws the grid up to it on demand). */

@@ -20,6 +20,15 @@ import type { BatterySpec } from '../scenario/types.ts';
 
 const MJ_PER_WH = 3.6e6;
 
+/** The state of a {@link Battery}: charges, pending energy, and the pending drains' heap. */
+export interface BatteryState {
+  readonly chargeMj: Float64Array;
+  readonly pendingMj: Float64Array;
+  readonly atMs: Float64Array;
+  readonly user: Int32Array;
+  readonly mj: Float64Array;
+}
+
 /** Per-user battery charge with drains applied at request completion. */
 export class Battery {
   /** Energy at the start of a phase (mJ). */
@@ -48,6 +57,24 @@ export class Battery {
     this.chargeMj.fill(this.initialMj);
     this.pendingMj.fill(0);
     this.n = 0;
+  }
+
+  /** A copy of the charges and the pending drains, for {@link restore}. */
+  snapshot(): BatteryState {
+    const n = this.n;
+    return { chargeMj: this.chargeMj.slice(), pendingMj: this.pendingMj.slice(), atMs: this.atMs.slice(0, n), user: this.user.slice(0, n), mj: this.mj.slice(0, n) };
+  }
+
+  /** Puts the battery back to a {@link snapshot}. */
+  restore(s: BatteryState): void {
+    const n = s.atMs.length;
+    while (this.atMs.length < n) this.grow();
+    this.chargeMj.set(s.chargeMj);
+    this.pendingMj.set(s.pendingMj);
+    this.atMs.set(s.atMs);
+    this.user.set(s.user);
+    this.mj.set(s.mj);
+    this.n = n;
   }
 
   /** Schedules a drain of `energyMj` from `user`'s battery at `completedAtMs`. */

@@ -25,6 +25,16 @@ export class DeviceEnergy {
     this.coveredUntilMs.fill(0);
   }
 
+  /** A copy of the per-user coverage, for {@link restore}. */
+  snapshot(): Float64Array {
+    return this.coveredUntilMs.slice();
+  }
+
+  /** Puts the coverage back to a {@link snapshot}. */
+  restore(s: Float64Array): void {
+    this.coveredUntilMs.set(s);
+  }
+
   /**
    * Energy (mJ) of a request of `user` outstanding over `[decidedAtMs, completedAtMs]` that
    * computes locally for `computeMs` and transmits for `txMs` / receives for `rxMs`.

@@ -41,24 +41,57 @@
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
-import { deriveRng, type Rng } from '../rng.ts';
+import { deriveRng, Rng, type RngState } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import type { ArrivalSpec, Tier } from '../scenario/types.ts';
-import { BackgroundLoad } from './background.ts';
-import { Battery } from './battery.ts';
+import { BackgroundLoad, type BackgroundState } from './background.ts';
+import { Battery, type BatteryState } from './battery.ts';
 import { drawDeadlineMs } from './deadlines.ts';
-import { Residency } from './residency.ts';
+import { Residency, type ResidencyState } from './residency.ts';
 import { DeviceEnergy } from './energy.ts';
 import { FEATURES, fillFeatures } from './features.ts';
-import { CLOUD, DEVICE, EDGE, Feedback } from './feedback.ts';
-import { EventQueue } from './heap.ts';
-import { PhaseLinks, type Phase } from './links.ts';
-import { newObservation, newOutcome } from './observation.ts';
+import { CLOUD, DEVICE, EDGE, Feedback, type FeedbackState } from './feedback.ts';
+import { EventQueue, type EventQueueState } from './heap.ts';
+import { PhaseLinks, type Phase, type PhaseLinksState } from './links.ts';
+import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
 import { rewardOf } from './reward.ts';
-import { SharedTier } from './tiers.ts';
+import { SharedTier, type SharedTierState } from './tiers.ts';
 import { constantRateTransferMs } from './timeline.ts';
 
 export type { Phase } from './links.ts';
+
+/**
+ * The complete state of an {@link OrchestrationEnv}, from {@link OrchestrationEnv.snapshot}:
+ * opaque to callers, restorable into any instance of the same scenario.
+ */
+export interface EnvSnapshot {
+  readonly scenarioHash: string;
+  readonly phase: Phase;
+  readonly budget: number;
+  readonly decisions: number;
+  readonly done: boolean;
+  readonly truncatedEnd: boolean;
+  /** The pending request: user, time, requirement, compute draw, battery penalty. */
+  readonly cur: readonly [number, number, number, number, number];
+  readonly curDeadlineMs: number | null;
+  readonly obsIndex: number;
+  readonly obs: readonly [Observation, Observation];
+  readonly record: DecisionRecord;
+  readonly resultFeedbackDelivered: boolean;
+  readonly deviceFreeAtMs: Float64Array;
+  readonly probe: readonly [Float64Array, Float64Array, Float64Array, Float64Array];
+  /** Per stream kind (arrivals, requirement, compute, deadline), per user: the generator state. */
+  readonly rngs: readonly [RngState[], RngState[], RngState[], RngState[]];
+  readonly events: EventQueueState;
+  readonly links: PhaseLinksState;
+  readonly edge: SharedTierState;
+  readonly cloud: SharedTierState;
+  readonly energy: Float64Array;
+  readonly feedback: FeedbackState;
+  readonly battery: BatteryState | null;
+  readonly residency: ResidencyState | null;
+  readonly background: BackgroundState | null;
+}
 export { slowdownAt } from './tiers.ts';
 
 /** Per-core power (W) of an edge server whose profile has no power figure: a documented estimate
@@ -359,6 +392,115 @@ export class OrchestrationEnv {
     this.obsIndex = 0;
     this.nextRequest(this.obsBuf[0]);
     return this.obsBuf[0];
+  }
+
+  /**
+   * A copy of the complete simulator state (event queue, shared tiers and the requests in them,
+   * device queues, energy accounting, battery, residency, background load, feedback queue, every
+   * random stream's generator, the pending request and both observation buffers). Restoring it
+   * ({@link restore}) into this environment, or into any other instance of the same scenario,
+   * continues bit-exactly from here: arrivals, draws and traces do not depend on actions, so a
+   * restored copy sees the true future of whatever actions it is given. The snapshot is
+   * independent of the environment (later steps do not change it) and can be restored many times.
+   */
+  snapshot(): EnvSnapshot {
+    if (!this.started) throw new Error('snapshot() before reset(): call env.reset(seed, phase) first');
+    const obs = this.obsBuf.map((o) => {
+      const c = newObservation(this.actionCount, this.mask);
+      copyObservation(o, c);
+      return c;
+    }) as [Observation, Observation];
+    const outcome = newOutcome();
+    copyOutcome(this.record.outcome, outcome);
+    const states = (rngs: Rng[]) => rngs.map((r) => r.state());
+    return {
+      scenarioHash: this.scenario.hash,
+      phase: this.phase,
+      budget: this.budget,
+      decisions: this.decisions,
+      done: this.done,
+      truncatedEnd: this.truncatedEnd,
+      cur: [this.curUser, this.curTimeMs, this.curRequirement, this.curDraw, this.curEmptyPenalty],
+      curDeadlineMs: this.curDeadlineMs,
+      obsIndex: this.obsIndex,
+      obs,
+      record: { reward: this.record.reward, outcome, decidedAtMs: this.record.decidedAtMs, completedAtMs: this.record.completedAtMs },
+      resultFeedbackDelivered: this.result.feedback === this.feedback.delivered,
+      deviceFreeAtMs: this.deviceFreeAtMs.slice(),
+      probe: [this.probeAtMs.slice(), this.probeUp.slice(), this.probeDown.slice(), this.probeRtt.slice()],
+      rngs: [states(this.arrivalRng), states(this.requirementRng), states(this.computeRng), states(this.deadlineRng)],
+      events: this.events.snapshot(),
+      links: this.links.snapshot(),
+      edge: this.edge.snapshot(),
+      cloud: this.cloud.snapshot(),
+      energy: this.energy.snapshot(),
+      feedback: this.feedback.snapshot(),
+      battery: this.battery?.snapshot() ?? null,
+      residency: this.residency?.snapshot() ?? null,
+      background: this.background?.snapshot() ?? null,
+    };
+  }
+
+  /**
+   * Puts the environment in the state of a {@link snapshot} taken from it or from another
+   * instance of the same scenario (same hash). Observations and feedback returned before are
+   * buffers of this environment: their content is the snapshot's after the call.
+   */
+  restore(s: EnvSnapshot): void {
+    if (s.scenarioHash !== this.scenario.hash) {
+      throw new Error(`restore(): the snapshot is of another scenario (hash ${s.scenarioHash}), not of ${this.scenario.id} (hash ${this.scenario.hash})`);
+    }
+    this.phase = s.phase;
+    this.budget = s.budget;
+    this.decisions = s.decisions;
+    this.done = s.done;
+    this.started = true;
+    this.truncatedEnd = s.truncatedEnd;
+    [this.curUser, this.curTimeMs, this.curRequirement, this.curDraw, this.curEmptyPenalty] = s.cur;
+    this.curDeadlineMs = s.curDeadlineMs;
+    this.obsIndex = s.obsIndex;
+    copyObservation(s.obs[0], this.obsBuf[0]);
+    copyObservation(s.obs[1], this.obsBuf[1]);
+    this.record.reward = s.record.reward;
+    copyOutcome(s.record.outcome, this.record.outcome);
+    this.record.decidedAtMs = s.record.decidedAtMs;
+    this.record.completedAtMs = s.record.completedAtMs;
+    this.deviceFreeAtMs.set(s.deviceFreeAtMs);
+    this.probeAtMs.set(s.probe[0]);
+    this.probeUp.set(s.probe[1]);
+    this.probeDown.set(s.probe[2]);
+    this.probeRtt.set(s.probe[3]);
+    const restoreRngs = (rngs: Rng[], states: readonly RngState[]) => {
+      for (let u = 0; u < states.length; u++) {
+        if (u < rngs.length) rngs[u]!.restoreState(states[u]!);
+        else rngs.push(Rng.fromState(states[u]!));
+      }
+    };
+    restoreRngs(this.arrivalRng, s.rngs[0]);
+    restoreRngs(this.requirementRng, s.rngs[1]);
+    restoreRngs(this.computeRng, s.rngs[2]);
+    restoreRngs(this.deadlineRng, s.rngs[3]);
+    this.events.restore(s.events);
+    this.links.restore(s.links);
+    this.edge.restore(s.edge);
+    this.cloud.restore(s.cloud);
+    this.energy.restore(s.energy);
+    this.feedback.restore(s.feedback);
+    if (s.battery) this.battery!.restore(s.battery);
+    if (s.residency) this.residency!.restore(s.residency);
+    if (s.background) this.background!.restore(s.background);
+    const obs = this.obsBuf[this.obsIndex]!;
+    for (const t of this.feedback.delivered) t.nextObs = obs;
+    this.result.obs = obs;
+    this.result.feedback = s.resultFeedbackDelivered ? this.feedback.delivered : [];
+    this.result.done = this.done;
+  }
+
+  /** A new instance of the same scenario in this one's state ({@link snapshot} and {@link restore}). */
+  fork(): OrchestrationEnv {
+    const copy = new OrchestrationEnv(this.scenario);
+    copy.restore(this.snapshot());
+    return copy;
   }
 
   /**

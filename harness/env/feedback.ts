@@ -9,12 +9,26 @@
  * Everything is pooled: no allocation per decision once warmed up.
  */
 import type { Observation, Outcome, Transition } from '../agent.ts';
-import { EventQueue } from './heap.ts';
+import { EventQueue, type EventQueueState } from './heap.ts';
 import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
 
 export const DEVICE = 0;
 export const EDGE = 1;
 export const CLOUD = 2;
+
+/** The state of a {@link Feedback}; `transitions[i]` is a copy of the content of slot `kept[i]`. */
+export interface FeedbackState {
+  readonly inFlight: Int32Array;
+  readonly userInFlight: Int32Array;
+  readonly deviceBacklog: Int32Array;
+  readonly completions: EventQueueState;
+  readonly deliveries: EventQueueState;
+  readonly slots: number;
+  readonly free: readonly number[];
+  readonly deliveredSlots: readonly number[];
+  readonly kept: readonly number[];
+  readonly transitions: readonly Transition[];
+}
 
 export class Feedback {
   /** Requests decided and not completed, per tier (device, edge, cloud). */
@@ -51,6 +65,76 @@ export class Feedback {
     this.deliveredSlots.length = 0;
   }
 
+  /**
+   * A copy of the state: counts, both queues, and the transitions not yet freed (pending and last
+   * delivered), for {@link restore}.
+   */
+  snapshot(): FeedbackState {
+    const kept: number[] = [];
+    const transitions: Transition[] = [];
+    const keep = (s: number): void => {
+      const t = this.slots[s]!;
+      const obs = newObservation(this.actionCount, this.mask);
+      copyObservation(t.obs, obs);
+      const outcome = newOutcome();
+      copyOutcome(t.outcome, outcome);
+      kept.push(s);
+      transitions.push({ ...t, obs, outcome });
+    };
+    const deliveries = this.deliveries.snapshot();
+    for (const s of deliveries.payload) keep(s);
+    for (const s of this.deliveredSlots) keep(s);
+    return {
+      inFlight: this.inFlight.slice(),
+      userInFlight: this.userInFlight.slice(),
+      deviceBacklog: this.deviceBacklog.slice(),
+      completions: this.completions.snapshot(),
+      deliveries,
+      slots: this.slots.length,
+      free: this.free.slice(),
+      deliveredSlots: this.deliveredSlots.slice(),
+      kept,
+      transitions,
+    };
+  }
+
+  /**
+   * Puts the state back to a {@link snapshot} of a feedback of the same scenario. The delivered
+   * transitions' `nextObs` is left for the environment to point at its restored observation.
+   */
+  restore(s: FeedbackState): void {
+    this.inFlight.set(s.inFlight);
+    this.userInFlight.set(s.userInFlight);
+    this.deviceBacklog.set(s.deviceBacklog);
+    this.completions.restore(s.completions);
+    this.deliveries.restore(s.deliveries);
+    while (this.slots.length < s.slots) this.newSlot();
+    this.free.length = 0;
+    this.free.push(...s.free);
+    // Slots created after the snapshot are free at its time.
+    for (let k = s.slots; k < this.slots.length; k++) this.free.push(k);
+    for (let i = 0; i < s.kept.length; i++) {
+      const src = s.transitions[i]!;
+      const t = this.slots[s.kept[i]!]!;
+      copyObservation(src.obs, t.obs);
+      copyOutcome(src.outcome, t.outcome);
+      t.action = src.action;
+      t.reward = src.reward;
+      t.decidedAtMs = src.decidedAtMs;
+      t.completedAtMs = src.completedAtMs;
+    }
+    this.deliveredSlots.length = 0;
+    this.deliveredSlots.push(...s.deliveredSlots);
+    this.delivered.length = 0;
+    for (const k of s.deliveredSlots) this.delivered.push(this.slots[k]!);
+  }
+
+  private newSlot(): number {
+    const o = newObservation(this.actionCount, this.mask);
+    this.slots.push({ obs: o, action: 0, reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0, nextObs: o });
+    return this.slots.length - 1;
+  }
+
   /** Counts a request of `user` on `tier` as in flight until `completedAtMs`. */
   dispatch(tier: number, user: number, completedAtMs: number): void {
     this.inFlight[tier]!++;
@@ -75,12 +159,7 @@ export class Feedback {
 
   /** Keeps a decision's transition until `deliverAtMs` (copies `obs` and `outcome`). */
   record(obs: Observation, outcome: Outcome, reward: number, decidedAtMs: number, completedAtMs: number, deliverAtMs: number): void {
-    let s = this.free.pop();
-    if (s === undefined) {
-      s = this.slots.length;
-      const o = newObservation(this.actionCount, this.mask);
-      this.slots.push({ obs: o, action: 0, reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0, nextObs: o });
-    }
+    const s = this.free.pop() ?? this.newSlot();
     const t = this.slots[s]!;
     copyObservation(obs, t.obs);
     copyOutcome(outcome, t.outcome);

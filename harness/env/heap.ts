@@ -5,6 +5,14 @@
  * replace-top operation, which general-purpose heap packages do not offer without boxing.
  */
 
+/** The state of an {@link EventQueue} (its heap slots in order, and the next insertion number). */
+export interface EventQueueState {
+  readonly timeMs: Float64Array;
+  readonly seq: Float64Array;
+  readonly payload: Int32Array;
+  readonly nextSeq: number;
+}
+
 /** Min-heap of event times with an integer payload; ties broken by insertion order. */
 export class EventQueue {
   private timeMs: Float64Array;
@@ -56,6 +64,23 @@ export class EventQueue {
   pop(): void {
     const last = --this.n;
     if (last > 0) this.siftDown(this.timeMs[last]!, this.seq[last]!, this.payload[last]!);
+  }
+
+  /** A copy of the queue's state, for {@link restore}. */
+  snapshot(): EventQueueState {
+    const n = this.n;
+    return { timeMs: this.timeMs.slice(0, n), seq: this.seq.slice(0, n), payload: this.payload.slice(0, n), nextSeq: this.nextSeq };
+  }
+
+  /** Puts the queue back to a {@link snapshot} (of this queue or one of the same kind). */
+  restore(s: EventQueueState): void {
+    const n = s.timeMs.length;
+    while (this.timeMs.length < n) this.grow();
+    this.timeMs.set(s.timeMs);
+    this.seq.set(s.seq);
+    this.payload.set(s.payload);
+    this.n = n;
+    this.nextSeq = s.nextSeq;
   }
 
   /** Replaces the earliest event by a new one (pop + push with a single sift). */

@@ -20,6 +20,14 @@ export type Phase = 'learn' | 'eval';
 /** The replays of one link (both directions and RTT) for one phase. */
 export interface LinkReplays { up: LinkReplay; down: LinkReplay; rtt: LinkReplay }
 
+/** The state of a {@link PhaseLinks}: the replays are immutable once built, so they are shared. */
+export interface PhaseLinksState {
+  readonly access: LinkReplays[];
+  readonly wan: LinkReplays | null;
+  readonly wanOffsetMs: number;
+  readonly offsetMs: Float64Array;
+}
+
 export class PhaseLinks {
   /** One replay set per distinct access trace. */
   access: LinkReplays[] = [];
@@ -45,6 +53,19 @@ export class PhaseLinks {
     this.wan = this.replays(this.scenario.wan, seed, phase, 'wan', s.links.wan.rttMs, wrap);
     this.wanOffsetMs = this.drawOffset(this.wan.up, deriveRng(seed, id, phase, 'offset', 'wan'));
     for (let u = 0; u < this.offsetMs.length; u++) this.offsetMs[u] = this.drawOffset(this.of(u).up, deriveRng(seed, id, phase, 'offset', u));
+  }
+
+  /** The phase's replays (shared: they never change within a phase) and a copy of the offsets. */
+  snapshot(): PhaseLinksState {
+    return { access: this.access, wan: this.wan, wanOffsetMs: this.wanOffsetMs, offsetMs: this.offsetMs.slice() };
+  }
+
+  /** Puts the replays and offsets of a {@link snapshot} back. */
+  restore(s: PhaseLinksState): void {
+    this.access = s.access;
+    this.wan = s.wan;
+    this.wanOffsetMs = s.wanOffsetMs;
+    this.offsetMs.set(s.offsetMs);
   }
 
   /** User u's access link. */

@@ -9,6 +9,13 @@
  * order (a FIFO queue), so the orchestrator knows what is resident when it decides.
  */
 
+/** The state of a {@link Residency}. */
+export interface ResidencyState {
+  readonly model: Int32Array;
+  readonly lastUse: Float64Array;
+  readonly clock: number;
+}
+
 /** Per-user least-recently-used sets of resident models. */
 export class Residency {
   /** Per user and slot: the resident model index, or -1. */
@@ -35,6 +42,18 @@ export class Residency {
     this.model.fill(-1);
     this.lastUse.fill(0);
     this.clock = 0;
+  }
+
+  /** A copy of every user's resident set and the use clock, for {@link restore}. */
+  snapshot(): ResidencyState {
+    return { model: this.model.slice(), lastUse: this.lastUse.slice(), clock: this.clock };
+  }
+
+  /** Puts the resident sets back to a {@link snapshot}. */
+  restore(s: ResidencyState): void {
+    this.model.set(s.model);
+    this.lastUse.set(s.lastUse);
+    this.clock = s.clock;
   }
 
   /** The load time (ms) device action `action` pays for `user` now: 0 when its model is resident. */

@@ -41,6 +41,19 @@ export function serversOf(tier: string, cores: number, profile: DeviceProfile): 
   return servers;
 }
 
+/** The state of a {@link SharedTier}: per server its bookings, and the requests present. */
+export interface SharedTierState {
+  readonly bookedStart: readonly (readonly number[])[];
+  readonly bookedEnd: readonly (readonly number[])[];
+  readonly readyMs: Float64Array;
+  readonly finishMs: Float64Array;
+}
+
+function copyInto(src: readonly number[], dst: number[]): void {
+  dst.length = src.length;
+  for (let i = 0; i < src.length; i++) dst[i] = src[i]!;
+}
+
 /** A shared tier (edge or cloud). `schedule` computes; `commit` applies. */
 export class SharedTier {
   /** Parallel servers (what its load balancer reports as capacity). */
@@ -90,6 +103,32 @@ export class SharedTier {
       this.bookedEnd[k]!.length = 0;
     }
     this.n = 0;
+  }
+
+  /** A copy of the tier's state (bookings and requests present), for {@link restore}. */
+  snapshot(): SharedTierState {
+    return {
+      bookedStart: this.bookedStart.map((b) => b.slice()),
+      bookedEnd: this.bookedEnd.map((b) => b.slice()),
+      readyMs: this.readyMs.slice(0, this.n),
+      finishMs: this.finishMs.slice(0, this.n),
+    };
+  }
+
+  /** Puts the tier back to a {@link snapshot} of a tier of the same scenario. */
+  restore(s: SharedTierState): void {
+    for (let c = 0; c < this.capacity; c++) {
+      copyInto(s.bookedStart[c]!, this.bookedStart[c]!);
+      copyInto(s.bookedEnd[c]!, this.bookedEnd[c]!);
+    }
+    const n = s.readyMs.length;
+    if (this.readyMs.length < n) {
+      this.readyMs = new Float64Array(2 * n);
+      this.finishMs = new Float64Array(2 * n);
+    }
+    this.readyMs.set(s.readyMs);
+    this.finishMs.set(s.finishMs);
+    this.n = n;
   }
 
   /** Forgets requests finished at or before `tMs` (time only moves forward). */
