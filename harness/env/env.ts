@@ -56,7 +56,7 @@ import { PhaseLinks, type Phase, type PhaseLinksState } from './links.ts';
 import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
 import { rewardOf } from './reward.ts';
 import { SharedTier, type SharedTierState } from './tiers.ts';
-import { constantRateTransferMs } from './timeline.ts';
+import { constantRateTransferMs, type LinkReplay } from './timeline.ts';
 
 export type { Phase } from './links.ts';
 
@@ -121,6 +121,29 @@ export interface DecisionRecord {
   outcome: Outcome;
   decidedAtMs: number;
   completedAtMs: number;
+}
+
+/**
+ * Inputs of a what-if timeline ({@link OrchestrationEnv.whatIf}): each flag replaces a true input
+ * by an estimate; none set is the truth.
+ */
+export interface WhatIfInputs {
+  /** The model's mean compute time instead of the request's true draw. */
+  readonly meanCompute?: boolean;
+  /** Every transfer at its link's rate at the decision time (held constant) instead of the true future rates. */
+  readonly presentRates?: boolean;
+  /** Device actions as if their model were resident (no load time). */
+  readonly resident?: boolean;
+}
+
+/** The true inputs. */
+export const TRUE_INPUTS: WhatIfInputs = {};
+
+/** A what-if outcome of the pending request (ms, mJ). */
+export interface WhatIf {
+  reward: number;
+  latencyMs: number;
+  deviceEnergyMj: number;
 }
 
 const TIER_CODE: Record<Tier, number> = { device: DEVICE, edge: EDGE, cloud: CLOUD };
@@ -198,16 +221,11 @@ export class OrchestrationEnv {
   private readonly background: BackgroundLoad | null;
   /** Null when every device model is always resident. */
   private readonly residency: Residency | null;
-  /** Set while the clairvoyant scores an action as if its model were resident. */
-  private skipLoad = false;
   /** 1 for device actions (for the observation's resident mask). */
   private readonly isDevice: Int8Array;
 
   // Per-user state.
   private readonly deviceFreeAtMs: Float64Array;
-  /** Per user, this phase: decisions and their device energy (mJ), for the clairvoyant's battery projection. */
-  private readonly userDecisions: Float64Array;
-  private readonly userEnergyMj: Float64Array;
   private readonly probeAtMs: Float64Array;
   private readonly probeUp: Float64Array;
   private readonly probeDown: Float64Array;
@@ -233,6 +251,7 @@ export class OrchestrationEnv {
   private readonly result: StepResult;
   private readonly record: DecisionRecord = { reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0 };
   private readonly tl = new RequestTimeline();
+  private readonly whatIfResult: WhatIf = { reward: 0, latencyMs: 0, deviceEnergyMj: 0 };
   private phase: Phase = 'learn';
   private budget = 0;
   private decisions = 0;
@@ -302,8 +321,6 @@ export class OrchestrationEnv {
     this.background = scenario.backgroundLoad ? new BackgroundLoad(scenario.backgroundLoad) : null;
     const u = this.users;
     this.deviceFreeAtMs = new Float64Array(u);
-    this.userDecisions = new Float64Array(u);
-    this.userEnergyMj = new Float64Array(u);
     this.probeAtMs = new Float64Array(u);
     this.probeUp = new Float64Array(u);
     this.probeDown = new Float64Array(u);
@@ -379,8 +396,6 @@ export class OrchestrationEnv {
       this.events.push(this.firstArrivalMs(s.users.arrival, this.arrivalRng[u]!), u);
     }
     this.deviceFreeAtMs.fill(0);
-    this.userDecisions.fill(0);
-    this.userEnergyMj.fill(0);
     this.probeAtMs.fill(-1);
     this.edge.reset();
     this.cloud.reset();
@@ -543,128 +558,42 @@ export class OrchestrationEnv {
   }
 
   /**
-   * Privileged (the clairvoyant reference only): the reward `action` would realise on the
-   * pending request, simulated exactly (its true compute draw, the true future link rates of its
-   * transfers, the current queues). Does not change the state.
+   * Privileged (references and the plug-in baseline, `harness/reference/`): the pending request's
+   * outcome under `action`, computed by the same timeline code as {@link step} from the given
+   * inputs (default: the truth: its compute draw, the true future link rates of its transfers,
+   * the current queues and residency), without changing the state. Estimated inputs give the
+   * plug-in estimate (`meanCompute` and `presentRates`) and the residency investment of the
+   * clairvoyant's variants (`resident`). The result is reused: valid until the next call.
    */
-  realisedReward(action: number): number {
+  whatIf(action: number, inputs: WhatIfInputs = TRUE_INPUTS): Readonly<WhatIf> {
     this.checkAction(action);
-    const tl = this.timeline(action);
-    return this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj);
+    const tl = this.timeline(action, inputs);
+    const w = this.whatIfResult;
+    w.latencyMs = tl.latencyMs;
+    w.deviceEnergyMj = tl.deviceEnergyMj;
+    w.reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj);
+    return w;
   }
 
-  /** Whether the scenario's devices have a battery (the clairvoyant then prices device energy). */
-  get hasBattery(): boolean {
-    return this.battery !== null;
+  /** Privileged: the battery's long-run price and committed charges (null without a battery). */
+  get batteryReadout(): Pick<Battery, 'shadowPricePerMj' | 'committedMj'> | null {
+    return this.battery;
   }
 
-  /**
-   * Privileged (the clairvoyant reference only): {@link realisedReward} minus a battery-aware
-   * price of the request's device energy (0 without a battery). With `energyPriceScale` null: the
-   * long-run price (one penalty per initial charge) when the user's battery is projected to run
-   * empty before the phase ends (its committed charge below its mean energy per request so far in
-   * this phase x the phase's remaining decisions / users), else 0 (energy that never empties the
-   * battery costs nothing). With a number: always that multiple of the long-run price. With model
-   * residency, a per-request choice is myopic twice over: it never pays a load that would serve
-   * later requests, and it evicts models they need. `asIfResident` scores device actions as if
-   * their model were resident (a load as an investment), and `evictionPriceScale` x the cost of
-   * reloading the model a device action would evict (its load time, and its energy at busy power)
-   * is subtracted.
-   */
-  clairvoyantScore(action: number, energyPriceScale: number | null = null, asIfResident = false, evictionPriceScale = 0): number {
-    this.checkAction(action);
-    this.skipLoad = asIfResident;
-    let tl: RequestTimeline;
-    try {
-      tl = this.timeline(action);
-    } finally {
-      // Never left set: a later step() would then skip a load it must pay.
-      this.skipLoad = false;
-    }
-    const reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj) - this.batteryPricePerMj(energyPriceScale) * tl.deviceEnergyMj;
-    return evictionPriceScale === 0 || !this.residency ? reward : reward - evictionPriceScale * this.loadCost(this.residency.evictedLoadMs(this.curUser, action));
+  /** Privileged: the devices' resident models (null when every model is always resident). */
+  get residencyReadout(): Pick<Residency, 'evictedLoadMs'> | null {
+    return this.residency;
   }
 
-  /** Whether devices hold a limited set of resident models (the clairvoyant then prices evictions). */
-  get hasResidency(): boolean {
-    return this.residency !== null;
-  }
-
-  /** The reward a model load of `loadMs` costs by itself: its time, and its energy at the device's busy power. */
-  private loadCost(loadMs: number): number {
-    const r = this.scenario.spec.reward;
-    return loadMs * 1e-3 * (r.latencyWeightPerS + r.energyWeightPerJ * this.scenario.spec.tiers.device.power.busyPowerW);
-  }
-
-  private batteryPricePerMj(scale: number | null): number {
-    const b = this.battery;
-    if (!b) return 0;
-    if (scale !== null) return scale * b.shadowPricePerMj;
-    const u = this.curUser;
-    const n = this.userDecisions[u]!;
-    if (n === 0) return 0;
-    const needMj = (this.userEnergyMj[u]! / n) * ((this.budget - this.decisions) / this.users);
-    return needMj > b.committedMj(u) ? b.shadowPricePerMj : 0;
+  /** The current phase's decision budget. */
+  get phaseBudget(): number {
+    return this.budget;
   }
 
   /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ). */
   private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number): number {
     const d = this.curDeadlineMs;
     return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - this.curEmptyPenalty;
-  }
-
-  /**
-   * Privileged (the plug-in baseline only): the reward `action` would get on the pending request
-   * if the true current link rates held over its transfers and its compute took the model's mean
-   * time, with the current queues. It knows the present exactly, nothing of the future.
-   */
-  plugInReward(action: number): number {
-    this.checkAction(action);
-    const t = this.curTimeMs;
-    const u = this.curUser;
-    const baseMs = this.meanMs[action]!;
-    const tier = this.tierOf[action]!;
-    let latencyMs: number;
-    let energyMj: number;
-    if (tier === DEVICE) {
-      const start = Math.max(t, this.deviceFreeAtMs[u]!);
-      const computeMs = baseMs + (this.residency ? this.residency.loadMs(u, action) : 0);
-      latencyMs = start - t + computeMs;
-      energyMj = this.energy.chargeMj(u, t, t + latencyMs, computeMs, 0, 0);
-    } else {
-      const link = this.links.of(u);
-      const pos = this.links.offsetMs[u]! + t;
-      const rtt = link.rtt.rateAt(pos);
-      const txMs = constantRateTransferMs(this.upKbit, link.up.rateAt(pos));
-      const rxMs = constantRateTransferMs(this.downKbit, link.down.rateAt(pos));
-      let wanMs = 0;
-      if (tier === CLOUD) {
-        const wan = this.links.wan!;
-        const wpos = this.links.wanOffsetMs + t;
-        wanMs = wan.rtt.rateAt(wpos) + constantRateTransferMs(this.upKbit, wan.up.rateAt(wpos)) + constantRateTransferMs(this.downKbit, wan.down.rateAt(wpos));
-      }
-      const shared = tier === EDGE ? this.edge : this.cloud;
-      const ready = t + txMs + 0.5 * rtt + (tier === CLOUD ? 0.5 * wanMs : 0);
-      shared.schedule(action, ready, tier === EDGE && this.background ? baseMs * this.background.slowdownAt(t) : baseMs);
-      latencyMs = shared.startMs + shared.computeMs - t + rxMs + 0.5 * rtt + (tier === CLOUD ? 0.5 * wanMs : 0);
-      energyMj = this.energy.chargeMj(u, t, t + latencyMs, 0, txMs, rxMs);
-    }
-    return this.rewardFor(action, latencyMs, energyMj);
-  }
-
-  /** The unmasked action maximising `score` (lowest index on ties). */
-  bestAction(score: (action: number) => number): number {
-    let best = -1;
-    let bestReward = -Infinity;
-    for (let a = 0; a < this.actionCount; a++) {
-      if (this.mask[a] === 0) continue;
-      const r = score(a);
-      if (r > bestReward) {
-        bestReward = r;
-        best = a;
-      }
-    }
-    return best;
   }
 
   private checkAction(action: number): void {
@@ -677,16 +606,19 @@ export class OrchestrationEnv {
     }
   }
 
-  /** The pending request's exact timeline under `action` (no state change). */
-  private timeline(action: number): RequestTimeline {
+  /**
+   * The pending request's timeline under `action` (no state change), from the true inputs or the
+   * estimates `inputs` selects: the one timeline implementation (`step` and every what-if use it).
+   */
+  private timeline(action: number, inputs: WhatIfInputs = TRUE_INPUTS): RequestTimeline {
     const tl = this.tl;
     const t = this.curTimeMs;
     const u = this.curUser;
     const tier = this.tierOf[action]!;
-    const baseMs = this.samples[this.sampleStart[action]! + Math.floor(this.curDraw * this.sampleLen[action]!)]!;
+    const baseMs = inputs.meanCompute ? this.meanMs[action]! : this.samples[this.sampleStart[action]! + Math.floor(this.curDraw * this.sampleLen[action]!)]!;
     if (tier === DEVICE) {
       const start = Math.max(t, this.deviceFreeAtMs[u]!);
-      const computeMs = baseMs + (this.residency && !this.skipLoad ? this.residency.loadMs(u, action) : 0);
+      const computeMs = baseMs + (this.residency && !inputs.resident ? this.residency.loadMs(u, action) : 0);
       tl.uploadMs = 0;
       tl.downloadMs = 0;
       tl.txMs = 0;
@@ -703,22 +635,25 @@ export class OrchestrationEnv {
     const link = this.links.of(u);
     const offset = this.links.offsetMs[u]!;
     const halfRttMs = 0.5 * link.rtt.rateAt(offset + t);
-    tl.txMs = link.up.transferMs(offset + t, this.upKbit);
+    // Present rates (the plug-in's estimate): every transfer at its link's rate at the decision time.
+    const present = inputs.presentRates === true;
+    const transferMs = (replay: LinkReplay, nowPos: number, pos: number, kbit: number): number => (present ? constantRateTransferMs(kbit, replay.rateAt(nowPos)) : replay.transferMs(pos, kbit));
+    tl.txMs = transferMs(link.up, offset + t, offset + t, this.upKbit);
     let uploadMs = tl.txMs + halfRttMs;
     let wanHalfRttMs = 0;
     if (tier === CLOUD) {
       const wan = this.links.wan!;
       const wo = this.links.wanOffsetMs;
       wanHalfRttMs = 0.5 * wan.rtt.rateAt(wo + t);
-      uploadMs += wanHalfRttMs + wan.up.transferMs(wo + t + uploadMs, this.upKbit);
+      uploadMs += wanHalfRttMs + transferMs(wan.up, wo + t, wo + t + uploadMs, this.upKbit);
     }
     const shared = tier === EDGE ? this.edge : this.cloud;
     const readyMs = t + uploadMs;
     shared.schedule(action, readyMs, tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs);
     const finishMs = shared.startMs + shared.computeMs;
     let downloadMs = 0;
-    if (tier === CLOUD) downloadMs = wanHalfRttMs + this.links.wan!.down.transferMs(this.links.wanOffsetMs + finishMs, this.downKbit);
-    tl.rxMs = link.down.transferMs(offset + finishMs + downloadMs, this.downKbit);
+    if (tier === CLOUD) downloadMs = wanHalfRttMs + transferMs(this.links.wan!.down, this.links.wanOffsetMs + t, this.links.wanOffsetMs + finishMs, this.downKbit);
+    tl.rxMs = transferMs(link.down, offset + t, offset + finishMs + downloadMs, this.downKbit);
     downloadMs += tl.rxMs + halfRttMs;
     tl.uploadMs = uploadMs;
     tl.queueMs = shared.startMs - readyMs;
@@ -743,8 +678,6 @@ export class OrchestrationEnv {
     else (tier === EDGE ? this.edge : this.cloud).commit(tl.readyAtMs, tl.finishAtMs);
     this.energy.commit(u, tl.completedAtMs);
     this.battery?.drainAt(u, tl.completedAtMs, tl.deviceEnergyMj);
-    this.userDecisions[u]!++;
-    this.userEnergyMj[u] = this.userEnergyMj[u]! + tl.deviceEnergyMj;
     this.feedback.dispatch(tier, u, tl.completedAtMs);
   }
 

@@ -1,10 +1,12 @@
 /**
- * The environment package: simulator, features, reference policies, checkEnv and the episode loop.
+ * The environment package: simulator, features, checkEnv and the episode loop (the reference
+ * policies live in `harness/reference/`).
  *
  * @example
  * ```ts
  * import { loadScenario } from '../scenario/load.ts';
- * import { OrchestrationEnv, checkEnv, createClairvoyant, createRandomAgent, runEpisode } from './index.ts';
+ * import { createClairvoyant, createRandomAgent } from '../reference/index.ts';
+ * import { OrchestrationEnv, checkEnv, runEpisode } from './index.ts';
  *
  * const scenario = await loadScenario('lte-driving-4u-mixed-v1', { variant: 'testing' });
  * checkEnv(scenario); // throws with a located message if something is off
@@ -14,9 +16,8 @@
  * console.log(best.eval.meanReward, random.eval.meanReward, best.logSha256);
  * ```
  */
-export { OrchestrationEnv, DEFAULT_EDGE_CORE_POWER_W, slowdownAt, type DecisionRecord, type Phase, type StepResult } from './env.ts';
+export { OrchestrationEnv, DEFAULT_EDGE_CORE_POWER_W, TRUE_INPUTS, slowdownAt, type DecisionRecord, type EnvSnapshot, type Phase, type StepResult, type WhatIf, type WhatIfInputs } from './env.ts';
 export { FEATURES, FEATURE_COUNT, discretise, stateCount } from './features.ts';
-export { createClairvoyant, createPlugIn, createRandomAgent } from './policies.ts';
 export { checkEnv, observationProblems, type CheckEnvReport, type CheckEnvOptions } from './check.ts';
 export { runEpisode, type EpisodeResult, type EpisodeOptions, type EvalSummary } from './episode.ts';
 export { TRANSFER_CAP_MS } from './timeline.ts';

@@ -22,7 +22,7 @@ import type { Agent, AgentContext, AgentFactory, Transition } from '../agent.ts'
 import { OrchestrationEnv } from '../env/env.ts';
 import { evaluateSegments } from '../env/checkpoints.ts';
 import { runEpisode } from '../env/episode.ts';
-import { clairvoyantReference, clairvoyantVariants, createClairvoyant, createRandomAgent } from '../env/policies.ts';
+import { clairvoyantVariants, createClairvoyant, createRandomAgent, myopicReference } from '../reference/index.ts';
 import { deriveSeed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
@@ -110,7 +110,7 @@ export function checkpointReferences(env: OrchestrationEnv, seed: number, seeds:
   if (!refs) {
     const random = createRandomAgent(deriveSeed(seed, env.scenario.id, 'random-reference'));
     const r = evaluateSegments(env, random, seeds, decisions);
-    refs = { randomReward: r.meanReward, oracleReward: clairvoyantReference(env, (agent) => evaluateSegments(env, agent, seeds, decisions).meanReward), decisions: r.decisions };
+    refs = { randomReward: r.meanReward, oracleReward: myopicReference(env, (agent) => evaluateSegments(env, agent, seeds, decisions).meanReward), decisions: r.decisions };
     ckRefCache.set(key, refs);
   }
   return refs;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentFactory } from '../../harness/agent.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
-import { createClairvoyant, createRandomAgent } from '../../harness/env/policies.ts';
+import { createClairvoyant, createRandomAgent } from '../../harness/reference/index.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { interactionsToThreshold } from '../../harness/score/curves.ts';
 

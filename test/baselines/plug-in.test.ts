@@ -3,7 +3,7 @@ import { createAgent, createClairvoyantAgent } from '../../baselines/plug-in.ts'
 import type { PrivilegedContext } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
-import { createRandomAgent } from '../../harness/env/policies.ts';
+import { bestAction, createRandomAgent, PLUG_IN_INPUTS } from '../../harness/reference/index.ts';
 import { fixtureScenario } from '../env/fixtures.ts';
 
 describe('privileged policies: plug-in baseline and clairvoyant reference', () => {
@@ -15,8 +15,8 @@ describe('privileged policies: plug-in baseline and clairvoyant reference', () =
 
   it("decide the environment's best plug-in / realised action for the pending request, and beat random", async () => {
     for (const [factory, score] of [
-      [createAgent, (env: OrchestrationEnv) => (a: number) => env.plugInReward(a)],
-      [createClairvoyantAgent, (env: OrchestrationEnv) => (a: number) => env.realisedReward(a)],
+      [createAgent, (env: OrchestrationEnv) => (a: number) => env.whatIf(a, PLUG_IN_INPUTS).reward],
+      [createClairvoyantAgent, (env: OrchestrationEnv) => (a: number) => env.whatIf(a).reward],
     ] as const) {
       const env = new OrchestrationEnv(fixtureScenario({ users: 3, rateHz: 5, learningDecisions: 300, evaluationDecisions: 0 }));
       const ctx: PrivilegedContext = { env: env.spec, seed: 0, simulator: env };
@@ -25,9 +25,9 @@ describe('privileged policies: plug-in baseline and clairvoyant reference', () =
       let total = 0;
       for (let i = 0; i < 300; i++) {
         const a = agent.act(obs);
-        expect(a).toBe(env.bestAction(score(env)));
+        expect(a).toBe(bestAction(env, score(env)));
         expect(obs.actionMask[a]).toBe(1);
-        const predicted = env.realisedReward(a);
+        const predicted = env.whatIf(a).reward;
         obs = env.step(a).obs;
         // The clairvoyant's score of the chosen action is exactly the reward the step realises.
         expect(env.lastDecision.reward).toBe(predicted);

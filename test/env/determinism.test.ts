@@ -3,7 +3,7 @@ import type { Observation } from '../../harness/agent.ts';
 import { checkEnv } from '../../harness/env/check.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
-import { createRandomAgent } from '../../harness/env/policies.ts';
+import { createRandomAgent } from '../../harness/reference/index.ts';
 import { fixtureScenario, stepTrace } from './fixtures.ts';
 
 const poissonTrace = () => {

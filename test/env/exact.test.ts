@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionDef } from '../../harness/agent.ts';
 import { DeviceEnergy } from '../../harness/env/energy.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
-import { createClairvoyant, createPlugIn } from '../../harness/env/policies.ts';
+import { createClairvoyant, createPlugIn, PLUG_IN_INPUTS } from '../../harness/reference/index.ts';
 import { rewardOf } from '../../harness/env/reward.ts';
 import { SharedTier, slowdownAt } from '../../harness/env/tiers.ts';
 import { LinkReplay, LinkTimeline, TRANSFER_CAP_MS } from '../../harness/env/timeline.ts';
@@ -335,14 +335,14 @@ describe('clairvoyant reference on a 2-action case', () => {
     const fast = new OrchestrationEnv(twoActionScenario(fixedLink(100, 16)));
     const obsFast = fast.reset(1, 'learn');
     // edge: 800 / 100 + 31 = 39 ms.
-    expect(fast.realisedReward(1)).toBeCloseTo(-0.039, 12);
-    expect(fast.realisedReward(0)).toBeCloseTo(-0.04, 12);
+    expect(fast.whatIf(1).reward).toBeCloseTo(-0.039, 12);
+    expect(fast.whatIf(0).reward).toBeCloseTo(-0.04, 12);
     expect(createClairvoyant(fast).act(obsFast)).toBe(1);
 
     const slow = new OrchestrationEnv(twoActionScenario(fixedLink(80, 16)));
     const obsSlow = slow.reset(1, 'learn');
     // edge: 800 / 80 + 31 = 41 ms.
-    expect(slow.realisedReward(1)).toBeCloseTo(-0.041, 12);
+    expect(slow.whatIf(1).reward).toBeCloseTo(-0.041, 12);
     expect(createClairvoyant(slow).act(obsSlow)).toBe(0);
   });
 
@@ -354,10 +354,10 @@ describe('clairvoyant reference on a 2-action case', () => {
     expect(obs.timeMs).toBe(t0);
     // True upload: 2 ms x 100 = 200 kbit, the other 600 kbit at 10 Mbps = 60 ms: 62 ms;
     // edge = 62 + 10 + 10 + 1 + 10 = 93 ms > 40: the device.
-    expect(env.realisedReward(1)).toBeCloseTo(-0.093, 9);
+    expect(env.whatIf(1).reward).toBeCloseTo(-0.093, 9);
     expect(createClairvoyant(env).act(obs)).toBe(0);
     // The plug-in policy holds the current 100 Mbps: 39 ms < 40: the edge.
-    expect(env.plugInReward(1)).toBeCloseTo(-0.039, 12);
+    expect(env.whatIf(1, PLUG_IN_INPUTS).reward).toBeCloseTo(-0.039, 12);
     expect(createPlugIn(env).act(obs)).toBe(1);
   });
 });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { BASELINES, listBaselines, loadBaseline } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
-import { clairvoyantReference } from '../../harness/env/policies.ts';
+import { myopicReference } from '../../harness/reference/index.ts';
 import { loadSuite } from '../../harness/scenario/load.ts';
 import { stratifiedBootstrap } from '../../harness/stats/index.ts';
 
@@ -24,7 +24,7 @@ describe('the clairvoyant reference is not beaten beyond the bootstrap interval'
       const beaten: string[] = [];
       for (const scenario of await loadSuite(suite, { variant: 'testing' })) {
         const env = new OrchestrationEnv(scenario);
-        const reference = SEEDS.map((s) => clairvoyantReference(env, (agent) => runEpisode(env, agent, s, { learningDecisions: 0 }).eval.meanReward));
+        const reference = SEEDS.map((s) => myopicReference(env, (agent) => runEpisode(env, agent, s, { learningDecisions: 0 }).eval.meanReward));
         for (const name of competitors) {
           const factory = await loadBaseline(name);
           const diff = await Promise.all(SEEDS.map(async (s, i) => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { recordAgentLog } from '../../harness/env/log.ts';
-import { clairvoyantVariants } from '../../harness/env/policies.ts';
+import { clairvoyantVariants, createClairvoyant } from '../../harness/reference/index.ts';
 import { Residency } from '../../harness/env/residency.ts';
 import { buildModelLoad, buildProfiles, modelLoadMs, MODEL_LOAD_FILE, readCsv, toJsonText } from '../../harness/profiles/convert.ts';
 import { PACKAGE_ROOT } from '../../harness/version.ts';
@@ -89,28 +89,26 @@ describe('residency in the environment', () => {
 
   it('the clairvoyant reference scores a load as an investment in its residency variants (and only with residency)', () => {
     const env = oneSlotEnv();
-    const myopic = env.clairvoyantScore(A.deviceSmall);
-    expect(myopic).toBe(env.realisedReward(A.deviceSmall));
-    const invested = env.clairvoyantScore(A.deviceSmall, null, true);
+    const plain = createClairvoyant(env);
+    const investing = createClairvoyant(env, { energyPriceScale: null, asIfResident: true, evictionPriceScale: 0 });
+    plain.act(env.currentObservation);
+    investing.act(env.currentObservation);
+    const myopic = plain.score(A.deviceSmall);
+    expect(myopic).toBe(env.whatIf(A.deviceSmall).reward);
+    const invested = investing.score(A.deviceSmall);
     expect(invested).toBeGreaterThan(myopic);
     stepRecord(env, A.deviceSmall);
     // Resident now: the two scores agree.
-    expect(env.clairvoyantScore(A.deviceSmall, null, true)).toBe(env.clairvoyantScore(A.deviceSmall));
+    expect(investing.score(A.deviceSmall)).toBe(plain.score(A.deviceSmall));
     expect(clairvoyantVariants(env).length).toBe(4);
     expect(clairvoyantVariants(new OrchestrationEnv(fixtureScenario())).length).toBe(1);
   });
 
-  it('a failing as-if-resident score leaves no load skipped for later decisions', () => {
+  it('an as-if-resident what-if leaves no load skipped for later decisions (the environment keeps no flag)', () => {
     const env = oneSlotEnv();
-    const withLoad = env.realisedReward(A.deviceSmall);
-    const energy = (env as unknown as { energy: { chargeMj: (...a: unknown[]) => number } }).energy;
-    const chargeMj = energy.chargeMj;
-    energy.chargeMj = () => {
-      throw new Error('injected');
-    };
-    expect(() => env.clairvoyantScore(A.deviceSmall, null, true)).toThrow('injected');
-    energy.chargeMj = chargeMj;
-    expect(env.realisedReward(A.deviceSmall)).toBe(withLoad);
+    const withLoad = env.whatIf(A.deviceSmall).reward;
+    expect(env.whatIf(A.deviceSmall, { resident: true }).reward).toBeGreaterThan(withLoad);
+    expect(env.whatIf(A.deviceSmall).reward).toBe(withLoad);
     expect(stepRecord(env, A.deviceSmall).outcome.computeMs).toBeCloseTo(140, 12);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEnv } from '../../harness/env/check.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
-import { clairvoyantReference, createRandomAgent } from '../../harness/env/policies.ts';
+import { myopicReference, createRandomAgent } from '../../harness/reference/index.ts';
 import { staticAgent } from '../../baselines/static.ts';
 import { loadSuite } from '../../harness/scenario/load.ts';
 import { HAS_SHARED, NO_SHARED_REASON } from '../helpers/paths.ts';
@@ -26,7 +26,7 @@ describe('reference policies on the default suite (testing variant)', async () =
       };
       // The reference value: the best of the clairvoyant's price variants on the same phase.
       let oracle = 0;
-      for (const seed of SEEDS) oracle += clairvoyantReference(env, (agent) => runEpisode(env, agent, seed, { learningDecisions: 1 }).eval.meanReward);
+      for (const seed of SEEDS) oracle += myopicReference(env, (agent) => runEpisode(env, agent, seed, { learningDecisions: 1 }).eval.meanReward);
       oracle /= SEEDS.length;
       expect(oracle).toBeGreaterThan(await mean(() => createRandomAgent(7)));
       for (const tier of ['device', 'edge', 'cloud'] as const) {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Battery } from '../../harness/env/battery.ts';
 import { drawDeadlineMs } from '../../harness/env/deadlines.ts';
+import { createClairvoyant } from '../../harness/reference/index.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { FEATURES } from '../../harness/env/features.ts';
 import { deriveRng } from '../../harness/rng.ts';
@@ -79,19 +80,26 @@ describe('the battery in the environment', () => {
 
   it('the clairvoyant prices device energy at penalty / initial charge only when the battery is projected to run empty in the phase', () => {
     // 200 decisions of 200 mJ each: far more than the 1800 mJ charge, so after the first decision the price applies.
+    // The clairvoyant counts the decisions it sees stepped (act, then the step of any action).
+    const afterOneDeviceStep = (e: OrchestrationEnv) => {
+      const c = createClairvoyant(e);
+      c.act(e.reset(1, 'learn'));
+      const first = c.score(A.deviceSmall);
+      e.step(A.deviceSmall);
+      c.act(e.currentObservation);
+      return { c, first };
+    };
     const env = new OrchestrationEnv(withFactors({}, BATTERY));
-    env.reset(1, 'learn');
-    expect(env.clairvoyantScore(A.deviceSmall)).toBe(env.realisedReward(A.deviceSmall)); // no history yet
-    env.step(A.deviceSmall);
-    expect(env.clairvoyantScore(A.deviceSmall)).toBeCloseTo(env.realisedReward(A.deviceSmall) - (3 / 1800) * 200, 12);
+    const { c, first } = afterOneDeviceStep(env);
+    expect(first).toBeLessThan(0);
+    expect(c.score(A.deviceSmall)).toBeCloseTo(env.whatIf(A.deviceSmall).reward - (3 / 1800) * 200, 12);
     // A charge of 3.6 kJ covers the whole phase: no price.
     const big = new OrchestrationEnv(withFactors({}, { ...BATTERY, capacityWh: 1, initialSocPct: 100 }));
-    big.reset(1, 'learn');
-    big.step(A.deviceSmall);
-    expect(big.clairvoyantScore(A.deviceSmall)).toBe(big.realisedReward(A.deviceSmall));
+    expect(afterOneDeviceStep(big).c.score(A.deviceSmall)).toBe(big.whatIf(A.deviceSmall).reward);
     const plain = new OrchestrationEnv(fixtureScenario());
-    plain.reset(1, 'learn');
-    expect(plain.clairvoyantScore(A.edgeSmall)).toBe(plain.realisedReward(A.edgeSmall));
+    const p = createClairvoyant(plain);
+    p.act(plain.reset(1, 'learn'));
+    expect(p.score(A.edgeSmall)).toBe(plain.whatIf(A.edgeSmall).reward);
     expect(plain.currentObservation.user.batterySoc).toBe(1);
   });
 });
