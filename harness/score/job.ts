@@ -18,7 +18,7 @@
  * same for every budget, so a result does not depend on the budget it was measured with.
  */
 import { performance } from 'node:perf_hooks';
-import type { Agent, AgentContext, AgentFactory, Transition } from '../agent.ts';
+import type { Agent, AgentContext, AgentFactory, EnvSpec, Transition } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { evaluateSegments } from '../env/checkpoints.ts';
 import { runEpisode } from '../env/episode.ts';
@@ -188,10 +188,28 @@ export function agentSeed(seed: Seed, scenarioId: string): number {
   return numericSeed(seed, scenarioId, 'agent');
 }
 
+/** `v` and everything reachable from it frozen (plain data: objects and arrays). */
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/**
+ * The spec an agent receives: a deep-frozen copy, so an agent (a trusted one runs in the
+ * harness's thread) cannot change the action table or features the harness and the cached
+ * scenario use; writing to it throws a TypeError (agents are ES modules: strict mode).
+ */
+export function agentSpec(spec: EnvSpec): EnvSpec {
+  return deepFreeze(structuredClone(spec));
+}
+
 /** The agent's context for this job (the same for the measured run and the purity check's). */
 function agentContext(scenario: CompiledScenario, env: OrchestrationEnv, seed: Seed, opts: ScoreJobOptions): AgentContext & { simulator?: OrchestrationEnv } {
   return {
-    env: env.spec,
+    env: agentSpec(env.spec),
     seed: agentSeed(seed, scenario.id),
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.privileged ? { simulator: env } : {}),
@@ -220,6 +238,8 @@ async function plainLog(scenario: CompiledScenario, factory: AgentFactory, seed:
 export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory, seed: Seed, opts: ScoreJobOptions = {}): Promise<ScoredJob> {
   const { evalRefs, ...refs } = referenceRewards(scenario, seed);
   const env = new OrchestrationEnv(scenario);
+  // Everything the harness measures with is built before the agent exists.
+  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? {}) : null;
   const inner = await factory(agentContext(scenario, env, seed, opts));
   // Wrapping setMode marks where each evaluation starts (the last one is the evaluation phase) and
   // where each checkpoint evaluation ends, for the timing split.
@@ -236,7 +256,6 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       inner.setMode?.(mode);
     },
   };
-  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? {}) : null;
   let episode;
   try {
     episode = runEpisode(env, agent, seed, ck ? { checkpoints: ck } : {});

@@ -1,12 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { PhaseLinks } from '../../harness/env/links.ts';
 import { deriveRng, deriveSeed, numericSeed, SealedKey } from '../../harness/rng.ts';
 import { jobIdentity } from '../../harness/runner/identity.ts';
-import { jobSeed, runJob } from '../../harness/runner/job.ts';
+import { executeJobs } from '../../harness/runner/execute.ts';
+import { identifyJob, jobSeed, runJob } from '../../harness/runner/job.ts';
 import { episodeSeed, planJobs } from '../../harness/runner/plan.ts';
 import { commitmentOf, freshSecret, readSecretFile, refuseRootSeedWhenSealed, runSecretFor, sealedEpisodeKey, SECRET_FILE, writeSecretFile } from '../../harness/runner/sealed.ts';
 import { resolveScenarioFile, loadScenario } from '../../harness/scenario/load.ts';
@@ -119,5 +121,18 @@ describe('secret file', () => {
     expect((await inputError(() => runSecretFor(dir, true, true, undefined))).message).toMatch(/open run/);
     expect(runSecretFor(dir, true, false, null)).not.toEqual(s);
     expect(SECRET_FILE).toBe('secret.json');
+  });
+});
+
+describe('the spec an agent receives', () => {
+  it('is a deep-frozen copy: a trusted agent writing to ctx.env gets a TypeError and its job fails with that reason', async () => {
+    const spec = { agent: 'spec-writer', agentKind: 'submission' as const, agentPath: fileURLToPath(new URL('./fixtures/spec-writing-agent.ts', import.meta.url)), scenario: 'broadband-1u-loose-v1', scenarioFile: resolveScenarioFile('broadband-1u-loose-v1'), variant: 'testing' as const, seed: episodeSeed(0, 0) };
+    const dir = mkdtempSync(join(root, 'frozen-'));
+    const run = await executeJobs([{ spec, id: await identifyJob(spec) }], { outDir: dir, workers: 1 });
+    expect(run.results[0]!.status).toBe('failed');
+    expect(run.results[0]!.reason).toMatch(/^threw TypeError: .*read only.*accuracyTop1Pct/);
+    // The harness's own spec (and the cached scenario's action table) is untouched.
+    const scenario = await loadScenario(spec.scenarioFile, { variant: 'testing' });
+    expect(scenario.actions[0]!.accuracyTop1Pct).toBeLessThan(100);
   });
 });
