@@ -13,11 +13,9 @@ import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
 /** One label of a stream path. */
 export type StreamLabel = string | number;
 
-/** sha256 of the labels joined unambiguously, as 4 signed 32-bit words. */
-function stateOf(labels: readonly StreamLabel[]): number[] {
-  const h = createHash('sha256');
-  for (const l of labels) h.update(`${typeof l === 'number' ? 'n' : 's'}${String(l).length}:${String(l)};`);
-  const d = h.digest();
+/** sha256 of the labels joined unambiguously (after `secret`, when keyed), as 4 signed 32-bit words. */
+function stateOf(labels: readonly StreamLabel[], secret?: Uint8Array): number[] {
+  const d = digestOf(labels, secret);
   const words: number[] = [d.readInt32LE(0), d.readInt32LE(4), d.readInt32LE(8), d.readInt32LE(12)];
   // xoroshiro must not start from the all-zero state.
   if ((words[0]! | words[1]! | words[2]! | words[3]!) === 0) words[0] = 1;
@@ -26,14 +24,61 @@ function stateOf(labels: readonly StreamLabel[]): number[] {
 
 /** A generator state exported by {@link Rng.state}. */
 export type RngState = readonly number[];
+/** sha256 of a label path; a keyed path starts with a domain tag and the secret, which no public path can. */
+function digestOf(labels: readonly StreamLabel[], secret?: Uint8Array): Buffer {
+  const h = createHash('sha256');
+  if (secret) h.update('orchbench-sealed-stream\0').update(secret);
+  for (const l of labels) h.update(`${typeof l === 'number' ? 'n' : 's'}${String(l).length}:${String(l)};`);
+  return h.digest();
+}
+
+/**
+ * A secret stream key (a sealed run's): a path of labels under a secret of at least 128 bits.
+ * Streams and sub-keys derived from it never pass through a short numeric seed, so no stream's
+ * state can be found by searching fewer candidates than the secret has values.
+ */
+export class SealedKey {
+  readonly #secret: Uint8Array;
+  readonly #path: readonly StreamLabel[];
+
+  /** `secret`: at least 16 random bytes. @throws Error when shorter. */
+  constructor(secret: Uint8Array, path: readonly StreamLabel[] = []) {
+    if (secret.length < 16) throw new Error(`SealedKey: a secret of at least 16 bytes (128 bits) is needed, got ${secret.length}`);
+    this.#secret = secret;
+    this.#path = path;
+  }
+
+  /** The key of a sub-path. */
+  child(...labels: StreamLabel[]): SealedKey {
+    return new SealedKey(this.#secret, [...this.#path, ...labels]);
+  }
+
+  /** The stream at a sub-path. */
+  rng(...labels: StreamLabel[]): Rng {
+    return new Rng([...this.#path, ...labels], this.#secret);
+  }
+
+  /** A 31-bit number for a sub-path (for whoever needs a numeric seed, e.g. an agent): reveals nothing of the secret. */
+  number(...labels: StreamLabel[]): number {
+    return stateOf([...this.#path, ...labels], this.#secret)[0]! >>> 1;
+  }
+
+  /** A one-way name of this key (for in-memory cache keys; never the secret). */
+  toString(): string {
+    return `sealed:${digestOf(['key-id', ...this.#path], this.#secret).toString('hex')}`;
+  }
+}
+
+/** What streams derive from: a public numeric seed, or a secret key (sealed runs). */
+export type Seed = number | SealedKey;
 
 /** A seeded random stream with the few distributions the harness needs. */
 export class Rng {
   private g: { next(): number; getState(): readonly number[] };
 
-  /** Prefer {@link deriveRng}; this takes the stream's full label path. */
-  constructor(labels: readonly StreamLabel[]) {
-    this.g = xoroshiro128plusFromState(stateOf(labels));
+  /** Prefer {@link deriveRng}; this takes the stream's full label path (under `secret` when keyed). */
+  constructor(labels: readonly StreamLabel[], secret?: Uint8Array) {
+    this.g = xoroshiro128plusFromState(stateOf(labels, secret));
   }
 
   /** The generator's state (4 words): {@link restoreState} with it replays the same draws from here. */
@@ -94,12 +139,23 @@ export class Rng {
   }
 }
 
-/** The stream for `(rootSeed, ...labels)`. Same labels, same stream, in any process. */
-export function deriveRng(rootSeed: number, ...labels: StreamLabel[]): Rng {
-  return new Rng([rootSeed, ...labels]);
+/** The stream for `(root, ...labels)`. Same labels, same stream, in any process; a {@link SealedKey} root keys it with its secret. */
+export function deriveRng(root: Seed, ...labels: StreamLabel[]): Rng {
+  return typeof root === 'number' ? new Rng([root, ...labels]) : root.rng(...labels);
 }
 
-/** A 31-bit integer seed derived from a path, for libraries that take a numeric seed (e.g. tfjs). */
-export function deriveSeed(rootSeed: number, ...labels: StreamLabel[]): number {
-  return (stateOf([rootSeed, ...labels])[0]! >>> 1);
+/**
+ * The seed of a sub-path: from a number, a 31-bit integer (for libraries that take a numeric seed,
+ * e.g. tfjs); from a {@link SealedKey}, the sub-key (never narrowed to a short seed).
+ */
+export function deriveSeed(root: number, ...labels: StreamLabel[]): number;
+export function deriveSeed(root: SealedKey, ...labels: StreamLabel[]): SealedKey;
+export function deriveSeed(root: Seed, ...labels: StreamLabel[]): Seed;
+export function deriveSeed(root: Seed, ...labels: StreamLabel[]): Seed {
+  return typeof root === 'number' ? stateOf([root, ...labels])[0]! >>> 1 : root.child(...labels);
+}
+
+/** A 31-bit numeric seed of a sub-path whatever the root (what an agent or a numeric-seed library receives). */
+export function numericSeed(root: Seed, ...labels: StreamLabel[]): number {
+  return typeof root === 'number' ? deriveSeed(root, ...labels) : root.number(...labels);
 }

@@ -8,7 +8,7 @@ import type { AgentContext } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { recordAgentLog } from '../env/log.ts';
 import { InputError } from '../errors.ts';
-import { deriveSeed } from '../rng.ts';
+import { agentSeed, agentSpec } from '../score/job.ts';
 import { resolveAgent } from '../runner/agents.ts';
 import { loadScenario } from '../scenario/load.ts';
 
@@ -52,8 +52,8 @@ export function register(program: Command): void {
       const resolved = await resolveAgent({ agent: opts.agent, agentKind: isPath ? 'submission' : 'baseline', ...(isPath ? { agentPath: opts.agent, sandbox: true } : {}) });
       const env = new OrchestrationEnv(scenario);
       const ctx: AgentContext & { simulator?: OrchestrationEnv } = {
-        env: env.spec,
-        seed: deriveSeed(seed, scenario.id, 'agent'),
+        env: agentSpec(env.spec),
+        seed: agentSeed(seed, scenario.id),
         ...(resolved.privileged ? { simulator: env } : {}),
       };
       const agent = await (await resolved.load())(ctx);

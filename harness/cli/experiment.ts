@@ -8,6 +8,7 @@ import { DEFAULT_CONTROLS, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown } from '
 import { readVariants } from '../experiment/learners.ts';
 import { runSearches, SEARCH_SPACES, searchSummary } from '../experiment/tune.ts';
 import { withRunLock } from '../runner/out-dir.ts';
+import { refuseRootSeedWhenSealed } from '../runner/sealed.ts';
 import { createProgress } from '../runner/progress.ts';
 import { type ScenarioFlags, scenarioSelection, withScenarioOptions } from './select.ts';
 import { commaList } from './options.ts';
@@ -17,7 +18,8 @@ interface HlFlags extends ScenarioFlags {
   agents?: string;
   variants?: string;
   puritySeeds: string;
-  rootSeed: string;
+  rootSeed?: string;
+  sealed?: boolean;
   workers: string;
   out: string;
   json?: boolean;
@@ -53,11 +55,13 @@ export function register(program: Command): void {
     .option('--agents <names>', `control baselines beside ${SUBJECT} and ${REFERENCE} (comma-separated; default ${DEFAULT_CONTROLS.join(',')})`)
     .option('--variants <file>', 'ablation variants: JSON array of { id, agent, config, description, control } (control: true = a control column instead of an ablation row)')
     .option('--purity-seeds <n>', 'first seeds whose jobs also run the eval-purity check (a second run without checkpoints)', '1')
-    .option('--root-seed <n>', 'root seed every job seed derives from', '0')
+    .option('--root-seed <n>', 'root seed every job seed derives from (default 0)')
+    .option('--sealed', "key every simulator stream with a secret (OUT/secret.json, mode 0600: the folder's own when it has one, else a fresh 256-bit one); results carry only its commitment. See docs/sealed-runs.md")
     .option('--workers <n>', 'worker threads', String(availableParallelism()))
     .option('--out <dir>', 'output directory (its results.jsonl is resumed)', './results/hl-speedup')
     .option('--json', 'print the report as JSON instead of Markdown')
     .action(async (flags: HlFlags) => {
+      refuseRootSeedWhenSealed(flags.sealed, flags.rootSeed !== undefined);
       const controls = commaList('--agents', flags.agents);
       // Held like a run's --out: two experiments resuming one journal would interleave its lines.
       const report = await withRunLock(resolve(flags.out), note, () => runHlSpeedup({
@@ -66,7 +70,8 @@ export function register(program: Command): void {
         ...(flags.variants ? { variants: readVariants(flags.variants) } : {}),
         seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
         puritySeeds: parseNumber('--purity-seeds', flags.puritySeeds, { ...RULES.seeds, min: 0 }),
-        rootSeed: parseNumber('--root-seed', flags.rootSeed, RULES.seed),
+        rootSeed: parseNumber('--root-seed', flags.rootSeed ?? '0', RULES.seed),
+        ...(flags.sealed ? { sealed: true } : {}),
         workers: parseNumber('--workers', flags.workers, RULES.workers),
         outDir: resolve(flags.out),
         progress: createProgress(),

@@ -1,5 +1,7 @@
 /** `orchbench run`: run agents on a suite's scenarios over seeds, on a worker pool, into a results journal. */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
@@ -7,7 +9,8 @@ import { requireBubblewrap } from '../submission/isolation.ts';
 import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
 import { defaultBaselines } from '../../baselines/index.ts';
 import { executeJobs, openRunJournal, RESULTS_FILE } from '../runner/execute.ts';
-import { writeManifest } from '../runner/merge.ts';
+import { MANIFEST_FILE, readManifest, writeManifest } from '../runner/merge.ts';
+import { commitmentOf, refuseRootSeedWhenSealed, runSecretFor, writeSecretFile } from '../runner/sealed.ts';
 import { withRunLock } from '../runner/out-dir.ts';
 import { parseShard, planJobs, shardJobs, submissionRefs } from '../runner/plan.ts';
 import { createProgress } from '../runner/progress.ts';
@@ -25,7 +28,8 @@ interface RunFlags extends ScenarioFlags {
   trusted?: boolean;
   decisionMs: string;
   seeds: string;
-  rootSeed: string;
+  rootSeed?: string;
+  sealed?: boolean;
   workers: string;
   out: string;
   resume?: boolean;
@@ -45,7 +49,8 @@ export function register(program: Command): void {
     .option('--trusted', 'run submissions without isolation: JavaScript/TypeScript in the worker thread, others as plain processes; only for code you trust')
     .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', String(DEFAULT_LIMITS.decisionMs))
     .option('--seeds <n>', 'seeds 0..n-1, combined with the root seed', '10')
-    .option('--root-seed <n>', 'root seed every job seed derives from', '0')
+    .option('--root-seed <n>', 'root seed every job seed derives from (default 0)')
+    .option('--sealed', 'key every simulator stream with a fresh 256-bit secret (written to OUT/secret.json, mode 0600; results carry only a commitment): no agent can predict what it has not seen. Re-run with `orchbench verify OUT --secret FILE`. See docs/sealed-runs.md')
     .option('--workers <n>', 'worker threads', String(availableParallelism()))
     .option('--out <dir>', 'output directory', './results')
     .option('--resume', 'continue OUT/results.jsonl: skip jobs already recorded as ok, retry failed ones')
@@ -56,12 +61,14 @@ export function register(program: Command): void {
       if (flags.sandbox && flags.trusted) throw new InputError({ file: '--trusted', expected: 'either --sandbox or --trusted', found: 'both' });
       const selection = scenarioSelection(flags);
       const seeds = parseNumber('--seeds', flags.seeds, RULES.seeds);
-      const rootSeed = parseNumber('--root-seed', flags.rootSeed, RULES.seed);
+      refuseRootSeedWhenSealed(flags.sealed, flags.rootSeed !== undefined);
+      if (flags.sealed && flags.shard !== undefined) throw new InputError({ file: '--shard', expected: 'no --shard with --sealed (each shard would draw its own secret)', found: flags.shard! });
+      const rootSeed = parseNumber('--root-seed', flags.rootSeed ?? '0', RULES.seed);
+      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       const workers = parseNumber('--workers', flags.workers, RULES.workers);
       const jobTimeoutS = flags.jobTimeoutS === undefined ? undefined : parseNumber('--job-timeout-s', flags.jobTimeoutS, RULES.jobTimeoutS);
       const jobMemoryMb = flags.jobMemoryMb === undefined ? undefined : parseNumber('--job-memory-mb', flags.jobMemoryMb, RULES.jobMemoryMb);
       const decisionMs = parseNumber('--decision-ms', flags.decisionMs, RULES.decisionMs);
-      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       const baselines = commaList('--agents', flags.agents) ?? defaultBaselines();
       const submissions = submissionRefs(flags.submissions ?? []);
       const sandbox = !flags.trusted;
@@ -69,12 +76,15 @@ export function register(program: Command): void {
       if (sandbox && submissions.length) requireBubblewrap();
       const agents = [...baselines.map((name) => ({ name, kind: 'baseline' as const })), ...submissions];
 
-      const plan = await planJobs({ ...selection, agents, seeds, rootSeed, sandbox });
-      const jobs = shard ? shardJobs(plan, shard) : plan;
       // Nothing is written into the folder before it is ours and its journal may be used:
       // a refused run must leave an earlier run's run.json as it was.
       await withRunLock(flags.out, (text) => process.stderr.write(text), async () => {
         openRunJournal(flags.out, flags.resume === true);
+        const previous = flags.resume && existsSync(join(flags.out, MANIFEST_FILE)) ? readManifest(flags.out).sealed : null;
+        const secret = runSecretFor(flags.out, flags.sealed === true, flags.resume === true, previous);
+        const sealed = secret ? { runId: secret.runId, commitment: commitmentOf(secret) } : undefined;
+        const plan = await planJobs({ ...selection, agents, seeds, rootSeed, sandbox, ...(sealed ? { sealed: sealed.commitment } : {}) });
+        const jobs = shard ? shardJobs(plan, shard) : plan;
         const manifest: RunManifest = {
           command: cliInvocation(),
           harnessVersion: VERSION,
@@ -85,11 +95,13 @@ export function register(program: Command): void {
           scenarios: [...new Set(plan.map((j) => j.spec.scenario))],
           seeds,
           rootSeed,
+          ...(sealed ? { sealed } : {}),
           ...(flags.shard ? { shard: flags.shard } : {}),
           jobsPlanned: plan.length,
           jobsInSlice: jobs.length,
         };
         writeManifest(flags.out, manifest);
+        if (secret) writeSecretFile(flags.out, secret);
         // Finished jobs are already durable; only the ones in flight are lost.
         process.once('SIGINT', () => {
           process.stderr.write(`\ninterrupted: finished jobs are in ${flags.out}/${RESULTS_FILE}; rerun with --resume to continue\n`);
@@ -102,6 +114,7 @@ export function register(program: Command): void {
           ...(jobTimeoutS !== undefined ? { jobTimeoutS } : {}),
           ...(jobMemoryMb !== undefined ? { jobMemoryMb } : {}),
           decisionMs,
+          ...(secret ? { secret } : {}),
           progress: createProgress(),
         });
         const failed = summary.results.filter((r) => r.status === 'failed');

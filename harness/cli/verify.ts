@@ -10,6 +10,7 @@ import { readResultLines } from '../report/results.ts';
 import { formatVerify, verifyResults } from '../report/verify.ts';
 import { requireBubblewrap } from '../submission/isolation.ts';
 import { runJob } from '../runner/job.ts';
+import { readSecretFile, type RunSecret, secretInPlace } from '../runner/sealed.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
 import { resolveScenarioFile } from '../scenario/load.ts';
 import type { Selected } from '../scenario/select.ts';
@@ -54,8 +55,26 @@ function specResolver(paths: ReadonlyMap<string, string>, scenarioFiles: Readonl
       scenarioFile: scenarioFiles.get(r.scenario) ?? (recorded !== undefined && existsSync(recorded) ? recorded : resolveScenarioFile(r.scenario)),
       variant: r.variant,
       seed: r.seed,
+      ...(r.sealed !== undefined ? { sealed: r.sealed } : {}),
     };
   };
+}
+
+/**
+ * The secret of the sealed lines (all of one run): the given file, else `DIR/secret.json` when
+ * present, checked against the lines' commitment; undefined without sealed lines or a file.
+ * @throws InputError for a missing, unreadable or mismatching file, or lines of several sealed runs.
+ */
+function sealedSecret(dir: string, results: readonly JobResult[], given: string | undefined): RunSecret | undefined {
+  const commitments = [...new Set(results.flatMap((r) => (r.sealed !== undefined ? [r.sealed] : [])))];
+  if (commitments.length > 1) throw new InputError({ file: join(dir, 'results.jsonl'), expected: 'sealed lines of one run (one commitment)', found: `${commitments.length} commitments: ${commitments.join(', ')}` });
+  const file = given ?? secretInPlace(dir);
+  if (file === null) return undefined;
+  if (commitments.length === 0) {
+    if (given !== undefined) throw new InputError({ file: given, expected: 'a secret for sealed result lines', found: `no sealed line in ${join(dir, 'results.jsonl')}` });
+    return undefined;
+  }
+  return readSecretFile(file, commitments[0]!);
 }
 
 /** Registers `verify`. */
@@ -76,8 +95,9 @@ export function register(program: Command): void {
     .option('--no-rerun', 'only the cheap check, no job is re-run (of a search record: that its scores and best trial follow from its cases)')
     .option('--agent-path <name=dir...>', "a submission's folder, instead of the one its result lines record (repeatable)", [])
     .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', numberOption('--decision-ms', RULES.decisionMs), DEFAULT_LIMITS.decisionMs)
+    .option('--secret <file>', "a sealed run's revealed secret file (default: DIR/secret.json when present); without one, sealed lines are seal-checked only")
     .option('--json', 'print the report as JSON')
-    .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; decisionMs: number; json?: boolean }) => {
+    .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; decisionMs: number; secret?: string; json?: boolean }) => {
       const selecting = opts.suite !== undefined || opts.scenarios !== undefined || opts.variant !== undefined;
       // Without a selection every line is verified (the user's catalogs still apply to the re-runs).
       if (!selecting) useCatalogs(opts.catalog);
@@ -106,12 +126,14 @@ export function register(program: Command): void {
       const plainSpec = specResolver(agentPaths(opts.agentPath), files);
       // An experiment's folder (hl-speedup.json or search-*.json beside the journal): its lines re-run as experiment jobs.
       const experiment = experimentSpecs(dir, lines.map((l) => l.result), plainSpec);
+      const secret = sealedSecret(dir, lines.map((l) => l.result), opts.secret);
       const report = await verifyResults(lines, {
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
         seed: opts.seed,
         noRerun: !opts.rerun,
-        runJob: (spec) => (isExperimentSpec(spec) ? runExperimentJob(spec) : runJob(spec, { limits: { decisionMs: opts.decisionMs } })),
+        runJob: (spec) => (isExperimentSpec(spec) ? runExperimentJob(spec, secret ? { secret } : {}) : runJob(spec, { limits: { decisionMs: opts.decisionMs }, ...(secret ? { secret } : {}) })),
         specOf: experiment ?? plainSpec,
+        cannotReRun: (r) => (r.sealed !== undefined && !secret ? `sealed (commitment ${r.sealed}): not re-run, no secret (pass --secret FILE once the run's secret is revealed)` : null),
       });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
       if (!report.ok) process.exitCode = 1;

@@ -15,6 +15,7 @@
 import type { Agent, Transition } from '../agent.ts';
 import type { OrchestrationEnv } from './env.ts';
 import { evaluatePolicy } from './episode.ts';
+import { SealedKey, type Seed } from '../rng.ts';
 
 /**
  * Where and how the greedy policy is evaluated during learning. After real interaction `at[i]`
@@ -35,7 +36,7 @@ export interface CheckpointOptions {
    * phase with its own trace offsets and requests). The same at every checkpoint and, for common
    * random numbers, for every agent.
    */
-  seed: number | readonly number[];
+  seed: Seed | readonly Seed[];
 }
 
 /** Mean reward over every decision of the segments, and how many decisions that was. */
@@ -49,7 +50,7 @@ export interface SegmentsSummary {
  * evaluation phase of `env` reset with each of `seeds`, and averages the rewards over all of them
  * (segments that a truncated trace ends early weigh by the decisions they have).
  */
-export function evaluateSegments(env: OrchestrationEnv, agent: Agent, seeds: readonly number[], decisions: number): SegmentsSummary {
+export function evaluateSegments(env: OrchestrationEnv, agent: Agent, seeds: readonly Seed[], decisions: number): SegmentsSummary {
   let sum = 0;
   let count = 0;
   for (const seed of seeds) {
@@ -112,7 +113,7 @@ export class CheckpointRun {
   /** The agent the episode must use (its learning is sealed during evaluations). */
   readonly agent: Agent;
   private readonly seal: SealedLearning;
-  private readonly seeds: readonly number[];
+  private readonly seeds: readonly Seed[];
   private readonly out: Float64Array;
   private k = 0;
 
@@ -122,7 +123,7 @@ export class CheckpointRun {
     ck.at.forEach((c, i) => {
       if (!Number.isInteger(c) || c < 1 || (i > 0 && c <= ck.at[i - 1]!)) throw new Error(`runEpisode: checkpoints.at must be strictly increasing integers >= 1 (at[${i}] = ${c})`);
     });
-    this.seeds = typeof ck.seed === 'number' ? [ck.seed] : ck.seed;
+    this.seeds = typeof ck.seed === 'number' || ck.seed instanceof SealedKey ? [ck.seed] : ck.seed;
     if (this.seeds.length === 0) throw new Error('runEpisode: checkpoints.seed needs at least one evaluation segment');
     this.seal = sealLearning(agent);
     this.agent = this.seal.agent;

@@ -41,7 +41,7 @@
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
-import { deriveRng, Rng, type RngState } from '../rng.ts';
+import { deriveRng, Rng, type RngState, type Seed } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import type { ArrivalSpec, Tier } from '../scenario/types.ts';
 import { BackgroundLoad, type BackgroundState } from './background.ts';
@@ -373,7 +373,7 @@ export class OrchestrationEnv {
    * Starts a phase. The same seed and phase always give the same request sequence, trace offsets
    * and compute samples; `eval` replays the held-out trace segment.
    */
-  reset(seed: number, phase: Phase): Observation {
+  reset(seed: Seed, phase: Phase): Observation {
     const s = this.scenario.spec;
     const id = this.scenario.id;
     this.phase = phase;

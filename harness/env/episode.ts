@@ -10,6 +10,7 @@ import type { Agent, AgentStats, Outcome } from '../agent.ts';
 import { quantileSorted } from '../stats/descriptive.ts';
 import { CheckpointRun, type CheckpointOptions } from './checkpoints.ts';
 import type { OrchestrationEnv, Phase } from './env.ts';
+import type { Seed } from '../rng.ts';
 
 export type { CheckpointOptions } from './checkpoints.ts';
 
@@ -105,7 +106,7 @@ class DecisionLog {
  * console.log(r.eval.meanLatencyMs, r.logSha256);
  * ```
  */
-export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, opts: EpisodeOptions = {}): EpisodeResult {
+export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: Seed, opts: EpisodeOptions = {}): EpisodeResult {
   const log = new DecisionLog();
   const learnCap = opts.learningDecisions ?? env.spec.learningDecisions;
   const rewards = new Float64Array(Math.min(learnCap, env.spec.learningDecisions));
@@ -143,7 +144,7 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: number, op
  * evaluation phase of `env` reset with `seed`, and summarises them; `onOutcome` sees each
  * decision's outcome (valid only during the call).
  */
-export function evaluatePolicy(env: OrchestrationEnv, agent: Agent, seed: number, cap: number, onOutcome?: (o: Outcome) => void): EvalSummary {
+export function evaluatePolicy(env: OrchestrationEnv, agent: Agent, seed: Seed, cap: number, onOutcome?: (o: Outcome) => void): EvalSummary {
   const latencies = new Float64Array(cap);
   let m = 0;
   let device = 0;

@@ -9,7 +9,7 @@
  * phase at the first arrival past a user's segment end), and offsets are then drawn from the
  * first half of the segment. User u replays `access[u % access.length]`.
  */
-import { deriveRng, type Rng } from '../rng.ts';
+import { deriveRng, type Rng, type Seed } from '../rng.ts';
 import type { CompiledScenario, TraceSource } from '../scenario/compiled.ts';
 import { generateTrace } from '../traces/generator.ts';
 import type { NetworkTrace } from '../traces/types.ts';
@@ -45,7 +45,7 @@ export class PhaseLinks {
   }
 
   /** Builds the phase's replays and draws every offset from `(seed, scenario, phase)` streams. */
-  reset(seed: number, phase: Phase): void {
+  reset(seed: Seed, phase: Phase): void {
     const s = this.scenario.spec;
     const id = this.scenario.id;
     const wrap = s.replay.atEnd === 'wrap';
@@ -79,7 +79,7 @@ export class PhaseLinks {
     return rng.float() * replay.segLengthMs * (replay.wrap ? 1 : 0.5);
   }
 
-  private replays(src: TraceSource, seed: number, phase: Phase, label: string, baseRttMs: number, wrap: boolean): LinkReplays {
+  private replays(src: TraceSource, seed: Seed, phase: Phase, label: string, baseRttMs: number, wrap: boolean): LinkReplays {
     const linear = this.scenario.spec.replay.interpolation === 'linear';
     const whole = (tl: LinkTimeline) => new LinkReplay(tl, 0, tl.lengthMs, wrap);
     if (src.kind === 'fixed') {

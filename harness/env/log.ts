@@ -9,6 +9,7 @@ import type { Agent, Observation, Transition } from '../agent.ts';
 import type { OrchestrationEnv, Phase } from './env.ts';
 import { observationJson as wireObservationJson } from '../submission/protocol.ts';
 import { runEpisode } from './episode.ts';
+import type { Seed } from '../rng.ts';
 
 /** A plain-JSON copy of an observation (typed arrays as arrays). */
 export interface ObservationJson extends Omit<Observation, 'actionMask' | 'features'> {
@@ -39,7 +40,7 @@ export interface AgentLogOptions {
  * order: an observation is delivered at its `timeMs`, a transition with the observation it
  * arrives with (`nextObs.timeMs`, at or after its completion).
  */
-export function recordAgentLog(env: OrchestrationEnv, agent: Agent, seed: number, opts: AgentLogOptions = {}): AgentLogEntry[] {
+export function recordAgentLog(env: OrchestrationEnv, agent: Agent, seed: Seed, opts: AgentLogOptions = {}): AgentLogEntry[] {
   const entries: AgentLogEntry[] = [];
   const until = opts.untilMs ?? Infinity;
   let phase: Phase = 'learn';

@@ -28,6 +28,7 @@ import { renderSvg } from '../report/plots.ts';
 import { fmt, fmtInterval } from '../report/sections.ts';
 import { executeJobs } from '../runner/execute.ts';
 import { episodeSeed } from '../runner/plan.ts';
+import { commitmentOf, freshSecret, readSecretFile, secretInPlace, writeSecretFile } from '../runner/sealed.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 import type { JobResult } from '../runner/types.ts';
 import { censoredMedian, median, pairedBootstrap, pairedRatio, type CensoredValue, type Interval, type PairedRatio } from '../stats/index.ts';
@@ -53,6 +54,8 @@ export interface HlSpeedupOptions extends ScenarioSelection {
   variants?: readonly LearnerSpec[];
   seeds: number;
   rootSeed: number;
+  /** Key every simulator stream with a secret (`OUT/secret.json`; the folder's own when it has one): see docs/sealed-runs.md. */
+  sealed?: boolean;
   workers: number;
   outDir: string;
   measure?: MeasureOptions;
@@ -137,6 +140,8 @@ export interface HlSpeedupReport {
   suite: string;
   seeds: number;
   rootSeed: number;
+  /** A sealed run's id and commitment (its seeds are seed indices; the secret is never here). */
+  sealed?: { runId: string; commitment: string };
   threshold: number;
   measure: MeasureOptions | null;
   learners: LearnerSpec[];
@@ -244,7 +249,7 @@ export function claimOf(r: PairedRatio): Claim {
  * Aggregates finished jobs into the report (pure: same results, same report).
  * @param learners every learner of the run, in table order (the subject and the reference among them).
  */
-export function summarise(results: readonly JobResult[], opts: { suite: string; seeds: number; rootSeed: number; reps?: number; learners: readonly LearnerSpec[]; measure?: MeasureOptions; variants?: readonly string[] }): HlSpeedupReport {
+export function summarise(results: readonly JobResult[], opts: { suite: string; seeds: number; rootSeed: number; sealed?: { runId: string; commitment: string }; reps?: number; learners: readonly LearnerSpec[]; measure?: MeasureOptions; variants?: readonly string[] }): HlSpeedupReport {
   const reps = opts.reps ?? 2000;
   const seed = opts.rootSeed;
   const ok = results.filter((r) => r.status === 'ok' && r.metrics);
@@ -283,6 +288,7 @@ export function summarise(results: readonly JobResult[], opts: { suite: string; 
     suite: opts.suite,
     seeds: opts.seeds,
     rootSeed: opts.rootSeed,
+    ...(opts.sealed ? { sealed: opts.sealed } : {}),
     threshold: ok[0]?.metrics?.threshold ?? 0.9,
     measure: opts.measure ?? null,
     learners: [...opts.learners],
@@ -356,7 +362,7 @@ export function toMarkdown(rep: HlSpeedupReport): string {
   const m = rep.measure;
   const first = rep.rows[0];
   const lines = [
-    `# HL speedup: ${rep.suite} suite, ${rep.seeds} seeds (root seed ${rep.rootSeed})`,
+    `# HL speedup: ${rep.suite} suite, ${rep.seeds} seeds (${rep.sealed ? `sealed: commitment ${rep.sealed.commitment}` : `root seed ${rep.rootSeed}`})`,
     '',
     `Interactions = real interactions until the measure reaches ${pct}% of the way from the random to the oracle reward and stays there. ` +
       `Median over seeds [95% bootstrap CI] (reached/runs); a run that never reaches it is censored: it enters at the budget as a lower bound, ` +
@@ -476,17 +482,23 @@ export async function runHlSpeedup(opts: HlSpeedupOptions): Promise<HlSpeedupRep
   const variants = opts.variants ?? [];
   const learners = experimentLearners(opts.controls ?? DEFAULT_CONTROLS, variants);
   const measure = opts.measure ?? DEFAULT_MEASURE;
+  // Sealed: the folder's secret when it has one (the experiment resumes its journal), else a fresh one.
+  const inPlace = opts.sealed ? secretInPlace(opts.outDir) : null;
+  const secret = !opts.sealed ? undefined : inPlace ? readSecretFile(inPlace, null) : freshSecret();
+  const sealed = secret ? { runId: secret.runId, commitment: commitmentOf(secret) } : undefined;
+  if (secret && !inPlace) writeSecretFile(opts.outDir, secret);
   const jobs = await planExperiment({
     ...(opts.suite !== undefined ? { suite: opts.suite } : {}),
     ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
     ...(opts.variant !== undefined ? { variant: opts.variant } : {}),
     learners,
-    seeds: Array.from({ length: opts.seeds }, (_, i) => episodeSeed(opts.rootSeed, i)),
+    seeds: Array.from({ length: opts.seeds }, (_, i) => (secret ? i : episodeSeed(opts.rootSeed, i))),
+    ...(sealed ? { sealed: sealed.commitment } : {}),
     measure,
     puritySeeds: opts.puritySeeds ?? 1,
   });
-  const { results } = await executeJobs(jobs, { outDir: opts.outDir, workers: opts.workers, resume: true, jobModule: EXPERIMENT_JOB_MODULE, ...(opts.progress ? { progress: opts.progress } : {}) });
-  const report = summarise(results, { suite: selectScenarios(opts).suite, seeds: opts.seeds, rootSeed: opts.rootSeed, learners, measure, variants: variants.filter((v) => !v.control).map((v) => v.id), ...(opts.reps !== undefined ? { reps: opts.reps } : {}) });
+  const { results } = await executeJobs(jobs, { outDir: opts.outDir, workers: opts.workers, resume: true, jobModule: EXPERIMENT_JOB_MODULE, ...(secret ? { secret } : {}), ...(opts.progress ? { progress: opts.progress } : {}) });
+  const report = summarise(results, { suite: selectScenarios(opts).suite, seeds: opts.seeds, rootSeed: opts.rootSeed, ...(sealed ? { sealed } : {}), learners, measure, variants: variants.filter((v) => !v.control).map((v) => v.id), ...(opts.reps !== undefined ? { reps: opts.reps } : {}) });
   writeFileSync(join(opts.outDir, 'hl-speedup.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(opts.outDir, 'hl-speedup.md'), toMarkdown(report));
   if (report.verdict.greedy) writeFileSync(join(opts.outDir, 'hl-speedup-greedy.svg'), await renderSvg(curvesSpec(report, 'greedy')));

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { resolveAgent } from '../runner/agents.ts';
 import { sealResult, specFields } from '../runner/identity.ts';
-import { jobScenario } from '../runner/job.ts';
+import { jobScenario, jobSeed, type RunJobOptions } from '../runner/job.ts';
 import type { JobResult } from '../runner/types.ts';
 import { scoreJob } from '../score/job.ts';
 import { experimentIdentity, type ExperimentJobSpec } from './learners.ts';
@@ -15,11 +15,11 @@ import { experimentIdentity, type ExperimentJobSpec } from './learners.ts';
  * `metrics.info.learnerConfig` (JSON).
  * @throws whatever the agent or the scenario throws (the runner records it as a failed job).
  */
-export async function runJob(spec: ExperimentJobSpec): Promise<JobResult> {
+export async function runJob(spec: ExperimentJobSpec, opts: Pick<RunJobOptions, 'secret'> = {}): Promise<JobResult> {
   const t0 = performance.now();
   const base = { ...spec, agent: spec.baseAgent };
   const [scenario, agent, id] = await Promise.all([jobScenario(base), resolveAgent(base), experimentIdentity(spec)]);
-  const scored = await scoreJob(scenario, await agent.load(), spec.seed, {
+  const scored = await scoreJob(scenario, await agent.load(), jobSeed(spec, opts.secret), {
     privileged: agent.privileged,
     ...(spec.config ? { config: spec.config } : {}),
     threshold: spec.measure.threshold,

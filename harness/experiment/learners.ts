@@ -129,8 +129,10 @@ export function learnerJobSpec(l: LearnerSpec, base: Omit<JobSpec, 'agent'>, mea
 /** Which scenarios (a suite, or ids of any suite and scenario files, in a variant: `harness/scenario/select.ts`). */
 export interface ExperimentPlanOptions extends ScenarioSelection {
   learners: readonly LearnerSpec[];
-  /** Episode seeds (the same for every learner and scenario: common random numbers). */
+  /** Episode seeds, or a sealed run's seed indices (the same for every learner and scenario: common random numbers). */
   seeds: readonly number[];
+  /** A sealed run's commitment (`seeds` are then seed indices). */
+  sealed?: string;
   measure: MeasureOptions;
   /** How many of the first seeds also run the purity check. */
   puritySeeds: number;
@@ -148,7 +150,7 @@ export async function planExperiment(o: ExperimentPlanOptions): Promise<PlannedJ
   const specs: ExperimentJobSpec[] = [];
   o.seeds.forEach((seed, i) => {
     for (const { id, file: scenarioFile, variant } of scenarios) {
-      for (const l of o.learners) specs.push(learnerJobSpec(l, { agentKind: 'baseline', scenario: id, scenarioFile, variant, seed }, o.measure, i < o.puritySeeds));
+      for (const l of o.learners) specs.push(learnerJobSpec(l, { agentKind: 'baseline', scenario: id, scenarioFile, variant, seed, ...(o.sealed !== undefined ? { sealed: o.sealed } : {}) }, o.measure, i < o.puritySeeds));
     }
   });
   return Promise.all(specs.map(async (spec) => ({ spec, id: await experimentIdentity(spec) })));

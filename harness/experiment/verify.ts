@@ -162,7 +162,7 @@ export function experimentSpecs(dir: string, results: readonly JobResult[], plai
     } catch {
       continue; // reported when verify asks for this line's spec
     }
-    const recorded = jobIdentity({ agent: learner.agent, variant: r.variant, seed: r.seed }, { harnessVersion: r.harnessVersion, agentCodeHash: r.agentCodeHash, scenarioHash: r.scenarioHash, traceSha256s: r.traceSha256s });
+    const recorded = jobIdentity({ agent: learner.agent, variant: r.variant, seed: r.seed, ...(r.sealed !== undefined ? { sealed: r.sealed } : {}) }, { harnessVersion: r.harnessVersion, agentCodeHash: r.agentCodeHash, scenarioHash: r.scenarioHash, traceSha256s: r.traceSha256s });
     // Whether a job also ran the purity check is in its hash, not in its line; an empty config may
     // have run as none or as {}: try each.
     const { config: _config, ...bare } = learner;

@@ -42,6 +42,7 @@ export function runMetaFromManifest(manifest: RunManifest, results: readonly Job
     suite: manifest.suite,
     seeds: [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b),
     rootSeed: manifest.rootSeed,
+    ...(manifest.sealed ? { sealed: manifest.sealed.commitment } : {}),
   };
 }
 

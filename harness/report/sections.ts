@@ -136,7 +136,7 @@ export function sections(lb: Leaderboard): Section[] {
           ['node version', r.nodeVersion],
           ['suite', r.suite],
           ['seeds', r.seeds.join(', ')],
-          ['root seed', String(r.rootSeed)],
+          ...(r.sealed ? [['sealed', `simulator keyed by a secret, commitment ${r.sealed}; re-run with orchbench verify <DIR> --secret FILE once the secret is published`]] : [['root seed', String(r.rootSeed)]]),
           ['tfjs backend(s)', r.tfjsBackends.join(', ') || 'none reported'],
           ...(r.isolation ?? []).map((line) => ['submissions', line]),
           ['jobs (ok / total)', `${r.okJobs} / ${r.jobs}`],

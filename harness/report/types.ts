@@ -16,6 +16,8 @@ export interface RunMeta {
   seeds: number[];
   /** Root seed of the run; the leaderboard's bootstrap draws derive from it. */
   rootSeed: number;
+  /** A sealed run's commitment to its secret (its simulator streams derive from the secret, not the root seed). */
+  sealed?: string;
 }
 
 /** IQM and median across runs, each with its bootstrap interval. */

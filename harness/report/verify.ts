@@ -42,6 +42,8 @@ export interface VerifyReport {
   reRun: number;
   /** Lines whose submission ran trusted (no isolation). */
   trusted: number;
+  /** Lines chosen for a re-run that could not be (sealed lines without their run's secret). */
+  notReRunnable: number;
   entries: VerifyEntry[];
 }
 
@@ -118,6 +120,8 @@ export interface VerifyOptions {
   runJob: (spec: JobSpec) => Promise<JobResult>;
   /** The spec that reproduces a recorded result (its scenario file and agent path). */
   specOf: (r: JobResult) => JobSpec;
+  /** Why a line cannot be re-run here (e.g. sealed, and no secret given), or null. */
+  cannotReRun?: (r: JobResult) => string | null;
 }
 
 /** Re-runs one recorded job and compares. */
@@ -145,6 +149,7 @@ export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOp
   const chosen = new Set(opts.noRerun ? [] : sampleIndices(lines.length, opts.sample ?? lines.length, opts.seed ?? 0));
   const entries: VerifyEntry[] = [];
   let reRuns = 0;
+  let notReRunnable = 0;
   for (const [i, { line, result: r }] of lines.entries()) {
     const entry: VerifyEntry = { line, agent: r.agent, scenario: r.scenario, seed: r.seed, jobHash: r.jobHash, status: 'match', problems: [], diffs: [] };
     if (ranTrusted(r)) entry.trusted = true;
@@ -153,8 +158,13 @@ export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOp
       entry.status = 'tampered';
       entry.problems.push(broken);
     }
+    const cannot = chosen.has(i) && !broken ? opts.cannotReRun?.(r) ?? null : null;
     // A line whose seals are broken is never re-run: its paths may point at anything.
-    if (chosen.has(i) && !broken) {
+    if (cannot !== null) {
+      notReRunnable++;
+      entry.status = 'not re-run';
+      entry.problems.push(cannot);
+    } else if (chosen.has(i) && !broken) {
       reRuns++;
       const { problems, diffs } = await reRun(r, opts);
       if (problems.length && entry.status === 'match') entry.status = 'differs';
@@ -166,7 +176,7 @@ export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOp
     entries.push(entry);
   }
   const ok = entries.every((e) => e.status === 'match' || e.status === 'not re-run');
-  return { ok, lines: lines.length, reRun: reRuns, trusted: entries.filter((e) => e.trusted).length, entries };
+  return { ok, lines: lines.length, reRun: reRuns, trusted: entries.filter((e) => e.trusted).length, notReRunnable, entries };
 }
 
 /**
@@ -176,7 +186,7 @@ export async function verifyResults(lines: readonly ResultLine[], opts: VerifyOp
 export function formatVerify(r: VerifyReport): string {
   const out: string[] = [];
   for (const e of r.entries) {
-    if (e.status === 'not re-run' && !e.trusted) continue;
+    if (e.status === 'not re-run' && !e.trusted && e.problems.length === 0) continue;
     const mark = e.status === 'match' ? 'ok      ' : e.status === 'not re-run' ? 'unchecked' : e.status.toUpperCase().padEnd(8);
     out.push(`${mark} line ${e.line}: ${e.agent} on ${e.scenario}, seed ${e.seed}${e.trusted ? ' (ran TRUSTED, without isolation; re-run isolated here)' : ''}`);
     for (const p of e.problems) out.push(`    ${p}`);
@@ -186,6 +196,7 @@ export function formatVerify(r: VerifyReport): string {
   if (r.trusted > 0) {
     out.push(`note: ${r.trusted} line(s) come from submissions run trusted (--trusted): their code ran in the harness's worker threads, where it could also change the results of the other jobs those threads ran (baselines included), e.g. by patching Math.exp; a re-run here is isolated.`);
   }
-  out.push(`verify: ${r.ok ? 'OK' : 'FAILED'} (${r.lines} lines sealed-checked, ${r.reRun} re-run, ${bad} bad${r.trusted ? `, ${r.trusted} from trusted submissions` : ''})`);
+  if (r.notReRunnable > 0) out.push(`note: ${r.notReRunnable} line(s) chosen for a re-run could not be re-run (see above): only their seals were checked.`);
+  out.push(`verify: ${r.ok ? 'OK' : 'FAILED'} (${r.lines} lines sealed-checked, ${r.reRun} re-run, ${bad} bad${r.trusted ? `, ${r.trusted} from trusted submissions` : ''}${r.notReRunnable ? `, ${r.notReRunnable} COULD NOT be re-run` : ''})`);
   return `${out.join('\n')}\n`;
 }

@@ -38,6 +38,7 @@ import { type JournalContents, JournalWriter, latestByJob, readJournal } from '.
 import { OrphanReaper } from './orphans.ts';
 import { prepareOutDir } from './out-dir.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
+import type { RunSecret } from './sealed.ts';
 import type { JobResult, PlannedJob } from './types.ts';
 import { thrownReason, type WorkerFailure, type WorkerTask } from './worker.ts';
 
@@ -55,6 +56,8 @@ export interface ExecuteOptions {
   jobMemoryMb?: number;
   /** Wall-time limit of one decision of a sandboxed or external submission (ms; default 200). */
   decisionMs?: number;
+  /** A sealed run's secret, handed to the workers for its sealed jobs (never written by the runner). */
+  secret?: RunSecret;
   /** URL of the module exporting `runJob(spec)`; defaults to `./job.ts`. Tests inject fakes. */
   jobModule?: string;
   progress?: ProgressSink;
@@ -78,7 +81,7 @@ function jobOptions(opts: ExecuteOptions): RunJobOptions {
     // Resident memory is watched too (ArrayBuffers are outside the heap): allow twice the heap.
     ...(opts.jobMemoryMb !== undefined ? { heapMb: opts.jobMemoryMb, rssMb: Math.max(DEFAULT_LIMITS.rssMb, 2 * opts.jobMemoryMb) } : {}),
   };
-  return { ...(opts.jobTimeoutS !== undefined ? { jobTimeoutS: opts.jobTimeoutS } : {}), limits };
+  return { ...(opts.jobTimeoutS !== undefined ? { jobTimeoutS: opts.jobTimeoutS } : {}), limits, ...(opts.secret ? { secret: opts.secret } : {}) };
 }
 
 /** Why a pool task failed, as a deterministic one-line reason (no stacks, no timings). */

@@ -34,10 +34,11 @@ export function agentCodeHash(files: readonly string[], root: string = PACKAGE_R
  * agents sharing a file (static-edge and static-device) have the same code hash.
  */
 export function jobIdentity(
-  spec: Pick<JobSpec, 'agent' | 'variant' | 'seed'>,
+  spec: Pick<JobSpec, 'agent' | 'variant' | 'seed' | 'sealed'>,
   inputs: { harnessVersion: string; agentCodeHash: string; scenarioHash: string; traceSha256s: string[] },
 ): JobIdentity {
-  const jobHash = canonicalHash({ ...inputs, agent: spec.agent, variant: spec.variant, seed: spec.seed });
+  // A sealed job is another job than the open one of the same seed index (and than one of another secret).
+  const jobHash = canonicalHash({ ...inputs, agent: spec.agent, variant: spec.variant, seed: spec.seed, ...(spec.sealed !== undefined ? { sealed: spec.sealed } : {}) });
   return { jobHash, ...inputs };
 }
 
@@ -103,8 +104,8 @@ export function byJobHash(a: { jobHash: string }, b: { jobHash: string }): numbe
 }
 
 /** The fields of a result line that come from its spec (`limits`: the run's process limits). */
-export function specFields(spec: JobSpec, limits?: ProcessLimits): Pick<JobResult, 'agent' | 'agentKind' | 'scenario' | 'variant' | 'seed' | 'provenance'> {
-  return { agent: spec.agent, agentKind: spec.agentKind, scenario: spec.scenario, variant: spec.variant, seed: spec.seed, provenance: provenanceOf(spec, limits) };
+export function specFields(spec: JobSpec, limits?: ProcessLimits): Pick<JobResult, 'agent' | 'agentKind' | 'scenario' | 'variant' | 'seed' | 'sealed' | 'provenance'> {
+  return { agent: spec.agent, agentKind: spec.agentKind, scenario: spec.scenario, variant: spec.variant, seed: spec.seed, ...(spec.sealed !== undefined ? { sealed: spec.sealed } : {}), provenance: provenanceOf(spec, limits) };
 }
 
 /**

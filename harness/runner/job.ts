@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { AgentFactory } from '../agent.ts';
+import type { Seed } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scoreJob } from '../score/job.ts';
@@ -12,6 +13,7 @@ import type { ProcessLimits } from '../submission/process-agent.ts';
 import { VERSION } from '../version.ts';
 import { resolveAgent, type ResolvedAgent } from './agents.ts';
 import { agentCodeHash, jobIdentity, processLimitsOf, sealResult, specFields } from './identity.ts';
+import { commitmentOf, sealedEpisodeKey, type RunSecret } from './sealed.ts';
 import type { JobIdentity, JobResult, JobSpec } from './types.ts';
 
 // Per-thread caches: a worker runs many jobs on few scenarios.
@@ -53,6 +55,21 @@ export interface RunJobOptions {
   jobTimeoutS?: number;
   /** Limits of a submission's process (per-decision time, heap); `jobMs` is derived from `jobTimeoutS`. */
   limits?: Partial<Omit<ProcessLimits, 'jobMs'>>;
+  /** A sealed run's secret: needed by its sealed jobs (never recorded). */
+  secret?: RunSecret;
+}
+
+/**
+ * What a job's streams derive from: its episode seed (open), or the sealed run's key of its seed
+ * index, given the secret its commitment names.
+ * @throws Error for a sealed job without that secret.
+ */
+export function jobSeed(spec: Pick<JobSpec, 'seed' | 'sealed'>, secret: RunSecret | undefined): Seed {
+  if (spec.sealed === undefined) return spec.seed;
+  if (!secret) throw new Error(`a sealed job (commitment ${spec.sealed}) needs its run's secret`);
+  const c = commitmentOf(secret);
+  if (c !== spec.sealed) throw new Error(`a sealed job (commitment ${spec.sealed}) given another run's secret (commitment ${c})`);
+  return sealedEpisodeKey(secret, spec.seed);
 }
 
 /**
@@ -81,7 +98,7 @@ export async function runJob(spec: JobSpec, opts: RunJobOptions = {}): Promise<J
   const t0 = performance.now();
   const [scenario, agent, id] = await Promise.all([jobScenario(spec), resolveAgent(spec), identifyJob(spec)]);
   const factory = await limitedFactory(agent, opts, t0);
-  const scored = await scoreJob(scenario, factory, spec.seed, { privileged: agent.privileged });
+  const scored = await scoreJob(scenario, factory, jobSeed(spec, opts.secret), { privileged: agent.privileged });
   return sealResult({
     ...id,
     ...specFields(spec, processLimitsOf(opts)),

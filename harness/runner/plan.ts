@@ -24,6 +24,8 @@ export interface PlanOptions extends ScenarioSelection {
   rootSeed: number;
   /** Run submission folders isolated (bubblewrap), in any language; otherwise trusted. */
   sandbox?: boolean;
+  /** A sealed run's commitment: jobs carry it and their seed index instead of an episode seed (`rootSeed` is unused). */
+  sealed?: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export async function planJobs(opts: PlanOptions): Promise<PlannedJob[]> {
           scenario: id,
           scenarioFile,
           variant,
-          seed: episodeSeed(opts.rootSeed, i),
+          ...(opts.sealed !== undefined ? { seed: i, sealed: opts.sealed } : { seed: episodeSeed(opts.rootSeed, i) }),
         });
       }
     }

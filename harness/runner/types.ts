@@ -23,7 +23,13 @@ export interface JobSpec {
   scenario: string;
   scenarioFile: string;
   variant: 'full' | 'testing';
+  /** The episode seed (an open run), or the seed index (a sealed run, see `sealed`). */
   seed: number;
+  /**
+   * A sealed run's commitment to its secret (see `sealed.ts`): the job's streams derive from the
+   * secret and the seed index `seed`, and it runs only given the secret that matches.
+   */
+  sealed?: string;
 }
 
 /** Where a job's inputs were found and how its agent ran: what `orchbench verify` needs to re-run it. */
@@ -101,7 +107,10 @@ export interface JobResult {
   scenarioHash: string;
   traceSha256s: string[];
   variant: 'full' | 'testing';
+  /** The episode seed, or in a sealed line (with `sealed`) the seed index. */
   seed: number;
+  /** A sealed run's commitment to its secret (absent in open runs). */
+  sealed?: string;
   status: 'ok' | 'failed';
   /** Why a job failed (thrown error, time limit, memory limit, invalid action, crash). */
   reason?: string;
@@ -144,6 +153,8 @@ export interface RunManifest {
   scenarios: string[];
   seeds: number;
   rootSeed: number;
+  /** A sealed run: the public run id and the commitment to its secret (the secret is in `secret.json`, never here). */
+  sealed?: { runId: string; commitment: string };
   /** Submission folders run (also named in `agents`), as given on the command line. */
   submissions?: { name: string; path: string }[];
   /** Whether submissions ran isolated (bubblewrap; any language) or trusted. */

@@ -18,12 +18,12 @@
  * same for every budget, so a result does not depend on the budget it was measured with.
  */
 import { performance } from 'node:perf_hooks';
-import type { Agent, AgentContext, AgentFactory, Transition } from '../agent.ts';
+import type { Agent, AgentContext, AgentFactory, EnvSpec, Transition } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { evaluateSegments } from '../env/checkpoints.ts';
 import { runEpisode } from '../env/episode.ts';
 import { clairvoyantVariants, createClairvoyant, createRandomAgent, myopicReference } from '../reference/index.ts';
-import { deriveSeed } from '../rng.ts';
+import { deriveSeed, numericSeed, type Seed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import { recordStats } from './reported.ts';
@@ -96,7 +96,7 @@ function mean(xs: Float64Array): number {
 }
 
 /** The evaluation segments of the greedy curve: the same for every agent on this scenario and job seed. */
-export function checkpointSeeds(scenario: CompiledScenario, seed: number, segments: number): number[] {
+export function checkpointSeeds(scenario: CompiledScenario, seed: Seed, segments: number): Seed[] {
   return Array.from({ length: segments }, (_, j) => deriveSeed(seed, scenario.id, 'checkpoint-eval', j));
 }
 
@@ -104,11 +104,11 @@ export function checkpointSeeds(scenario: CompiledScenario, seed: number, segmen
  * Mean reward of the random and clairvoyant policies on the greedy curve's evaluation segments
  * (`decisions` decisions of `env`'s evaluation phase from each of `seeds`), and the decisions counted.
  */
-export function checkpointReferences(env: OrchestrationEnv, seed: number, seeds: readonly number[], decisions: number): { randomReward: number; oracleReward: number; decisions: number } {
+export function checkpointReferences(env: OrchestrationEnv, seed: Seed, seeds: readonly Seed[], decisions: number): { randomReward: number; oracleReward: number; decisions: number } {
   const key = `${env.scenario.hash}/${seed}/checkpoint/${seeds.join(',')}/${decisions}`;
   let refs = ckRefCache.get(key);
   if (!refs) {
-    const random = createRandomAgent(deriveSeed(seed, env.scenario.id, 'random-reference'));
+    const random = createRandomAgent(numericSeed(seed, env.scenario.id, 'random-reference'));
     const r = evaluateSegments(env, random, seeds, decisions);
     refs = { randomReward: r.meanReward, oracleReward: myopicReference(env, (agent) => evaluateSegments(env, agent, seeds, decisions).meanReward), decisions: r.decisions };
     ckRefCache.set(key, refs);
@@ -127,12 +127,12 @@ export function checkpointsToThreshold(checkpoints: readonly number[], normalise
 }
 
 /** Mean learning- and evaluation-phase rewards of the random and clairvoyant policies on this scenario and seed. */
-export function referenceRewards(scenario: CompiledScenario, seed: number): ReferenceRewards {
+export function referenceRewards(scenario: CompiledScenario, seed: Seed): ReferenceRewards {
   const key = `${scenario.hash}/${seed}`;
   let refs = refCache.get(key);
   if (!refs) {
     const env = new OrchestrationEnv(scenario);
-    const random = runEpisode(env, createRandomAgent(deriveSeed(seed, scenario.id, 'random-reference')), seed);
+    const random = runEpisode(env, createRandomAgent(numericSeed(seed, scenario.id, 'random-reference')), seed);
     // The reference of each phase: the best clairvoyant energy-price variant on that phase (one run per variant).
     let learnRef = -Infinity;
     let evalRef = -Infinity;
@@ -158,11 +158,11 @@ interface CheckpointPlan {
   decisions: number;
   segments: number;
   env: OrchestrationEnv;
-  seed: number[];
+  seed: Seed[];
   refs: { randomReward: number; oracleReward: number; decisions: number };
 }
 
-function checkpointPlan(scenario: CompiledScenario, seed: number, o: CheckpointEvalOptions): CheckpointPlan {
+function checkpointPlan(scenario: CompiledScenario, seed: Seed, o: CheckpointEvalOptions): CheckpointPlan {
   const c = { ...CHECKPOINT_DEFAULTS, ...o };
   const env = new OrchestrationEnv(scenario);
   const decisions = Math.min(c.decisionsPerSegment, env.spec.evaluationDecisions);
@@ -178,18 +178,46 @@ function checkpointPlan(scenario: CompiledScenario, seed: number, o: CheckpointE
   };
 }
 
+/**
+ * The agent's seed (`ctx.seed`): its own stream, under a label path no simulator stream shares.
+ * From an open run's public episode seed it is the same 31-bit value as ever (results of open runs
+ * do not change; their streams are public anyway); from a sealed run's key it is a 31-bit value of
+ * a keyed hash, which reveals nothing of the secret the simulator's streams derive from.
+ */
+export function agentSeed(seed: Seed, scenarioId: string): number {
+  return numericSeed(seed, scenarioId, 'agent');
+}
+
+/** `v` and everything reachable from it frozen (plain data: objects and arrays). */
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/**
+ * The spec an agent receives: a deep-frozen copy, so an agent (a trusted one runs in the
+ * harness's thread) cannot change the action table or features the harness and the cached
+ * scenario use; writing to it throws a TypeError (agents are ES modules: strict mode).
+ */
+export function agentSpec(spec: EnvSpec): EnvSpec {
+  return deepFreeze(structuredClone(spec));
+}
+
 /** The agent's context for this job (the same for the measured run and the purity check's). */
-function agentContext(scenario: CompiledScenario, env: OrchestrationEnv, seed: number, opts: ScoreJobOptions): AgentContext & { simulator?: OrchestrationEnv } {
+function agentContext(scenario: CompiledScenario, env: OrchestrationEnv, seed: Seed, opts: ScoreJobOptions): AgentContext & { simulator?: OrchestrationEnv } {
   return {
-    env: env.spec,
-    seed: deriveSeed(seed, scenario.id, 'agent'),
+    env: agentSpec(env.spec),
+    seed: agentSeed(seed, scenario.id),
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.privileged ? { simulator: env } : {}),
   };
 }
 
 /** The decision log of a fresh agent's episode without checkpoint evaluations. */
-async function plainLog(scenario: CompiledScenario, factory: AgentFactory, seed: number, opts: ScoreJobOptions): Promise<string> {
+async function plainLog(scenario: CompiledScenario, factory: AgentFactory, seed: Seed, opts: ScoreJobOptions): Promise<string> {
   const env = new OrchestrationEnv(scenario);
   const agent = await factory(agentContext(scenario, env, seed, opts));
   try {
@@ -207,9 +235,11 @@ async function plainLog(scenario: CompiledScenario, factory: AgentFactory, seed:
  * eval-mode `act` is pure; `opts.purityCheck` verifies that for this job.
  * @throws InputError when the references coincide (no scale to normalise by).
  */
-export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory, seed: number, opts: ScoreJobOptions = {}): Promise<ScoredJob> {
+export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory, seed: Seed, opts: ScoreJobOptions = {}): Promise<ScoredJob> {
   const { evalRefs, ...refs } = referenceRewards(scenario, seed);
   const env = new OrchestrationEnv(scenario);
+  // Everything the harness measures with is built before the agent exists.
+  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? {}) : null;
   const inner = await factory(agentContext(scenario, env, seed, opts));
   // Wrapping setMode marks where each evaluation starts (the last one is the evaluation phase) and
   // where each checkpoint evaluation ends, for the timing split.
@@ -226,7 +256,6 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       inner.setMode?.(mode);
     },
   };
-  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? {}) : null;
   let episode;
   try {
     episode = runEpisode(env, agent, seed, ck ? { checkpoints: ck } : {});

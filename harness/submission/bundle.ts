@@ -1,21 +1,22 @@
 /**
  * Bundles a submission for the sandbox with esbuild: the entry module and everything it imports
- * (its own modules, the orchbench library in `harness/`, pure-JS packages) become one ES module,
+ * (its own modules, the agent contract, pure-JS packages) become one ES module,
  * so the sandboxed child needs no TypeScript loader (tsx's ESM hooks run in a worker thread, which
  * the permission model forbids) and reads nothing but its own folder.
  *
  * Bundling reads the submission's imports, so it runs inside the isolation too (`isolation.ts`):
  * the esbuild binary in a bubblewrap sandbox that sees only the submission folder, `harness/`,
  * `node_modules/` and /usr, with limits on memory, CPU time and output, and a wall-time limit. Any
- * input esbuild resolved (symlinks followed) outside the submission folder and the library is
- * refused, so `/etc/passwd`, `/dev/zero`, a symlink to `/` or another submission's source never
- * reach the bundle. The bundle never touches the host's disk: it is handed to the runtime sandbox
+ * input esbuild resolved (symlinks followed) outside the submission folder, `node_modules/` and
+ * the contract files ({@link CONTRACT_FILES}) is refused, so `/etc/passwd`, `/dev/zero`, a symlink
+ * to `/`, another submission's source, or the simulator, references and runner (a submission that
+ * stepped a shadow copy of the environment would know the future) never reach the bundle. The bundle never touches the host's disk: it is handed to the runtime sandbox
  * by content (`--ro-bind-data`), so a killed run leaves no temporary folder behind.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { lstatSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { PACKAGE_ROOT } from '../version.ts';
@@ -48,6 +49,12 @@ function esbuildBinary(): string {
 export function libraryRoots(): string[] {
   return [join(PACKAGE_ROOT, 'harness'), join(PACKAGE_ROOT, 'node_modules')].map((p) => p.replace(/\/+$/, ''));
 }
+
+/**
+ * The harness files a submission may import: the agent contract's types and the documented helpers
+ * for submissions (seeded streams). Never the simulator, the references or the runner.
+ */
+export const CONTRACT_FILES: readonly string[] = ['harness/agent.ts', 'harness/rng.ts'];
 
 /** Limits of the bundler's sandbox. */
 export const BUNDLE_LIMITS: IsolationLimits & { wallMs: number; outputMb: number } = {
@@ -147,12 +154,18 @@ export async function bundleUncached(bw: Bubblewrap, sub: Submission): Promise<s
   if (r.killedFor) throw new SubmissionError('load', `threw at load: bundling ${r.killedFor} (limit of the bundler's sandbox)`);
   if (r.code !== 0) throw new SubmissionError('load', `threw at load: does not compile: ${boundedText(firstError(r.stderr))}`);
   const nul = r.stdout.indexOf(0);
-  const meta = JSON.parse(r.stdout.subarray(0, nul).toString('utf8')) as { inputs: Record<string, unknown> };
-  const allowed = [dir, harnessDir, modulesDir];
-  for (const input of Object.keys(meta.inputs)) {
+  const meta = JSON.parse(r.stdout.subarray(0, nul).toString('utf8')) as { inputs: Record<string, { imports?: { path: string }[] }> };
+  const allowed = [dir, modulesDir];
+  const contract = new Set(CONTRACT_FILES.map((f) => join(PACKAGE_ROOT, f)));
+  // The submission's own imports first, so a refusal names what it imported, not a file that pulled in.
+  const direct = Object.entries(meta.inputs).filter(([f]) => resolve(dir, f).startsWith(dir + sep)).flatMap(([, v]) => (v.imports ?? []).map((i) => i.path));
+  for (const input of new Set([...direct.filter((p) => p in meta.inputs), ...Object.keys(meta.inputs)])) {
     const abs = resolve(dir, input);
-    if (!allowed.some((root) => abs.startsWith(root + sep))) {
-      throw new SubmissionError('load', `threw at load: imports ${boundedText(abs)}, outside its folder (after resolving symlinks); a submission may import only its own files, harness/ and node_modules/`);
+    if (abs.startsWith(harnessDir + sep) && !contract.has(abs)) {
+      throw new SubmissionError('load', `threw at load: imports ${boundedText(relative(PACKAGE_ROOT, abs))}, which is not part of the agent contract; a submission may import from harness/ only ${CONTRACT_FILES.join(', ')} (never the simulator, references or runner)`);
+    }
+    if (!contract.has(abs) && !allowed.some((root) => abs.startsWith(root + sep))) {
+      throw new SubmissionError('load', `threw at load: imports ${boundedText(abs)}, outside its folder (after resolving symlinks); a submission may import only its own files, node_modules/ and the agent contract (${CONTRACT_FILES.join(', ')})`);
     }
   }
   return r.stdout.subarray(nul + 1).toString('utf8');

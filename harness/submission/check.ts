@@ -7,7 +7,7 @@ import type { AgentFactory } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { runEpisode, type EpisodeResult } from '../env/episode.ts';
 import { InputError, formatIssue } from '../errors.ts';
-import { deriveSeed } from '../rng.ts';
+import { agentSeed, agentSpec } from '../score/job.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { VERSION } from '../version.ts';
 import { SubmissionError } from './errors.ts';
@@ -49,7 +49,7 @@ const CHECK_CLOCK_MS = 1_704_067_200_000;
 export const CHECK_SCENARIO = 'tuning-lte-short-4u-mixed-v1';
 
 async function runOnce(factory: AgentFactory, env: OrchestrationEnv, seed: number): Promise<EpisodeResult> {
-  const agent = await factory({ env: env.spec, seed: deriveSeed(seed, env.spec.scenarioId, 'agent') });
+  const agent = await factory({ env: agentSpec(env.spec), seed: agentSeed(seed, env.spec.scenarioId) });
   try {
     return runEpisode(env, agent, seed);
   } finally {

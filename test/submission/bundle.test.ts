@@ -69,7 +69,17 @@ export const createAgent = () => ({ name: 'link', act() { throw new Error('read:
     expect(() => readSubmission(dir)).toThrow(/#\/entry: expected a regular file inside the submission folder \(symlinks resolved\); found "agent\.mjs" -> .*outside\.mjs/);
   });
 
-  it('imports of its own files and of the orchbench library still bundle (example-thompson imports harness/rng.ts)', async () => {
+  it('an import of the simulator (harness/env/env.ts) is refused, naming the import', async () => {
+    const env = join(shipped('example-thompson'), '../../harness/env/env.ts');
+    const dir = submission('imports-env', `import { OrchestrationEnv } from ${JSON.stringify(env)};
+export const createAgent = () => ({ name: 'shadow', act: () => (typeof OrchestrationEnv === 'function' ? 0 : 1) });
+`);
+    const r = await runSubmission(dir, { sandbox: true });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/^threw at load: imports harness\/env\/env\.ts, which is not part of the agent contract; a submission may import from harness\/ only harness\/agent\.ts, harness\/rng\.ts/);
+  });
+
+  it('imports of its own files and of the agent contract still bundle (example-thompson imports harness/rng.ts)', async () => {
     const r = await runSubmission(shipped('example-thompson'), { sandbox: true });
     expect(r.ok).toBe(true);
   });
