@@ -49,6 +49,20 @@ function lazy(file: string, exportName = 'createAgent'): () => Promise<AgentFact
   };
 }
 
+/**
+ * `load` with every agent it creates marked `Agent.fixedPolicy` (`act` a pure function of the
+ * observation: its greedy evaluation is not repeated at every checkpoint). Not every non-learning
+ * agent is one: random draws, and greedy-heuristic keeps per-device bookkeeping that evaluations
+ * reset. Declared here rather than in the agents' files so their code hashes, and the published
+ * results, stay as they are.
+ */
+function fixedPolicy(load: () => Promise<AgentFactory>): () => Promise<AgentFactory> {
+  return async () => {
+    const factory = await load();
+    return async (ctx) => Object.assign(await factory(ctx), { fixedPolicy: true });
+  };
+}
+
 export const BASELINES: Record<string, BaselineEntry> = {
   random: {
     description: 'Uniformly random unmasked action (the 0 of normalised scores).',
@@ -78,19 +92,19 @@ export const BASELINES: Record<string, BaselineEntry> = {
     description: "Always the user's device, with its fastest model meeting the accuracy requirement.",
     learning: false,
     file: 'static.ts',
-    load: lazy('static.ts', 'createDeviceAgent'),
+    load: fixedPolicy(lazy('static.ts', 'createDeviceAgent')),
   },
   'static-edge': {
     description: 'Always the edge server, with its fastest model meeting the accuracy requirement.',
     learning: false,
     file: 'static.ts',
-    load: lazy('static.ts', 'createEdgeAgent'),
+    load: fixedPolicy(lazy('static.ts', 'createEdgeAgent')),
   },
   'static-cloud': {
     description: 'Always the cloud, with its fastest model meeting the accuracy requirement.',
     learning: false,
     file: 'static.ts',
-    load: lazy('static.ts', 'createCloudAgent'),
+    load: fixedPolicy(lazy('static.ts', 'createCloudAgent')),
   },
   'greedy-heuristic': {
     description: 'Fastest action meeting the accuracy requirement by a latency estimate from bandwidth, RTT, load and median compute.',

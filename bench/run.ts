@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: runs the benchmarks and prints their figures (`--json` for JSON), with the
- * machine's load average before and after (figures from a busy machine are not comparable).
+ * `npm run bench`: runs the benchmarks and prints their figures (`--json` for JSON), each part
+ * with the machine's load average before and after it (figures from a busy machine are not
+ * comparable; the JSON records them as `loadAverage` per part).
  *
- * The issue's five figures: the main command's wall time (estimated), the testing suite's wall
- * time and the 2-worker ratio (`runner.bench.ts`), the sandbox overhead per decision
- * (`sandbox.bench.ts`), and the DQN's network cost per implementation (`dqn.bench.ts`); the
- * simulator's throughput (`env.bench.ts`) comes first. `--only env,fork,dqn,sandbox,runner` runs a
+ * The figures: the simulator's throughput (`env.bench.ts`), a fork's snapshot and restore (`fork.bench.ts`), the DQN's network cost per
+ * implementation (`dqn.bench.ts`), the sandbox's time and harness CPU per decision
+ * (`sandbox.bench.ts`), and the runner's (`runner.bench.ts`): the 2-worker ratio, the testing
+ * suite's wall time with its checkpoint-evaluation time and reuse, and the main command's wall
+ * time (estimated). `--only env,fork,dqn,sandbox,runner` runs a
  * subset. Several minutes in all (the runner part runs the testing suite and one full-budget job
  * per agent).
  *
@@ -30,38 +32,28 @@ if (unknown.length) {
   process.exit(2);
 }
 const json = process.argv.includes('--json');
-const report: Record<string, unknown> = { loadAverageBefore: loadavg() };
+const report: Record<string, unknown> = {};
 const print = (text: string): void => {
   if (!json) process.stdout.write(`${text}\n`);
 };
-print(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-if (only.includes('env')) {
-  const r = await benchEnv();
-  report.env = r;
-  print(formatEnvBench(r));
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** Runs one part and prints its figures with the load average (1, 5, 15 min) before and after it, as they are recorded. */
+async function part<T extends object>(name: (typeof PARTS)[number], run: () => Promise<T>, format: (r: T) => string): Promise<void> {
+  if (!only.includes(name)) return;
+  const before = loadavg();
+  const r = await run();
+  const after = loadavg();
+  report[name] = Array.isArray(r) ? { figures: r, loadAverage: { before, after } } : { ...r, loadAverage: { before, after } };
+  print(`${format(r)}\n  load average before ${before.map((x) => x.toFixed(2)).join(' ')}, after ${load()}`);
 }
-if (only.includes('fork')) {
-  const r = await benchFork();
-  report.fork = r;
-  print(formatForkBench(r));
-}
-if (only.includes('dqn')) {
-  const r = await benchDqn();
-  report.dqn = r;
-  print(formatDqnBench(r));
-}
-if (only.includes('sandbox')) {
-  const r = await benchSandbox();
-  report.sandbox = r;
-  print(`sandbox (goal: overhead <= 50 us per decision in the sandbox, <= 100 us for another language)\n${formatSandboxBench(r)}`);
-}
-if (only.includes('runner')) {
-  const r = await benchRunner();
-  report.runner = r;
-  print(formatRunnerBench(r));
-}
-report.loadAverageAfter = loadavg();
-print(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+
+print(`load average at the start: ${load()} (1, 5, 15 min; figures at different loads are not comparable)`);
+await part('env', benchEnv, formatEnvBench);
+await part('fork', benchFork, formatForkBench);
+await part('dqn', benchDqn, formatDqnBench);
+await part('sandbox', () => benchSandbox(), (r) => `sandbox (goal: p50 <= 50 us per decision in the sandbox, <= 100 us for another language, on an idle machine)\n${formatSandboxBench(r)}`);
+await part('runner', () => benchRunner(), formatRunnerBench);
 if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 // The sandbox benchmark's child processes and the tfjs backends keep handles open.
 process.exit(0);

@@ -42,7 +42,16 @@ export interface SandboxBenchFigure {
   p99Us: number;
   /** meanUs minus the in-process meanUs. */
   overheadUs: number;
+  /**
+   * CPU time of the harness process per decision (us; all its threads, not the agent's process),
+   * over a separate run of {@link CPU_DECISIONS} decisions: what waiting for the reply costs it,
+   * the poll before blocking included.
+   */
+  harnessCpuUs: number;
 }
+
+/** Decisions of the CPU-time run of each mode. */
+const CPU_DECISIONS = 5000;
 
 export interface SetupFigure {
   mode: Mode | 'bundling (first job only)';
@@ -60,6 +69,7 @@ export async function benchSandbox(timeMs = 1500): Promise<SandboxBenchFigure[]>
   const agents: [Mode, Agent][] = [];
   for (const [mode, name, sandbox] of MODES) agents.push([mode, await factoryOf(name, sandbox)({ env: env.spec, seed: 1 })]);
   const bench = new Bench({ time: timeMs, warmup: true });
+  const decisions: [Mode, () => void][] = [];
   for (const [mode, agent] of agents) {
     // A fixed transition: the cost measured is the round trip, not the environment.
     let obs = env.reset(1, 'learn');
@@ -67,16 +77,25 @@ export async function benchSandbox(timeMs = 1500): Promise<SandboxBenchFigure[]>
     const d = env.lastDecision;
     const t: Transition = { obs, action: d.outcome.action, reward: d.reward, outcome: { ...d.outcome }, decidedAtMs: d.decidedAtMs, completedAtMs: d.completedAtMs, nextObs: step.obs };
     obs = step.obs;
-    bench.add(mode, () => {
+    const decide = (): void => {
       agent.learn?.(t);
       agent.act(obs);
-    });
+    };
+    decisions.push([mode, decide]);
+    bench.add(mode, decide);
   }
   await bench.run();
+  const harnessCpuUs = new Map<string, number>();
+  for (const [mode, decide] of decisions) {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < CPU_DECISIONS; i++) decide();
+    const c = process.cpuUsage(c0);
+    harnessCpuUs.set(mode, (c.user + c.system) / CPU_DECISIONS);
+  }
   for (const [, agent] of agents) agent.dispose?.();
   const figures = bench.tasks.map((task) => {
     const r = task.result as { latency: { mean: number; p50?: number; p99?: number } };
-    return { mode: task.name as Mode, meanUs: r.latency.mean * 1000, p50Us: (r.latency.p50 ?? NaN) * 1000, p99Us: (r.latency.p99 ?? NaN) * 1000, overheadUs: 0 };
+    return { mode: task.name as Mode, meanUs: r.latency.mean * 1000, p50Us: (r.latency.p50 ?? NaN) * 1000, p99Us: (r.latency.p99 ?? NaN) * 1000, overheadUs: 0, harnessCpuUs: harnessCpuUs.get(task.name)! };
   });
   const base = figures.find((f) => f.mode === 'in-process')!.meanUs;
   for (const f of figures) f.overheadUs = f.meanUs - base;
@@ -107,7 +126,10 @@ export async function benchSetup(iterations = 10): Promise<SetupFigure[]> {
 /** One line per mode. */
 export function formatSandboxBench(figures: SandboxBenchFigure[], setup: SetupFigure[] = []): string {
   return [
-    ...figures.map((f) => `${f.mode.padEnd(24)} mean ${f.meanUs.toFixed(1)} us  p50 ${f.p50Us.toFixed(1)} us  p99 ${f.p99Us.toFixed(1)} us  overhead ${f.overheadUs.toFixed(1)} us/decision`),
+    ...figures.map(
+      (f) =>
+        `${f.mode.padEnd(24)} mean ${f.meanUs.toFixed(1)} us  p50 ${f.p50Us.toFixed(1)} us  p99 ${f.p99Us.toFixed(1)} us  overhead ${f.overheadUs.toFixed(1)} us/decision  harness CPU ${f.harnessCpuUs.toFixed(1)} us/decision`,
+    ),
     ...setup.map((s) => `${`set-up ${s.mode}`.padEnd(33)} mean ${s.meanMs.toFixed(1)} ms  p50 ${s.p50Ms.toFixed(1)} ms per job (${s.samples} samples)`),
   ].join('\n');
 }

@@ -173,12 +173,25 @@ export interface Agent {
   /**
    * Learn from one real transition, delivered when its request completes (learning phase only).
    * The object and its observations are reused after the call returns: copy what you keep.
+   *
+   * The greedy curve relies on this being the only way the eval-mode policy changes: when an agent
+   * with `learn` received no call since the previous checkpoint, the harness reuses that
+   * checkpoint's evaluation instead of evaluating again (learning-phase `act` and `setMode` must
+   * not change what eval-mode `act` chooses).
    */
   learn?(t: Transition): void;
   /** Switch between learning (explore) and evaluation (greedy, no learning). */
   setMode?(mode: AgentMode): void;
   stats?(): AgentStats;
   dispose?(): void;
+  /**
+   * Declares a fixed policy: `act` is a pure function of the observation (no state that acting,
+   * learning or evaluating changes, no random draws). The harness then evaluates the greedy policy
+   * at the first checkpoint only and reuses that result at every later one (bit-identical to
+   * evaluating again, since such a policy's evaluations are identical). Leave it unset for anything
+   * that learns, keeps state across decisions or draws random numbers.
+   */
+  readonly fixedPolicy?: boolean;
 }
 
 /** What the harness gives a factory. */

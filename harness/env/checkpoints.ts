@@ -11,6 +11,11 @@
  * What a view cannot stop is an agent changing its own state inside eval-mode `act` (consuming its
  * random stream, updating statistics from observations). That shows as a different decision log
  * with and without checkpoints; `scoreJob`'s purity check compares the two.
+ *
+ * An evaluation is not repeated where the policy cannot have changed since the previous checkpoint
+ * (the agent contract's rules, see `Agent.fixedPolicy` and `Agent.learn`): the agent declares a
+ * fixed policy, or it learns and no `learn` call reached it since. The previous checkpoint's reward
+ * is reused, bit-identical to evaluating again, and the agent is not switched to `eval` at all.
  */
 import type { Agent, Transition } from '../agent.ts';
 import type { OrchestrationEnv } from './env.ts';
@@ -37,6 +42,8 @@ export interface CheckpointOptions {
    * random numbers, for every agent.
    */
   seed: Seed | readonly Seed[];
+  /** Reuse the previous evaluation where the policy cannot have changed (default true; false evaluates at every checkpoint, to check that reuse changes nothing). */
+  reuse?: boolean;
 }
 
 /** Mean reward over every decision of the segments, and how many decisions that was. */
@@ -71,12 +78,15 @@ export interface SealedLearning {
   sealed<T>(fn: () => T): T;
   /** `learn` calls dropped because they arrived while sealed. */
   blocked(): number;
+  /** `learn` calls forwarded to the agent (outside sealed calls). */
+  learned(): number;
 }
 
 /** Wraps `inner` so its learning can be sealed (see {@link SealedLearning}). */
 export function sealLearning(inner: Agent): SealedLearning {
   let sealed = false;
   let blocked = 0;
+  let learned = 0;
   const learn = inner.learn?.bind(inner);
   const agent: Agent = {
     name: inner.name,
@@ -85,13 +95,17 @@ export function sealLearning(inner: Agent): SealedLearning {
       ? {
           learn: (t: Transition) => {
             if (sealed) blocked++;
-            else learn(t);
+            else {
+              learned++;
+              learn(t);
+            }
           },
         }
       : {}),
     ...(inner.setMode ? { setMode: (m: Parameters<NonNullable<Agent['setMode']>>[0]) => inner.setMode!(m) } : {}),
     ...(inner.stats ? { stats: () => inner.stats!() } : {}),
     ...(inner.dispose ? { dispose: () => inner.dispose!() } : {}),
+    ...(inner.fixedPolicy ? { fixedPolicy: true } : {}),
   };
   return {
     agent,
@@ -105,6 +119,7 @@ export function sealLearning(inner: Agent): SealedLearning {
       }
     },
     blocked: () => blocked,
+    learned: () => learned,
   };
 }
 
@@ -116,6 +131,9 @@ export class CheckpointRun {
   private readonly seeds: readonly Seed[];
   private readonly out: Float64Array;
   private k = 0;
+  /** `learn` calls forwarded when the previous checkpoint was evaluated or reused. */
+  private learnedAtLast = -1;
+  private reusedCount = 0;
 
   /** @throws Error when `ck.env` is the learning environment or `ck.at` is not strictly increasing integers >= 1. */
   constructor(private readonly ck: CheckpointOptions, learningEnv: OrchestrationEnv, agent: Agent) {
@@ -134,6 +152,15 @@ export class CheckpointRun {
   after(n: number): void {
     if (n !== this.ck.at[this.k]) return;
     const agent = this.seal.agent;
+    const learned = this.seal.learned();
+    const unchanged = agent.fixedPolicy === true || (agent.learn !== undefined && learned === this.learnedAtLast);
+    this.learnedAtLast = learned;
+    if (this.k > 0 && unchanged && this.ck.reuse !== false) {
+      this.out[this.k] = this.out[this.k - 1]!;
+      this.k++;
+      this.reusedCount++;
+      return;
+    }
     agent.setMode?.('eval');
     this.out[this.k++] = this.seal.sealed(() => evaluateSegments(this.ck.env, this.seal.view, this.seeds, this.ck.decisions).meanReward);
     agent.setMode?.('learn');
@@ -147,5 +174,10 @@ export class CheckpointRun {
   /** `learn` calls dropped because they arrived during an evaluation. */
   blockedLearnCalls(): number {
     return this.seal.blocked();
+  }
+
+  /** Checkpoints whose reward was reused from the previous one instead of evaluated again. */
+  reused(): number {
+    return this.reusedCount;
   }
 }

@@ -41,6 +41,8 @@ export interface EpisodeResult {
   checkpointRewards?: Float64Array;
   /** With `opts.checkpoints`: `learn` calls dropped because they arrived during an evaluation (see `checkpoints.ts`). */
   sealedLearnCalls?: number;
+  /** With `opts.checkpoints`: checkpoints whose previous evaluation was reused (the policy could not have changed). */
+  reusedCheckpoints?: number;
 }
 
 export interface EpisodeOptions {
@@ -135,7 +137,7 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: Seed, opts
     eval: evaluatePolicy(env, agent, seed, evalCap, (o) => log.add('eval', o)),
     agentStats: agent.stats?.() ?? null,
     logSha256: log.digest(),
-    ...(ck ? { checkpointRewards: ck.rewards(), sealedLearnCalls: ck.blockedLearnCalls() } : {}),
+    ...(ck ? { checkpointRewards: ck.rewards(), sealedLearnCalls: ck.blockedLearnCalls(), reusedCheckpoints: ck.reused() } : {}),
   };
 }
 

@@ -122,7 +122,7 @@ export interface JobResult {
   /** sha256 of the canonical deterministic part of this line (everything but timing, provenance and resultHash). */
   resultHash: string;
   /** `purityMs`: the purity check's second run (experiment jobs that ran one), included in `wallMs`. */
-  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number; purityMs?: number };
+  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number; checkpointsReused?: number; purityMs?: number };
 }
 
 /** What identifies a job's result, computable before running it (the parts of `jobHash`). */

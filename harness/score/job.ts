@@ -62,18 +62,24 @@ export interface CheckpointEvalOptions {
   decisionsPerSegment?: number;
   /** Greedy decisions per checkpoint at least: more segments are added when the evaluation budget caps the segments' length. */
   minDecisions?: number;
+  /** Reuse the previous checkpoint's evaluation where the policy cannot have changed (see `CheckpointOptions.reuse`). */
+  reuse?: boolean;
 }
 
 /** The greedy curve's defaults: counts resolved to 10%, 4 x 250 = 1,000 decisions per checkpoint (at least 1,000). */
-export const CHECKPOINT_DEFAULTS: Required<CheckpointEvalOptions> = { step: 5, maxRelativeStep: 0.1, segments: 4, decisionsPerSegment: 250, minDecisions: 1000 };
+export const CHECKPOINT_DEFAULTS: Required<CheckpointEvalOptions> = { step: 5, maxRelativeStep: 0.1, segments: 4, decisionsPerSegment: 250, minDecisions: 1000, reuse: true };
 
 /** Default window of the learning curve (decisions): fixed, the same for every budget. */
 export const LEARNING_CURVE_WINDOW = 200;
 
 export interface ScoredJob {
   metrics: JobMetrics;
-  /** Wall-clock split (ms); never part of any hash. `checkpointMs`: greedy evaluations during learning; `purityMs`: the purity check's run. */
-  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number; purityMs?: number };
+  /**
+   * Wall-clock split (ms); never part of any hash. `checkpointMs`: greedy evaluations during
+   * learning; `checkpointsReused`: checkpoints not evaluated again (the policy could not have
+   * changed); `purityMs`: the purity check's run.
+   */
+  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number; checkpointsReused?: number; purityMs?: number };
 }
 
 // References depend only on (scenario, seed): cached per worker so a worker running several agents
@@ -159,6 +165,7 @@ interface CheckpointPlan {
   segments: number;
   env: OrchestrationEnv;
   seed: Seed[];
+  reuse: boolean;
   refs: { randomReward: number; oracleReward: number; decisions: number };
 }
 
@@ -174,6 +181,7 @@ function checkpointPlan(scenario: CompiledScenario, seed: Seed, o: CheckpointEva
     segments,
     env,
     seed: seeds,
+    reuse: c.reuse,
     refs: checkpointReferences(env, seed, seeds, decisions),
   };
 }
@@ -250,6 +258,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
     act: (obs) => inner.act(obs),
     ...(inner.learn ? { learn: (t: Transition) => inner.learn!(t) } : {}),
     ...(inner.stats ? { stats: () => inner.stats!() } : {}),
+    ...(inner.fixedPolicy ? { fixedPolicy: true } : {}),
     setMode: (mode) => {
       if (mode === 'eval') evalStart = performance.now();
       else checkpointMs += performance.now() - evalStart;
@@ -300,7 +309,14 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       info: stats.info,
       ...(greedy ? { greedyCurve: greedy } : {}),
     },
-    timing: { learnMs: stats.learnMs, planningMs: stats.planningMs, evalMs, checkpointMs, ...(purityMs !== undefined ? { purityMs } : {}) },
+    timing: {
+      learnMs: stats.learnMs,
+      planningMs: stats.planningMs,
+      evalMs,
+      checkpointMs,
+      ...(episode.reusedCheckpoints !== undefined ? { checkpointsReused: episode.reusedCheckpoints } : {}),
+      ...(purityMs !== undefined ? { purityMs } : {}),
+    },
   };
 }
 

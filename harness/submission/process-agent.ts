@@ -7,6 +7,13 @@
  * alarm clock: at the time limit it wakes this thread, which then kills the child.
  * `learn` and `setMode` need no reply; they are sent with the next `act`, so a decision costs one
  * round trip.
+ *
+ * On an idle machine a blocked thread's CPU halts, and waking it costs tens of microseconds, twice
+ * per round trip. So before blocking on a reply this thread polls for it (non-blocking reads) for
+ * at most {@link SPIN_MAX_MS}: a fast agent's reply then finds it awake. The spin adapts: after a
+ * reply that the spin missed, the next spin is half as long, down to none, with a full-length probe
+ * every {@link SPIN_PROBE_CALLS} calls; so an agent slower than the spin costs almost no spinning.
+ * What it costs: this thread's CPU while it waits for a fast agent (at most the spin per call).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
@@ -55,6 +62,9 @@ export interface CallTiming {
   maxMs: number;
   /** Part of `totalMs` spent in the learning phase. */
   learnPhaseMs: number;
+  /** Calls that polled for their reply before blocking, and those whose reply came while polling. */
+  spunCalls: number;
+  caughtBySpin: number;
 }
 
 interface ExitReport {
@@ -72,6 +82,12 @@ const EXIT_BYTES = 8192;
 const SLOTS = { SPAWNED: 0, PID: 1, GONE: 2, EXIT_LEN: 3, CALL: 4, count: 5, deadlineByte: 24, exitByte: 32 } as const;
 const NEWLINE = 10;
 const CLOSE = Buffer.from('{"type":"close"}\n');
+/** Longest poll for a reply before blocking (ms): above a fast agent's round trip, far below a decision limit. */
+export const SPIN_MAX_MS = 0.15;
+/** Spins shorter than this are not worth a poll (ms): the spin is off until the next probe. */
+const SPIN_MIN_MS = 0.01;
+/** With the spin off, every this many calls one spins the full length again (the agent may have become fast). */
+const SPIN_PROBE_CALLS = 64;
 const decoder = new TextDecoder();
 
 /**
@@ -93,7 +109,7 @@ function reported(message: string, during: string): SubmissionError {
  * by path rather than `/proc/self/fd`, so this works beyond Linux); the caller removes the private
  * folder once the relay has spawned the child.
  */
-function fifos(): { dir: string; requestFd: number; replyFd: number } {
+function fifos(): { dir: string; requestFd: number; replyFd: number; replyPollFd: number } {
   const dir = mkdtempSync(join(tmpdir(), 'orchbench-fifo-'));
   try {
     const requests = join(dir, 'requests');
@@ -103,12 +119,12 @@ function fifos(): { dir: string; requestFd: number; replyFd: number } {
     const probe = openSync(requests, constants.O_RDONLY | constants.O_NONBLOCK);
     const requestFd = openSync(requests, constants.O_WRONLY | constants.O_NONBLOCK);
     closeSync(probe);
-    const probe2 = openSync(replies, constants.O_RDONLY | constants.O_NONBLOCK);
+    // The reply FIFO's non-blocking read end (its own open file description) is what the spin polls.
+    const replyPollFd = openSync(replies, constants.O_RDONLY | constants.O_NONBLOCK);
     const writer = openSync(replies, constants.O_WRONLY);
     const replyFd = openSync(replies, constants.O_RDONLY);
     closeSync(writer);
-    closeSync(probe2);
-    return { dir, requestFd, replyFd };
+    return { dir, requestFd, replyFd, replyPollFd };
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
@@ -132,6 +148,11 @@ export class ProcessAgent implements Agent {
   /** This thread's ends of the child's stdin and stdout (-1 once closed). */
   private requestFd: number;
   private replyFd: number;
+  private replyPollFd: number;
+  /** The current spin (ms; adapted per call), until when this call spins, and calls since the spin was turned off. */
+  private spinMs = SPIN_MAX_MS;
+  private spinUntil = 0;
+  private callsUnspun = 0;
   private inStart = 0;
   private inEnd = 0;
   private readonly worker: Worker;
@@ -153,7 +174,7 @@ export class ProcessAgent implements Agent {
   private actObsJson = '';
   private nextObs: Observation | null = null;
   private nextObsJson = '';
-  readonly timing: CallTiming = { calls: 0, totalMs: 0, maxMs: 0, learnPhaseMs: 0 };
+  readonly timing: CallTiming = { calls: 0, totalMs: 0, maxMs: 0, learnPhaseMs: 0, spunCalls: 0, caughtBySpin: 0 };
 
   private constructor(cmd: ProcessCommand, private readonly limits: ProcessLimits) {
     const sab = new SharedArrayBuffer(SLOTS.exitByte + EXIT_BYTES);
@@ -162,7 +183,7 @@ export class ProcessAgent implements Agent {
     this.exitData = new Uint8Array(sab, SLOTS.exitByte, EXIT_BYTES);
     this.jobDeadline = performance.now() + limits.jobMs;
     const ends = fifos();
-    ({ requestFd: this.requestFd, replyFd: this.replyFd } = ends);
+    ({ requestFd: this.requestFd, replyFd: this.replyFd, replyPollFd: this.replyPollFd } = ends);
     try {
       this.worker = new Worker(new URL('./relay.mjs', import.meta.url), { workerData: { ...cmd, fifoDir: ends.dir, sab, slots: SLOTS, rssLimitMb: limits.rssMb } });
       // The relay has opened its ends (or failed) once it reports the spawn: the folder can go.
@@ -263,7 +284,8 @@ export class ProcessAgent implements Agent {
   private closeFifos(): void {
     if (this.requestFd >= 0) closeSync(this.requestFd);
     if (this.replyFd >= 0) closeSync(this.replyFd);
-    this.requestFd = this.replyFd = -1;
+    if (this.replyPollFd >= 0) closeSync(this.replyPollFd);
+    this.requestFd = this.replyFd = this.replyPollFd = -1;
   }
 
   /** Sends `text` and blocks until one reply line arrives; throws SubmissionError on error, exit or time-out. */
@@ -287,12 +309,18 @@ export class ProcessAgent implements Agent {
     this.callNo = this.callNo === 0x7fffffff ? 1 : this.callNo + 1;
     Atomics.store(this.ctrl, SLOTS.CALL, this.callNo);
     this.write(text);
+    const spun = this.startSpin();
     const line = this.readLine();
+    // The spin is still on when the reply came during it.
+    const caught = spun && this.spinUntil > 0;
+    if (spun) this.adaptSpin(caught);
     // Negative: the relay found the deadline passed and woke this thread; a reply that came first is taken.
     const expired = Atomics.exchange(this.ctrl, SLOTS.CALL, 0) < 0;
     if (line === null) throw expired ? this.expired(what) : this.fail(this.exitError());
     const ms = performance.now() - t0;
     this.timing.calls++;
+    if (spun) this.timing.spunCalls++;
+    if (caught) this.timing.caughtBySpin++;
     this.timing.totalMs += ms;
     if (this.mode === 'learn') this.timing.learnPhaseMs += ms;
     if (ms > this.timing.maxMs) this.timing.maxMs = ms;
@@ -339,10 +367,51 @@ export class ProcessAgent implements Agent {
         this.inStart = 0;
       }
       if (this.inEnd === this.inbox.length) throw this.violation(`protocol: sent a line longer than ${REPLY_BYTES} bytes`);
-      const n = readSync(this.replyFd, this.inbox, this.inEnd, this.inbox.length - this.inEnd, null);
+      const n = this.spinUntil > 0 ? this.poll() : readSync(this.replyFd, this.inbox, this.inEnd, this.inbox.length - this.inEnd, null);
+      if (n < 0) continue;
       if (n === 0) return null;
       this.inEnd += n;
     }
+  }
+
+  /** Sets how long this call polls for its reply before blocking; false: it does not. */
+  private startSpin(): boolean {
+    let ms = this.spinMs;
+    if (ms === 0 && ++this.callsUnspun >= SPIN_PROBE_CALLS) {
+      this.callsUnspun = 0;
+      ms = SPIN_MAX_MS;
+    }
+    this.spinUntil = ms > 0 ? performance.now() + ms : 0;
+    return ms > 0;
+  }
+
+  /** A reply the spin caught keeps the full spin; a miss halves it, down to none. */
+  private adaptSpin(caught: boolean): void {
+    this.spinUntil = 0;
+    this.spinMs = caught ? SPIN_MAX_MS : this.spinMs / 2 < SPIN_MIN_MS ? 0 : this.spinMs / 2;
+  }
+
+  /**
+   * Reads what the reply FIFO holds without blocking, polling until `spinUntil`: the bytes read
+   * (0: every writer closed), or -1 once the spin is over with nothing (it then ends).
+   */
+  private poll(): number {
+    const traceLimit = Error.stackTraceLimit;
+    // An empty FIFO throws EAGAIN: an expected outcome of a poll, not worth a stack trace.
+    Error.stackTraceLimit = 0;
+    try {
+      do {
+        try {
+          return readSync(this.replyPollFd, this.inbox, this.inEnd, this.inbox.length - this.inEnd, null);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        }
+      } while (performance.now() < this.spinUntil);
+    } finally {
+      Error.stackTraceLimit = traceLimit;
+    }
+    this.spinUntil = 0;
+    return -1;
   }
 
   /** Writes to the child's stdin; a full FIFO (EAGAIN) is retried until the child has read, is gone or the call expired. */

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EnvSpec } from '../../harness/agent.ts';
 import { SubmissionError } from '../../harness/submission/errors.ts';
 import { DEFAULT_LIMITS, ProcessAgent, type ProcessCommand } from '../../harness/submission/process-agent.ts';
+import { OrchestrationEnv } from '../../harness/env/env.ts';
+import { fixtureScenario } from '../env/fixtures.ts';
 import { eventually, processesWith } from './helpers.ts';
 
 const sh = (script: string): ProcessCommand => ({ command: 'sh', args: ['-c', script], cwd: process.cwd(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
@@ -27,6 +29,22 @@ describe('ProcessAgent: the hand-over with the child', () => {
     const start = () => ProcessAgent.start(sh(`read line; printf '{"type":'; exec sleep 5`), ctx(), { ...DEFAULT_LIMITS, loadMs: 300 });
     expect(start).toThrow(new SubmissionError('time-limit', 'exceeded the 300 ms load limit'));
   }, 10_000);
+
+  it('stops polling for the replies of a slow agent (the spin halves after each miss), and probes again now and then', () => {
+    // Every act takes at least 20 ms, far longer than any spin: each spin misses.
+    const agent = ProcessAgent.start(sh(`read line; sleep 0.02; echo '{"type":"ready"}'; while read line; do sleep 0.02; echo '{"action":0}'; done`), ctx());
+    const obs = new OrchestrationEnv(fixtureScenario()).reset(1, 'learn');
+    try {
+      for (let i = 0; i < 70; i++) agent.act(obs);
+      const t = agent.timing;
+      expect(t.calls).toBe(71);
+      expect(t.caughtBySpin).toBe(0);
+      // The load call and 3 acts (0.15 ms halved to under 0.01 ms), then one probe after 64 calls without.
+      expect(t.spunCalls).toBe(5);
+    } finally {
+      agent.dispose();
+    }
+  }, 20_000);
 
   it('leaves no FIFO folder behind: after a run, a child that cannot start, or one too slow to load', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'orchbench-fifo-test-'));
