@@ -1,7 +1,7 @@
 /** Censored medians and the paired ratio of two learners (hand-computed cases). */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../harness/errors.ts';
-import { censoredMedian, pairedBootstrap, pairedRatio, stratifiedBootstrap } from '../../harness/stats/index.ts';
+import { censoredMedian, censoredMedianInterval, pairedBootstrap, pairedRatio, stratifiedBootstrap } from '../../harness/stats/index.ts';
 
 const median = (x: Float64Array): number => {
   const s = Float64Array.from(x).sort();
@@ -89,5 +89,36 @@ describe('pairedRatio', () => {
 
   it('rejects unpaired samples', () => {
     expect(() => pairedRatio([1, 2], [1], 10, opts)).toThrow(/paired by seed/);
+  });
+});
+
+describe('censoredMedianInterval', () => {
+  const opts = { seed: 3, labels: ['censored-interval'], reps: 400 };
+  it('is the plain bootstrap interval, both ends exact, without censored runs', () => {
+    const values = [120, 300, 80, 450, 200];
+    const iv = censoredMedianInterval(values, 1000, opts);
+    expect(iv).toEqual({ ...pairedBootstrap([values], (x) => median(x!), opts), loKind: 'exact', hiKind: 'exact' });
+  });
+  it('marks an end that moves with the censored runs as a lower bound (the upper end at the budget is not a value)', () => {
+    // 4 of 5 reached: the point is exact, but replicates drawing the censored run twice or more put the upper end at the budget.
+    const iv = censoredMedianInterval([196, 1175, null, 900, 1500], 4000, opts);
+    expect(iv.hi).toBe(4000);
+    expect(iv.hiKind).toBe('lower-bound');
+    expect(iv.lo).toBeLessThan(1175);
+    expect(iv.loKind).toBe('exact');
+  });
+  it('takes one budget per run: a censored run enters at its own budget, and an observed count is checked against its own', () => {
+    const iv = censoredMedianInterval([null, null, null], [300, 500, 700], opts);
+    expect(iv.point).toBe(500);
+    expect([iv.loKind, iv.hiKind]).toEqual(['lower-bound', 'lower-bound']);
+    expect(censoredMedian([null, 20, 30], [50, 60, 70])).toEqual({ value: 30, censored: false, reached: 2, runs: 3 });
+    expect(() => censoredMedian([10, 65], [100, 60])).toThrow(/values\/1: expected a count in \[1, 60\]/);
+    expect(() => censoredMedian([10, 20], [100])).toThrow(/values budgets: expected 2 budgets \(one per run\)/);
+    expect(() => censoredMedianInterval([], 10, opts)).toThrow(/at least one run/);
+  });
+  it('pairs per-seed budgets in a ratio', () => {
+    const r = pairedRatio([null, 40, 60], [10, 20, 30], [500, 100, 100], { seed: 1, labels: ['r'], reps: 200 });
+    expect(r.point).toBe(60 / 20);
+    expect(r.censored).toEqual({ numerator: 1, denominator: 0 });
   });
 });
