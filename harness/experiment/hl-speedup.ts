@@ -365,6 +365,14 @@ function verdictText(what: string, v: Verdict): string {
     `Target (every scenario, and a median >= ${TARGET.median}x): ${v.targetMet ? 'met' : 'NOT met'}.`;
 }
 
+/** The greedy measure's checkpoint schedule in words (fields a recorded measure lacks: no fine start). */
+function checkpointScheduleText(c: MeasureOptions['checkpoints']): string {
+  const unitUpTo = c.unitUpTo ?? 0;
+  const start = [c.atZero ? 'at 0 (the untrained policy)' : '', unitUpTo > 0 ? `at every interaction up to ${unitUpTo} (counts up to ${unitUpTo} exact)` : ''].filter((x) => x !== '');
+  const rel = fmt(100 * c.maxRelativeStep);
+  return `Checkpoints ${start.length ? `${start.join(', ')}, then ` : ''}every ${c.step} decisions or ${rel}%, whichever is more (a count is resolved to ${rel}% from ${fmt(c.step / c.maxRelativeStep)} interactions on)`;
+}
+
 /** The report as Markdown: main tables per measure, claims, verdicts, ablation, work and purity. */
 export function toMarkdown(rep: HlSpeedupReport): string {
   const pct = fmt(100 * rep.threshold);
@@ -382,7 +390,7 @@ export function toMarkdown(rep: HlSpeedupReport): string {
     `## Greedy policy at checkpoints (the measure)`,
     '',
     m
-      ? `Checkpoints every ${m.checkpoints.step} decisions, then every ${fmt(100 * m.checkpoints.maxRelativeStep)}% (a count is resolved to ${fmt(100 * m.checkpoints.maxRelativeStep)}% from ${fmt(m.checkpoints.step / m.checkpoints.maxRelativeStep)} interactions on); ` +
+      ? `${checkpointScheduleText(m.checkpoints)}; ` +
         `each checkpoint evaluates the greedy policy (setMode('eval'), learning sealed) on ${first?.checkpointDecisions ?? '?'} decisions over ${first?.segments ?? m.checkpoints.segments} held-out segments, the same for every learner. ` +
         `Evaluation decisions are not real interactions.`
       : 'Greedy policy at checkpoints on held-out segments.',
@@ -454,7 +462,8 @@ export function curvesSpec(rep: HlSpeedupReport, which: 'greedy' | 'learning' = 
     return (curve?.checkpoints ?? []).map((x, i) => ({ scenario: r.scenario, learner: c.learner, interactions: x, median: curve!.median[i], lo: curve!.lo[i], hi: curve!.hi[i] }));
   }));
   const what = which === 'learning' ? 'Learning curves (trailing mean reward while learning)' : 'Greedy policy at checkpoints';
-  const x = { field: 'interactions', type: 'quantitative', scale: { type: 'log' }, title: 'real interactions (log scale)' };
+  // symlog: log-like, and it keeps the checkpoint at 0 (the untrained policy) on the axis.
+  const x = { field: 'interactions', type: 'quantitative', scale: { type: 'symlog' }, title: 'real interactions (symmetric log scale)' };
   const color = { field: 'learner', type: 'nominal', scale: { domain: rep.learners.map((l) => l.id) } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -17,6 +17,12 @@
  *
  * A budget is one number for every run, or one per run (runs whose trace ended early ran fewer
  * interactions: a censored run is only known to need more than its own budget).
+ *
+ * A count of 0 (the untrained policy already met the threshold) is a value for a median, but a
+ * ratio has no value with a zero median below it: in a ratio a zero enters as 1, which makes
+ * median(A) / median(B) a lower bound when B's median is 0 (the true ratio is unbounded) and an
+ * upper bound when A's is (the true ratio is 0); any zero run makes the interval's ends bounds the
+ * same way.
  */
 import { median } from './descriptive.ts';
 import { pairedBootstrap, type BootstrapOptions, type Interval } from './bootstrap.ts';
@@ -63,7 +69,7 @@ function withBudget(values: readonly (number | null)[], budget: Budget, label: s
   return values.map((v, i) => {
     const b = budgets[i]!;
     if (v === null) return censoredAt(b);
-    if (!(Number.isFinite(v) && v >= 1 && v <= b)) rejectValue(`${label}/${i}`, `a count in [1, ${b}] (the run's budget) or null (censored)`, v);
+    if (!(Number.isInteger(v) && v >= 0 && v <= b)) rejectValue(`${label}/${i}`, `a count in [0, ${b}] (the run's budget) or null (censored)`, v);
     return v;
   });
 }
@@ -125,7 +131,7 @@ function kindOf(numeratorCensored: boolean, denominatorCensored: boolean): Ratio
  * interval over seeds (see {@link pairedBootstrap}); censored runs enter at their budget (one
  * for every run, or one per seed, the same for both learners) and the kinds say what the point
  * and the interval ends then are (module comment).
- * @throws InputError for samples of different lengths or counts outside [1, budget].
+ * @throws InputError for samples of different lengths or counts outside [0, budget].
  */
 export function pairedRatio(
   numerator: readonly (number | null)[],
@@ -136,16 +142,19 @@ export function pairedRatio(
   if (numerator.length !== denominator.length) rejectValue('denominator', `${numerator.length} runs (paired by seed with the numerator)`, `${denominator.length} runs`);
   const a = censoredMedian(numerator, budget);
   const b = censoredMedian(denominator, budget);
+  // Zeros enter as 1 (module comment): a bound, never a division by zero.
+  const atLeastOne = (xs: number[]): number[] => xs.map((x) => Math.max(x, 1));
   const iv = pairedBootstrap(
-    [withBudget(numerator, budget, 'numerator'), withBudget(denominator, budget, 'denominator')],
+    [atLeastOne(withBudget(numerator, budget, 'numerator')), atLeastOne(withBudget(denominator, budget, 'denominator'))],
     (x, y) => median(x!) / median(y!),
     options,
   );
   const censored = { numerator: a.runs - a.reached, denominator: b.runs - b.reached };
+  const zeros = { numerator: numerator.filter((v) => v === 0).length, denominator: denominator.filter((v) => v === 0).length };
   return {
     ...iv,
-    kind: kindOf(a.censored, b.censored),
-    intervalKind: kindOf(censored.numerator > 0, censored.denominator > 0),
+    kind: kindOf(a.censored || b.value === 0, b.censored || a.value === 0),
+    intervalKind: kindOf(censored.numerator > 0 || zeros.denominator > 0, censored.denominator > 0 || zeros.numerator > 0),
     censored,
     runs: a.runs,
   };

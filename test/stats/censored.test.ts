@@ -54,7 +54,7 @@ describe('censoredMedian', () => {
   });
 
   it('rejects a count above the budget', () => {
-    expect(() => censoredMedian([10, 200], 100)).toThrow(/count in \[1, 100\]/);
+    expect(() => censoredMedian([10, 200], 100)).toThrow(/count in \[0, 100\]/);
   });
 });
 
@@ -112,10 +112,27 @@ describe('censoredMedianInterval', () => {
     expect(iv.point).toBe(500);
     expect([iv.loKind, iv.hiKind]).toEqual(['lower-bound', 'lower-bound']);
     expect(censoredMedian([null, 20, 30], [50, 60, 70])).toEqual({ value: 30, censored: false, reached: 2, runs: 3 });
-    expect(() => censoredMedian([10, 65], [100, 60])).toThrow(/values\/1: expected a count in \[1, 60\]/);
+    expect(() => censoredMedian([10, 65], [100, 60])).toThrow(/values\/1: expected a count in \[0, 60\]/);
     expect(() => censoredMedian([10, 20], [100])).toThrow(/values budgets: expected 2 budgets \(one per run\)/);
     expect(() => censoredMedianInterval([], 10, opts)).toThrow(/at least one run/);
   });
+  it('a zero count (the untrained policy met the threshold) is a value in a median, and makes a ratio a bound, never a division by zero', () => {
+    expect(censoredMedian([0, 0, 40], 100)).toEqual({ value: 0, censored: false, reached: 3, runs: 3 });
+    const opts = { seed: 2, labels: ['zero'], reps: 200 };
+    // The denominator needs nothing: the true ratio is unbounded, 40 / 1 is a lower bound of it.
+    const lower = pairedRatio([40, 60, 50], [0, 0, 10], 100, opts);
+    expect([lower.point, lower.kind, lower.intervalKind]).toEqual([50, 'lower-bound', 'lower-bound']);
+    expect(Number.isFinite(lower.hi)).toBe(true);
+    // The numerator needs nothing: the true ratio is 0, 1 / 30 an upper bound.
+    const upper = pairedRatio([0, 0, 5], [30, 30, 30], 100, opts);
+    expect([upper.point, upper.kind, upper.intervalKind]).toEqual([1 / 30, 'upper-bound', 'upper-bound']);
+    expect(pairedRatio([0, 0, 0], [0, 0, 0], 100, opts).kind).toBe('undetermined');
+    // A zero that is not a median still makes the interval's ends bounds.
+    const some = pairedRatio([40, 60, 50], [0, 20, 10], 100, opts);
+    expect([some.kind, some.intervalKind]).toEqual(['exact', 'lower-bound']);
+    expect(() => pairedRatio([1.5, 2], [1, 2], 100, opts)).toThrow(/values\/0: expected a count in \[0, 100\]/);
+  });
+
   it('pairs per-seed budgets in a ratio', () => {
     const r = pairedRatio([null, 40, 60], [10, 20, 30], [500, 100, 100], { seed: 1, labels: ['r'], reps: 200 });
     expect(r.point).toBe(60 / 20);
