@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_CONTROLS, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown } from '../experiment/hl-speedup.ts';
+import { HYBRID_ABLATIONS, hybridAblationLearners } from '../experiment/ablations.ts';
 import { readVariants } from '../experiment/learners.ts';
 import { runSearches, SEARCH_SPACES, searchSummary } from '../experiment/tune.ts';
 import { withRunLock } from '../runner/out-dir.ts';
@@ -17,6 +18,7 @@ interface HlFlags extends ScenarioFlags {
   seeds: string;
   agents?: string;
   variants?: string;
+  ablation?: string;
   puritySeeds: string;
   rootSeed?: string;
   sealed?: boolean;
@@ -54,6 +56,7 @@ export function register(program: Command): void {
     .option('--seeds <n>', 'paired seeds per scenario', '10')
     .option('--agents <names>', `control baselines beside ${SUBJECT} and ${REFERENCE} (comma-separated; default ${DEFAULT_CONTROLS.join(',')})`)
     .option('--variants <file>', 'ablation variants: JSON array of { id, agent, config, description, control } (control: true = a control column instead of an ablation row)')
+    .option('--ablation <names>', `the Hybrid's built-in ablation variants as learners: all, or comma-separated names of ${Object.keys(HYBRID_ABLATIONS).join(', ')}`)
     .option('--purity-seeds <n>', 'first seeds whose jobs also run the eval-purity check (a second run without checkpoints)', '1')
     .option('--root-seed <n>', 'root seed every job seed derives from (default 0)')
     .option('--sealed', "key every simulator stream with a secret (OUT/secret.json, mode 0600: the folder's own when it has one, else a fresh 256-bit one); results carry only its commitment. See docs/sealed-runs.md")
@@ -67,7 +70,7 @@ export function register(program: Command): void {
       const report = await withRunLock(resolve(flags.out), note, () => runHlSpeedup({
         ...scenarioSelection(flags),
         ...(controls ? { controls } : {}),
-        ...(flags.variants ? { variants: readVariants(flags.variants) } : {}),
+        ...(flags.variants || flags.ablation ? { variants: [...(flags.variants ? readVariants(flags.variants) : []), ...(flags.ablation ? hybridAblationLearners(flags.ablation) : [])] } : {}),
         seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
         puritySeeds: parseNumber('--purity-seeds', flags.puritySeeds, { ...RULES.seeds, min: 0 }),
         rootSeed: parseNumber('--root-seed', flags.rootSeed ?? '0', RULES.seed),

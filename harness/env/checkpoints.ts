@@ -30,7 +30,7 @@ import { SealedKey, type Seed } from '../rng.ts';
  * nor part of the learning rewards or the decision log.
  */
 export interface CheckpointOptions {
-  /** Real interactions after which to evaluate, strictly increasing integers >= 1. */
+  /** Real interactions after which to evaluate, strictly increasing integers >= 0 (0: before the first decision, the untrained policy). */
   at: readonly number[];
   /** Decisions per evaluation segment (capped by the scenario's evaluation budget). */
   decisions: number;
@@ -135,11 +135,11 @@ export class CheckpointRun {
   private learnedAtLast = -1;
   private reusedCount = 0;
 
-  /** @throws Error when `ck.env` is the learning environment or `ck.at` is not strictly increasing integers >= 1. */
+  /** @throws Error when `ck.env` is the learning environment or `ck.at` is not strictly increasing integers >= 0. */
   constructor(private readonly ck: CheckpointOptions, learningEnv: OrchestrationEnv, agent: Agent) {
     if (ck.env === learningEnv) throw new Error('runEpisode: checkpoint evaluations need their own environment instance');
     ck.at.forEach((c, i) => {
-      if (!Number.isInteger(c) || c < 1 || (i > 0 && c <= ck.at[i - 1]!)) throw new Error(`runEpisode: checkpoints.at must be strictly increasing integers >= 1 (at[${i}] = ${c})`);
+      if (!Number.isInteger(c) || c < 0 || (i > 0 && c <= ck.at[i - 1]!)) throw new Error(`runEpisode: checkpoints.at must be strictly increasing integers >= 0 (at[${i}] = ${c})`);
     });
     this.seeds = typeof ck.seed === 'number' || ck.seed instanceof SealedKey ? [ck.seed] : ck.seed;
     if (this.seeds.length === 0) throw new Error('runEpisode: checkpoints.seed needs at least one evaluation segment');
@@ -148,7 +148,7 @@ export class CheckpointRun {
     this.out = new Float64Array(ck.at.length);
   }
 
-  /** Call after real interaction `n` (after its learning): evaluates when `n` is the next checkpoint. */
+  /** Call after real interaction `n` (after its learning), and with 0 before the first: evaluates when `n` is the next checkpoint. */
   after(n: number): void {
     if (n !== this.ck.at[this.k]) return;
     const agent = this.seal.agent;

@@ -117,7 +117,10 @@ export function runEpisode(env: OrchestrationEnv, agent: Agent, seed: Seed, opts
   let done = rewards.length === 0;
   // Checkpoint evaluations live in checkpoints.ts; the episode uses the agent with sealable learning.
   const ck = opts.checkpoints ? new CheckpointRun(opts.checkpoints, env, agent) : null;
-  if (ck) agent = ck.agent;
+  if (ck) {
+    agent = ck.agent;
+    ck.after(0);
+  }
   while (!done) {
     const action = agent.act(obs);
     const r = env.step(action);

@@ -31,7 +31,7 @@ import { episodeSeed } from '../runner/plan.ts';
 import { commitmentOf, freshSecret, readSecretFile, secretInPlace, writeSecretFile } from '../runner/sealed.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 import type { JobResult } from '../runner/types.ts';
-import { censoredMedian, median, pairedBootstrap, pairedRatio, type CensoredValue, type Interval, type PairedRatio } from '../stats/index.ts';
+import { censoredMedian, censoredMedianInterval, median, pairedBootstrap, pairedRatio, type Budget, type CensoredInterval, type CensoredValue, type Interval, type PairedRatio } from '../stats/index.ts';
 import { baselineLearner, DEFAULT_MEASURE, EXPERIMENT_JOB_MODULE, planExperiment, type LearnerSpec, type MeasureOptions } from './learners.ts';
 import { type ScenarioSelection, selectScenarios } from '../scenario/select.ts';
 
@@ -71,8 +71,8 @@ export interface MeasureCell {
   /** Interactions to threshold per seed (null = censored), in seed order. */
   interactions: (number | null)[];
   median: CensoredValue;
-  /** Bootstrap CI of the median (censored runs at the budget: a lower-bound interval when any is censored). */
-  medianInterval: Interval;
+  /** Bootstrap CI of the median (censored runs at their budget), each end marked exact or a lower bound. */
+  medianInterval: CensoredInterval;
   /** Normalised curve: median over seeds with a 95% bootstrap band. */
   curve: { checkpoints: number[]; median: number[]; lo: number[]; hi: number[] };
 }
@@ -153,7 +153,18 @@ export interface HlSpeedupReport {
   failedJobs: { learner: string; scenario: string; seed: number; reason: string }[];
 }
 
-const budgetOf = (runs: readonly JobResult[]): number => Math.max(...runs.map((r) => r.metrics!.realSteps));
+/**
+ * Each seed's budget: the real interactions its runs had (a trace that ends early gives fewer).
+ * Every learner on a seed sees the same requests, so they must agree.
+ * @throws Error when learners on one seed ran different numbers of interactions (a harness defect).
+ */
+function seedBudgets(seeds: readonly number[], runsBySeed: (seed: number) => readonly JobResult[], scenario: string): number[] {
+  return seeds.map((s) => {
+    const steps = new Set(runsBySeed(s).map((r) => r.metrics!.realSteps));
+    if (steps.size !== 1) throw new Error(`hl-speedup: on ${scenario} seed ${s} the learners ran different numbers of real interactions (${[...steps].join(', ')}); they share the requests, so this is a harness defect`);
+    return [...steps][0]!;
+  });
+}
 
 /** A normalised curve's median and band over seeds, at the checkpoints every run reached. */
 function curveBand(curves: { checkpoints: number[]; normalised: number[] }[], seed: number, labels: (string | number)[], reps: number): MeasureCell['curve'] {
@@ -169,17 +180,16 @@ function curveBand(curves: { checkpoints: number[]; normalised: number[] }[], se
   return out;
 }
 
-function measureCell(interactions: (number | null)[], curves: { checkpoints: number[]; normalised: number[] }[], budget: number, seed: number, labels: string[], reps: number): MeasureCell {
-  const atBudget = interactions.map((n) => n ?? budget);
+function measureCell(interactions: (number | null)[], curves: { checkpoints: number[]; normalised: number[] }[], budget: Budget, seed: number, labels: string[], reps: number): MeasureCell {
   return {
     interactions,
     median: censoredMedian(interactions, budget),
-    medianInterval: pairedBootstrap([atBudget], (x) => median(x!), { seed, labels: ['hl-interactions', ...labels], reps }),
+    medianInterval: censoredMedianInterval(interactions, budget, { seed, labels: ['hl-interactions', ...labels], reps }),
     curve: curveBand(curves, seed, ['hl-curve', ...labels], reps),
   };
 }
 
-function learnerCell(l: LearnerSpec, runs: JobResult[], budget: number, seed: number, scenario: string, reps: number): LearnerCell {
+function learnerCell(l: LearnerSpec, runs: JobResult[], budget: Budget, seed: number, scenario: string, reps: number): LearnerCell {
   const m = runs.map((r) => r.metrics!);
   const greedy = m.every((x) => x.greedyCurve) ? m.map((x) => x.greedyCurve!) : null;
   const med = (xs: number[]): number => median(xs);
@@ -208,7 +218,7 @@ function learnerCell(l: LearnerSpec, runs: JobResult[], budget: number, seed: nu
   };
 }
 
-function ratioCell(num: LearnerCell, den: LearnerCell, budget: number, seed: number, labels: string[], reps: number): RatioCell {
+function ratioCell(num: LearnerCell, den: LearnerCell, budget: Budget, seed: number, labels: string[], reps: number): RatioCell {
   return {
     learner: num.learner,
     greedy: num.greedy && den.greedy && pairedRatio(num.greedy.interactions, den.greedy.interactions, budget, { seed, labels: ['hl-ratio', 'greedy', ...labels], reps }),
@@ -262,7 +272,7 @@ export function summarise(results: readonly JobResult[], opts: { suite: string; 
     const seeds = [...new Set(here.map((r) => r.seed))].filter((s) => present.every((l) => here.some((r) => r.agent === l.id && r.seed === s))).sort((a, b) => a - b);
     const runsOf = (id: string): JobResult[] => seeds.map((s) => here.find((r) => r.agent === id && r.seed === s)!);
     if (seeds.length === 0 || !present.some((l) => l.id === SUBJECT) || !present.some((l) => l.id === REFERENCE)) continue;
-    const budget = budgetOf(here);
+    const budget = seedBudgets(seeds, (s) => here.filter((r) => r.seed === s && present.some((l) => l.id === r.agent)), scenario);
     const cells = present.map((l) => learnerCell(l, runsOf(l.id), budget, seed, scenario, reps));
     const cell = (id: string): LearnerCell => cells.find((c) => c.learner === id)!;
     const subject = cell(SUBJECT);
@@ -270,7 +280,7 @@ export function summarise(results: readonly JobResult[], opts: { suite: string; 
     const first = runsOf(REFERENCE)[0]!.metrics!;
     rows.push({
       scenario,
-      learningBudget: budget,
+      learningBudget: Math.max(...budget),
       window: first.curve.window,
       checkpointDecisions: first.greedyCurve?.decisions ?? null,
       segments: first.greedyCurve?.segments ?? null,
@@ -309,10 +319,15 @@ export function ratioText(r: PairedRatio): string {
   return `${KIND_PREFIX[r.kind]}${fmtInterval(r)}${INTERVAL_NOTE[r.intervalKind]}${counts ? ` (${counts.slice(2)})` : ''}`;
 }
 
-/** A learner's interactions as text: `median [CI] (reached/runs)`, `>= budget` when the median is censored. */
+/**
+ * A learner's interactions as text: `median [CI] (reached/runs)`, `>= budget` when the median is
+ * censored; an interval end that rests on censored runs is shown as a lower bound (`[196, >= 4000]`).
+ */
 export function interactionsText(m: MeasureCell): string {
-  const med = m.median.censored ? `>= ${fmt(m.median.value)}` : fmtInterval(m.medianInterval);
-  return `${med} (${m.median.reached}/${m.median.runs})`;
+  if (m.median.censored) return `>= ${fmt(m.median.value)} (${m.median.reached}/${m.median.runs})`;
+  const iv = m.medianInterval;
+  const end = (v: number, kind: CensoredInterval['loKind'] | undefined): string => `${kind === 'lower-bound' ? '>= ' : ''}${fmt(v)}`;
+  return `${fmt(iv.point)} [${end(iv.lo, iv.loKind)}, ${end(iv.hi, iv.hiKind)}] (${m.median.reached}/${m.median.runs})`;
 }
 
 const table = (head: string[], rows: string[][]): string[] => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
@@ -356,6 +371,14 @@ function verdictText(what: string, v: Verdict): string {
     `Target (every scenario, and a median >= ${TARGET.median}x): ${v.targetMet ? 'met' : 'NOT met'}.`;
 }
 
+/** The greedy measure's checkpoint schedule in words (fields a recorded measure lacks: no fine start). */
+function checkpointScheduleText(c: MeasureOptions['checkpoints']): string {
+  const unitUpTo = c.unitUpTo ?? 0;
+  const start = [c.atZero ? 'at 0 (the untrained policy)' : '', unitUpTo > 0 ? `at every interaction up to ${unitUpTo} (counts up to ${unitUpTo} exact)` : ''].filter((x) => x !== '');
+  const rel = fmt(100 * c.maxRelativeStep);
+  return `Checkpoints ${start.length ? `${start.join(', ')}, then ` : ''}every ${c.step} decisions or ${rel}%, whichever is more (a count is resolved to ${rel}% from ${fmt(c.step / c.maxRelativeStep)} interactions on)`;
+}
+
 /** The report as Markdown: main tables per measure, claims, verdicts, ablation, work and purity. */
 export function toMarkdown(rep: HlSpeedupReport): string {
   const pct = fmt(100 * rep.threshold);
@@ -373,7 +396,7 @@ export function toMarkdown(rep: HlSpeedupReport): string {
     `## Greedy policy at checkpoints (the measure)`,
     '',
     m
-      ? `Checkpoints every ${m.checkpoints.step} decisions, then every ${fmt(100 * m.checkpoints.maxRelativeStep)}% (a count is resolved to ${fmt(100 * m.checkpoints.maxRelativeStep)}% from ${fmt(m.checkpoints.step / m.checkpoints.maxRelativeStep)} interactions on); ` +
+      ? `${checkpointScheduleText(m.checkpoints)}; ` +
         `each checkpoint evaluates the greedy policy (setMode('eval'), learning sealed) on ${first?.checkpointDecisions ?? '?'} decisions over ${first?.segments ?? m.checkpoints.segments} held-out segments, the same for every learner. ` +
         `Evaluation decisions are not real interactions.`
       : 'Greedy policy at checkpoints on held-out segments.',
@@ -427,9 +450,9 @@ function purityText(rep: HlSpeedupReport): string[] {
   const cells = rep.rows.flatMap((r) => r.learners.map((c) => ({ scenario: r.scenario, ...c })));
   const checked = cells.reduce((s, c) => s + c.purity.checked, 0);
   const impure = cells.filter((c) => c.purity.impure > 0);
-  const sealed = cells.reduce((s, c) => s + c.purity.sealedLearnCalls, 0);
   return [
-    `Learning is sealed during checkpoint evaluations (${sealed} learn calls arrived during one and were dropped). ` +
+    // The seal is a guard, not evidence: the harness's loop delivers no transition while an evaluation runs.
+    'Learning is sealed during checkpoint evaluations (a guard: the agent is evaluated through a view with `act` only). ' +
       `Purity check (a second run without checkpoints must give the same decision log): ${checked} runs checked, ` +
       (impure.length ? `IMPURE: ${impure.map((c) => `${c.learner} on ${c.scenario}`).join(', ')}: their greedy numbers are not trustworthy.` : 'all pure.'),
   ];
@@ -445,7 +468,8 @@ export function curvesSpec(rep: HlSpeedupReport, which: 'greedy' | 'learning' = 
     return (curve?.checkpoints ?? []).map((x, i) => ({ scenario: r.scenario, learner: c.learner, interactions: x, median: curve!.median[i], lo: curve!.lo[i], hi: curve!.hi[i] }));
   }));
   const what = which === 'learning' ? 'Learning curves (trailing mean reward while learning)' : 'Greedy policy at checkpoints';
-  const x = { field: 'interactions', type: 'quantitative', scale: { type: 'log' }, title: 'real interactions (log scale)' };
+  // symlog: log-like, and it keeps the checkpoint at 0 (the untrained policy) on the axis.
+  const x = { field: 'interactions', type: 'quantitative', scale: { type: 'symlog' }, title: 'real interactions (symmetric log scale)' };
   const color = { field: 'learner', type: 'nominal', scale: { domain: rep.learners.map((l) => l.id) } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -7,7 +7,8 @@
  * options, so a changed variant or measure never resumes a stale line.
  */
 import { readFileSync } from 'node:fs';
-import { listBaselines } from '../../baselines/index.ts';
+import { mergeConfig } from '../../baselines/common.ts';
+import { listBaselines, loadDefaultConfig } from '../../baselines/index.ts';
 import { InputError, show, type InputIssue } from '../errors.ts';
 import { identifyJob } from '../runner/job.ts';
 import type { JobIdentity, JobSpec, PlannedJob } from '../runner/types.ts';
@@ -146,6 +147,7 @@ export async function planExperiment(o: ExperimentPlanOptions): Promise<PlannedJ
   const ids = o.learners.map((l) => l.id);
   const twice = ids.filter((n, i) => ids.indexOf(n) !== i);
   if (twice.length) throw new InputError({ file: '--agents/--variants', expected: 'each learner id once', found: `${[...new Set(twice)].join(', ')} more than once` });
+  await checkLearnerConfigs(o.learners);
   const { scenarios } = selectScenarios(o);
   const specs: ExperimentJobSpec[] = [];
   o.seeds.forEach((seed, i) => {
@@ -154,6 +156,20 @@ export async function planExperiment(o: ExperimentPlanOptions): Promise<PlannedJ
     }
   });
   return Promise.all(specs.map(async (spec) => ({ spec, id: await experimentIdentity(spec) })));
+}
+
+/**
+ * Every learner's config overrides name fields of its baseline's config, with their types: a
+ * misspelt or removed field would otherwise run the defaults under a variant's name.
+ * @throws InputError at the learner's config pointer (e.g. `config of agent "hybrid-x"`, `/planningBatches`).
+ */
+async function checkLearnerConfigs(learners: readonly LearnerSpec[]): Promise<void> {
+  for (const l of learners) {
+    if (!l.config || Object.keys(l.config).length === 0) continue;
+    const defaults = await loadDefaultConfig(l.agent);
+    if (!defaults) throw new InputError({ file: `config of agent "${l.id}"`, expected: `no overrides (baseline ${l.agent} has no config)`, found: Object.keys(l.config).join(', ') });
+    mergeConfig(l.id, defaults, l.config);
+  }
 }
 
 /** URL of the job module the runner's workers load for experiment jobs. */

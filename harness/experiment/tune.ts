@@ -160,13 +160,18 @@ export interface SearchRecord {
 
 /**
  * Normalised area under a greedy curve over log interactions (trapezoid between checkpoints),
- * divided by the log span; a single checkpoint gives its own value.
+ * divided by the log span; a single checkpoint gives its own value. A checkpoint at 0 (the
+ * untrained policy) has no place on a log axis and is left out.
  */
 export function greedyLogAuc(checkpoints: readonly number[], normalised: readonly number[]): number {
-  if (checkpoints.length === 1) return normalised[0]!;
+  const from = checkpoints[0] === 0 ? 1 : 0;
+  const c = checkpoints.slice(from);
+  const y = normalised.slice(from);
+  if (c.length === 0) return normalised[0]!;
+  if (c.length === 1) return y[0]!;
   let area = 0;
-  for (let i = 1; i < checkpoints.length; i++) area += ((normalised[i - 1]! + normalised[i]!) / 2) * Math.log(checkpoints[i]! / checkpoints[i - 1]!);
-  return area / Math.log(checkpoints.at(-1)! / checkpoints[0]!);
+  for (let i = 1; i < c.length; i++) area += ((y[i - 1]! + y[i]!) / 2) * Math.log(c[i]! / c[i - 1]!);
+  return area / Math.log(c.at(-1)! / c[0]!);
 }
 
 /** What {@link runSearches} searches (agents, budget, tuning seeds, variant) and where it writes. */

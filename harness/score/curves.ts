@@ -42,6 +42,14 @@ export function logCheckpoints(total: number, perDecade = 10, min = 10): number[
   return out;
 }
 
+/** Where the fine start of a checkpoint schedule lies (see {@link resolutionCheckpoints}). */
+export interface FineStart {
+  /** Also a checkpoint at 0: the untrained policy, before any real interaction. */
+  atZero?: boolean;
+  /** A checkpoint at every interaction 1, 2, ..., `unitUpTo` (0 = none). */
+  unitUpTo?: number;
+}
+
 /**
  * Checkpoints of real interactions fine enough that a count read off them (the first checkpoint
  * at which something holds) is known to within `maxRelativeStep` of itself: c_1 = `step`, then
@@ -49,17 +57,25 @@ export function logCheckpoints(total: number, perDecade = 10, min = 10): number[
  * A count reported as c_{k+1} lies in (c_k, c_{k+1}], an interval of relative width at most
  * `maxRelativeStep` once c_k >= step / maxRelativeStep, and at most `step` decisions before. The
  * schedule does not depend on the budget (a longer run only adds checkpoints at its end).
+ * With `fine`, the schedule starts at 0 (the untrained policy) and/or has a checkpoint at every
+ * interaction up to `unitUpTo`, so a small count is exact; the spacing rule continues from there.
  * @param total number of real interactions in the run, integer >= 1.
  * @param step smallest spacing (decisions), integer >= 1.
  * @param maxRelativeStep largest spacing relative to the previous checkpoint, in (0, 1).
+ * @param fine the fine start (default none: the schedule of results made before it existed).
  * @example resolutionCheckpoints(120, 10, 0.1) // [10, 20, ..., 100, 110, 120]
+ * @example resolutionCheckpoints(70, 5, 0.1, { atZero: true, unitUpTo: 50 }) // [0, 1, 2, ..., 50, 55, 60, 66, 70]
  */
-export function resolutionCheckpoints(total: number, step = 5, maxRelativeStep = 0.1): number[] {
+export function resolutionCheckpoints(total: number, step = 5, maxRelativeStep = 0.1, fine: FineStart = {}): number[] {
   checkInt(total, 'total', 1);
   checkInt(step, 'step', 1);
   if (!(maxRelativeStep > 0 && maxRelativeStep < 1)) rejectValue('maxRelativeStep', 'number strictly between 0 and 1 (of the previous checkpoint)', maxRelativeStep);
-  const out: number[] = [];
-  for (let c = step; c < total; c += Math.max(step, Math.floor(maxRelativeStep * c))) out.push(c);
+  const unitUpTo = fine.unitUpTo ?? 0;
+  checkInt(unitUpTo, 'unitUpTo', 0);
+  const out: number[] = fine.atZero ? [0] : [];
+  for (let c = 1; c <= unitUpTo && c < total; c++) out.push(c);
+  const first = unitUpTo > 0 ? unitUpTo + Math.max(step, Math.floor(maxRelativeStep * unitUpTo)) : step;
+  for (let c = first; c < total; c += Math.max(step, Math.floor(maxRelativeStep * c))) out.push(c);
   out.push(total);
   return out;
 }

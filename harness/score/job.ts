@@ -8,7 +8,8 @@
  * - the learning curve: trailing-window mean of the rewards the agent received while learning
  *   (its behaviour policy, exploration included);
  * - the greedy curve (learners only): the greedy policy evaluated at checkpoints of real
- *   interactions fine enough to resolve a count to 10% ({@link resolutionCheckpoints}), each on
+ *   interactions: the untrained policy (0), every interaction up to 50, then fine enough to
+ *   resolve a count to 10% ({@link resolutionCheckpoints}), each on
  *   several fixed segments of the held-out evaluation phase (>= 1,000 decisions in all; seeds
  *   derived from the job seed: the same requests for every agent and checkpoint, common random
  *   numbers), normalised by the random and oracle policies on the same segments, with the agent's
@@ -56,6 +57,13 @@ export interface CheckpointEvalOptions {
   step?: number;
   /** Largest checkpoint spacing relative to the previous checkpoint: the resolution of a count. */
   maxRelativeStep?: number;
+  /**
+   * A checkpoint at 0, the untrained policy. Absent means false: a measure recorded before this
+   * field existed keeps its schedule (only {@link CHECKPOINT_DEFAULTS} turns it on).
+   */
+  atZero?: boolean;
+  /** A checkpoint at every interaction up to this one (absent: 0, none; see {@link atZero}). */
+  unitUpTo?: number;
   /** Evaluation segments per checkpoint (different seeds, i.e. trace offsets and requests, of the evaluation phase). */
   segments?: number;
   /** Greedy decisions per segment (capped by the scenario's evaluation budget). */
@@ -66,8 +74,14 @@ export interface CheckpointEvalOptions {
   reuse?: boolean;
 }
 
-/** The greedy curve's defaults: counts resolved to 10%, 4 x 250 = 1,000 decisions per checkpoint (at least 1,000). */
-export const CHECKPOINT_DEFAULTS: Required<CheckpointEvalOptions> = { step: 5, maxRelativeStep: 0.1, segments: 4, decisionsPerSegment: 250, minDecisions: 1000, reuse: true };
+/**
+ * The greedy curve's defaults: the untrained policy (a checkpoint at 0), every interaction up to 50,
+ * then counts resolved to 10%; 4 x 250 = 1,000 decisions per checkpoint (at least 1,000).
+ */
+export const CHECKPOINT_DEFAULTS: Required<CheckpointEvalOptions> = { step: 5, maxRelativeStep: 0.1, atZero: true, unitUpTo: 50, segments: 4, decisionsPerSegment: 250, minDecisions: 1000, reuse: true };
+
+/** What a given measure's missing fields mean: the fine start off (measures recorded before it existed). */
+const NO_FINE_START = { atZero: false, unitUpTo: 0 } as const;
 
 /** Default window of the learning curve (decisions): fixed, the same for every budget. */
 export const LEARNING_CURVE_WINDOW = 200;
@@ -170,13 +184,13 @@ interface CheckpointPlan {
 }
 
 function checkpointPlan(scenario: CompiledScenario, seed: Seed, o: CheckpointEvalOptions): CheckpointPlan {
-  const c = { ...CHECKPOINT_DEFAULTS, ...o };
+  const c = { ...CHECKPOINT_DEFAULTS, ...NO_FINE_START, ...o };
   const env = new OrchestrationEnv(scenario);
   const decisions = Math.min(c.decisionsPerSegment, env.spec.evaluationDecisions);
   const segments = Math.max(c.segments, Math.ceil(c.minDecisions / decisions));
   const seeds = checkpointSeeds(scenario, seed, segments);
   return {
-    at: resolutionCheckpoints(env.spec.learningDecisions, c.step, c.maxRelativeStep),
+    at: resolutionCheckpoints(env.spec.learningDecisions, c.step, c.maxRelativeStep, { atZero: c.atZero, unitUpTo: c.unitUpTo }),
     decisions,
     segments,
     env,
@@ -247,7 +261,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
   const { evalRefs, ...refs } = referenceRewards(scenario, seed);
   const env = new OrchestrationEnv(scenario);
   // Everything the harness measures with is built before the agent exists.
-  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? {}) : null;
+  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? CHECKPOINT_DEFAULTS) : null;
   const inner = await factory(agentContext(scenario, env, seed, opts));
   // Wrapping setMode marks where each evaluation starts (the last one is the evaluation phase) and
   // where each checkpoint evaluation ends, for the timing split.

@@ -4,7 +4,7 @@
  */
 export { mean, median, quantile, iqm, aggregateMean, aggregateMedian } from './descriptive.ts';
 export { stratifiedBootstrap, pairedBootstrap, aggregateInterval, AGGREGATES } from './bootstrap.ts';
-export { censoredMedian, pairedRatio, type CensoredValue, type PairedRatio, type RatioKind } from './censored.ts';
+export { censoredMedian, censoredMedianInterval, pairedRatio, type Budget, type CensoredInterval, type CensoredValue, type EndKind, type PairedRatio, type RatioKind } from './censored.ts';
 export type { Interval, BootstrapOptions, AggregateName, AggregateEstimate } from './bootstrap.ts';
 export { probabilityOfImprovement, probabilityOfImprovementInterval } from './improvement.ts';
 export { orientation, bestFirst } from './direction.ts';

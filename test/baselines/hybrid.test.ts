@@ -7,7 +7,7 @@ import type { Agent, Observation, Transition } from '../../harness/agent.ts';
 import { FEATURES } from '../../harness/env/features.ts';
 import { OrchestrationEnv, runEpisode } from '../../harness/env/index.ts';
 import { InputError } from '../../harness/errors.ts';
-import { ablationTable, HYBRID_ABLATIONS, runAblation } from '../../harness/experiment/hybrid-ablation.ts';
+import { HYBRID_ABLATIONS, hybridAblationLearners } from '../../harness/experiment/ablations.ts';
 import { sampleConfigs, SEARCH_SPACES } from '../../harness/experiment/tune.ts';
 import { deriveRng, type Rng } from '../../harness/rng.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
@@ -460,17 +460,16 @@ describe('hybrid agent', () => {
     for (const config of configs) expect(() => createAgent({ env: envSpec(), seed: 1, config: config as Record<string, unknown> })).not.toThrow();
   });
 
-  it("the ablation table's median interactions: a number when both middle runs reached the threshold, else a lower bound", () => {
-    const row = (interactions: (number | null)[]) => ({ variant: 'greedy', meanNormalisedAuc: 0.5, meanNormalisedEvalReward: 0.5, interactions });
-    const medians = ablationTable([row([300, 100, null]), row([100, 300]), row([100, null]), row([null, 100, 200, null]), row([null, null, 100])], '4000').split('\n').slice(2).map((l) => l.split(' | ')[3]);
-    // (100, censored): the median is above 100 but may be far below the budget.
-    expect(medians).toEqual(['300', '200', '> 100', '> 200', '> 4000']);
-  });
-
-  it('the ablation script rejects an unknown variant name and a bad seed count with an InputError, before any run', async () => {
-    await expect(runAblation('testing', 'testing', 1, ['full', 'nope'])).rejects.toThrow(InputError);
-    await expect(runAblation('testing', 'testing', 1, ['full', 'nope'])).rejects.toThrow(/variants \(4th argument\): expected names of full, [^;]*; found nope/);
-    for (const seeds of [Number.NaN, 0, 1.5]) await expect(runAblation('testing', 'testing', seeds, ['full'])).rejects.toThrow(/seeds \(3rd argument\): expected a positive integer/);
+  it('the ablation variants are learners of the HL-speedup experiment (one pipeline), named hybrid-<step>', () => {
+    const all = hybridAblationLearners('all');
+    expect(all.map((l) => l.id)).toEqual(Object.keys(HYBRID_ABLATIONS).map((n) => `hybrid-${n}`));
+    expect(all.every((l) => l.agent === 'hybrid' && l.description === HYBRID_ABLATIONS[l.id.slice('hybrid-'.length)]!.what)).toBe(true);
+    expect(hybridAblationLearners('greedy, ucb,greedy')).toEqual([
+      { id: 'hybrid-greedy', agent: 'hybrid', config: { exploration: 'greedy' }, description: HYBRID_ABLATIONS.greedy!.what },
+      { id: 'hybrid-ucb', agent: 'hybrid', config: { exploration: 'ucb' }, description: HYBRID_ABLATIONS.ucb!.what },
+    ]);
+    expect(() => hybridAblationLearners('greedy,nope')).toThrow(/--ablation: expected all, or comma-separated names of linear-load, [^;]*; found nope/);
+    expect(() => hybridAblationLearners('')).toThrow(InputError);
   });
 
   it('rejects an unknown exploration mode with a located InputError', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -93,6 +93,29 @@ describe('hl-speedup summary', () => {
     expect(md).toMatch(/1 of 2 scenarios meet .* median over the 1 scenarios with an exact ratio 60x \(1 bounds or undetermined, not counted\)\. Target .*: NOT met/);
   });
 
+  it('a median with a minority of censored runs is a value, but an interval end that rests on them is shown as a lower bound', () => {
+    const rep = report({ a: { dqn: [600, 600, 600, 600, 600], hybrid: [196, 1000, null, 900, 950].map((x) => (x === 1000 ? 400 : x)), bandit: [5, 5, 5, 5, 5] } });
+    const hybrid = rep.rows[0]!.learners.find((c) => c.learner === 'hybrid')!.greedy!;
+    expect(hybrid.median).toMatchObject({ censored: false, reached: 4, runs: 5 });
+    expect(hybrid.medianInterval).toMatchObject({ hi: BUDGET, hiKind: 'lower-bound', loKind: 'exact' });
+    expect(toMarkdown(rep)).toMatch(/\| 900 \[\d+, >= 1000\] \(4\/5\) \|/);
+  });
+
+  it("censors each seed's runs at that seed's own budget (a trace that ended early), and refuses learners that disagree on it", () => {
+    const results = [0, 1, 2].flatMap((seed) => ['hybrid', 'dqn'].map((agent) => {
+      const j = job(agent, 'a', seed, null, agent === 'dqn' || seed === 0 ? null : 10 * (seed + 1));
+      return seed === 0 ? { ...j, metrics: { ...j.metrics!, realSteps: 400 } } : j;
+    }));
+    const learners = experimentLearners([], []);
+    const rep = summarise(results, { suite: 'testing', seeds: 3, rootSeed: 0, reps: 300, learners });
+    const hybrid = rep.rows[0]!.learners.find((c) => c.learner === 'hybrid')!.greedy!;
+    // Seed 0 stopped at 400 interactions: its censored run enters at 400, not at the other seeds' 1000.
+    expect(hybrid.median).toEqual({ value: 30, censored: false, reached: 2, runs: 3 });
+    expect(rep.rows[0]!.learners.find((c) => c.learner === 'dqn')!.greedy!.median).toEqual({ value: BUDGET, censored: true, reached: 0, runs: 3 });
+    const broken = results.map((r) => (r.agent === 'dqn' && r.seed === 0 ? { ...r, metrics: { ...r.metrics!, realSteps: BUDGET } } : r));
+    expect(() => summarise(broken, { suite: 'testing', seeds: 3, rootSeed: 0, reps: 300, learners })).toThrow(/on a seed 0 the learners ran different numbers of real interactions \(400, 1000\)/);
+  });
+
   it('a censored hybrid makes the ratio an upper bound, or undetermined when both are censored', () => {
     expect(ratio(report({ a: { dqn: [600, 600, 600], hybrid: [null, null, 10], bandit: [5, 5, 5] } })).kind).toBe('upper-bound');
     const both = report({ a: { dqn: [null, null, 600], hybrid: [null, null, 10], bandit: [5, 5, 5] } });
@@ -116,7 +139,7 @@ describe('hl-speedup summary', () => {
 
   it('writes an ablation table of dqn / variant for the hybrid and each variant, and the work and purity of every learner', async () => {
     const variants: LearnerSpec[] = [
-      { id: 'hybrid-no-model', agent: 'hybrid', config: { planningBatches: 0 }, description: 'no planning' },
+      { id: 'hybrid-no-model', agent: 'hybrid', config: { decisionTimePlanning: false }, description: 'no planning' },
       { id: 'dqn-informed', agent: 'dqn', config: { learningRate: 0.002 }, description: 'a DQN control', control: true },
     ];
     const rep = report({ a: { dqn: [200, 600, 1000], hybrid: [10, 30, 50], bandit: [5, 5, 5], 'hybrid-no-model': [100, 300, 500], 'dqn-informed': [100, 300, 500] } }, variants.slice(0, 1));
@@ -148,8 +171,8 @@ describe('readVariants', () => {
     const dir = mkdtempSync(join(tmpdir(), 'variants-'));
     try {
       const good = join(dir, 'good.json');
-      writeFileSync(good, JSON.stringify({ variants: [{ id: 'hybrid-x', agent: 'hybrid', config: { planningBatches: 1 }, description: 'one batch' }] }));
-      expect(readVariants(good)).toEqual([{ id: 'hybrid-x', agent: 'hybrid', config: { planningBatches: 1 }, description: 'one batch' }]);
+      writeFileSync(good, JSON.stringify({ variants: [{ id: 'hybrid-x', agent: 'hybrid', config: { gamma: 0.5 }, description: 'a continuation value' }] }));
+      expect(readVariants(good)).toEqual([{ id: 'hybrid-x', agent: 'hybrid', config: { gamma: 0.5 }, description: 'a continuation value' }]);
       const bad = join(dir, 'bad.json');
       writeFileSync(bad, JSON.stringify([{ id: 'Bad Id', agent: 'nope', config: [] }, { id: 'x', agent: 'dqn', extra: 1, control: 'yes' }]));
       expect(() => readVariants(bad)).toThrow(/bad\.json#\/0\/id[\s\S]*#\/0\/agent[\s\S]*#\/0\/config[\s\S]*#\/1\/extra[\s\S]*#\/1\/control/);
@@ -213,5 +236,16 @@ describe('orchbench experiment hl-speedup (CLI)', () => {
     await expect(cli(['--agents', 'no-such-agent', '--out', join(tmpdir(), 'hl-never')])).rejects.toMatchObject({ stderr: expect.stringMatching(/--agents[\s\S]*no-such-agent/) });
     await expect(cli(['--variants', join(tmpdir(), 'no-such-file.json'), '--out', join(tmpdir(), 'hl-never')])).rejects.toMatchObject({ stderr: expect.stringContaining('no-such-file.json') });
     await expect(cli(['--scenarios', 'no-such-scenario', '--out', join(tmpdir(), 'hl-never')])).rejects.toMatchObject({ stderr: expect.stringContaining('no-such-scenario') });
-  }, 60_000);
+    await expect(cli(['--ablation', 'greedy,nope', '--out', join(tmpdir(), 'hl-never')])).rejects.toMatchObject({ stderr: expect.stringMatching(/--ablation: expected all, or comma-separated names of [^\n]*; found nope/) });
+    // A config field the baseline does not have would run its defaults under the variant's name.
+    const dir = mkdtempSync(join(tmpdir(), 'variants-'));
+    try {
+      const stale = join(dir, 'stale.json');
+      writeFileSync(stale, JSON.stringify([{ id: 'hybrid-no-model', agent: 'hybrid', config: { planningBatches: 0 } }]));
+      await expect(cli(['--variants', stale, '--out', join(dir, 'out')])).rejects.toMatchObject({ stderr: expect.stringMatching(/config of agent "hybrid-no-model"#\/planningBatches: expected one of the fields [^\n]*; found unknown field "planningBatches"/) });
+      expect(existsSync(join(dir, 'out', 'results.jsonl'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -58,6 +58,9 @@ describe('greedyLogAuc', () => {
   it('is the trapezoid area over log interactions divided by the log span (hand-computed)', () => {
     // 0 at 10, 1 at 100, 1 at 1000: area = 0.5 ln 10 + 1 ln 10 over 2 ln 10 = 0.75.
     expect(greedyLogAuc([10, 100, 1000], [0, 1, 1])).toBeCloseTo(0.75, 12);
+    // The checkpoint at 0 (the untrained policy) has no place on a log axis: left out, not infinite.
+    expect(greedyLogAuc([0, 10, 100, 1000], [-5, 0, 1, 1])).toBeCloseTo(0.75, 12);
+    expect(greedyLogAuc([0, 10], [-5, 0.4])).toBe(0.4);
     expect(greedyLogAuc([50], [0.4])).toBe(0.4);
   });
 });

@@ -38,8 +38,23 @@ describe('resolutionCheckpoints', () => {
     }));
   });
 
+  it('a fine start: a checkpoint at 0 (the untrained policy) and at every interaction up to unitUpTo, then the spacing rule', () => {
+    expect(resolutionCheckpoints(70, 5, 0.1, { atZero: true, unitUpTo: 50 })).toEqual([...Array.from({ length: 51 }, (_, i) => i), 55, 60, 66, 70]);
+    expect(resolutionCheckpoints(4, 5, 0.1, { atZero: true, unitUpTo: 50 })).toEqual([0, 1, 2, 3, 4]);
+    expect(resolutionCheckpoints(30, 10, 0.1, { unitUpTo: 3 })).toEqual([1, 2, 3, 13, 23, 30]);
+    // Without a fine start: the schedule of results made before it existed.
+    expect(resolutionCheckpoints(120, 10, 0.1, {})).toEqual(resolutionCheckpoints(120, 10, 0.1));
+    expect(() => resolutionCheckpoints(30, 10, 0.1, { unitUpTo: -1 })).toThrow(/unitUpTo/);
+  });
+
+  it('with the defaults: unit resolution up to 50 (every count up to 50 exact), a checkpoint at 0, then within a factor 1.1', () => {
+    const c = resolutionCheckpoints(20_000, CHECKPOINT_DEFAULTS.step, CHECKPOINT_DEFAULTS.maxRelativeStep, CHECKPOINT_DEFAULTS);
+    expect(c.slice(0, 52)).toEqual([...Array.from({ length: 51 }, (_, i) => i), 55]);
+    expect(c.length).toBeLessThan(150);
+  });
+
   it('with the defaults: a ratio read off the checkpoints is within a factor 1.1 of the true ratio (counts >= 50)', () => {
-    const c = resolutionCheckpoints(20_000, CHECKPOINT_DEFAULTS.step, CHECKPOINT_DEFAULTS.maxRelativeStep);
+    const c = resolutionCheckpoints(20_000, CHECKPOINT_DEFAULTS.step, CHECKPOINT_DEFAULTS.maxRelativeStep, CHECKPOINT_DEFAULTS);
     // A learner that first crosses at x is reported at the first checkpoint >= x.
     const reported = (x: number): number => c.find((k) => k >= x)!;
     fc.assert(fc.property(fc.integer({ min: 50, max: 20_000 }), fc.integer({ min: 50, max: 20_000 }), (x, y) => {
@@ -49,7 +64,7 @@ describe('resolutionCheckpoints', () => {
     }));
   });
 
-  it('with the defaults: a ratio of two counts is resolved to 10% from 50 interactions on, with < 100 checkpoints up to 20,000', () => {
+  it('without the fine start: a ratio of two counts is resolved to 10% from 50 interactions on, with < 100 checkpoints up to 20,000', () => {
     const c = resolutionCheckpoints(20_000, CHECKPOINT_DEFAULTS.step, CHECKPOINT_DEFAULTS.maxRelativeStep);
     expect(c.length).toBeLessThan(100);
     for (let k = 1; k < c.length; k++) if (c[k - 1]! >= 50) expect(c[k]! / c[k - 1]!).toBeLessThanOrEqual(1.1);
@@ -161,6 +176,23 @@ describe('sealed evaluation', () => {
     // The 50-decision evaluation budget caps each segment: 20 segments make up the 1,000 decisions.
     expect(metrics.greedyCurve!.segments).toBe(20);
     expect(metrics.greedyCurve!.decisions).toBe(CHECKPOINT_DEFAULTS.minDecisions);
+  });
+
+  it('evaluates the untrained policy at checkpoint 0, before the first decision, and every interaction up to 50 by default', async () => {
+    const ck = { at: [0, 1, 200], decisions: 50, env: new OrchestrationEnv(scenario), seed: [7] };
+    const seen: number[] = [];
+    const agent = eagerLearner();
+    const counting: Agent = { ...agent, learn: (t) => agent.learn!(t), act: (obs) => agent.act(obs), setMode: (m) => seen.push(m === 'eval' ? agent.learned : -1) };
+    const r = runEpisode(new OrchestrationEnv(scenario), counting, 3, { checkpoints: ck });
+    expect(r.checkpointRewards).toHaveLength(3);
+    // setMode('eval') at checkpoint 0 comes before any learning.
+    expect(seen[0]).toBe(0);
+    const { metrics } = await scoreJob(scenario, () => eagerLearner(), 3);
+    expect(metrics.greedyCurve!.checkpoints.slice(0, 52)).toEqual([...Array.from({ length: 51 }, (_, i) => i), 55]);
+    // A given measure without the new fields keeps the old schedule (recorded experiments still verify).
+    const old = await scoreJob(scenario, () => eagerLearner(), 3, { checkpointEval: { step: 5, maxRelativeStep: 0.1, segments: 1, decisionsPerSegment: 50, minDecisions: 50 } });
+    expect(old.metrics.greedyCurve!.checkpoints).toEqual(resolutionCheckpoints(200, 5, 0.1));
+    expect(() => new CheckpointRun({ ...ck, at: [-1, 3] }, new OrchestrationEnv(scenario), agent)).toThrow(/strictly increasing integers >= 0/);
   });
 
   it('the purity check flags a learner that changes itself in eval-mode act (learning from held-out observations)', async () => {

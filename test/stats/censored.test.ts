@@ -1,7 +1,7 @@
 /** Censored medians and the paired ratio of two learners (hand-computed cases). */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../harness/errors.ts';
-import { censoredMedian, pairedBootstrap, pairedRatio, stratifiedBootstrap } from '../../harness/stats/index.ts';
+import { censoredMedian, censoredMedianInterval, pairedBootstrap, pairedRatio, stratifiedBootstrap } from '../../harness/stats/index.ts';
 
 const median = (x: Float64Array): number => {
   const s = Float64Array.from(x).sort();
@@ -54,7 +54,7 @@ describe('censoredMedian', () => {
   });
 
   it('rejects a count above the budget', () => {
-    expect(() => censoredMedian([10, 200], 100)).toThrow(/count in \[1, 100\]/);
+    expect(() => censoredMedian([10, 200], 100)).toThrow(/count in \[0, 100\]/);
   });
 });
 
@@ -89,5 +89,53 @@ describe('pairedRatio', () => {
 
   it('rejects unpaired samples', () => {
     expect(() => pairedRatio([1, 2], [1], 10, opts)).toThrow(/paired by seed/);
+  });
+});
+
+describe('censoredMedianInterval', () => {
+  const opts = { seed: 3, labels: ['censored-interval'], reps: 400 };
+  it('is the plain bootstrap interval, both ends exact, without censored runs', () => {
+    const values = [120, 300, 80, 450, 200];
+    const iv = censoredMedianInterval(values, 1000, opts);
+    expect(iv).toEqual({ ...pairedBootstrap([values], (x) => median(x!), opts), loKind: 'exact', hiKind: 'exact' });
+  });
+  it('marks an end that moves with the censored runs as a lower bound (the upper end at the budget is not a value)', () => {
+    // 4 of 5 reached: the point is exact, but replicates drawing the censored run twice or more put the upper end at the budget.
+    const iv = censoredMedianInterval([196, 1175, null, 900, 1500], 4000, opts);
+    expect(iv.hi).toBe(4000);
+    expect(iv.hiKind).toBe('lower-bound');
+    expect(iv.lo).toBeLessThan(1175);
+    expect(iv.loKind).toBe('exact');
+  });
+  it('takes one budget per run: a censored run enters at its own budget, and an observed count is checked against its own', () => {
+    const iv = censoredMedianInterval([null, null, null], [300, 500, 700], opts);
+    expect(iv.point).toBe(500);
+    expect([iv.loKind, iv.hiKind]).toEqual(['lower-bound', 'lower-bound']);
+    expect(censoredMedian([null, 20, 30], [50, 60, 70])).toEqual({ value: 30, censored: false, reached: 2, runs: 3 });
+    expect(() => censoredMedian([10, 65], [100, 60])).toThrow(/values\/1: expected a count in \[0, 60\]/);
+    expect(() => censoredMedian([10, 20], [100])).toThrow(/values budgets: expected 2 budgets \(one per run\)/);
+    expect(() => censoredMedianInterval([], 10, opts)).toThrow(/at least one run/);
+  });
+  it('a zero count (the untrained policy met the threshold) is a value in a median, and makes a ratio a bound, never a division by zero', () => {
+    expect(censoredMedian([0, 0, 40], 100)).toEqual({ value: 0, censored: false, reached: 3, runs: 3 });
+    const opts = { seed: 2, labels: ['zero'], reps: 200 };
+    // The denominator needs nothing: the true ratio is unbounded, 40 / 1 is a lower bound of it.
+    const lower = pairedRatio([40, 60, 50], [0, 0, 10], 100, opts);
+    expect([lower.point, lower.kind, lower.intervalKind]).toEqual([50, 'lower-bound', 'lower-bound']);
+    expect(Number.isFinite(lower.hi)).toBe(true);
+    // The numerator needs nothing: the true ratio is 0, 1 / 30 an upper bound.
+    const upper = pairedRatio([0, 0, 5], [30, 30, 30], 100, opts);
+    expect([upper.point, upper.kind, upper.intervalKind]).toEqual([1 / 30, 'upper-bound', 'upper-bound']);
+    expect(pairedRatio([0, 0, 0], [0, 0, 0], 100, opts).kind).toBe('undetermined');
+    // A zero that is not a median still makes the interval's ends bounds.
+    const some = pairedRatio([40, 60, 50], [0, 20, 10], 100, opts);
+    expect([some.kind, some.intervalKind]).toEqual(['exact', 'lower-bound']);
+    expect(() => pairedRatio([1.5, 2], [1, 2], 100, opts)).toThrow(/values\/0: expected a count in \[0, 100\]/);
+  });
+
+  it('pairs per-seed budgets in a ratio', () => {
+    const r = pairedRatio([null, 40, 60], [10, 20, 30], [500, 100, 100], { seed: 1, labels: ['r'], reps: 200 });
+    expect(r.point).toBe(60 / 20);
+    expect(r.censored).toEqual({ numerator: 1, denominator: 0 });
   });
 });
