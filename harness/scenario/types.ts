@@ -69,7 +69,26 @@ export interface LocalFileRef { file: string; sha256?: string }
 /** A shipped profile's id, or a profile file of the user's. */
 export type ProfileRef = string | LocalFileRef;
 
-export interface DeviceTierSpec { profile: ProfileRef; power: DevicePowerSpec; battery?: BatterySpec; residency?: ResidencySpec }
+export interface DeviceTierSpec { profile: ProfileRef; power: DevicePowerSpec; battery?: BatterySpec; residency?: ResidencySpec; radio?: RadioSpec }
+
+/** One inactivity timer of the radio's tail (`harness/env/radio.ts`). */
+export interface TailStageSpec {
+  durationMs: number;
+  powerW: number;
+  /** Promotion from this stage back to transferring (0 for the first, connected stage). */
+  promotionMs: number;
+  promotionPowerW: number;
+}
+
+/** The cellular radio's RRC state machine (`harness/env/radio.ts`): tail stages after the last transfer, and the promotion from idle. */
+export interface RadioSpec {
+  /** At least one stage; the first is the connected state (its power is the base transfers are charged above). */
+  tail: TailStageSpec[];
+  idlePromotionMs: number;
+  idlePromotionPowerW: number;
+  /** Where the figures come from. */
+  source: string;
+}
 
 /** Model residency on the end device (`harness/env/residency.ts`). */
 export interface ResidencySpec {
