@@ -97,6 +97,11 @@ export interface Observation {
     /** The device battery's state of charge (0..1) as of completed requests; 1 when the scenario models no battery. */
     batterySoc: number;
     /**
+     * Milliseconds until this user's radio goes idle if nothing more is sent (the RRC tail left,
+     * `harness/env/radio.ts`); 0 when it is idle or the scenario models no radio.
+     */
+    radioTailMs: number;
+    /**
      * Per action: 1 when it runs on this user's device and its model is resident there (no load
      * time), else 0. Without a residency model every device action is 1. A plain array (not a
      * typed one) so that it crosses the submission wire protocol as a JSON array.

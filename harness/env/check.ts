@@ -6,7 +6,7 @@ import type { Observation, Outcome, Transition } from '../agent.ts';
 import { deriveRng } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import { OrchestrationEnv, type Phase } from './env.ts';
-import { FEATURES } from './features.ts';
+import { scenarioFeatures } from './features.ts';
 
 export interface CheckEnvReport {
   scenarioId: string;
@@ -49,7 +49,7 @@ export function observationProblems(o: Observation, env: OrchestrationEnv): stri
     ['link.uplinkMbps', o.link.uplinkMbps], ['link.downlinkMbps', o.link.downlinkMbps], ['link.rttMs', o.link.rttMs], ['link.ageMs', o.link.ageMs],
     ['load.edgeInSystem', o.load.edgeInSystem], ['load.edgeBackgroundPct', o.load.edgeBackgroundPct], ['load.cloudInSystem', o.load.cloudInSystem],
     ['inFlight.device', o.inFlight.device], ['inFlight.edge', o.inFlight.edge], ['inFlight.cloud', o.inFlight.cloud],
-    ['user.deviceBacklog', o.user.deviceBacklog], ['user.inFlight', o.user.inFlight], ['user.batterySoc', o.user.batterySoc],
+    ['user.deviceBacklog', o.user.deviceBacklog], ['user.inFlight', o.user.inFlight], ['user.batterySoc', o.user.batterySoc], ['user.radioTailMs', o.user.radioTailMs],
   ];
   for (const [name, v] of numbers) if (!(Number.isFinite(v) && v >= 0)) p.push(`${name} = ${v}, expected a finite number >= 0`);
   if (probeMs > 0 && o.link.ageMs >= probeMs) p.push(`link.ageMs = ${o.link.ageMs}, expected < probeIntervalMs (${probeMs})`);
@@ -102,7 +102,8 @@ export function checkEnv(scenario: CompiledScenario, opts: CheckEnvOptions = {})
   const fail = (phase: Phase, i: number, what: string): never => {
     throw new Error(`checkEnv(${scenario.id}): ${phase} phase, decision ${i}: ${what}`);
   };
-  if (a.spec.features.length !== FEATURES.length) fail('learn', 0, `spec.features has ${a.spec.features.length} entries, expected ${FEATURES.length}`);
+  const features = scenarioFeatures(scenario.spec.tiers.device.radio !== undefined);
+  if (a.spec.features.length !== features.length) fail('learn', 0, `spec.features has ${a.spec.features.length} entries, expected ${features.length}`);
   for (const phase of ['learn', 'eval'] as const) {
     const first = describeObservation(a.reset(seed, phase));
     let obsA = a.reset(seed, phase);

@@ -47,9 +47,10 @@ import type { ArrivalSpec, Tier } from '../scenario/types.ts';
 import { BackgroundLoad, type BackgroundState } from './background.ts';
 import { Battery, type BatteryState } from './battery.ts';
 import { drawDeadlineMs } from './deadlines.ts';
+import { NO_PROMOTION, RadioTails, type Promotion } from './radio.ts';
 import { Residency, type ResidencyState } from './residency.ts';
 import { DeviceEnergy } from './energy.ts';
-import { FEATURES, fillFeatures } from './features.ts';
+import { fillFeatures, scenarioFeatures } from './features.ts';
 import { CLOUD, DEVICE, EDGE, Feedback, type FeedbackState } from './feedback.ts';
 import { EventQueue, type EventQueueState } from './heap.ts';
 import { PhaseLinks, type Phase, type PhaseLinksState } from './links.ts';
@@ -91,6 +92,7 @@ export interface EnvSnapshot {
   readonly battery: BatteryState | null;
   readonly residency: ResidencyState | null;
   readonly background: BackgroundState | null;
+  readonly radio: ReturnType<RadioTails['snapshot']> | null;
 }
 export { slowdownAt } from './tiers.ts';
 
@@ -162,6 +164,8 @@ class RequestTimeline {
   completedAtMs = 0;
   deviceEnergyMj = 0;
   serverEnergyMj = 0;
+  /** The radio promotion the upload waits for (`radio.ts`; none without a radio model or on the device). */
+  promotion: Promotion = NO_PROMOTION;
   get latencyMs(): number {
     return this.uploadMs + this.queueMs + this.computeMs + this.downloadMs;
   }
@@ -221,6 +225,7 @@ export class OrchestrationEnv {
   private readonly background: BackgroundLoad | null;
   /** Null when every device model is always resident. */
   private readonly residency: Residency | null;
+  private readonly radio: RadioTails | null;
   /** 1 for device actions (for the observation's resident mask). */
   private readonly isDevice: Int8Array;
 
@@ -267,7 +272,7 @@ export class OrchestrationEnv {
       scenarioId: scenario.id,
       users: this.users,
       actions: scenario.actions,
-      features: FEATURES,
+      features: scenarioFeatures(s.tiers.device.radio !== undefined),
       learningDecisions: s.budgets.learningDecisions,
       evaluationDecisions: s.budgets.evaluationDecisions,
     };
@@ -313,8 +318,12 @@ export class OrchestrationEnv {
     this.edge = tier('edge', s.tiers.edge.cores, s.tiers.edge.contention);
     this.cloud = tier('cloud', s.tiers.cloud.capacity, s.tiers.cloud.contention);
     this.links = new PhaseLinks(scenario);
-    this.energy = new DeviceEnergy(this.users, s.tiers.device.power);
-    this.feedback = new Feedback(this.users, n, this.mask);
+    const power = s.tiers.device.power;
+    this.radio = s.tiers.device.radio ? new RadioTails(this.users, s.tiers.device.radio) : null;
+    // With a radio model, transfers cost their power above the connected base (radio.ts charges the base).
+    const base = this.radio?.basePowerW ?? 0;
+    this.energy = new DeviceEnergy(this.users, { ...power, txPowerW: power.txPowerW - base, rxPowerW: power.rxPowerW - base });
+    this.feedback = new Feedback(this.users, n, this.mask, this.spec.features.length);
     this.battery = s.tiers.device.battery ? new Battery(this.users, s.tiers.device.battery) : null;
     this.isDevice = Int8Array.from(this.tierOf, (t, i) => (t === DEVICE && this.mask[i] === 1 ? 1 : 0));
     this.residency = s.tiers.device.residency ? this.newResidency(s.tiers.device.residency.slots) : null;
@@ -326,7 +335,7 @@ export class OrchestrationEnv {
     this.probeDown = new Float64Array(u);
     this.probeRtt = new Float64Array(u);
     this.events = new EventQueue(u);
-    this.obsBuf = [newObservation(n, this.mask), newObservation(n, this.mask)];
+    this.obsBuf = [newObservation(n, this.mask, this.spec.features.length), newObservation(n, this.mask, this.spec.features.length)];
     this.result = { obs: this.obsBuf[0], feedback: [], done: false };
   }
 
@@ -403,6 +412,7 @@ export class OrchestrationEnv {
     this.feedback.reset();
     this.battery?.reset();
     this.residency?.reset();
+    this.radio?.reset();
     this.background?.reset(deriveRng(seed, id, phase, 'edge-background'));
     this.obsIndex = 0;
     this.nextRequest(this.obsBuf[0]);
@@ -421,7 +431,7 @@ export class OrchestrationEnv {
   snapshot(): EnvSnapshot {
     if (!this.started) throw new Error('snapshot() before reset(): call env.reset(seed, phase) first');
     const obs = this.obsBuf.map((o) => {
-      const c = newObservation(this.actionCount, this.mask);
+      const c = newObservation(this.actionCount, this.mask, this.spec.features.length);
       copyObservation(o, c);
       return c;
     }) as [Observation, Observation];
@@ -453,6 +463,7 @@ export class OrchestrationEnv {
       battery: this.battery?.snapshot() ?? null,
       residency: this.residency?.snapshot() ?? null,
       background: this.background?.snapshot() ?? null,
+      radio: this.radio?.snapshot() ?? null,
     };
   }
 
@@ -503,6 +514,7 @@ export class OrchestrationEnv {
     this.feedback.restore(s.feedback);
     if (s.battery) this.battery!.restore(s.battery);
     if (s.residency) this.residency!.restore(s.residency);
+    if (s.radio) this.radio!.restore(s.radio);
     if (s.background) this.background!.restore(s.background);
     const obs = this.obsBuf[this.obsIndex]!;
     for (const t of this.feedback.delivered) t.nextObs = obs;
@@ -630,6 +642,7 @@ export class OrchestrationEnv {
       tl.completedAtMs = tl.finishAtMs;
       tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, computeMs, 0, 0);
       tl.serverEnergyMj = 0;
+      tl.promotion = NO_PROMOTION;
       return tl;
     }
     const link = this.links.of(u);
@@ -638,8 +651,10 @@ export class OrchestrationEnv {
     // Present rates (the plug-in's estimate): every transfer at its link's rate at the decision time.
     const present = inputs.presentRates === true;
     const transferMs = (replay: LinkReplay, nowPos: number, pos: number, kbit: number): number => (present ? constantRateTransferMs(kbit, replay.rateAt(nowPos)) : replay.transferMs(pos, kbit));
-    tl.txMs = transferMs(link.up, offset + t, offset + t, this.upKbit);
-    let uploadMs = tl.txMs + halfRttMs;
+    // The radio first leaves idle (or a low-power tail stage): the upload starts after the promotion.
+    const promotion = this.radio ? this.radio.promotionAt(u, t) : NO_PROMOTION;
+    tl.txMs = transferMs(link.up, offset + t, offset + t + promotion.delayMs, this.upKbit);
+    let uploadMs = promotion.delayMs + tl.txMs + halfRttMs;
     let wanHalfRttMs = 0;
     if (tier === CLOUD) {
       const wan = this.links.wan!;
@@ -662,7 +677,8 @@ export class OrchestrationEnv {
     tl.readyAtMs = readyMs;
     tl.finishAtMs = finishMs;
     tl.completedAtMs = finishMs + downloadMs;
-    tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, 0, tl.txMs, tl.rxMs);
+    tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, 0, tl.txMs, tl.rxMs) + (this.radio ? this.radio.chargeMj(u, t, promotion, tl.completedAtMs) : 0);
+    tl.promotion = promotion;
     tl.serverEnergyMj = this.serverFixedMj[action]! + this.serverPowerW[action]! * baseMs;
     return tl;
   }
@@ -675,7 +691,10 @@ export class OrchestrationEnv {
       this.deviceFreeAtMs[u] = tl.finishAtMs;
       this.residency?.use(u, action);
     }
-    else (tier === EDGE ? this.edge : this.cloud).commit(tl.readyAtMs, tl.finishAtMs);
+    else {
+      (tier === EDGE ? this.edge : this.cloud).commit(tl.readyAtMs, tl.finishAtMs);
+      this.radio?.commit(u, this.curTimeMs, tl.promotion, tl.completedAtMs);
+    }
     this.energy.commit(u, tl.completedAtMs);
     this.battery?.drainAt(u, tl.completedAtMs, tl.deviceEnergyMj);
     this.feedback.dispatch(tier, u, tl.completedAtMs);
@@ -731,6 +750,7 @@ export class OrchestrationEnv {
     obs.user.deviceBacklog = fb.deviceBacklog[u]!;
     obs.user.inFlight = fb.userInFlight[u]!;
     obs.user.batterySoc = battery ? battery.soc(u) : 1;
+    obs.user.radioTailMs = this.radio ? this.radio.tailRemainingMs(u, t) : 0;
     if (this.residency) this.residency.fillResident(u, this.isDevice, obs.user.resident);
     else for (let a = 0; a < this.actionCount; a++) obs.user.resident[a] = this.isDevice[a]!;
     fillFeatures(obs, this.probeIntervalMs);

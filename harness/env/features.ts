@@ -29,6 +29,22 @@ export const FEATURES: readonly FeatureDef[] = [
 /** Number of features ({@link FEATURES}.length). */
 export const FEATURE_COUNT = FEATURES.length;
 
+/**
+ * Appended after {@link FEATURES} only in scenarios with a radio model (`tiers.device.radio`),
+ * so the vectors of every other scenario stay as they were.
+ */
+export const RADIO_TAIL_FEATURE: FeatureDef = {
+  name: 'radioTailS',
+  description: "seconds until the user's radio goes idle if nothing more is sent (its RRC tail left), clipped at 20; 0 when idle",
+  min: 0,
+  max: 20,
+};
+
+/** The feature table of a scenario: {@link FEATURES}, and the radio's tail when it models one. */
+export function scenarioFeatures(hasRadio: boolean): readonly FeatureDef[] {
+  return hasRadio ? [...FEATURES, RADIO_TAIL_FEATURE] : FEATURES;
+}
+
 function clip(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
 }
@@ -55,6 +71,7 @@ export function fillFeatures(obs: Observation, probeIntervalMs: number): void {
   f[12] = clip(inFlight.cloud / load.cloudCapacity, 0, 4);
   f[13] = clip(user.batterySoc, 0, 1);
   f[14] = clip(load.edgeBackgroundPct / 100, 0, 1);
+  if (f.length > FEATURE_COUNT) f[FEATURE_COUNT] = clip(user.radioTailMs / 1000, 0, 20);
 }
 
 /**

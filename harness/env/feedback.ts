@@ -46,7 +46,7 @@ export class Feedback {
   private readonly free: number[] = [];
   private readonly deliveredSlots: number[] = [];
 
-  constructor(private readonly users: number, private readonly actionCount: number, private readonly mask: Uint8Array) {
+  constructor(private readonly users: number, private readonly actionCount: number, private readonly mask: Uint8Array, private readonly featureCount: number) {
     this.userInFlight = new Int32Array(users);
     this.deviceBacklog = new Int32Array(users);
     this.completions = new EventQueue(4 * users);
@@ -74,7 +74,7 @@ export class Feedback {
     const transitions: Transition[] = [];
     const keep = (s: number): void => {
       const t = this.slots[s]!;
-      const obs = newObservation(this.actionCount, this.mask);
+      const obs = newObservation(this.actionCount, this.mask, this.featureCount);
       copyObservation(t.obs, obs);
       const outcome = newOutcome();
       copyOutcome(t.outcome, outcome);
@@ -130,7 +130,7 @@ export class Feedback {
   }
 
   private newSlot(): number {
-    const o = newObservation(this.actionCount, this.mask);
+    const o = newObservation(this.actionCount, this.mask, this.featureCount);
     this.slots.push({ obs: o, action: 0, reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0, nextObs: o });
     return this.slots.length - 1;
   }

@@ -6,8 +6,8 @@
 import type { Observation, Outcome } from '../agent.ts';
 import { FEATURE_COUNT } from './features.ts';
 
-/** A zeroed observation for a scenario with `actionCount` actions and this (static) mask. */
-export function newObservation(actionCount: number, mask: Uint8Array): Observation {
+/** A zeroed observation for a scenario with `actionCount` actions, this (static) mask and `featureCount` features. */
+export function newObservation(actionCount: number, mask: Uint8Array, featureCount = FEATURE_COUNT): Observation {
   return {
     timeMs: 0,
     userId: 0,
@@ -15,9 +15,9 @@ export function newObservation(actionCount: number, mask: Uint8Array): Observati
     link: { uplinkMbps: 0, downlinkMbps: 0, rttMs: 0, ageMs: 0 },
     load: { edgeInSystem: 0, edgeCores: 1, cloudInSystem: 0, cloudCapacity: 1, edgeBackgroundPct: 0 },
     inFlight: { device: 0, edge: 0, cloud: 0 },
-    user: { deviceBacklog: 0, inFlight: 0, batterySoc: 1, resident: new Array<number>(actionCount).fill(0) },
+    user: { deviceBacklog: 0, inFlight: 0, batterySoc: 1, radioTailMs: 0, resident: new Array<number>(actionCount).fill(0) },
     actionMask: mask.slice(0, actionCount),
-    features: new Float32Array(FEATURE_COUNT),
+    features: new Float32Array(featureCount),
   };
 }
 
@@ -56,6 +56,7 @@ export function copyObservation(src: Observation, dst: Observation): void {
   dst.user.deviceBacklog = src.user.deviceBacklog;
   dst.user.inFlight = src.user.inFlight;
   dst.user.batterySoc = src.user.batterySoc;
+  dst.user.radioTailMs = src.user.radioTailMs;
   for (let a = 0; a < src.user.resident.length; a++) dst.user.resident[a] = src.user.resident[a]!;
   dst.actionMask.set(src.actionMask);
   dst.features.set(src.features);

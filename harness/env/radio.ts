@@ -33,7 +33,8 @@ export interface Promotion {
   powerW: number;
 }
 
-const NO_PROMOTION: Promotion = Object.freeze({ delayMs: 0, powerW: 0 });
+/** No promotion: a transfer starting in the connected state, on the device, or without a radio model. */
+export const NO_PROMOTION: Promotion = Object.freeze({ delayMs: 0, powerW: 0 });
 
 /** Per-user RRC state: the end of each user's last radio activity, and of its last promotion. */
 export class RadioTails {
@@ -94,21 +95,22 @@ export class RadioTails {
   }
 
   /**
-   * Charges the radio activity of a request of `user` that starts at `startMs` (its arrival: the
-   * upload begins then, after `promotion`) and whose last transfer ends at `endMs`; records it.
-   * @returns the request's RRC energy (mJ): promotion, connected base and tail, less the
-   *   superseded part of the previous tail. Its transfers' tx/rx increments are not included.
+   * The RRC energy (mJ) of a request of `user` that starts at `startMs` (its arrival: the upload
+   * begins then, after `promotion`) and whose last transfer ends at `endMs`: promotion, connected
+   * base and tail, less the part of the previous tail its activity supersedes. Its transfers'
+   * tx/rx increments are not included. No state change ({@link commit} records it).
    */
-  charge(user: number, startMs: number, promotion: Promotion, endMs: number): number {
+  chargeMj(user: number, startMs: number, promotion: Promotion, endMs: number): number {
     const last = this.lastActivityEndMs[user]!;
-    const newLast = Math.max(last, endMs);
-    const connectedFrom = startMs + promotion.delayMs;
     // What earlier requests were charged starts after their promotion (charged as such).
     const chargedFrom = Math.max(startMs, this.promotionEndMs[user]!);
-    const mj = promotion.powerW * promotion.delayMs + this.profileEnergyFrom(newLast, connectedFrom) - this.profileEnergyFrom(last, chargedFrom);
-    if (promotion.powerW > 0) this.promotionEndMs[user] = connectedFrom;
-    this.lastActivityEndMs[user] = newLast;
-    return mj;
+    return promotion.powerW * promotion.delayMs + this.profileEnergyFrom(Math.max(last, endMs), startMs + promotion.delayMs) - this.profileEnergyFrom(last, chargedFrom);
+  }
+
+  /** Records the activity {@link chargeMj} priced. */
+  commit(user: number, startMs: number, promotion: Promotion, endMs: number): void {
+    if (promotion.powerW > 0) this.promotionEndMs[user] = startMs + promotion.delayMs;
+    if (endMs > this.lastActivityEndMs[user]!) this.lastActivityEndMs[user] = endMs;
   }
 
   /** Energy (mJ) of the charged profile from `fromMs` on, for a last activity ending at `lastEndMs`: the base until then, the tail after. */

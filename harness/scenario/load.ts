@@ -125,6 +125,18 @@ function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): Inp
       at('/tiers/device/residency', `a device profile with model load times in scenarios/profiles/model-load.json`, `profile "${dev.id}" (${e.message})`);
     }
   }
+  const radio = spec.tiers.device.radio;
+  if (radio) {
+    // radio.ts relies on these: every charge >= 0 and transfers priced above the connected base.
+    const base = radio.tail[0]!.powerW;
+    if (radio.tail[0]!.promotionMs !== 0 || radio.tail[0]!.promotionPowerW !== 0) at('/tiers/device/radio/tail/0', 'no promotion from the first (connected) stage: promotionMs and promotionPowerW 0', `${radio.tail[0]!.promotionMs} ms at ${radio.tail[0]!.promotionPowerW} W`);
+    radio.tail.forEach((st, k) => {
+      if (k > 0 && st.powerW > radio.tail[k - 1]!.powerW) at(`/tiers/device/radio/tail/${k}/powerW`, `<= the previous stage's power (${radio.tail[k - 1]!.powerW} W): a tail's power does not rise`, show(st.powerW));
+    });
+    const p = spec.tiers.device.power;
+    if (p.txPowerW < base) at('/tiers/device/power/txPowerW', `>= the radio's connected power (${base} W, /tiers/device/radio/tail/0/powerW): transfers are charged above it`, show(p.txPowerW));
+    if (p.rxPowerW < base) at('/tiers/device/power/rxPowerW', `>= the radio's connected power (${base} W, /tiers/device/radio/tail/0/powerW): transfers are charged above it`, show(p.rxPowerW));
+  }
   const dl = spec.users.deadline;
   if (dl && spec.users.deadlineMs !== null) at('/users/deadlineMs', 'null when /users/deadline draws a deadline per request', show(spec.users.deadlineMs));
   if (dl && dl.maxMs < dl.minMs) at('/users/deadline/maxMs', `>= minMs (${dl.minMs} ms)`, show(dl.maxMs));
