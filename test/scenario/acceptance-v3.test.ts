@@ -12,15 +12,16 @@
  * neural ones and the privileged plug-in included.
  *
  * This file, the scenario files and their hashes were committed before any learner ran on v3 (commit
- * 4b62c11); the outcome is reported as measured (a failed check stays failed: `it.fails` with the
- * result in the commit that records it, never a changed suite).
+ * 4b62c11); the outcome is reported as measured (a failed check stays failed: recorded as NOT MET with the
+ * result in the commit that records it, never a changed suite). A NOT MET check passes only while
+ * its own assertion fails (`expectNotMet`), not on any throw.
  *
  * Outcome (first run after registration, 82 s): checks 0, 1, 3 and 4 hold (best static 0.591-0.798;
  * spread >= 1.03; a learner reaches the threshold on a majority of seeds on every scenario: dqn or
  * hybrid on all seven, bandit on five). Check 2 does NOT hold: a baseline scores above 0.9 on all 7
  * scenarios (the Hybrid on six, 0.917-0.998; the privileged plug-in on 5g-mmwave, 0.956, and
  * broadband, 0.968; bandit and dqn on some): no headroom above the best learner in the
- * normalised scale. `it.fails` records it; it turns red the day a change makes it pass.
+ * normalised scale. `expectNotMet` records it; it turns red the day a change makes it pass.
  * A control added after review (printed, not asserted: the checks are the registered ones): the
  * calibration policies themselves reach the threshold on a majority of seeds on 4 of 7 scenarios
  * (5g-mmwave, broadband, lte-4u, lte-energy), so check 4 shows learning on the other three only.
@@ -33,6 +34,7 @@ import { acceptance, acceptanceMarkdown, type AcceptanceJob, type AcceptanceRepo
 import { loadSuite } from '../../harness/scenario/load.ts';
 import { scoreJob } from '../../harness/score/job.ts';
 import { PACKAGE_ROOT } from '../../harness/version.ts';
+import { expectNotMet, reportRows } from './registered-checks.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const registry = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'scenarios', 'registry-v3.json'), 'utf8')) as { scenarios: Record<string, { full: string; testing: string }> };
@@ -50,7 +52,7 @@ describe('v3 default suite: pre-registered acceptance checks (testing variants, 
     }
   });
 
-  let report: AcceptanceReport;
+  let report: AcceptanceReport | undefined;
   it('scores every baseline', async () => {
     const jobs: AcceptanceJob[] = [];
     for (const scenario of scenarios) {
@@ -67,19 +69,23 @@ describe('v3 default suite: pre-registered acceptance checks (testing variants, 
     expect(report.rows).toHaveLength(7);
   }, 1_200_000);
 
+  // Every check reads the rows of all 7 scenarios (no report or an empty one fails them, never vacuously).
+  const rows = () => reportRows(report, 7);
+
   it('the best static policy scores <= 0.85 on every scenario', () => {
-    expect(report.rows.filter((r) => !(r.bestStatic <= 0.85)).map((r) => [r.scenario, r.bestStatic])).toEqual([]);
+    expect(rows().filter((r) => !(r.bestStatic <= 0.85)).map((r) => [r.scenario, r.bestStatic])).toEqual([]);
   });
 
-  it.fails('NOT MET (recorded result): on at least 5 of 7 scenarios no baseline scores above 0.9', () => {
-    expect(report.checks.headroom.scenarios).toBeGreaterThanOrEqual(5);
+  it('NOT MET (recorded result): on at least 5 of 7 scenarios no baseline scores above 0.9', () => {
+    rows();
+    expectNotMet(() => expect(report!.checks.headroom.scenarios).toBeGreaterThanOrEqual(5), /^expected \d+ to be greater than or equal to 5$/);
   });
 
   it('the best and worst non-random baselines are >= 0.15 apart on every scenario', () => {
-    expect(report.rows.filter((r) => !(r.spread >= 0.15)).map((r) => [r.scenario, r.spread])).toEqual([]);
+    expect(rows().filter((r) => !(r.spread >= 0.15)).map((r) => [r.scenario, r.spread])).toEqual([]);
   });
 
   it("a learner reaches the scenario's threshold on a majority of seeds on every scenario", () => {
-    expect(report.rows.filter((r) => r.reaching.length === 0).map((r) => r.scenario)).toEqual([]);
+    expect(rows().filter((r) => r.reaching.length === 0).map((r) => r.scenario)).toEqual([]);
   });
 });

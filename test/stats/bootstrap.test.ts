@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../harness/errors.ts';
 import { deriveRng } from '../../harness/rng.ts';
-import { aggregateInterval, bestFirst, stratifiedBootstrap, type AggregateName, type Matrix } from '../../harness/stats/index.ts';
+import { aggregateInterval, bestFirst, pairedBootstrap, stratifiedBootstrap, type AggregateName, type Matrix } from '../../harness/stats/index.ts';
 
 /** Mean of all entries: a simple statistic for checking the resampling itself. */
 const pooledMean = (m: Matrix): number => m.flat().reduce((s, v) => s + v, 0) / m.flat().length;
@@ -103,5 +103,32 @@ describe('aggregateInterval', () => {
     expect(() => aggregateInterval(m, 'iqm', { ...base, direction: 'up' as never })).toThrow(/higher-is-better/);
     expect(() => aggregateInterval([[1], [Number.NaN]], 'iqm', base)).toThrow(/scores#\/1\/0/);
     expect(() => stratifiedBootstrap([], pooledMean, { seed: 1 })).toThrow(InputError);
+  });
+});
+
+describe('the percentile interval: exact quantile positions', () => {
+  /**
+   * A statistic that ignores its input: -1 on the original data (the first call), then the
+   * replicates 0..reps-1 in a scrambled order (k * 37 mod reps, reps prime to 37), so the sorted
+   * replicates are exactly 0, 1, ..., reps - 1 and the type-7 quantile at p is (reps - 1) * p.
+   */
+  const permutation = (reps: number) => {
+    let k = -1;
+    return (): number => (k++ < 0 ? -1 : (k * 37) % reps);
+  };
+
+  it.each([
+    [101, undefined, 2.5, 97.5],
+    [101, 0.9, 5, 95],
+    [2001, undefined, 50, 1950],
+    [2001, 0.5, 500, 1500],
+  ])('%i replicates at confidence %s: ends at the (1 -+ confidence) / 2 quantiles', (reps, confidence, lo, hi) => {
+    const opts = { seed: 1, reps, ...(confidence !== undefined ? { confidence } : {}) };
+    // Close, not equal: (1 - 0.95) / 2 is 0.025000000000000022 in floating point.
+    for (const r of [stratifiedBootstrap([[[0], [1]]], permutation(reps), opts), pairedBootstrap([[0, 1]], permutation(reps), opts)]) {
+      expect(r.point).toBe(-1);
+      expect(r.lo).toBeCloseTo(lo, 9);
+      expect(r.hi).toBeCloseTo(hi, 9);
+    }
   });
 });
