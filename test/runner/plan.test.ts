@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseNumber, RULES } from '../../harness/bounds.ts';
 import { InputError } from '../../harness/errors.ts';
+import { resolveAgent } from '../../harness/runner/agents.ts';
 import { parseShard, shardJobs } from '../../harness/runner/plan.ts';
 import { selectScenarios } from '../../harness/scenario/select.ts';
 import { fakePlan, fakeSpecs } from './fixtures/fake-job.ts';
@@ -43,5 +44,11 @@ describe('run flags', () => {
     expect(selectScenarios({ suite: 'testing', scenarios: ['broadband-4u-battery-v2'] }).scenarios[0]!.file).toMatch(/default-v2\/broadband-4u-battery-v2\.json$/);
     expect(selectScenarios({ suite: 'testing', scenarios: ['broadband-1u-loose-v1'] }).scenarios[0]!.file).toMatch(/legacy\/broadband-1u-loose-v1\.json$/);
     expect(() => selectScenarios({ suite: 'testing', scenarios: ['nope'] })).toThrow(/--scenarios: expected a scenario file, or the id of a shipped scenario \(.*broadband-4u-battery-v2/);
+  });
+});
+
+describe('unknown agents', () => {
+  it('refuses a name that is no baseline and points at --submissions (the README gate example passed --agents my-orchestrator)', async () => {
+    await expect(resolveAgent({ agent: 'my-orchestrator', agentKind: 'baseline' })).rejects.toThrow(/--agents: expected a baseline, one of random, .*pass it with --submissions DIR\); found "my-orchestrator"/);
   });
 });
