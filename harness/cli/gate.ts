@@ -2,12 +2,13 @@
  * `orchbench gate`: compare a candidate run with a baseline run, paired by seed (see
  * harness/report/gate.ts). Exit codes: 0 pass, 1 regression, 2 usage error or nothing comparable.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { InputError } from '../errors.ts';
 import {
   bencherMetricFormat, gate, gateMarkdown, GITHUB_BENCHMARK_TOOLS, githubBenchmark, MISMATCH_KINDS, readGateRun,
-  type GateOptions, type GithubBenchmarkTool, type MismatchKind,
+  type GateOptions, type GateResult, type GithubBenchmarkTool, type MismatchKind,
 } from '../report/gate.ts';
 import { DEFAULT_GATE_METRICS, METRICS, isMetricId, type MetricId } from '../report/metrics.ts';
 
@@ -80,6 +81,17 @@ interface GateFlags {
   format: string;
   benchmarkTool: string;
   json?: boolean;
+  save?: string;
+}
+
+/** Every output format as files in `dir` (what the GitHub Action uploads), from one comparison. */
+function saveAll(dir: string, result: GateResult, markdown: string): void {
+  mkdirSync(dir, { recursive: true });
+  const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
+  writeFileSync(join(dir, 'gate.md'), markdown);
+  writeFileSync(join(dir, 'gate.json'), json(result));
+  writeFileSync(join(dir, 'bencher.json'), json(bencherMetricFormat(result)));
+  for (const tool of Object.keys(GITHUB_BENCHMARK_TOOLS) as GithubBenchmarkTool[]) writeFileSync(join(dir, `github-benchmark-${tool}.json`), json(githubBenchmark(result, tool)));
 }
 
 /** Registers `gate`. */
@@ -96,6 +108,7 @@ export function register(program: Command): void {
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'markdown')
     .option('--benchmark-tool <tool>', `with --format github-benchmark: ${Object.keys(GITHUB_BENCHMARK_TOOLS).join(' (lower-is-better metrics) or ')} (higher-is-better metrics)`, 'customSmallerIsBetter')
     .option('--json', 'same as --format json')
+    .option('--save <dir>', 'also write every format into DIR: gate.md, gate.json, bencher.json, github-benchmark-customSmallerIsBetter.json, github-benchmark-customBiggerIsBetter.json')
     // Commander's own usage errors (a missing --baseline) exit 2 like every other refusal here.
     .exitOverride((e) => {
       throw e.exitCode === 0 ? e : new CommanderError(GATE_USAGE_EXIT, e.code, e.message);
@@ -118,6 +131,7 @@ export function register(program: Command): void {
         if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
         const out = format === 'markdown' ? markdown
           : `${JSON.stringify(format === 'json' ? result : format === 'bencher' ? bencherMetricFormat(result) : githubBenchmark(result, tool), null, 2)}\n`;
+        if (flags.save) saveAll(flags.save, result, markdown);
         process.stdout.write(out);
         // Machine-readable formats keep stdout parsable; the verdict goes to stderr.
         if (format !== 'markdown') process.stderr.write(`${markdown.trim().split('\n').at(-1)}\n`);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -12,25 +12,11 @@ import {
 import { DEFAULT_GATE_METRICS } from '../../harness/report/metrics.ts';
 import { sealResult } from '../../harness/runner/identity.ts';
 import { episodeSeed } from '../../harness/runner/plan.ts';
-import type { JobResult, RunManifest } from '../../harness/runner/types.ts';
+import type { JobResult } from '../../harness/runner/types.ts';
 import { runCli } from './cli.ts';
-import { AGENTS, SCENARIOS, fixtureResult, type FixtureAgent } from './fixtures.ts';
+import { AGENTS, SCENARIOS, fixtureRun, writeRun, type FixtureAgent } from './fixtures.ts';
 
 const OPTS: GateOptions = { metrics: DEFAULT_GATE_METRICS, defaultThreshold: 0.05, minSeeds: 3, reps: 300 };
-
-interface RunShape { agents?: readonly FixtureAgent[]; scenarios?: readonly string[]; seeds?: number; rootSeed?: number; harnessVersion?: string; edit?: (r: JobResult) => JobResult }
-
-/** A run as `orchbench run` records it: seed index i is episodeSeed(rootSeed, i). */
-function fixtureRun(dir: string, shape: RunShape = {}): GateRun {
-  const { agents = AGENTS, scenarios = SCENARIOS, seeds = 6, rootSeed = 7, harnessVersion = '0.1.0', edit = (r) => r } = shape;
-  const seedValues = Array.from({ length: seeds }, (_, i) => episodeSeed(rootSeed, i));
-  const results = agents.flatMap((a) => scenarios.flatMap((s) => seedValues.map((seed) => edit(fixtureResult(a, s, seed)))));
-  const manifest: RunManifest = {
-    command: ['orchbench', 'run'], harnessVersion, nodeVersion: 'v20.20.2', suite: 'testing',
-    agents: agents.map((a) => a.name), scenarios: [...scenarios], seeds, rootSeed, jobsPlanned: results.length, jobsInSlice: results.length,
-  };
-  return { dir, manifest, results };
-}
 
 const reseal = (r: JobResult, change: Partial<JobResult>): JobResult => {
   const { resultHash: _r, provenanceHash: _p, ...rest } = { ...r, ...change };
@@ -160,14 +146,7 @@ const runGateCli = (args: string[]) => runCli(register, ['gate', ...args]);
 describe('orchbench gate (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'orchbench-gate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, run: GateRun): string => {
-    const d = join(dir, name);
-    mkdirSync(d);
-    writeFileSync(join(d, 'run.json'), JSON.stringify(run.manifest));
-    writeFileSync(join(d, 'results.jsonl'), run.results.map((x) => JSON.stringify(x)).join('\n'));
-    writeFileSync(join(d, 'leaderboard.json'), '{}');
-    return d;
-  };
+  const write = (name: string, run: GateRun): string => writeRun(join(dir, name), run);
   const b = write('base', base);
   const w = write('worse', worse);
   const stderr = () => {
