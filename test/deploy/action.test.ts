@@ -100,7 +100,7 @@ describe('action.yml', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.output).toMatch(/^verdict=pass$/m);
       expect(r.summary).toMatch(/^## Benchmark gate: PASS/);
-      expect(r.summary).toMatch(/\| static-device \| broadband-4u-battery-v3 \| evalMeanLatencyMs .* \| \+0\.0% \| \[\+0\.0%, \+0\.0%\] \| 3 \|/);
+      expect(r.summary).toMatch(/\| static-device \| broadband-4u-battery-v3 \| evalMeanLatencyMs .* \| 0\.0% \| \[0\.0%, 0\.0%\] \| 3 \|/);
       for (const side of ['baseline', 'candidate']) expect(readFileSync(join(out, 'leaderboards', side, 'leaderboard.md'), 'utf8')).toMatch(/static-device/);
     } finally {
       r.cleanup();
