@@ -36,7 +36,8 @@ describe('YAML in the repository', () => {
       const text = readFileSync(join(REPO_ROOT, f), 'utf8');
       for (const m of text.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)) {
         const line = text.slice(0, m.index).split('\n').length + 1;
-        for (const p of yamlProblems(m[1]!)) problems.push(`${f}: block at line ${line}: ${p}`);
+        // The first problem of a block says where it breaks; the rest follow from it.
+        for (const p of yamlProblems(m[1]!).slice(0, 1)) problems.push(`${f}: block at line ${line}: ${p}`);
       }
     }
     expect(problems).toEqual([]);
