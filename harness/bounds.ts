@@ -30,6 +30,7 @@ export const RULES = {
   /** A worker's heap limit: V8 needs about 16 MB to start; 1 TB is beyond any machine. */
   jobMemoryMb: { unit: 'MB', integer: true, min: 16, max: 1_048_576 },
   workers: { unit: 'threads', integer: true, min: 1, max: 1024 },
+  shards: { unit: 'shards', integer: true, min: 1, max: 100_000 },
   /** Seeds of a run (jobs = agents x scenarios x seeds, all planned in memory). */
   seeds: { unit: 'seeds', integer: true, min: 1, max: 100_000 },
   /** A root seed: any exactly representable integer. */

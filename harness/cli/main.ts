@@ -3,7 +3,7 @@
  * `register(program)`. Errors about input are printed without a stack trace (exit 1); anything
  * else is a bug and keeps its stack.
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { register as registerBench } from './bench.ts';
@@ -47,6 +47,9 @@ try {
   if (e instanceof InputError) {
     process.stderr.write(`${e.message}\n`);
     process.exitCode = 1;
+  } else if (e instanceof CommanderError) {
+    // A command that overrides commander's exit (gate: usage errors exit 2); the message is printed.
+    process.exitCode = e.exitCode;
   } else {
     throw e;
   }

@@ -104,7 +104,7 @@ export async function resolveAgent(spec: Pick<JobSpec, 'agent' | 'agentKind' | '
   }
   const entry = Object.hasOwn(BASELINES, spec.agent) ? BASELINES[spec.agent] : undefined;
   if (!entry) {
-    throw new InputError({ file: '--agents', expected: `one of ${listBaselines().join(', ')}`, found: JSON.stringify(spec.agent) });
+    throw new InputError({ file: '--agents', expected: `a baseline, one of ${listBaselines().join(', ')} (your own agent is a folder: pass it with --submissions DIR)`, found: JSON.stringify(spec.agent) });
   }
   return {
     name: spec.agent,

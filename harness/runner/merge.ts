@@ -34,6 +34,25 @@ export function readManifest(dir: string): RunManifest {
   }
 }
 
+/** What is missing from a merge: shards not given, shards short of their slice, and the total. */
+function missingIssues(dirs: readonly string[], manifests: readonly RunManifest[], results: readonly JobResult[]): InputIssue[] {
+  const first = manifests[0]!;
+  const issues: InputIssue[] = [];
+  const count = Number(first.shard?.split('/')[1]);
+  if (count) {
+    const seen = new Set(manifests.map((m) => m.shard?.split('/')[0]));
+    const absent = Array.from({ length: count }, (_, i) => String(i + 1)).filter((i) => !seen.has(i));
+    if (absent.length) issues.push({ file: 'merge', expected: `every shard of ${count}`, found: `no directory for shard ${absent.map((i) => `${i}/${count}`).join(', ')}` });
+  }
+  dirs.forEach((dir, i) => {
+    const have = new Set(readJournal(join(dir, RESULTS_FILE)).results.map((r) => r.jobHash)).size;
+    const want = manifests[i]!.jobsInSlice;
+    if (have < want) issues.push({ file: join(dir, RESULTS_FILE), expected: `${want} jobs (its slice${manifests[i]!.shard ? ` of shard ${manifests[i]!.shard}` : ''})`, found: `${have}: unfinished? rerun it with --resume` });
+  });
+  issues.push({ file: 'merge --strict', expected: `a result for each of the ${first.jobsPlanned} planned jobs`, found: `${first.jobsPlanned - results.length} without one; nothing written` });
+  return issues;
+}
+
 export interface MergeResult {
   results: JobResult[];
   manifest: RunManifest;
@@ -44,11 +63,12 @@ export interface MergeResult {
 /**
  * Merges run directories (typically the shards of one run) into `outDir`: a new journal with one
  * line per job (sorted by jobHash) and a manifest.
+ * @param opts.strict refuse (writing nothing) when any planned job has no result
  * @throws InputError when an input lacks a manifest, the inputs are not from the same run (suite,
- *   seeds, root seed, harness version), the same jobHash has two different ok results, or `outDir`
- *   already holds results.
+ *   seeds, root seed, harness version), the same jobHash has two different ok results, `outDir`
+ *   already holds results, or (strict) a planned job has no result.
  */
-export function mergeRuns(dirs: readonly string[], outDir: string, command: string[]): MergeResult {
+export function mergeRuns(dirs: readonly string[], outDir: string, command: string[], opts: { strict?: boolean } = {}): MergeResult {
   if (dirs.length === 0) throw new InputError({ file: 'merge', expected: 'at least one run directory', found: 'none' });
   const outFile = join(outDir, RESULTS_FILE);
   if (existsSync(outFile)) throw new InputError({ file: outFile, expected: 'no results yet in the output directory', found: 'an existing results file' });
@@ -77,6 +97,7 @@ export function mergeRuns(dirs: readonly string[], outDir: string, command: stri
   });
   if (issues.length) throw new InputError(issues);
   const results = latestByJob(all);
+  if (opts.strict && results.length < first.jobsPlanned) throw new InputError(missingIssues(dirs, manifests, results));
   const { shard: _shard, ...rest } = first;
   const manifest: RunManifest = {
     ...rest,

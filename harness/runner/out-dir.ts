@@ -3,10 +3,14 @@
  *
  * - {@link prepareOutDir} creates the folder safely (see `ensureDir`): an empty path, a path that
  *   is a file or a device, or one under `/proc` or `/sys` is refused with the reason, never hangs.
- * - {@link acquireRunLock} writes `DIR/run.lock` holding the owner's pid, host and start time; a
- *   second run into the same folder is refused while the owner lives. A lock left by a run that
- *   was killed (its pid no longer exists on this host) is reported and taken over; a lock from
- *   another host cannot be checked and is refused with how to remove it.
+ * - {@link acquireRunLock} writes `DIR/run.lock` holding the owner's pid, host and start time, and
+ *   where Linux tells them, the boot id and the process's start time since boot (`/proc`); a
+ *   second run into the same folder is refused while the owner lives. A lock whose owner is gone
+ *   is reported and taken over: its pid no longer exists on this host, or the process with that
+ *   pid started at another time or in another boot. That covers a retried Kubernetes pod, whose
+ *   host name and pid (1) are those of the killed one. A lock from another host cannot be checked
+ *   and is refused with how to remove it. SIGINT and SIGTERM release the lock (SIGKILL cannot:
+ *   the start time tells such a lock is stale).
  */
 import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -29,6 +33,10 @@ export interface LockOwner {
   pid: number;
   host: string;
   startedAt: string;
+  /** The kernel's boot id (`/proc/sys/kernel/random/boot_id`); absent where unknown and in older locks. */
+  bootId?: string;
+  /** Start time of the process since boot, in clock ticks (`/proc/<pid>/stat` field 22); absent where unknown and in older locks. */
+  procStart?: string;
 }
 
 /** A held lock; `release` removes it (also on process exit). */
@@ -42,14 +50,42 @@ export interface RunLock {
 function readOwner(file: string): LockOwner | undefined {
   try {
     const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
-    return typeof v.pid === 'number' && typeof v.host === 'string' ? { pid: v.pid, host: v.host, startedAt: String(v.startedAt) } : undefined;
+    if (typeof v.pid !== 'number' || typeof v.host !== 'string') return undefined;
+    return {
+      pid: v.pid, host: v.host, startedAt: String(v.startedAt),
+      ...(typeof v.bootId === 'string' ? { bootId: v.bootId } : {}),
+      ...(typeof v.procStart === 'string' ? { procStart: v.procStart } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** This kernel's boot id, or undefined where there is no `/proc`. */
+export function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Start time of process `pid` since boot in clock ticks (`/proc/<pid>/stat` field 22), or
+ * undefined when there is no such process or no `/proc`. The command name (field 2) may hold
+ * spaces and parentheses, so fields are counted after its last `)`.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
     return undefined;
   }
 }
 
 /** Whether a process with this pid exists on this host (EPERM: it exists, owned by another user). */
-function alive(pid: number): boolean {
+function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -58,7 +94,24 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Whether the lock's owner (on this host) is still running: its pid exists and, where the lock
+ * records them, in the same boot and with the same start time (a reused pid is another process).
+ */
+function alive(o: LockOwner): boolean {
+  if (o.bootId !== undefined && o.bootId !== bootId()) return false;
+  if (!pidExists(o.pid)) return false;
+  if (o.procStart !== undefined) {
+    const now = processStart(o.pid);
+    if (now !== undefined && now !== o.procStart) return false;
+  }
+  return true;
+}
+
 const describe = (o: LockOwner): string => `pid ${o.pid} on ${o.host}, started ${o.startedAt}`;
+
+/** Exit status of a process ended by a signal (128 + its number), as a shell reports it. */
+const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /** The refusal when `owner` holds the lock of `dir`. */
 function heldBy(file: string, dir: string, owner: LockOwner, host: string): InputError {
@@ -76,8 +129,10 @@ function heldBy(file: string, dir: string, owner: LockOwner, host: string): Inpu
  */
 export function acquireRunLock(dir: string): RunLock {
   const file = join(dir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  const held = (o: LockOwner | undefined): o is LockOwner => o !== undefined && (o.host !== me.host || alive(o.pid));
+  const boot = bootId();
+  const start = processStart(process.pid);
+  const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), ...(boot ? { bootId: boot } : {}), ...(start ? { procStart: start } : {}) };
+  const held = (o: LockOwner | undefined): o is LockOwner => o !== undefined && (o.host !== me.host || alive(o));
   const tmp = `${file}.${process.pid}.tmp`;
   let tookOverFrom: LockOwner | null | undefined;
   try {
@@ -122,18 +177,28 @@ export function acquireRunLock(dir: string): RunLock {
     }
   }
   let released = false;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    release();
+    // Another handler (e.g. the run's own message on SIGINT) ends the process; otherwise end it as the signal would have.
+    if (process.listenerCount(signal) === 0) process.exit(SIGNAL_EXIT[signal]);
+  };
   const release = (): void => {
     if (released) return;
     released = true;
     process.off('exit', release);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     try {
       // Only our own lock: never remove one another run took over after a (mistaken) release.
-      if (readOwner(file)?.pid === me.pid) unlinkSync(file);
+      const o = readOwner(file);
+      if (o?.pid === me.pid && o.host === me.host && o.procStart === me.procStart) unlinkSync(file);
     } catch {
       // Already gone.
     }
   };
   process.on('exit', release);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return { file, ...(tookOverFrom !== undefined ? { tookOverFrom } : {}), release };
 }
 

@@ -8,6 +8,7 @@ import { InputError, type InputIssue } from '../errors.ts';
 import { readSubmission } from '../submission/manifest.ts';
 import { deriveSeed } from '../rng.ts';
 import { selectScenarios, type ScenarioSelection } from '../scenario/select.ts';
+import { CostModel } from './cost.ts';
 import { byJobHash } from './identity.ts';
 import { identifyJob, jobScenario } from './job.ts';
 import type { JobSpec, PlannedJob } from './types.ts';
@@ -111,11 +112,28 @@ export function parseShard(text: string): Shard {
 }
 
 /**
- * The jobs of one shard: sorted by jobHash, every `count`-th from position `index - 1`. The slice
- * depends only on the set of jobs, so every shard of a matrix agrees on it, the shards are
- * disjoint and together cover the plan, and their sizes differ by at most one.
+ * Every shard of a plan, balanced by expected cost: a deterministic longest-processing-time
+ * assignment. Jobs are taken by prior expected wall time (`CostModel.priorMs`), longest first
+ * (ties by jobHash), each to the shard with the least expected time so far (ties to the lowest
+ * index). The result depends only on the set of jobs, so every shard of a matrix computes the same
+ * split: the shards are disjoint and together cover the plan. Jobs within a shard keep the plan's
+ * order.
  */
+export function planShards(jobs: readonly PlannedJob[], count: number): { jobs: PlannedJob[]; expectedMs: number }[] {
+  const costed = jobs.map((job) => ({ job, ms: CostModel.priorMs(job) }));
+  const order = [...costed].sort((a, b) => b.ms - a.ms || byJobHash(a.job.id, b.job.id));
+  const load = new Array<number>(count).fill(0);
+  const owner = new Map<PlannedJob, number>();
+  for (const { job, ms } of order) {
+    let best = 0;
+    for (let s = 1; s < count; s++) if (load[s]! < load[best]!) best = s;
+    load[best]! += ms;
+    owner.set(job, best);
+  }
+  return load.map((expectedMs, s) => ({ jobs: jobs.filter((j) => owner.get(j) === s), expectedMs }));
+}
+
+/** The jobs of one shard (see {@link planShards}). */
 export function shardJobs(jobs: readonly PlannedJob[], shard: Shard): PlannedJob[] {
-  const sorted = [...jobs].sort((a, b) => byJobHash(a.id, b.id));
-  return sorted.filter((_, i) => i % shard.count === shard.index - 1);
+  return planShards(jobs, shard.count)[shard.index - 1]!.jobs;
 }

@@ -3,9 +3,13 @@
  * (how close to the oracle it learns) and a learning speed, and every number is drawn from a
  * seeded stream, so fixtures are reproducible and agents differ the way real ones do.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GateRun } from '../../harness/report/gate.ts';
 import { deriveRng } from '../../harness/rng.ts';
+import { episodeSeed } from '../../harness/runner/plan.ts';
 import { sealResult } from '../../harness/runner/identity.ts';
-import type { JobResult } from '../../harness/runner/types.ts';
+import type { JobResult, RunManifest } from '../../harness/runner/types.ts';
 import { logCheckpoints } from '../../harness/score/curves.ts';
 import type { RunMeta } from '../../harness/report/types.ts';
 import { canonicalHash } from '../../harness/scenario/load.ts';
@@ -111,3 +115,26 @@ export const META: RunMeta = {
   seeds: SEEDS,
   rootSeed: 7,
 };
+
+export interface RunShape { agents?: readonly FixtureAgent[]; scenarios?: readonly string[]; seeds?: number; rootSeed?: number; harnessVersion?: string; edit?: (r: JobResult) => JobResult }
+
+/** A run as `orchbench run` records it: seed index i is episodeSeed(rootSeed, i). */
+export function fixtureRun(dir: string, shape: RunShape = {}): GateRun {
+  const { agents = AGENTS, scenarios = SCENARIOS, seeds = 6, rootSeed = 7, harnessVersion = '0.1.0', edit = (r) => r } = shape;
+  const seedValues = Array.from({ length: seeds }, (_, i) => episodeSeed(rootSeed, i));
+  const results = agents.flatMap((a) => scenarios.flatMap((s) => seedValues.map((seed) => edit(fixtureResult(a, s, seed)))));
+  const manifest: RunManifest = {
+    command: ['orchbench', 'run'], harnessVersion, nodeVersion: 'v20.20.2', suite: 'testing',
+    agents: agents.map((a) => a.name), scenarios: [...scenarios], seeds, rootSeed, jobsPlanned: results.length, jobsInSlice: results.length,
+  };
+  return { dir, manifest, results };
+}
+
+/** Writes a run as a folder (`run.json`, `results.jsonl`, a placeholder `leaderboard.json`); returns the folder. */
+export function writeRun(dir: string, run: GateRun): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(run.manifest));
+  writeFileSync(join(dir, 'results.jsonl'), run.results.map((x) => JSON.stringify(x)).join('\n'));
+  writeFileSync(join(dir, 'leaderboard.json'), '{}');
+  return dir;
+}

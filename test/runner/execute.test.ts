@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,13 @@ describe('executeJobs on a piscina pool', () => {
     const merged = mergeRuns(shardDirs, freshDir(), ['merge']);
     expect(normalised(merged.results)).toEqual(normalised(two.results));
     expect(merged.manifest.shard).toBeUndefined();
+    expect(mergeRuns(shardDirs, freshDir(), ['merge'], { strict: true }).results).toHaveLength(jobs.length);
+
+    // --strict: a shard missing is an error, and nothing is written; without it the merge goes on.
+    const strictOut = freshDir();
+    expect(() => mergeRuns([shardDirs[0]!], strictOut, ['merge'], { strict: true })).toThrow(/expected every shard of 2; found no directory for shard 2\/2[\s\S]*merge --strict: expected a result for each of the 12 planned jobs; found \d+ without one; nothing written/);
+    expect(existsSync(join(strictOut, RESULTS_FILE))).toBe(false);
+    expect(mergeRuns([shardDirs[0]!], freshDir(), ['merge']).results).toHaveLength(slices[0]!.length);
 
     // The same job with a different result in another directory is a conflict.
     const forged = freshDir();

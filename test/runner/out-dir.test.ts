@@ -8,7 +8,7 @@ import { register as registerExperiment } from '../../harness/cli/experiment.ts'
 import { register as registerMerge } from '../../harness/cli/merge.ts';
 import { register } from '../../harness/cli/run.ts';
 import { openRunJournal } from '../../harness/runner/execute.ts';
-import { acquireRunLock, LOCK_FILE, prepareOutDir, staleLockNote } from '../../harness/runner/out-dir.ts';
+import { acquireRunLock, bootId, LOCK_FILE, prepareOutDir, processStart, staleLockNote } from '../../harness/runner/out-dir.ts';
 import { inputError as refusal } from '../helpers/input-error.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 import { runCli } from '../report/cli.ts';
@@ -69,6 +69,59 @@ describe('run.lock', () => {
     expect((await refusal(() => acquireRunLock('/proc'))).issues).toEqual([{ file: '/proc/run.lock', expected: 'a lock file the run can create in /proc', found: 'ENOENT (no such file or directory)' }]);
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: dead, host: 'elsewhere', startedAt: 'then' }));
     expect((await refusal(() => acquireRunLock(dir))).message).toMatch(/lock held by pid \d+ on elsewhere, started then \(it cannot be checked from this host\); .* delete /);
+  });
+});
+
+describe('run.lock: whose owner is gone, whatever its pid', () => {
+  // A retried Kubernetes pod has the killed pod's host name, and node runs as pid 1 in both.
+  const pid1Lock = (dir: string, extra: Record<string, string>) => writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: hostname(), startedAt: 'then', ...extra }));
+
+  it('records the boot id and the process start time where /proc has them', () => {
+    const dir = fresh();
+    prepareOutDir(dir);
+    const lock = acquireRunLock(dir);
+    try {
+      const owner = JSON.parse(readFileSync(lock.file, 'utf8')) as Record<string, unknown>;
+      expect(owner).toMatchObject({ pid: process.pid, bootId: bootId(), procStart: processStart(process.pid) });
+      expect(owner.procStart).toMatch(/^\d+$/);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('takes over a pid-1 lock of a process that started at another time or in another boot', () => {
+    const dir = fresh();
+    prepareOutDir(dir);
+    const start = processStart(1)!;
+    for (const stale of [{ bootId: bootId()!, procStart: String(Number(start) + 1) }, { bootId: 'another-boot', procStart: start }]) {
+      pid1Lock(dir, stale);
+      const lock = acquireRunLock(dir);
+      expect(lock.tookOverFrom).toMatchObject({ pid: 1, ...stale });
+      expect(staleLockNote(lock)).toMatch(/was left by a run that is no longer running \(pid 1 on /);
+      lock.release();
+    }
+  });
+
+  it('refuses a pid-1 lock whose start time and boot match the live pid 1, and an old lock without them', async () => {
+    const dir = fresh();
+    prepareOutDir(dir);
+    pid1Lock(dir, { bootId: bootId()!, procStart: processStart(1)! });
+    expect((await refusal(() => acquireRunLock(dir))).message).toMatch(/found a lock held by pid 1 on /);
+    pid1Lock(dir, {});
+    expect((await refusal(() => acquireRunLock(dir))).message).toMatch(/found a lock held by pid 1 on /);
+  });
+
+  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s releases the lock and ends the process with %i', async (signal, code) => {
+    const dir = fresh();
+    prepareOutDir(dir);
+    const script = `import { acquireRunLock } from './harness/runner/out-dir.ts'; acquireRunLock(${JSON.stringify(dir)}); process.stdout.write('locked\\n'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((done) => child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && done()));
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
+    const exit = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    child.kill(signal);
+    expect(await exit).toBe(code);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 });
 

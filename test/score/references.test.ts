@@ -15,9 +15,7 @@ import type { CompiledScenario } from '../../harness/scenario/compiled.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { interactionsToThreshold } from '../../harness/score/curves.ts';
 import { scoreJob } from '../../harness/score/job.ts';
-// The reference policies: the only import of reference internals in this file (they move to
-// harness/reference/ with the planning-reference issue; re-point this line then).
-import { clairvoyantVariants, createClairvoyant, createRandomAgent } from '../../harness/env/policies.ts';
+import { clairvoyantVariants, createClairvoyant, createRandomAgent } from '../../harness/reference/index.ts';
 
 const SEED = 11;
 const WINDOW = 200;
