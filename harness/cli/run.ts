@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { requireBubblewrap } from '../submission/isolation.ts';
-import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
+import { pageMeta, runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
 import { defaultBaselines } from '../../baselines/index.ts';
 import { executeJobs, openRunJournal, RESULTS_FILE } from '../runner/execute.ts';
 import { writeManifest } from '../runner/merge.ts';
@@ -32,6 +32,7 @@ interface RunFlags extends ScenarioFlags {
   shard?: string;
   jobTimeoutS?: string;
   jobMemoryMb?: string;
+  title?: string;
 }
 
 /** Registers `orchbench run`. */
@@ -52,6 +53,7 @@ export function register(program: Command): void {
     .option('--shard <i/n>', 'run only shard i of n (1-based; combine shard outputs with `orchbench merge`)')
     .option('--job-timeout-s <s>', 'per-job wall-clock limit (s); the worker is terminated when exceeded')
     .option('--job-memory-mb <mb>', 'per-worker heap limit (MB); a job exceeding it is recorded as failed')
+    .option('--title <text>', 'the leaderboard page\'s title (default: from the suite)')
     .action(async (flags: RunFlags) => {
       if (flags.sandbox && flags.trusted) throw new InputError({ file: '--trusted', expected: 'either --sandbox or --trusted', found: 'both' });
       const selection = scenarioSelection(flags);
@@ -110,7 +112,7 @@ export function register(program: Command): void {
           process.stdout.write(`shard ${flags.shard}: ${summary.results.length} jobs in ${flags.out}/${RESULTS_FILE}; combine shards with \`orchbench merge DIR... --out DIR\`\n`);
           return;
         }
-        await writeLeaderboard(flags.out, summary.results, runMetaFromManifest(manifest, summary.results));
+        await writeLeaderboard(flags.out, summary.results, pageMeta(runMetaFromManifest(manifest, summary.results), flags.title));
         process.stdout.write(`${summary.results.length} jobs (${failed.length} failed; ${summary.skipped} reused from the journal) -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
       });
     });

@@ -50,6 +50,7 @@ import { drawDeadlineMs } from './deadlines.ts';
 import { Residency } from './residency.ts';
 import { DeviceEnergy } from './energy.ts';
 import { FEATURES, fillFeatures } from './features.ts';
+import { envSpecOf } from './spec.ts';
 import { CLOUD, DEVICE, EDGE, Feedback } from './feedback.ts';
 import { EventQueue } from './heap.ts';
 import { PhaseLinks, type Phase } from './links.ts';
@@ -211,14 +212,7 @@ export class OrchestrationEnv {
     this.scenario = scenario;
     this.users = s.users.count;
     this.actionCount = scenario.actions.length;
-    this.spec = {
-      scenarioId: scenario.id,
-      users: this.users,
-      actions: scenario.actions,
-      features: FEATURES,
-      learningDecisions: s.budgets.learningDecisions,
-      evaluationDecisions: s.budgets.evaluationDecisions,
-    };
+    this.spec = envSpecOf(scenario);
     const n = this.actionCount;
     this.tierOf = new Int8Array(n);
     this.mask = new Uint8Array(n);
