@@ -61,7 +61,7 @@ const CURVE_DOMAIN = [-1, 1.2];
 /**
  * Learning curves on one scenario as small multiples: one panel per competing agent (IQM across
  * seeds with its 95% CI band), the references (random = 0, clairvoyant = 1) dashed grey in every
- * panel, on one shared scale.
+ * panel, on one shared scale from -1 to 1.2 (values beyond are drawn at its edge; the page says so).
  */
 export function learningCurveSpec(scenario: string, cells: readonly Cell[], agents: PlotAgents): Spec {
   const point = (c: Cell, panel: string) => c.curve.checkpoints.map((x, i) => ({ panel, agent: c.agent, interactions: x, iqm: c.curve.iqm[i], lo: c.curve.lo[i], hi: c.curve.hi[i] }));
@@ -72,14 +72,14 @@ export function learningCurveSpec(scenario: string, cells: readonly Cell[], agen
     ...competitors.flatMap((panel) => refs.flatMap((c) => point(c, panel))),
   ];
   const isRef = `indexof(${JSON.stringify(agents.references)}, datum.agent) >= 0`;
-  const x = { field: 'interactions', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'real interactions (log)' };
-  const y = { field: 'iqm', type: 'quantitative', scale: { domain: CURVE_DOMAIN, clamp: true }, title: `normalised reward (IQM, 95% CI; drawn within [${CURVE_DOMAIN.join(', ')}])` };
+  const x = { field: 'interactions', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'real interactions (log)', axis: { grid: false, tickCount: 4 } };
+  const y = { field: 'iqm', type: 'quantitative', scale: { domain: CURVE_DOMAIN, clamp: true }, title: 'normalised reward' };
   return {
     $schema: SCHEMA,
     title: `Learning curves: ${scenario}`,
     data: { values },
     columns: CURVE_COLUMNS,
-    facet: { field: 'panel', type: 'nominal', title: null, sort: competitors, header: { labelFontSize: 11, labelLimit: 160 } },
+    facet: { field: 'panel', type: 'nominal', title: null, sort: competitors, header: { labelFontSize: 11, labelLimit: 170 } },
     spec: {
       width: 150,
       height: 90,
@@ -89,7 +89,8 @@ export function learningCurveSpec(scenario: string, cells: readonly Cell[], agen
         { transform: [{ filter: `!(${isRef})` }], mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y, color: agentColor(agents) } },
       ],
     },
-    config: { legend: { orient: 'bottom', columns: 4, labelLimit: 160 } },
+    // Symbols at full opacity: the bands' 0.25 would make the legend's colours hard to tell apart.
+    config: { legend: { orient: 'bottom', columns: 4, labelLimit: 300, symbolOpacity: 1, symbolType: 'square' } },
   };
 }
 
@@ -124,7 +125,7 @@ export function paretoSpec(aggs: readonly Aggregate[], agents: PlotAgents): Spec
       { mark: 'rule', encoding: { x, y: { ...y, field: 'enLo' }, y2: { field: 'enHi' }, color: agentColor(agents) } },
       { mark: { type: 'point', filled: true, size: 120, opacity: 1, stroke: '#222', strokeWidth: 0.6 }, encoding: { x, y, color: agentColor(agents), shape: agentShape(agents) } },
     ],
-    config: { legend: { labelLimit: 200 } },
+    config: { legend: { labelLimit: 300 } },
   };
 }
 

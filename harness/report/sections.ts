@@ -45,17 +45,22 @@ export const FEW_SEEDS = 3;
 /** The mark after an interval that rests on {@link FEW_SEEDS} or fewer seeds per scenario. */
 const FEW_MARK = ' †';
 
-/** `point [lo, hi]`, marked when it rests on few seeds. */
-function interval(i: Interval, seeds: number): string {
-  return `${fmtInterval(i)}${seeds <= FEW_SEEDS ? FEW_MARK : ''}`;
-}
-
-/** The caveat under a section whose intervals rest on {@link FEW_SEEDS} or fewer seeds, or nothing. */
-function fewSeedsCaveat(minSeeds: number): string[] {
-  if (minSeeds > FEW_SEEDS) return [];
-  return [
-    `† Interval from ${minSeeds} seed(s) per scenario (${FEW_SEEDS} or fewer): a bootstrap over so few runs cannot show the spread a new seed would bring, so the interval is narrower than the uncertainty (a probability of improvement of 1 [1, 1] only says every run of X beat every run of Y). Run more seeds (--seeds) before reading an order from it.`,
-  ];
+/**
+ * How a page marks intervals that rest on {@link FEW_SEEDS} or fewer seeds per scenario: each with
+ * a †, explained under its section; or, when every interval of the page does, no marks and the
+ * explanation under every section.
+ */
+function fewSeeds(lb: Leaderboard): { interval: (i: Interval, seeds: number) => string; caveat: (minSeeds: number) => string[] } {
+  const all = lb.cells.length > 0 && lb.cells.every((c) => c.seeds.length <= FEW_SEEDS);
+  const why = 'a bootstrap over so few runs cannot show the spread a new seed would bring, so the interval is narrower than the uncertainty (a probability of improvement of 1 [1, 1] only says every run of X beat every run of Y). Run more seeds (--seeds) before reading an order from it.';
+  return {
+    interval: (i, seeds) => `${fmtInterval(i)}${!all && seeds <= FEW_SEEDS ? FEW_MARK : ''}`,
+    caveat: (minSeeds) => minSeeds > FEW_SEEDS ? [] : [
+      all
+        ? `Caveat: every interval on this page rests on ${minSeeds} seed(s) per scenario (${FEW_SEEDS} or fewer): ${why}`
+        : `† Interval from ${FEW_SEEDS} or fewer seeds per scenario (here as few as ${minSeeds}): ${why}`,
+    ],
+  };
 }
 
 /** Metrics shown beside the overall rank, with their own ranks (the ranked metric first). */
@@ -78,6 +83,7 @@ export function sections(lb: Leaderboard): Section[] {
   const name = (agent: string): string => (kindOf.get(agent) === 'submission' ? `${agent} (submission)` : agent);
   const metricCols = METRICS.map((m) => metricHeader(m.id));
   const order = displayOrder(lb);
+  const { interval, caveat: fewSeedsCaveat } = fewSeeds(lb);
   const aggOf = new Map(lb.aggregates.map((a) => [a.agent, a]));
   const seedsOf = (agent: string): number => aggOf.get(agent)?.runsPerScenario ?? 0;
   const aggregateSeeds = Math.min(...lb.aggregates.map((a) => a.runsPerScenario));
@@ -201,7 +207,7 @@ export function sections(lb: Leaderboard): Section[] {
     list.push({
       id: `scenario-${s.id}`,
       title: `Scenario ${s.id}`,
-      text: [`IQM across seeds, ${ci}. Scenario hash ${s.hash}, variant ${s.variant}. Learning curves: one panel per agent; the references (random = 0, clairvoyant = 1) dashed grey in every panel.`, ...fewSeedsCaveat(Math.min(...cells.map((c) => c.seeds.length)))],
+      text: [`IQM across seeds, ${ci}. Scenario hash ${s.hash}, variant ${s.variant}. Learning curves: one panel per agent; the references (random = 0, clairvoyant = 1) dashed grey in every panel; the scale runs from -1 to 1.2 and a value beyond it is drawn at its edge.`, ...fewSeedsCaveat(Math.min(...cells.map((c) => c.seeds.length)))],
       tables: [{
         header: ['agent', 'seeds ok', 'failed', 'reach rate', ...metricCols],
         rows: cells.map((c) => [name(c.agent), String(c.seeds.length), String(c.failed), `${pct(c.reach.rate)} (${c.reach.reached}/${c.reach.runs})`, ...estimateRow(c.metrics, 'iqm', c.seeds.length)]),
