@@ -21,7 +21,7 @@ export function register(program: Command): void {
         for (const s of merged.skipped) for (const l of s.lines) process.stderr.write(`${s.dir}/${RESULTS_FILE}:${l.line}: skipped: ${l.reason}\n`);
         const missing = merged.manifest.jobsPlanned - merged.results.length;
         if (missing > 0) process.stderr.write(`warning: ${missing} of ${merged.manifest.jobsPlanned} planned jobs have no result (a shard missing or unfinished?)\n`);
-        await writeLeaderboard(flags.out, merged.results, pageMeta(runMetaFromManifest(merged.manifest, merged.results), flags.title));
+        await writeLeaderboard(flags.out, merged.results, pageMeta(runMetaFromManifest(merged.manifest, merged.results), flags.title, flags.out));
         process.stdout.write(`${merged.results.length} jobs from ${dirs.length} directories -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
       });
     });

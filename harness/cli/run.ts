@@ -112,7 +112,7 @@ export function register(program: Command): void {
           process.stdout.write(`shard ${flags.shard}: ${summary.results.length} jobs in ${flags.out}/${RESULTS_FILE}; combine shards with \`orchbench merge DIR... --out DIR\`\n`);
           return;
         }
-        await writeLeaderboard(flags.out, summary.results, pageMeta(runMetaFromManifest(manifest, summary.results), flags.title));
+        await writeLeaderboard(flags.out, summary.results, pageMeta(runMetaFromManifest(manifest, summary.results), flags.title, flags.out));
         process.stdout.write(`${summary.results.length} jobs (${failed.length} failed; ${summary.skipped} reused from the journal) -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
       });
     });

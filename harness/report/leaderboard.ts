@@ -50,12 +50,12 @@ export function runMetaFromManifest(manifest: RunManifest, results: readonly Job
 
 /**
  * The facts of a page the CLI writes: the run's, the title given (`--title`, trimmed; an empty one
- * is refused) and who writes the page from what code ({@link writerProvenance}).
+ * is refused) and who writes the page into `outDir` from what code ({@link writerProvenance}).
  * @throws InputError for an empty title.
  */
-export function pageMeta(run: RunMeta, title: string | undefined): RunMeta {
+export function pageMeta(run: RunMeta, title: string | undefined, outDir: string): RunMeta {
   if (title !== undefined && title.trim() === '') throw new InputError({ file: '--title', expected: 'a title for the leaderboard page', found: 'an empty text' });
-  return { ...run, ...(title !== undefined ? { title: title.trim() } : {}), writer: writerProvenance() };
+  return { ...run, ...(title !== undefined ? { title: title.trim() } : {}), writer: writerProvenance(outDir) };
 }
 
 /**
