@@ -47,6 +47,46 @@ export interface FeatureDef {
   max: number;
 }
 
+/**
+ * The scenario's reward of one request, exactly as the environment computes it
+ * (`harness/env/reward.ts`): every {@link Transition.reward} the agent learns from is
+ *
+ *     reward = -( latencyWeightPerS x latency (s) + energyWeightPerJ x device energy (J)
+ *                 + accuracyViolationPenalty x [model top-1 < requirement]
+ *                 + deadlineMissPenalty x [latency > deadline]
+ *                 + batteryEmptyPenaltyPerRequest x [the user's battery was empty at the decision] )
+ *
+ * An accuracy violation is not forbidden, it costs `accuracyViolationPenalty`: compare it with
+ * the latency it saves.
+ */
+export interface RewardWeights {
+  latencyWeightPerS: number;
+  energyWeightPerJ: number;
+  accuracyViolationPenalty: number;
+  deadlineMissPenalty: number;
+  /** Paid by a request decided while its user's battery is empty; 0 when the scenario models no battery. */
+  batteryEmptyPenaltyPerRequest: number;
+}
+
+/** How the leaderboard ranks agents (the same rule on every page and in every `EnvSpec`). */
+export interface RankingRule {
+  /** The overall ranking's metric: the evaluation phase's mean reward, normalised. */
+  rankedBy: 'normalisedEvalReward';
+  /** The separate sample-efficiency ranking's metric (real interactions, fewer is better). */
+  sampleEfficiencyRankedBy: 'interactionsToThreshold';
+  /** The normalised learning-curve level counted as "learned" on this scenario (random = 0, reference = 1). */
+  sampleEfficiencyThreshold: number;
+  /** The rule in words. */
+  text: string;
+}
+
+/** The rule every leaderboard states; {@link EnvSpec.ranking} carries it with the scenario's threshold. */
+export const RANKING_TEXT =
+  "Ranked by the normalised evaluation reward: the mean of this scenario's reward (EnvSpec.reward) over the held-out evaluation segment, " +
+  'with random = 0 and the clairvoyant reference = 1 on the same segment; across scenarios, the IQM over seeds and scenarios. ' +
+  'Sample efficiency (real interactions until the learning curve stays above the threshold) is a ranking of its own; ' +
+  'latency, energy, accuracy violations and deadline misses are reported beside them, never folded in with hidden weights.';
+
 /** What an agent is told about the environment before the first decision. */
 export interface EnvSpec {
   scenarioId: string;
@@ -55,6 +95,10 @@ export interface EnvSpec {
   features: readonly FeatureDef[];
   learningDecisions: number;
   evaluationDecisions: number;
+  /** What the agent is scored on: the scenario's reward of each request. */
+  reward: RewardWeights;
+  /** How the leaderboard ranks agents on that reward. */
+  ranking: RankingRule;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { requireBubblewrap } from '../submission/isolation.ts';
-import { runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
+import { pageMeta, runMetaFromManifest, writeLeaderboard } from '../report/leaderboard.ts';
 import { defaultBaselines } from '../../baselines/index.ts';
 import { CostModel } from '../runner/cost.ts';
 import { executeJobs, openRunJournal, RESULTS_FILE } from '../runner/execute.ts';
@@ -42,6 +42,7 @@ interface RunFlags extends ScenarioFlags {
   json?: boolean;
   jobTimeoutS?: string;
   jobMemoryMb?: string;
+  title?: string;
 }
 
 type PlannedShard = { shard: string; jobs: PlannedJob[]; expectedMs: number };
@@ -86,6 +87,7 @@ export function register(program: Command): void {
     .option('--json', 'with --plan: print it as JSON')
     .option('--job-timeout-s <s>', 'per-job wall-clock limit (s); the worker is terminated when exceeded')
     .option('--job-memory-mb <mb>', 'per-worker heap limit (MB); a job exceeding it is recorded as failed')
+    .option('--title <text>', 'the leaderboard page\'s title (default: from the suite)')
     .action(async (flags: RunFlags) => {
       if (flags.sandbox && flags.trusted) throw new InputError({ file: '--trusted', expected: 'either --sandbox or --trusted', found: 'both' });
       const selection = scenarioSelection(flags);
@@ -177,7 +179,7 @@ export function register(program: Command): void {
           process.stdout.write(`shard ${shardText}: ${summary.results.length} jobs in ${flags.out}/${RESULTS_FILE}; combine shards with \`orchbench merge DIR... --out DIR\`\n`);
           return;
         }
-        await writeLeaderboard(flags.out, summary.results, runMetaFromManifest(manifest, summary.results));
+        await writeLeaderboard(flags.out, summary.results, pageMeta(runMetaFromManifest(manifest, summary.results), flags.title, flags.out));
         process.stdout.write(`${summary.results.length} jobs (${failed.length} failed; ${summary.skipped} reused from the journal) -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
       });
     });

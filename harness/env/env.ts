@@ -50,7 +50,8 @@ import { drawDeadlineMs } from './deadlines.ts';
 import { NO_PROMOTION, RadioTails, type Promotion } from './radio.ts';
 import { Residency, type ResidencyState } from './residency.ts';
 import { DeviceEnergy } from './energy.ts';
-import { fillFeatures, scenarioFeatures } from './features.ts';
+import { fillFeatures } from './features.ts';
+import { envSpecOf } from './spec.ts';
 import { CLOUD, DEVICE, EDGE, Feedback, type FeedbackState } from './feedback.ts';
 import { EventQueue, type EventQueueState } from './heap.ts';
 import { PhaseLinks, type Phase, type PhaseLinksState } from './links.ts';
@@ -268,14 +269,7 @@ export class OrchestrationEnv {
     this.scenario = scenario;
     this.users = s.users.count;
     this.actionCount = scenario.actions.length;
-    this.spec = {
-      scenarioId: scenario.id,
-      users: this.users,
-      actions: scenario.actions,
-      features: scenarioFeatures(s.tiers.device.radio !== undefined),
-      learningDecisions: s.budgets.learningDecisions,
-      evaluationDecisions: s.budgets.evaluationDecisions,
-    };
+    this.spec = envSpecOf(scenario);
     const n = this.actionCount;
     this.tierOf = new Int8Array(n);
     this.mask = new Uint8Array(n);

@@ -17,9 +17,10 @@ nav a { margin-right: .8rem; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: .8rem 0; font-size: 13px; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-th, td { border: 1px solid #ccc; padding: .25rem .45rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ccc; padding: .25rem .45rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f3f3f3; } tr:nth-child(even) td { background: #fafafa; }
-figure.plot { display: inline-block; margin: .5rem 1rem .5rem 0; }
+figure.plot { display: inline-block; max-width: 100%; margin: .5rem 1rem .5rem 0; }
+figure.plot svg { max-width: 100%; height: auto; }
 figcaption { font-size: 12px; color: #555; }
 code { background: #f3f3f3; padding: 0 .2rem; }
 `;

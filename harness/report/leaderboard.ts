@@ -13,8 +13,11 @@ import { readValidated, schemaIssues } from '../schema.ts';
 import { toHtml } from './html.ts';
 import { toMarkdown } from './markdown.ts';
 import { describeIsolation } from '../submission/isolation.ts';
+import { InputError } from '../errors.ts';
+import { writerProvenance } from './provenance.ts';
 import { METRICS } from './metrics.ts';
 import { plotSpecs, renderSvg } from './plots.ts';
+import { displayOrder } from './sections.ts';
 import { curveReps, summarise, type StatsOptions } from './summarise.ts';
 import type { Leaderboard, RunMeta } from './types.ts';
 
@@ -44,6 +47,16 @@ export function runMetaFromManifest(manifest: RunManifest, results: readonly Job
     rootSeed: manifest.rootSeed,
     ...(manifest.sealed ? { sealed: manifest.sealed.commitment } : {}),
   };
+}
+
+/**
+ * The facts of a page the CLI writes: the run's, the title given (`--title`, trimmed; an empty one
+ * is refused) and who writes the page into `outDir` from what code ({@link writerProvenance}).
+ * @throws InputError for an empty title.
+ */
+export function pageMeta(run: RunMeta, title: string | undefined, outDir: string): RunMeta {
+  if (title !== undefined && title.trim() === '') throw new InputError({ file: '--title', expected: 'a title for the leaderboard page', found: 'an empty text' });
+  return { ...run, ...(title !== undefined ? { title: title.trim() } : {}), writer: writerProvenance(outDir) };
 }
 
 /**
@@ -83,6 +96,12 @@ function isolationLines(results: readonly JobResult[]): string[] {
   ];
 }
 
+/** The title of a page without `--title`: the suite, or the number of scenarios of a custom selection. */
+function defaultTitle(suite: string, scenarios: number): string {
+  const custom = /^custom\b(.*)$/.exec(suite);
+  return custom ? `orchbench leaderboard: ${scenarios} scenario${scenarios === 1 ? '' : 's'}${custom[1]}` : `orchbench leaderboard: suite ${suite}`;
+}
+
 /**
  * The leaderboard data (no rendering).
  * @param results job results, any order; failed jobs are listed with their reasons.
@@ -96,9 +115,9 @@ export function buildLeaderboard(results: readonly JobResult[], meta: RunMeta, s
   const agentIds = [...new Set(rs.map((r) => r.agent))];
   const scenarioIds = [...new Set(rs.map((r) => r.scenario))].sort(byString);
   const first = (pred: (r: JobResult) => boolean): JobResult => rs.find(pred)!;
-  return {
-    schemaVersion: 1,
-    title: `orchbench leaderboard: suite ${meta.suite}`,
+  const lb: Leaderboard = {
+    schemaVersion: 2,
+    title: meta.title ?? defaultTitle(meta.suite, scenarioIds.length),
     statistics: {
       rule: `Per agent and scenario: IQM (25% trimmed mean) and median across seeds. Across scenarios: IQM of all runs pooled and rliable's median (median over scenarios of the mean over seeds). Intervals: ${opts.confidence * 100}% percentile stratified bootstrap (seeds resampled within each scenario), ${opts.reps} replicates (${curveReps(opts)} for learning-curve bands), seeded from the root seed ${opts.seed}.`,
       confidence: opts.confidence,
@@ -116,10 +135,10 @@ export function buildLeaderboard(results: readonly JobResult[], meta: RunMeta, s
     }),
     cells: s.cells,
     aggregates: s.aggregates,
-    rankings: { objectives: s.objectives, overall: s.overall },
+    rankings: { objectives: s.objectives, overall: s.overall, sampleEfficiency: s.sampleEfficiency },
     improvement: { metric: 'normalisedAuc', pairs: s.improvement },
     failures: s.failures,
-    plots: plotSpecs(s.cells, s.aggregates, agentIds, scenarioIds),
+    plots: [],
     reproducibility: {
       ...meta,
       tfjsBackends: tfjsBackends(rs),
@@ -129,6 +148,9 @@ export function buildLeaderboard(results: readonly JobResult[], meta: RunMeta, s
       resultsSha256: createHash('sha256').update(rs.map((r) => r.resultHash).join('\n')).digest('hex'),
     },
   };
+  const order = displayOrder(lb);
+  lb.plots = plotSpecs(s.cells, s.aggregates, { competitors: order.filter((o) => !o.reference).map((o) => o.agent), references: order.filter((o) => o.reference).map((o) => o.agent) }, scenarioIds);
+  return lb;
 }
 
 /** Renders every plot of a leaderboard to SVG, by plot id. */

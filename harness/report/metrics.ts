@@ -75,9 +75,6 @@ export function isMetricId(s: string): s is MetricId {
   return METRICS.some((m) => m.id === s);
 }
 
-/** Objectives of the overall rank, each with weight 1 / their count (stated on every page). */
-export const OVERALL_OBJECTIVES: readonly MetricId[] = ['normalisedAuc', 'evalMeanLatencyMs', 'deviceEnergyMj', 'accuracyViolationRate'];
-
 /** Metrics the gate checks unless told otherwise. */
 export const DEFAULT_GATE_METRICS: readonly MetricId[] = ['normalisedAuc', 'evalMeanLatencyMs', 'deviceEnergyMj'];
 

@@ -6,8 +6,9 @@
 import { quantileSorted } from '../stats/descriptive.ts';
 import { aggregateInterval, probabilityOfImprovementInterval, stratifiedBootstrap, type Interval, type Matrix } from '../stats/index.ts';
 import type { JobMetrics, JobResult } from '../runner/types.ts';
-import { METRICS, OVERALL_OBJECTIVES, metricsIssue, type MetricDef, type MetricId } from './metrics.ts';
-import type { Aggregate, Cell, Estimate, Failure, Improvement, ObjectiveRanking, OverallRanking, Reach } from './types.ts';
+import { METRICS, metricsIssue, type MetricDef, type MetricId } from './metrics.ts';
+import { RANKING_TEXT } from '../agent.ts';
+import type { Aggregate, Cell, Estimate, Failure, Improvement, ObjectiveRanking, OverallRanking, Reach, SampleEfficiencyRanking } from './types.ts';
 import { BASELINES } from '../../baselines/index.ts';
 
 /** Bootstrap settings of a leaderboard. */
@@ -29,6 +30,7 @@ export interface Summary {
   aggregates: Aggregate[];
   objectives: ObjectiveRanking[];
   overall: OverallRanking;
+  sampleEfficiency: SampleEfficiencyRanking;
   improvement: Improvement[];
   failures: Failure[];
 }
@@ -184,18 +186,11 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
     return { metric: def.id, direction: def.direction, order };
   });
 
-  const meanRanks = ranked.map((a) => {
-    const rs = OVERALL_OBJECTIVES.map((id) => objectives.find((o) => o.metric === id)!.order.find((e) => e.agent === a.agent)!.rank);
-    return rs.reduce((s, r) => s + r, 0) / rs.length;
-  });
-  const overallRanks = competitionRanks(meanRanks, (w, v) => w < v);
+  const orderOf = (id: MetricId): ObjectiveRanking['order'] => objectives.find((o) => o.metric === id)!.order;
   const overall: OverallRanking = {
-    rule: `Mean of the per-objective competition ranks (by IQM across seeds and scenarios) over ${OVERALL_OBJECTIVES.join(', ')}, each with weight 1/${OVERALL_OBJECTIVES.length}; a lower mean rank is better and equal means share a rank. Only agents with a successful run on every scenario are ranked; the references (random = 0, clairvoyant = 1) are shown in their own band, never ranked.`,
-    objectives: [...OVERALL_OBJECTIVES],
-    weights: OVERALL_OBJECTIVES.map(() => 1 / OVERALL_OBJECTIVES.length),
-    order: ranked
-      .map((a, i) => ({ agent: a.agent, meanRank: meanRanks[i]!, rank: overallRanks[i]! }))
-      .sort((a, b) => a.rank - b.rank || byString(a.agent, b.agent)),
+    rule: `${RANKING_TEXT} Competition ranks (1, 2, 2, 4) of the IQM point estimate; "overlaps with" names the agents whose intervals overlap, whose order is not resolved. Only agents with a successful run on every scenario are ranked; the references (random = 0, clairvoyant = 1) are shown in their own band, never ranked.`,
+    metric: 'normalisedEvalReward',
+    order: orderOf('normalisedEvalReward'),
     unranked: agents
       .filter((a) => !ranked.some((r) => r.agent === a))
       .map((agent) => {
@@ -204,6 +199,11 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
         const agg = aggregates.find((a) => a.agent === agent);
         return { agent, reason: agg ? `no successful run on ${agg.missingScenarios.join(', ')}` : 'no successful run on any scenario' };
       }),
+  };
+  const sampleEfficiency: SampleEfficiencyRanking = {
+    rule: "Real interactions until the normalised learning curve stays above each scenario's threshold (fewer is better; a run that never reaches it counts as its whole learning budget), IQM across seeds and scenarios; competition ranks of the point estimate.",
+    metric: 'interactionsToThreshold',
+    order: orderOf('interactionsToThreshold'),
   };
 
   const auc = METRICS.find((d) => d.id === 'normalisedAuc')!;
@@ -222,5 +222,5 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
       improvement.push({ x: x.agent, y: y.agent, scenarios: common, probability: pick(p) });
     }
   }
-  return { cells, aggregates, objectives, overall, improvement, failures };
+  return { cells, aggregates, objectives, overall, sampleEfficiency, improvement, failures };
 }

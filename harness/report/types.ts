@@ -2,6 +2,7 @@
  * The shape of `DIR/leaderboard.json` (validated by `scenarios/schema/leaderboard.schema.json`)
  * and of the run facts a leaderboard is built with.
  */
+import type { WriterProvenance } from './provenance.ts';
 import type { Direction, Interval } from '../stats/index.ts';
 import type { MetricId } from './metrics.ts';
 
@@ -18,6 +19,10 @@ export interface RunMeta {
   rootSeed: number;
   /** A sealed run's commitment to its secret (its simulator streams derive from the secret, not the root seed). */
   sealed?: string;
+  /** The page's title (`--title`); default: from the suite. */
+  title?: string;
+  /** Who wrote the page and from what code (absent in older files and in tests that fix every input). */
+  writer?: WriterProvenance;
 }
 
 /** IQM and median across runs, each with its bootstrap interval. */
@@ -74,12 +79,19 @@ export interface ObjectiveRanking {
   order: RankEntry[];
 }
 
+/** The overall ranking: by what agents are asked to optimise, the scenario's reward (normalised). */
 export interface OverallRanking {
   rule: string;
-  objectives: MetricId[];
-  weights: number[];
-  order: { agent: string; meanRank: number; rank: number }[];
+  metric: 'normalisedEvalReward';
+  order: RankEntry[];
   unranked: { agent: string; reason: string }[];
+}
+
+/** Sample efficiency, ranked on its own: real interactions to the scenario's threshold. */
+export interface SampleEfficiencyRanking {
+  rule: string;
+  metric: 'interactionsToThreshold';
+  order: RankEntry[];
 }
 
 /** P(x better than y) on a metric, over their common scenarios. */
@@ -107,7 +119,7 @@ export interface PlotEntry {
 }
 
 export interface Leaderboard {
-  schemaVersion: 1;
+  schemaVersion: 2;
   title: string;
   statistics: { rule: string; confidence: number; reps: number; seed: number };
   metrics: { id: MetricId; label: string; unit: string; direction: Direction; description: string }[];
@@ -115,7 +127,7 @@ export interface Leaderboard {
   scenarios: { id: string; hash: string; variant: string; traceSha256s: string[] }[];
   cells: Cell[];
   aggregates: Aggregate[];
-  rankings: { objectives: ObjectiveRanking[]; overall: OverallRanking };
+  rankings: { objectives: ObjectiveRanking[]; overall: OverallRanking; sampleEfficiency: SampleEfficiencyRanking };
   improvement: { metric: MetricId; pairs: Improvement[] };
   failures: Failure[];
   plots: PlotEntry[];

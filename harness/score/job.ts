@@ -30,8 +30,9 @@ import type { CompiledScenario } from '../scenario/compiled.ts';
 import { recordStats } from './reported.ts';
 import { interactionsToThreshold, learningCurve, logCheckpoints, normalise, normalisedAuc, resolutionCheckpoints } from './curves.ts';
 
-/** The sample-efficiency threshold of scenarios that set none: 0.9 of the random-to-clairvoyant gap. */
-export const DEFAULT_THRESHOLD = 0.9;
+import { DEFAULT_THRESHOLD } from '../env/spec.ts';
+
+export { DEFAULT_THRESHOLD };
 
 export interface ScoreJobOptions {
   /** Fraction of the random-to-oracle gap for sample efficiency (default: the scenario's `sampleEfficiency.thresholdFraction`, else {@link DEFAULT_THRESHOLD}). */

@@ -2,7 +2,7 @@
  * Hand-made environment specs and observations for the baselines' unit tests: agents can be
  * tested against exact situations without the simulator.
  */
-import type { ActionDef, EnvSpec, Observation } from '../../harness/agent.ts';
+import { RANKING_TEXT, type ActionDef, type EnvSpec, type Observation } from '../../harness/agent.ts';
 import { FEATURE_COUNT, FEATURES, fillFeatures } from '../../harness/env/features.ts';
 import type { Tier } from '../../harness/scenario/types.ts';
 
@@ -26,7 +26,12 @@ export const FULL_MASK = Uint8Array.from(ACTIONS, (a) => (a.medianComputeMs === 
 
 /** An EnvSpec over {@link ACTIONS}. */
 export function envSpec(over: Partial<EnvSpec> = {}): EnvSpec {
-  return { scenarioId: 'hand-made', users: 4, actions: ACTIONS, features: FEATURES, learningDecisions: 1000, evaluationDecisions: 100, ...over };
+  return {
+    scenarioId: 'hand-made', users: 4, actions: ACTIONS, features: FEATURES, learningDecisions: 1000, evaluationDecisions: 100,
+    reward: { latencyWeightPerS: 1, energyWeightPerJ: 0, accuracyViolationPenalty: 1, deadlineMissPenalty: 0, batteryEmptyPenaltyPerRequest: 0 },
+    ranking: { rankedBy: 'normalisedEvalReward', sampleEfficiencyRankedBy: 'interactionsToThreshold', sampleEfficiencyThreshold: 0.9, text: RANKING_TEXT },
+    ...over,
+  };
 }
 
 export interface ObsInput {

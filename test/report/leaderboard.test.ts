@@ -92,7 +92,9 @@ describe('writeLeaderboard', () => {
     // random is a reference (the 0 of the scale): shown in its own band, never ranked.
     expect(order('normalisedAuc')).not.toContain('random');
     expect(lb.rankings.overall.unranked.find((u) => u.agent === 'random')!.reason).toMatch(/reference of the normalised scale \(0\)/);
-    expect(lb.rankings.overall.weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 12);
+    // The overall rank is the rank by the normalised evaluation reward (the scenario's own reward).
+    expect(lb.rankings.overall.order).toEqual(lb.rankings.objectives.find((o) => o.metric === 'normalisedEvalReward')!.order);
+    expect(lb.rankings.sampleEfficiency.order).toEqual(lb.rankings.objectives.find((o) => o.metric === 'interactionsToThreshold')!.order);
   });
 
   it('counts a run that never reaches the threshold as the whole budget and reports the reach rate', () => {
