@@ -7,7 +7,7 @@ import { resolveAgent } from '../runner/agents.ts';
 import { sealResult, specFields } from '../runner/identity.ts';
 import { jobScenario, jobSeed, type RunJobOptions } from '../runner/job.ts';
 import type { JobResult } from '../runner/types.ts';
-import { scoreJob } from '../score/job.ts';
+import { RECORDED_MEASURE_BASE, scoreJob } from '../score/job.ts';
 import { experimentIdentity, type ExperimentJobSpec } from './learners.ts';
 
 /**
@@ -24,7 +24,8 @@ export async function runJob(spec: ExperimentJobSpec, opts: Pick<RunJobOptions, 
     ...(spec.config ? { config: spec.config } : {}),
     threshold: spec.measure.threshold,
     windowDecisions: spec.measure.windowDecisions,
-    checkpointEval: spec.measure.checkpoints,
+    // A measure recorded before the fine start existed keeps its schedule.
+    checkpointEval: { ...RECORDED_MEASURE_BASE, ...spec.measure.checkpoints },
     purityCheck: spec.purityCheck,
   });
   const metrics = spec.config ? { ...scored.metrics, info: { ...scored.metrics.info, learnerConfig: JSON.stringify(spec.config) } } : scored.metrics;

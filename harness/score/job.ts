@@ -58,12 +58,9 @@ export interface CheckpointEvalOptions {
   step?: number;
   /** Largest checkpoint spacing relative to the previous checkpoint: the resolution of a count. */
   maxRelativeStep?: number;
-  /**
-   * A checkpoint at 0, the untrained policy. Absent means false: a measure recorded before this
-   * field existed keeps its schedule (only {@link CHECKPOINT_DEFAULTS} turns it on).
-   */
+  /** A checkpoint at 0, the untrained policy (a recorded measure without the field: none, see {@link RECORDED_MEASURE_BASE}). */
   atZero?: boolean;
-  /** A checkpoint at every interaction up to this one (absent: 0, none; see {@link atZero}). */
+  /** A checkpoint at every interaction up to this one (0: none). */
   unitUpTo?: number;
   /** Evaluation segments per checkpoint (different seeds, i.e. trace offsets and requests, of the evaluation phase). */
   segments?: number;
@@ -81,8 +78,12 @@ export interface CheckpointEvalOptions {
  */
 export const CHECKPOINT_DEFAULTS: Required<CheckpointEvalOptions> = { step: 5, maxRelativeStep: 0.1, atZero: true, unitUpTo: 50, segments: 4, decisionsPerSegment: 250, minDecisions: 1000, reuse: true };
 
-/** What a given measure's missing fields mean: the fine start off (measures recorded before it existed). */
-const NO_FINE_START = { atZero: false, unitUpTo: 0 } as const;
+/**
+ * What a recorded measure's missing fields mean: no fine start. A measure recorded before the fine
+ * start existed (experiment results, search records) is replayed with this under it, so its lines
+ * still verify; options given in code take their missing fields from {@link CHECKPOINT_DEFAULTS}.
+ */
+export const RECORDED_MEASURE_BASE = { atZero: false, unitUpTo: 0 } as const;
 
 /** Default window of the learning curve (decisions): fixed, the same for every budget. */
 export const LEARNING_CURVE_WINDOW = 200;
@@ -185,7 +186,7 @@ interface CheckpointPlan {
 }
 
 function checkpointPlan(scenario: CompiledScenario, seed: Seed, o: CheckpointEvalOptions): CheckpointPlan {
-  const c = { ...CHECKPOINT_DEFAULTS, ...NO_FINE_START, ...o };
+  const c = { ...CHECKPOINT_DEFAULTS, ...o };
   const env = new OrchestrationEnv(scenario);
   const decisions = Math.min(c.decisionsPerSegment, env.spec.evaluationDecisions);
   const segments = Math.max(c.segments, Math.ceil(c.minDecisions / decisions));

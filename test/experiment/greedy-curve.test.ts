@@ -32,7 +32,7 @@ describe('scoreJob: the greedy curve', () => {
     for (const name of ['q-learning', 'bandit']) {
       const factory = await BASELINES[name]!.load();
       const plain = await scoreJob(scenario, factory, 3, { checkpointEval: false });
-      const { metrics, timing } = await scoreJob(scenario, factory, 3, { checkpointEval: { step: 50, maxRelativeStep: 0.2, segments: 2, decisionsPerSegment: 100, minDecisions: 200 } });
+      const { metrics, timing } = await scoreJob(scenario, factory, 3, { checkpointEval: { step: 50, maxRelativeStep: 0.2, atZero: false, unitUpTo: 0, segments: 2, decisionsPerSegment: 100, minDecisions: 200 } });
       expect(plain.metrics.greedyCurve, name).toBeUndefined();
       expect(metrics.decisionLogSha256, name).toBe(plain.metrics.decisionLogSha256);
       expect(metrics.interactionsToThreshold, name).toBe(plain.metrics.interactionsToThreshold);

@@ -9,7 +9,7 @@ import { CheckpointRun, sealLearning, type CheckpointOptions } from '../../harne
 import { OrchestrationEnv, type StepResult } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
 import { resolutionCheckpoints } from '../../harness/score/curves.ts';
-import { CHECKPOINT_DEFAULTS, LEARNING_CURVE_WINDOW, scoreJob } from '../../harness/score/job.ts';
+import { CHECKPOINT_DEFAULTS, LEARNING_CURVE_WINDOW, RECORDED_MEASURE_BASE, scoreJob } from '../../harness/score/job.ts';
 import { A, fixtureScenario } from '../env/fixtures.ts';
 
 const LEGAL = [A.deviceSmall, A.edgeSmall, A.edgeBig, A.cloudSmall, A.cloudBig];
@@ -189,8 +189,12 @@ describe('sealed evaluation', () => {
     expect(seen[0]).toBe(0);
     const { metrics } = await scoreJob(scenario, () => eagerLearner(), 3);
     expect(metrics.greedyCurve!.checkpoints.slice(0, 52)).toEqual([...Array.from({ length: 51 }, (_, i) => i), 55]);
-    // A given measure without the new fields keeps the old schedule (recorded experiments still verify).
-    const old = await scoreJob(scenario, () => eagerLearner(), 3, { checkpointEval: { step: 5, maxRelativeStep: 0.1, segments: 1, decisionsPerSegment: 50, minDecisions: 50 } });
+    // Options given in code take the fine start from the defaults; a measure recorded before it
+    // existed is replayed over RECORDED_MEASURE_BASE and keeps its schedule (its lines still verify).
+    const recorded = { step: 5, maxRelativeStep: 0.1, segments: 1, decisionsPerSegment: 50, minDecisions: 50 };
+    const partial = await scoreJob(scenario, () => eagerLearner(), 3, { checkpointEval: recorded });
+    expect(partial.metrics.greedyCurve!.checkpoints.slice(0, 3)).toEqual([0, 1, 2]);
+    const old = await scoreJob(scenario, () => eagerLearner(), 3, { checkpointEval: { ...RECORDED_MEASURE_BASE, ...recorded } });
     expect(old.metrics.greedyCurve!.checkpoints).toEqual(resolutionCheckpoints(200, 5, 0.1));
     expect(() => new CheckpointRun({ ...ck, at: [-1, 3] }, new OrchestrationEnv(scenario), agent)).toThrow(/strictly increasing integers >= 0/);
   });
