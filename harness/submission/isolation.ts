@@ -153,6 +153,12 @@ function systemMounts(): string[] {
   return args;
 }
 
+/** Whether this bubblewrap can forbid user namespaces inside the sandbox (`--disable-userns`, 0.8.0). */
+export function disablesUserns(bw: Pick<Bubblewrap, 'version'>): boolean {
+  const [major = 0, minor = 0] = bw.version.split('.').map(Number);
+  return major > 0 || minor >= 8;
+}
+
 /** The `bwrap` argv (after the program name) that runs `spec`; data files are read from fd 3, 4, ... */
 export function bwrapArgs(bw: Bubblewrap, spec: SandboxSpec): string[] {
   const l = spec.limits;
@@ -167,9 +173,12 @@ export function bwrapArgs(bw: Bubblewrap, spec: SandboxSpec): string[] {
     '--gid', String(SANDBOX_UID),
     '--cap-drop', 'ALL',
     '--hostname', 'sandbox',
+    // No nested user namespaces (kernel attack surface): bubblewrap 0.8 and later.
+    ...(disablesUserns(bw) ? ['--unshare-user', '--disable-userns', '--assert-userns-disabled'] : []),
     ...systemMounts(),
     '--proc', '/proc',
-    ...(spec.dev ? ['--dev', '/dev'] : []),
+    // /dev read-only, with a private /dev/shm as small as /tmp: neither is outside the limits.
+    ...(spec.dev ? ['--dev', '/dev', '--size', mb(l.tmpMb), '--tmpfs', '/dev/shm', '--remount-ro', '/dev'] : []),
     '--size', mb(l.tmpMb), '--tmpfs', '/tmp',
     ...spec.mounts.flatMap((m) => ['--ro-bind', m.src, m.dest ?? m.src]),
     ...dirs.flatMap((d) => ['--dir', d]),

@@ -40,6 +40,14 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
     await expectGoodStillRuns();
   });
 
+  it('cannot fill /dev/shm (256 MB) or /dev, or open a nested user namespace', async () => {
+    const r = await runSubmission(python, { sandbox: true, config: { mode: 'escape', hostpath: python } });
+    expect(r.ok).toBe(false);
+    // hostpath: /proc/1/cmdline is clean; /proc/self/mountinfo still names the bind-mounted folder's host path (open: see docs/sealed-runs.md).
+    if (!r.ok) expect(r.error.message).toMatch(/RuntimeError: escape shm=no dev=no userns=no hostpath=(no|yes:\/proc\/self\/mountinfo)$/);
+    await expectGoodStillRuns();
+  });
+
   it('a snooping agent sees only its own view: not the checkout, the home folder, the cache, the trace mirror or system files', async () => {
     const paths = [join(repoRoot, 'package.json'), join(repoRoot, 'results'), '/work/shared', join(homedir(), '.cache'), '/etc/passwd', fixture('python-agent')].filter(existsSync);
     expect(paths.length).toBeGreaterThanOrEqual(3);
