@@ -2,8 +2,11 @@
 import { sections, type Table } from './sections.ts';
 import type { Leaderboard } from './types.ts';
 
-/** Text as Markdown that renders as that text: HTML (e.g. in a failure reason a submission wrote) is escaped, never rendered. */
-const text = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * Text as Markdown that renders as that text: HTML and link brackets (e.g. in a failure reason a
+ * submission wrote: `[click](javascript:...)`) are escaped, never rendered.
+ */
+const text = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[[\]]/g, (c) => `\\${c}`);
 const cell = (s: string): string => text(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function table(t: Table): string {
