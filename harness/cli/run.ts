@@ -96,6 +96,7 @@ export function register(program: Command): void {
           seeds,
           rootSeed,
           ...(sealed ? { sealed } : {}),
+          ...(jobTimeoutS !== undefined ? { jobTimeoutS } : {}),
           ...(flags.shard ? { shard: flags.shard } : {}),
           jobsPlanned: plan.length,
           jobsInSlice: jobs.length,

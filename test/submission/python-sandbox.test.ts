@@ -58,6 +58,15 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
     expect(t.ok).toBe(false);
   });
 
+  it('a failed job\'s processes are gone before the next job: killed at once, not by a timer the next (synchronous) job would hold up', async () => {
+    const mark = `orchbench-failed-${randomUUID()}`;
+    const r = await runSubmission(python, { sandbox: true, config: { mode: 'forge', mark } });
+    expect(r.ok).toBe(false);
+    // The next job runs synchronously on this thread for a while: no timer of the last one can fire.
+    for (const end = Date.now() + 1000; Date.now() < end; );
+    expect(processesWith(mark)).toEqual([]);
+  });
+
   it.each(['fork', 'daemon'])('processes it leaves behind (%s, busy in a loop) end with the job', async (mode) => {
     const mark = `orchbench-leftover-${randomUUID()}`;
     const r = await runSubmission(python, { sandbox: true, config: { mode, mark } });
