@@ -74,7 +74,7 @@ export interface Mount {
 /** A file given to the sandbox by content (read-only inside): the relay writes it to fd 3, 4, ... */
 export interface DataFile {
   path: string;
-  text: string;
+  text: string | Uint8Array;
 }
 
 /** What runs in a sandbox and what it may see. */
@@ -86,6 +86,8 @@ export interface SandboxSpec {
   /** Read-only mounts besides the system libraries. */
   mounts: Mount[];
   files?: DataFile[];
+  /** Symbolic links to create (`path` -> `target`, never followed on the host). */
+  links?: { path: string; target: string }[];
   limits: IsolationLimits;
   /** Mount a minimal /dev (null, zero, random, urandom, tty): runtimes need it, the bundler does not. */
   dev?: boolean;
@@ -164,7 +166,8 @@ export function bwrapArgs(bw: Bubblewrap, spec: SandboxSpec): string[] {
   const l = spec.limits;
   const mb = (n: number): string => String(Math.max(1, Math.round(n)) * 1024 * 1024);
   const files = spec.files ?? [];
-  const dirs = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/')) || '/'))];
+  const links = spec.links ?? [];
+  const dirs = [...new Set([...files, ...links].map((f) => f.path.slice(0, f.path.lastIndexOf('/')) || '/'))];
   return [
     '--unshare-all',
     '--die-with-parent',
@@ -183,6 +186,9 @@ export function bwrapArgs(bw: Bubblewrap, spec: SandboxSpec): string[] {
     ...spec.mounts.flatMap((m) => ['--ro-bind', m.src, m.dest ?? m.src]),
     ...dirs.flatMap((d) => ['--dir', d]),
     ...files.flatMap((f, i) => ['--ro-bind-data', String(3 + i), f.path]),
+    ...links.flatMap((k) => ['--symlink', k.target, k.path]),
+    // The root (and the folders made on it) read-only: only /tmp and /dev/shm, both size-limited, are writable.
+    '--remount-ro', '/',
     '--chdir', spec.cwd,
     '--',
     bw.prlimit,
