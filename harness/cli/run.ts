@@ -145,6 +145,7 @@ export function register(program: Command): void {
           seeds,
           rootSeed,
           ...(sealed ? { sealed } : {}),
+          ...(jobTimeoutS !== undefined ? { jobTimeoutS } : {}),
           ...(shardText ? { shard: shardText } : {}),
           jobsPlanned: plan.length,
           jobsInSlice: jobs.length,

@@ -10,6 +10,7 @@ import { readResultLines } from '../report/results.ts';
 import { formatVerify, verifyResults } from '../report/verify.ts';
 import { requireBubblewrap } from '../submission/isolation.ts';
 import { runJob } from '../runner/job.ts';
+import { MANIFEST_FILE, readManifest } from '../runner/merge.ts';
 import { readSecretFile, type RunSecret, secretInPlace } from '../runner/sealed.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
 import { resolveScenarioFile } from '../scenario/load.ts';
@@ -77,6 +78,15 @@ function sealedSecret(dir: string, results: readonly JobResult[], given: string 
   return readSecretFile(file, commitments[0]!);
 }
 
+/**
+ * The time limit a re-run gets: the given or recorded run limit, else the CPU-time limit the line's
+ * sandbox recorded (the submission's own job limit, rounded up to whole seconds), else none.
+ */
+export function jobLimit(runLimitS: number | undefined, line: JobResult | undefined): { jobTimeoutS?: number } {
+  const s = runLimitS ?? line?.provenance?.isolation?.limits.cpuS;
+  return s !== undefined ? { jobTimeoutS: s } : {};
+}
+
 /** Registers `verify`. */
 export function register(program: Command): void {
   withScenarioOptions(program
@@ -95,9 +105,10 @@ export function register(program: Command): void {
     .option('--no-rerun', 'only the cheap check, no job is re-run (of a search record: that its scores and best trial follow from its cases)')
     .option('--agent-path <name=dir...>', "a submission's folder, instead of the one its result lines record (repeatable)", [])
     .option('--decision-ms <ms>', 'per-decision time limit of a sandboxed or external submission (ms)', numberOption('--decision-ms', RULES.decisionMs), DEFAULT_LIMITS.decisionMs)
+    .option('--job-timeout-s <s>', "per-job time limit of the re-runs (s; default: the run's, from DIR/run.json, else the CPU limit a sandboxed line records)", numberOption('--job-timeout-s', RULES.jobTimeoutS))
     .option('--secret <file>', "a sealed run's revealed secret file (default: DIR/secret.json when present); without one, sealed lines are seal-checked only")
     .option('--json', 'print the report as JSON')
-    .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; decisionMs: number; secret?: string; json?: boolean }) => {
+    .action(async (dir: string, opts: ScenarioFlags & { sample?: number; seed: number; rerun: boolean; agentPath: string[]; decisionMs: number; jobTimeoutS?: number; secret?: string; json?: boolean }) => {
       const selecting = opts.suite !== undefined || opts.scenarios !== undefined || opts.variant !== undefined;
       // Without a selection every line is verified (the user's catalogs still apply to the re-runs).
       if (!selecting) useCatalogs(opts.catalog);
@@ -127,11 +138,12 @@ export function register(program: Command): void {
       // An experiment's folder (hl-speedup.json or search-*.json beside the journal): its lines re-run as experiment jobs.
       const experiment = experimentSpecs(dir, lines.map((l) => l.result), plainSpec);
       const secret = sealedSecret(dir, lines.map((l) => l.result), opts.secret);
+      const runLimitS = opts.jobTimeoutS ?? (existsSync(join(dir, MANIFEST_FILE)) ? readManifest(dir).jobTimeoutS : undefined);
       const report = await verifyResults(lines, {
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
         seed: opts.seed,
         noRerun: !opts.rerun,
-        runJob: (spec) => (isExperimentSpec(spec) ? runExperimentJob(spec, secret ? { secret } : {}) : runJob(spec, { limits: { decisionMs: opts.decisionMs }, ...(secret ? { secret } : {}) })),
+        runJob: (spec, recorded) => (isExperimentSpec(spec) ? runExperimentJob(spec, secret ? { secret } : {}) : runJob(spec, { limits: { decisionMs: opts.decisionMs }, ...jobLimit(runLimitS, recorded), ...(secret ? { secret } : {}) })),
         specOf: experiment ?? plainSpec,
         cannotReRun: (r) => (r.sealed !== undefined && !secret ? `sealed (commitment ${r.sealed}): not re-run, no secret (pass --secret FILE once the run's secret is revealed)` : null),
       });

@@ -2,8 +2,13 @@
 import { sections, type Table } from './sections.ts';
 import type { Leaderboard } from './types.ts';
 
-/** Text as Markdown that renders as that text: HTML (e.g. in a failure reason a submission wrote) is escaped, never rendered. */
-const text = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * Text as Markdown that renders as that text: HTML is escaped, and so is what would make a link
+ * (e.g. a failure reason a submission wrote: `[click](javascript:...)`): a `]` before `(` or `[`,
+ * and a `[` opening a line (a link reference definition). Other brackets (intervals) stay as written.
+ */
+const text = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\](?=[([])/g, '\\]').replace(/^(\s{0,3})\[/gm, '$1\\[');
 const cell = (s: string): string => text(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function table(t: Table): string {

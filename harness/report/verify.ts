@@ -116,8 +116,8 @@ export interface VerifyOptions {
   seed?: number;
   /** Skip the re-run (only the cheap seal check). */
   noRerun?: boolean;
-  /** Runs one job (the runner's `runJob`). */
-  runJob: (spec: JobSpec) => Promise<JobResult>;
+  /** Runs one job (the runner's `runJob`); `recorded` is the line it re-runs (for the limits it ran with). */
+  runJob: (spec: JobSpec, recorded: JobResult) => Promise<JobResult>;
   /** The spec that reproduces a recorded result (its scenario file and agent path). */
   specOf: (r: JobResult) => JobSpec;
   /** Why a line cannot be re-run here (e.g. sealed, and no secret given), or null. */
@@ -128,7 +128,7 @@ export interface VerifyOptions {
 async function reRun(r: JobResult, opts: VerifyOptions): Promise<{ problems: string[]; diffs: FieldDiff[] }> {
   let again: JobResult;
   try {
-    again = await opts.runJob(opts.specOf(r));
+    again = await opts.runJob(opts.specOf(r), r);
   } catch (e) {
     // A recorded failure that fails again is reproduced; the message may carry run-specific text.
     if (r.status === 'failed') return { problems: [], diffs: [] };

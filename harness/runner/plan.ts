@@ -29,20 +29,26 @@ export interface PlanOptions extends ScenarioSelection {
   sealed?: string;
 }
 
+/** The issue of a submission named like a baseline (which `run` and `submission check` refuse), or null. */
+export function baselineNameIssue(manifestFile: string, name: string): InputIssue | null {
+  const baselines = listBaselines();
+  return baselines.includes(name) ? { file: manifestFile, pointer: '/name', expected: `a name that is not a baseline's (${baselines.join(', ')})`, found: JSON.stringify(name) } : null;
+}
+
 /**
  * Submission folders as agents, named by their manifests.
  * @throws InputError for an unreadable or invalid manifest, a name that is a baseline's, or two
  *   submissions with the same name.
  */
 export function submissionRefs(dirs: readonly string[]): SubmissionRef[] {
-  const baselines = new Set(listBaselines());
   const seen = new Map<string, string>();
   const issues: InputIssue[] = [];
   const refs = dirs.map((dir): SubmissionRef => {
     const { submission } = readSubmission(dir);
     const name = submission.manifest.name;
     const at = { file: submission.manifestFile, pointer: '/name' };
-    if (baselines.has(name)) issues.push({ ...at, expected: `a name that is not a baseline's (${[...baselines].join(', ')})`, found: JSON.stringify(name) });
+    const clash = baselineNameIssue(submission.manifestFile, name);
+    if (clash) issues.push(clash);
     const other = seen.get(name);
     if (other !== undefined) issues.push({ ...at, expected: `a name no other submission of the run has (${other} is also named so)`, found: JSON.stringify(name) });
     seen.set(name, dir);

@@ -161,6 +161,8 @@ export interface RunManifest {
   sandbox?: boolean;
   /** `i/n` when this directory holds one shard; absent for a whole run or a merge. */
   shard?: string;
+  /** The per-job time limit of the run (s; `--job-timeout-s`), which `verify` re-runs its jobs with. */
+  jobTimeoutS?: number;
   /** Total jobs of the (unsharded) plan and the jobs of this directory's slice. */
   jobsPlanned: number;
   jobsInSlice: number;

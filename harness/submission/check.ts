@@ -7,6 +7,7 @@ import type { AgentFactory } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { runEpisode, type EpisodeResult } from '../env/episode.ts';
 import { InputError, formatIssue } from '../errors.ts';
+import { baselineNameIssue } from '../runner/plan.ts';
 import { agentSeed, agentSpec } from '../score/job.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { VERSION } from '../version.ts';
@@ -75,6 +76,12 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
     const read = readSubmission(dir);
     sub = read.submission;
     report.name = sub.manifest.name;
+    // What `run` refuses, the check refuses.
+    const clash = baselineNameIssue(sub.manifestFile, sub.manifest.name);
+    if (clash) {
+      add('manifest', 'fail', formatIssue(clash));
+      return report;
+    }
     add('manifest', 'pass', `${sub.manifest.name} ${sub.manifest.version} (${sub.manifest.language}) by ${sub.manifest.authors.join(', ')}`);
     for (const w of read.warnings) add('tuning', 'warn', formatIssue(w));
   } catch (e) {

@@ -74,7 +74,7 @@ export interface Mount {
 /** A file given to the sandbox by content (read-only inside): the relay writes it to fd 3, 4, ... */
 export interface DataFile {
   path: string;
-  text: string;
+  text: string | Uint8Array;
 }
 
 /** What runs in a sandbox and what it may see. */
@@ -86,6 +86,8 @@ export interface SandboxSpec {
   /** Read-only mounts besides the system libraries. */
   mounts: Mount[];
   files?: DataFile[];
+  /** Symbolic links to create (`path` -> `target`, never followed on the host). */
+  links?: { path: string; target: string }[];
   limits: IsolationLimits;
   /** Mount a minimal /dev (null, zero, random, urandom, tty): runtimes need it, the bundler does not. */
   dev?: boolean;
@@ -153,12 +155,19 @@ function systemMounts(): string[] {
   return args;
 }
 
+/** Whether this bubblewrap can forbid user namespaces inside the sandbox (`--disable-userns`, 0.8.0). */
+export function disablesUserns(bw: Pick<Bubblewrap, 'version'>): boolean {
+  const [major = 0, minor = 0] = bw.version.split('.').map(Number);
+  return major > 0 || minor >= 8;
+}
+
 /** The `bwrap` argv (after the program name) that runs `spec`; data files are read from fd 3, 4, ... */
 export function bwrapArgs(bw: Bubblewrap, spec: SandboxSpec): string[] {
   const l = spec.limits;
   const mb = (n: number): string => String(Math.max(1, Math.round(n)) * 1024 * 1024);
   const files = spec.files ?? [];
-  const dirs = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/')) || '/'))];
+  const links = spec.links ?? [];
+  const dirs = [...new Set([...files, ...links].map((f) => f.path.slice(0, f.path.lastIndexOf('/')) || '/'))];
   return [
     '--unshare-all',
     '--die-with-parent',
@@ -167,13 +176,19 @@ export function bwrapArgs(bw: Bubblewrap, spec: SandboxSpec): string[] {
     '--gid', String(SANDBOX_UID),
     '--cap-drop', 'ALL',
     '--hostname', 'sandbox',
+    // No nested user namespaces (kernel attack surface): bubblewrap 0.8 and later.
+    ...(disablesUserns(bw) ? ['--unshare-user', '--disable-userns', '--assert-userns-disabled'] : []),
     ...systemMounts(),
     '--proc', '/proc',
-    ...(spec.dev ? ['--dev', '/dev'] : []),
+    // /dev read-only, with a private /dev/shm as small as /tmp: neither is outside the limits.
+    ...(spec.dev ? ['--dev', '/dev', '--size', mb(l.tmpMb), '--tmpfs', '/dev/shm', '--remount-ro', '/dev'] : []),
     '--size', mb(l.tmpMb), '--tmpfs', '/tmp',
     ...spec.mounts.flatMap((m) => ['--ro-bind', m.src, m.dest ?? m.src]),
     ...dirs.flatMap((d) => ['--dir', d]),
     ...files.flatMap((f, i) => ['--ro-bind-data', String(3 + i), f.path]),
+    ...links.flatMap((k) => ['--symlink', k.target, k.path]),
+    // The root (and the folders made on it) read-only: only /tmp and /dev/shm, both size-limited, are writable.
+    '--remount-ro', '/',
     '--chdir', spec.cwd,
     '--',
     bw.prlimit,

@@ -13,11 +13,13 @@
 import { pathToFileURL } from 'node:url';
 import { register, type NamespacedUnregister } from 'tsx/esm/api';
 import type { Agent, AgentContext, AgentFactory } from '../agent.ts';
-import { realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { relative } from 'node:path';
+import { folderFiles } from './files.ts';
 import { bootstrapCode, bundleInSandbox } from './bundle.ts';
 import { SubmissionError, invalidActionMessage, isValidAction } from './errors.ts';
 import type { Submission } from './manifest.ts';
-import { bwrapArgs, isolationLimits, requireBubblewrap, type Bubblewrap, type SandboxSpec } from './isolation.ts';
+import { bwrapArgs, isolationLimits, requireBubblewrap, type Bubblewrap, type DataFile, type SandboxSpec } from './isolation.ts';
 import { DEFAULT_LIMITS, ProcessAgent, type ProcessCommand, type ProcessLimits } from './process-agent.ts';
 import { externalRuntime, nodeRuntime } from './runtime.ts';
 
@@ -79,6 +81,29 @@ const SANDBOX_DIR = '/sandbox';
 /** Where the submission's folder is inside the sandbox (read-only): its host path is not revealed. */
 export const SUBMISSION_DIR = '/submission';
 
+/** Most files a submission folder is handed over by content (one descriptor each); a larger folder is bind-mounted. */
+export const FOLDER_BY_CONTENT_FILES = 256;
+
+/**
+ * The submission's folder inside the sandbox at {@link SUBMISSION_DIR}, read-only: its files by
+ * content and its symlinks as links (neither reveals the host path, not even in
+ * /proc/self/mountinfo, which names a bind mount's source); a folder of more than
+ * {@link FOLDER_BY_CONTENT_FILES} files is bind-mounted instead.
+ */
+export function folderView(sub: Submission): Pick<SandboxSpec, 'mounts' | 'files' | 'links'> {
+  const dir = realpathSync(sub.dir);
+  const all = folderFiles(dir);
+  if (all.length > FOLDER_BY_CONTENT_FILES) return { mounts: [{ src: dir, dest: SUBMISSION_DIR }] };
+  const inside = (f: string): string => `${SUBMISSION_DIR}/${relative(dir, f)}`;
+  const files: DataFile[] = [];
+  const links: { path: string; target: string }[] = [];
+  for (const f of all) {
+    if (lstatSync(f).isSymbolicLink()) links.push({ path: inside(f), target: readlinkSync(f) });
+    else files.push({ path: inside(f), text: readFileSync(f) });
+  }
+  return { mounts: [], files, links };
+}
+
 /** `spec` run under bubblewrap, as a command for {@link ProcessAgent}. */
 function isolated(bw: Bubblewrap, spec: Omit<SandboxSpec, 'limits'>, limits: ProcessLimits): ProcessCommand {
   const l = isolationLimits(limits);
@@ -92,6 +117,7 @@ function isolated(bw: Bubblewrap, spec: Omit<SandboxSpec, 'limits'>, limits: Pro
  */
 export function sandboxCommand(bw: Bubblewrap, sub: Submission, code: { bootstrap: string; agent: string }, limits: ProcessLimits): ProcessCommand {
   const node = nodeRuntime();
+  const view = folderView(sub);
   return isolated(bw, {
     argv: [
       node.argv[0]!,
@@ -105,8 +131,9 @@ export function sandboxCommand(bw: Bubblewrap, sub: Submission, code: { bootstra
     ],
     cwd: SUBMISSION_DIR,
     env: {},
-    mounts: [...node.mounts, { src: realpathSync(sub.dir), dest: SUBMISSION_DIR }],
-    files: [{ path: `${SANDBOX_DIR}/bootstrap.mjs`, text: code.bootstrap }, { path: `${SANDBOX_DIR}/agent.mjs`, text: code.agent }],
+    mounts: [...node.mounts, ...view.mounts],
+    files: [{ path: `${SANDBOX_DIR}/bootstrap.mjs`, text: code.bootstrap }, { path: `${SANDBOX_DIR}/agent.mjs`, text: code.agent }, ...(view.files ?? [])],
+    ...(view.links ? { links: view.links } : {}),
     dev: true,
   }, limits);
 }
@@ -117,7 +144,8 @@ const EXTERNAL_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', PYTHONUNBUFFERED: '
 /** The external program isolated: its runtime and its folder read-only, run in the folder. */
 export function isolatedExternalCommand(bw: Bubblewrap, sub: Submission, limits: ProcessLimits): ProcessCommand {
   const rt = externalRuntime(sub, SUBMISSION_DIR);
-  return isolated(bw, { argv: rt.argv, cwd: SUBMISSION_DIR, env: EXTERNAL_ENV, mounts: [...rt.mounts, { src: realpathSync(sub.dir), dest: SUBMISSION_DIR }], dev: true }, limits);
+  const view = folderView(sub);
+  return isolated(bw, { argv: rt.argv, cwd: SUBMISSION_DIR, env: EXTERNAL_ENV, ...view, mounts: [...rt.mounts, ...view.mounts], dev: true }, limits);
 }
 
 /** The external program's command without isolation (`--trusted`): its argv from the manifest, run in the folder. */

@@ -76,6 +76,8 @@ interface ExitReport {
 
 /** Longest reply line (bytes). */
 const REPLY_BYTES = 1 << 20;
+/** How long `dispose` waits for a child to exit on its own after the close request (ms). */
+const DISPOSE_GRACE_MS = 200;
 const OUT_BYTES = 1 << 16;
 const EXIT_BYTES = 8192;
 /** The shared state with the relay: Int32 slots, then the call's deadline (Float64), then the exit report. */
@@ -257,10 +259,15 @@ export class ProcessAgent implements Agent {
     return { ...s, learnMs: this.timing.learnPhaseMs };
   }
 
-  /** Asks the process to exit, then stops the relay (the child is killed if it lingers). */
+  /**
+   * Asks the process to exit and waits a moment for it; a child that lingers, or one of a failed
+   * agent, is killed before this returns (a timer could not fire while this thread runs the next
+   * job synchronously).
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    const failed = this.dead !== null;
     if (!this.dead) {
       // One try, never a wait: a child that stopped reading (its stdin full) must not hold up
       // dispose, and the kill below runs on this thread's event loop. A write this short is atomic.
@@ -275,10 +282,10 @@ export class ProcessAgent implements Agent {
     }
     if (this.relayGone) this.closeFifos();
     const pid = Atomics.load(this.ctrl, SLOTS.PID);
-    // Give a well-behaved child a moment to exit on its own before it is killed.
-    setTimeout(() => {
-      if (pid > 0 && Atomics.load(this.ctrl, SLOTS.GONE) === 0) this.worker.postMessage({ kill: 'disposed' });
-    }, 200).unref();
+    if (pid <= 0 || Atomics.load(this.ctrl, SLOTS.GONE) === 1) return;
+    // A well-behaved child exits on its own within a moment of the close request.
+    if (!failed && Atomics.wait(this.ctrl, SLOTS.GONE, 0, DISPOSE_GRACE_MS) !== 'timed-out') return;
+    this.kill('disposed');
   }
 
   private closeFifos(): void {
@@ -337,7 +344,11 @@ export class ProcessAgent implements Agent {
     while (this.inStart < this.inEnd && isBlank(this.inbox[this.inStart]!)) this.inStart++;
     if (this.inStart < this.inEnd) throw this.violation(`protocol: sent an unexpected line on stdout (log to stderr instead): ${boundedText(this.inbox.toString('utf8', this.inStart, Math.min(this.inEnd, this.inStart + 480)), 120)}`);
     this.inStart = this.inEnd = 0;
-    if (reply.error !== undefined) throw this.fail(reported(String(reply.error), during));
+    if (reply.error !== undefined) {
+      // The child said it failed: it is not trusted to exit, so it ends now, with the job.
+      this.kill('reported an error');
+      throw this.fail(reported(String(reply.error), during));
+    }
     return reply;
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveRng } from '../../harness/rng.ts';
 import { buildLeaderboard, readLeaderboard, runMetaFromManifest, writeLeaderboard } from '../../harness/report/leaderboard.ts';
+import { toMarkdown } from '../../harness/report/markdown.ts';
 import { paretoFront } from '../../harness/report/plots.ts';
 import type { Aggregate, Leaderboard } from '../../harness/report/types.ts';
 import { schemaIssues } from '../../harness/schema.ts';
@@ -75,6 +76,15 @@ describe('writeLeaderboard', () => {
     expect(cell.seeds).not.toContain(sub.failSeeds![0]);
     expect(cell.failed).toBe(1);
     expect(read(dirA, 'leaderboard.md')).toContain('time limit exceeded');
+  });
+
+  it('escapes a failure reason that is a Markdown link: it shows as text, never as a link', () => {
+    const link = '[click](javascript:alert(1))';
+    const md = toMarkdown({ ...lb, failures: lb.failures.map((f) => ({ ...f, reason: link })) });
+    expect(md).toContain('[click\\](javascript:alert(1))');
+    expect(md).not.toMatch(/[^\\]\]\(/);
+    // A line that would define a link reference is escaped too.
+    expect(toMarkdown({ ...lb, title: '[x]: javascript:alert(1)' })).toContain('# \\[x]: javascript');
   });
 
   it('marks submissions as such', () => {

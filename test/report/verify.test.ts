@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register } from '../../harness/cli/verify.ts';
+import { jobLimit, register } from '../../harness/cli/verify.ts';
 import { readResultLines } from '../../harness/report/results.ts';
 import { diffResults, formatVerify, sampleIndices, verifyResults, type VerifyOptions } from '../../harness/report/verify.ts';
 import { runJob } from '../../harness/runner/job.ts';
@@ -74,12 +74,31 @@ describe('verify: the re-run check', () => {
     expect(report.reRun).toBe(lines.length);
   });
 
+  it('a line that cannot be re-run (sealed, no secret) is seal-checked only and named, and the verdict says so', async () => {
+    const lines = readResultLines(journal('sealed.jsonl', fixtureResults().filter((r) => r.agent === 'dqn' && r.scenario === 'edge-light')));
+    let ran = 0;
+    const report = await verifyResults(lines, { ...fixtureRunner, runJob: async (spec, r) => (ran++, fixtureRunner.runJob(spec, r)), cannotReRun: () => 'sealed: no secret' });
+    expect(ran).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(report.notReRunnable).toBe(lines.length);
+    const text = formatVerify(report);
+    expect(text).toContain('sealed: no secret');
+    expect(text.trim().split('\n').pop()).toMatch(new RegExp(`${lines.length} COULD NOT be re-run\\)$`));
+  });
+
+  it('re-runs with the run\'s job time limit, else the one a sandboxed line recorded', () => {
+    const line = { provenance: { scenarioFile: 'x', isolation: { limits: { cpuS: 54 } } } } as unknown as JobResult;
+    expect(jobLimit(60, line)).toEqual({ jobTimeoutS: 60 });
+    expect(jobLimit(undefined, line)).toEqual({ jobTimeoutS: 54 });
+    expect(jobLimit(undefined, undefined)).toEqual({});
+  });
+
   it('reports the differing fields when a re-run gives another result', async () => {
     const lines = readResultLines(journal('drift.jsonl', fixtureResults().filter((r) => r.agent === 'dqn' && r.scenario === 'edge-light')));
     const drifting: VerifyOptions = {
       ...fixtureRunner,
-      runJob: async (spec) => {
-        const r = await fixtureRunner.runJob(spec);
+      runJob: async (spec, recorded) => {
+        const r = await fixtureRunner.runJob(spec, recorded);
         if (spec.seed !== 2) return r;
         const { resultHash: _h, ...rest } = r;
         return sealResult({ ...rest, metrics: { ...r.metrics!, normalisedAuc: r.metrics!.normalisedAuc + 0.01, decisionLogSha256: '0'.repeat(64) } });

@@ -42,6 +42,16 @@ describe('submission check', () => {
     expect(text.trim().endsWith('FAIL')).toBe(true);
   });
 
+  it('refuses what run refuses: a manifest named like a baseline', async () => {
+    const dir = join(scratch, 'named-random');
+    cpSync(shipped('template'), dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'submission.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'submission.json'), JSON.stringify({ ...manifest, name: 'random' }));
+    const report = await checkSubmission(dir);
+    expect(report.ok).toBe(false);
+    expect(formatCheckReport(report)).toMatch(/#\/name: expected a name that is not a baseline's \(random, .*\); found "random"/);
+  });
+
   it('an external command may name a runtime or a program in its folder, and nothing outside it', () => {
     const dir = join(scratch, 'outside-command');
     cpSync(fixture('python-agent'), dir, { recursive: true });

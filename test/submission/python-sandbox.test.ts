@@ -40,6 +40,13 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
     await expectGoodStillRuns();
   });
 
+  it('cannot fill /dev/shm (256 MB) or /dev, open a nested user namespace, or see its folder\'s host path (/proc/1/cmdline, /proc/self/mountinfo)', async () => {
+    const r = await runSubmission(python, { sandbox: true, config: { mode: 'escape', hostpath: python } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/RuntimeError: escape shm=no dev=no userns=no hostpath=no$/);
+    await expectGoodStillRuns();
+  });
+
   it('a snooping agent sees only its own view: not the checkout, the home folder, the cache, the trace mirror or system files', async () => {
     const paths = [join(repoRoot, 'package.json'), join(repoRoot, 'results'), '/work/shared', join(homedir(), '.cache'), '/etc/passwd', fixture('python-agent')].filter(existsSync);
     expect(paths.length).toBeGreaterThanOrEqual(3);
@@ -48,6 +55,15 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
     // Trusted, it sees them (the check can fail).
     const t = await runSubmission(python, { config: { mode: 'snoop', paths } });
     expect(t.ok).toBe(false);
+  });
+
+  it('a failed job\'s processes are gone before the next job: killed at once, not by a timer the next (synchronous) job would hold up', async () => {
+    const mark = `orchbench-failed-${randomUUID()}`;
+    const r = await runSubmission(python, { sandbox: true, config: { mode: 'forge', mark } });
+    expect(r.ok).toBe(false);
+    // The next job runs synchronously on this thread for a while: no timer of the last one can fire.
+    for (const end = Date.now() + 1000; Date.now() < end; );
+    expect(processesWith(mark)).toEqual([]);
   });
 
   it.each(['fork', 'daemon'])('processes it leaves behind (%s, busy in a loop) end with the job', async (mode) => {
