@@ -134,6 +134,14 @@ export interface WhatIfInputs {
   readonly presentRates?: boolean;
   /** Device actions as if their model were resident (no load time). */
   readonly resident?: boolean;
+  /**
+   * The upper bound's relaxation: the request's coupling to every other removed. No queue (it
+   * starts when its input is ready, at the tier's least contention), its model resident, no idle
+   * energy and its download received at the link's peak rate (for energy), no battery penalty.
+   * Nothing else changes (its draw, requirement, deadline, the true link rates of its transfers,
+   * the edge's background load), so no policy's reward for the request can exceed it.
+   */
+  readonly relaxed?: boolean;
 }
 
 /** The true inputs. */
@@ -571,7 +579,7 @@ export class OrchestrationEnv {
     const w = this.whatIfResult;
     w.latencyMs = tl.latencyMs;
     w.deviceEnergyMj = tl.deviceEnergyMj;
-    w.reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj);
+    w.reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj, inputs.relaxed ? 0 : this.curEmptyPenalty);
     return w;
   }
 
@@ -590,10 +598,10 @@ export class OrchestrationEnv {
     return this.budget;
   }
 
-  /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ). */
-  private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number): number {
+  /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ), with this battery penalty. */
+  private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number, emptyPenalty = this.curEmptyPenalty): number {
     const d = this.curDeadlineMs;
-    return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - this.curEmptyPenalty;
+    return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - emptyPenalty;
   }
 
   private checkAction(action: number): void {
@@ -616,9 +624,10 @@ export class OrchestrationEnv {
     const u = this.curUser;
     const tier = this.tierOf[action]!;
     const baseMs = inputs.meanCompute ? this.meanMs[action]! : this.samples[this.sampleStart[action]! + Math.floor(this.curDraw * this.sampleLen[action]!)]!;
+    const relaxed = inputs.relaxed === true;
     if (tier === DEVICE) {
-      const start = Math.max(t, this.deviceFreeAtMs[u]!);
-      const computeMs = baseMs + (this.residency && !inputs.resident ? this.residency.loadMs(u, action) : 0);
+      const start = relaxed ? t : Math.max(t, this.deviceFreeAtMs[u]!);
+      const computeMs = baseMs + (this.residency && !inputs.resident && !relaxed ? this.residency.loadMs(u, action) : 0);
       tl.uploadMs = 0;
       tl.downloadMs = 0;
       tl.txMs = 0;
@@ -628,7 +637,7 @@ export class OrchestrationEnv {
       tl.readyAtMs = t;
       tl.finishAtMs = start + computeMs;
       tl.completedAtMs = tl.finishAtMs;
-      tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, computeMs, 0, 0);
+      tl.deviceEnergyMj = relaxed ? this.energy.leastMj(computeMs, 0, 0) : this.energy.chargeMj(u, t, tl.completedAtMs, computeMs, 0, 0);
       tl.serverEnergyMj = 0;
       return tl;
     }
@@ -649,7 +658,11 @@ export class OrchestrationEnv {
     }
     const shared = tier === EDGE ? this.edge : this.cloud;
     const readyMs = t + uploadMs;
-    shared.schedule(action, readyMs, tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs);
+    const slowedMs = tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs;
+    if (relaxed) {
+      shared.startMs = readyMs;
+      shared.computeMs = shared.uncontendedMs(action, slowedMs);
+    } else shared.schedule(action, readyMs, slowedMs);
     const finishMs = shared.startMs + shared.computeMs;
     let downloadMs = 0;
     if (tier === CLOUD) downloadMs = wanHalfRttMs + transferMs(this.links.wan!.down, this.links.wanOffsetMs + t, this.links.wanOffsetMs + finishMs, this.downKbit);
@@ -662,7 +675,7 @@ export class OrchestrationEnv {
     tl.readyAtMs = readyMs;
     tl.finishAtMs = finishMs;
     tl.completedAtMs = finishMs + downloadMs;
-    tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, 0, tl.txMs, tl.rxMs);
+    tl.deviceEnergyMj = relaxed ? this.energy.leastMj(0, tl.txMs, constantRateTransferMs(this.downKbit, link.down.timeline.peakMbps)) : this.energy.chargeMj(u, t, tl.completedAtMs, 0, tl.txMs, tl.rxMs);
     tl.serverEnergyMj = this.serverFixedMj[action]! + this.serverPowerW[action]! * baseMs;
     return tl;
   }
