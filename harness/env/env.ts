@@ -78,8 +78,8 @@ export interface EnvSnapshot {
   readonly obs: readonly [Observation, Observation];
   readonly record: DecisionRecord;
   readonly resultFeedbackDelivered: boolean;
-  readonly deviceFreeAtMs: Float64Array;
-  readonly probe: readonly [Float64Array, Float64Array, Float64Array, Float64Array];
+  /** Per user: device free time, probe time and the probed uplink, downlink and RTT. */
+  readonly perUser: Float64Array;
   /** Per stream kind (arrivals, requirement, compute, deadline), per user: the generator state. */
   readonly rngs: readonly [RngState[], RngState[], RngState[], RngState[]];
   readonly events: EventQueueState;
@@ -233,6 +233,8 @@ export class OrchestrationEnv {
   private readonly isDevice: Int8Array;
 
   // Per-user state.
+  /** The per-user arrays below are views of this one buffer, so a snapshot copies them at once. */
+  private readonly perUser: Float64Array;
   private readonly deviceFreeAtMs: Float64Array;
   private readonly probeAtMs: Float64Array;
   private readonly probeUp: Float64Array;
@@ -328,11 +330,12 @@ export class OrchestrationEnv {
     this.residency = s.tiers.device.residency ? this.newResidency(s.tiers.device.residency.slots) : null;
     this.background = scenario.backgroundLoad ? new BackgroundLoad(scenario.backgroundLoad) : null;
     const u = this.users;
-    this.deviceFreeAtMs = new Float64Array(u);
-    this.probeAtMs = new Float64Array(u);
-    this.probeUp = new Float64Array(u);
-    this.probeDown = new Float64Array(u);
-    this.probeRtt = new Float64Array(u);
+    this.perUser = new Float64Array(5 * u);
+    this.deviceFreeAtMs = this.perUser.subarray(0, u);
+    this.probeAtMs = this.perUser.subarray(u, 2 * u);
+    this.probeUp = this.perUser.subarray(2 * u, 3 * u);
+    this.probeDown = this.perUser.subarray(3 * u, 4 * u);
+    this.probeRtt = this.perUser.subarray(4 * u, 5 * u);
     this.events = new EventQueue(u);
     this.obsBuf = [newObservation(n, this.mask), newObservation(n, this.mask)];
     this.result = { obs: this.obsBuf[0], feedback: [], done: false };
@@ -449,8 +452,7 @@ export class OrchestrationEnv {
       obs,
       record: { reward: this.record.reward, outcome, decidedAtMs: this.record.decidedAtMs, completedAtMs: this.record.completedAtMs },
       resultFeedbackDelivered: this.result.feedback === this.feedback.delivered,
-      deviceFreeAtMs: this.deviceFreeAtMs.slice(),
-      probe: [this.probeAtMs.slice(), this.probeUp.slice(), this.probeDown.slice(), this.probeRtt.slice()],
+      perUser: this.perUser.slice(),
       rngs: [states(this.arrivalRng), states(this.requirementRng), states(this.computeRng), states(this.deadlineRng)],
       events: this.events.snapshot(),
       links: this.links.snapshot(),
@@ -488,11 +490,7 @@ export class OrchestrationEnv {
     copyOutcome(s.record.outcome, this.record.outcome);
     this.record.decidedAtMs = s.record.decidedAtMs;
     this.record.completedAtMs = s.record.completedAtMs;
-    this.deviceFreeAtMs.set(s.deviceFreeAtMs);
-    this.probeAtMs.set(s.probe[0]);
-    this.probeUp.set(s.probe[1]);
-    this.probeDown.set(s.probe[2]);
-    this.probeRtt.set(s.probe[3]);
+    this.perUser.set(s.perUser);
     const restoreRngs = (rngs: Rng[], states: readonly RngState[]) => {
       for (let u = 0; u < states.length; u++) {
         if (u < rngs.length) rngs[u]!.restoreState(states[u]!);
