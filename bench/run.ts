@@ -5,7 +5,7 @@
  * The issue's five figures: the main command's wall time (estimated), the testing suite's wall
  * time and the 2-worker ratio (`runner.bench.ts`), the sandbox overhead per decision
  * (`sandbox.bench.ts`), and the DQN's network cost per implementation (`dqn.bench.ts`); the
- * simulator's throughput (`env.bench.ts`) comes first. `--only env,fork,dqn,sandbox,runner` runs a
+ * simulator's throughput (`env.bench.ts`) comes first. `--only env,fork,references,dqn,sandbox,runner` runs a
  * subset. Several minutes in all (the runner part runs the testing suite and one full-budget job
  * per agent).
  *
@@ -18,10 +18,11 @@ import { loadavg } from 'node:os';
 import { benchDqn, formatDqnBench } from './dqn.bench.ts';
 import { benchEnv, formatEnvBench } from './env.bench.ts';
 import { benchFork, formatForkBench } from './fork.bench.ts';
+import { benchReferences, formatReferencesBench } from './references.bench.ts';
 import { benchRunner, formatRunnerBench } from './runner.bench.ts';
 import { benchSandbox, formatSandboxBench } from './sandbox.bench.ts';
 
-const PARTS = ['env', 'fork', 'dqn', 'sandbox', 'runner'] as const;
+const PARTS = ['env', 'fork', 'references', 'dqn', 'sandbox', 'runner'] as const;
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : [...PARTS];
 const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -44,6 +45,11 @@ if (only.includes('fork')) {
   const r = await benchFork();
   report.fork = r;
   print(formatForkBench(r));
+}
+if (only.includes('references')) {
+  const r = await benchReferences();
+  report.references = r;
+  print(formatReferencesBench(r));
 }
 if (only.includes('dqn')) {
   const r = await benchDqn();
