@@ -154,6 +154,14 @@ export interface WhatIf {
   deviceEnergyMj: number;
 }
 
+/**
+ * A transfer's duration (ms) of `kbit` starting at replay position `pos`: over the true rates, or
+ * with `present` (the plug-in's estimate) at the rate at the decision's position `nowPos` held constant.
+ */
+function transferMs(present: boolean, replay: LinkReplay, nowPos: number, pos: number, kbit: number): number {
+  return present ? constantRateTransferMs(kbit, replay.rateAt(nowPos)) : replay.transferMs(pos, kbit);
+}
+
 const TIER_CODE: Record<Tier, number> = { device: DEVICE, edge: EDGE, cloud: CLOUD };
 
 /** One request's timeline under one action (times in ms from its arrival, energies in mJ). */
@@ -642,17 +650,15 @@ export class OrchestrationEnv {
     const link = this.links.of(u);
     const offset = this.links.offsetMs[u]!;
     const halfRttMs = 0.5 * link.rtt.rateAt(offset + t);
-    // Present rates (the plug-in's estimate): every transfer at its link's rate at the decision time.
     const present = inputs.presentRates === true;
-    const transferMs = (replay: LinkReplay, nowPos: number, pos: number, kbit: number): number => (present ? constantRateTransferMs(kbit, replay.rateAt(nowPos)) : replay.transferMs(pos, kbit));
-    tl.txMs = transferMs(link.up, offset + t, offset + t, this.upKbit);
+    tl.txMs = transferMs(present, link.up, offset + t, offset + t, this.upKbit);
     let uploadMs = tl.txMs + halfRttMs;
     let wanHalfRttMs = 0;
     if (tier === CLOUD) {
       const wan = this.links.wan!;
       const wo = this.links.wanOffsetMs;
       wanHalfRttMs = 0.5 * wan.rtt.rateAt(wo + t);
-      uploadMs += wanHalfRttMs + transferMs(wan.up, wo + t, wo + t + uploadMs, this.upKbit);
+      uploadMs += wanHalfRttMs + transferMs(present, wan.up, wo + t, wo + t + uploadMs, this.upKbit);
     }
     const shared = tier === EDGE ? this.edge : this.cloud;
     const readyMs = t + uploadMs;
@@ -663,8 +669,8 @@ export class OrchestrationEnv {
     } else shared.schedule(action, readyMs, slowedMs);
     const finishMs = shared.startMs + shared.computeMs;
     let downloadMs = 0;
-    if (tier === CLOUD) downloadMs = wanHalfRttMs + transferMs(this.links.wan!.down, this.links.wanOffsetMs + t, this.links.wanOffsetMs + finishMs, this.downKbit);
-    tl.rxMs = transferMs(link.down, offset + t, offset + finishMs + downloadMs, this.downKbit);
+    if (tier === CLOUD) downloadMs = wanHalfRttMs + transferMs(present, this.links.wan!.down, this.links.wanOffsetMs + t, this.links.wanOffsetMs + finishMs, this.downKbit);
+    tl.rxMs = transferMs(present, link.down, offset + t, offset + finishMs + downloadMs, this.downKbit);
     downloadMs += tl.rxMs + halfRttMs;
     tl.uploadMs = uploadMs;
     tl.queueMs = shared.startMs - readyMs;
