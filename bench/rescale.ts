@@ -11,7 +11,7 @@
  * `--bound-only` skips the planning reference (the new scale is then the old one) and only checks
  * the lines against the upper bound: fast enough for full-variant folders.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OrchestrationEnv } from '../harness/env/env.ts';
 import { runEpisode } from '../harness/env/episode.ts';
@@ -20,7 +20,7 @@ import { planningReference } from '../harness/reference/planning.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
 import { PACKAGE_ROOT } from '../harness/version.ts';
 
-interface Line { agent: string; scenario: string; variant: 'testing' | 'full'; seed: number; provenance: { scenarioFile: string }; metrics: { eval: { meanReward: number }; evalRefs: { randomReward: number; oracleReward: number }; normalisedEvalReward: number } }
+interface Line { agent: string; scenario: string; scenarioHash: string; variant: 'testing' | 'full'; seed: number; provenance: { scenarioFile: string }; metrics: { eval: { meanReward: number }; evalRefs: { randomReward: number; oracleReward: number }; normalisedEvalReward: number } }
 
 const boundOnly = process.argv.includes('--bound-only');
 const files = process.argv.slice(2).filter((a) => a !== '--bound-only');
@@ -30,7 +30,10 @@ let mismatched = 0;
 for (const l of lines) {
   const key = `${l.provenance.scenarioFile}/${l.variant}/${l.seed}`;
   if (refs.has(key)) continue;
-  const scenario = await loadScenario(path.join(PACKAGE_ROOT, l.provenance.scenarioFile), { variant: l.variant });
+  // A file moved since (e.g. v2 scenarios to scenarios/default-v2/) is found by its id.
+  const file = path.join(PACKAGE_ROOT, l.provenance.scenarioFile);
+  const scenario = await loadScenario(existsSync(file) ? file : l.scenario, { variant: l.variant });
+  if (scenario.hash !== l.scenarioHash) throw new Error(`${l.scenario} (${l.variant}): scenario hash ${scenario.hash} is not the recorded ${l.scenarioHash}`);
   const env = new OrchestrationEnv(scenario);
   const measure = (agent: Parameters<typeof runEpisode>[1]) => runEpisode(env, agent, l.seed, { learningDecisions: 0 }).eval.meanReward;
   const p = boundOnly ? { myopic: l.metrics.evalRefs.oracleReward, value: l.metrics.evalRefs.oracleReward } : planningReference(env, measure);
