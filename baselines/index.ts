@@ -76,7 +76,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
     learning: false,
     privileged: true,
     reference: {
-      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and not the queueing its choice causes later requests; with a battery, it prices device energy at the battery's long-run cost when the battery is projected to run empty before the phase ends; its value on a phase is the best, in hindsight on that phase, of its battery-price variants and, with model residency, of variants that score a load as an investment and price evictions",
+      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and it plans nothing ahead: not the queueing its choice causes later requests; with a battery, it prices device energy at the battery's long-run cost when the battery is projected to run empty before the phase ends; its value on a phase is the best, in hindsight on that phase, of its battery-price variants and, with model residency, of variants that score a load as an investment and price evictions. A planning reference that forks the simulator and rolls these policies 8 decisions ahead for the 3 best actions adds at most 0.2% of the random-to-reference gap on the default suite; an upper bound (each request's best action with its coupling to other requests removed) caps every job and is checked in scoring (docs/references.md)",
     },
     file: 'plug-in.ts',
     load: lazy('plug-in.ts', 'createClairvoyantAgent'),

@@ -3,11 +3,11 @@
  * with the machine's load average before and after it (figures from a busy machine are not
  * comparable; the JSON records them as `loadAverage` per part).
  *
- * The figures: the simulator's throughput (`env.bench.ts`), a fork's snapshot and restore (`fork.bench.ts`), the DQN's network cost per
+ * The figures: the simulator's throughput (`env.bench.ts`), a fork's snapshot and restore (`fork.bench.ts`), the references' cost (`references.bench.ts`), the DQN's network cost per
  * implementation (`dqn.bench.ts`), the sandbox's time and harness CPU per decision
  * (`sandbox.bench.ts`), and the runner's (`runner.bench.ts`): the 2-worker ratio, the testing
  * suite's wall time with its checkpoint-evaluation time and reuse, and the main command's wall
- * time (estimated). `--only env,fork,dqn,sandbox,runner` runs a
+ * time (estimated). `--only env,fork,references,dqn,sandbox,runner` runs a
  * subset. Several minutes in all (the runner part runs the testing suite and one full-budget job
  * per agent).
  *
@@ -20,10 +20,11 @@ import { loadavg } from 'node:os';
 import { benchDqn, formatDqnBench } from './dqn.bench.ts';
 import { benchEnv, formatEnvBench } from './env.bench.ts';
 import { benchFork, formatForkBench } from './fork.bench.ts';
+import { benchReferences, formatReferencesBench } from './references.bench.ts';
 import { benchRunner, formatRunnerBench } from './runner.bench.ts';
 import { benchSandbox, formatSandboxBench } from './sandbox.bench.ts';
 
-const PARTS = ['env', 'fork', 'dqn', 'sandbox', 'runner'] as const;
+const PARTS = ['env', 'fork', 'references', 'dqn', 'sandbox', 'runner'] as const;
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : [...PARTS];
 const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -51,6 +52,7 @@ async function part<T extends object>(name: (typeof PARTS)[number], run: () => P
 print(`load average at the start: ${load()} (1, 5, 15 min; figures at different loads are not comparable)`);
 await part('env', benchEnv, formatEnvBench);
 await part('fork', benchFork, formatForkBench);
+await part('references', benchReferences, formatReferencesBench);
 await part('dqn', benchDqn, formatDqnBench);
 await part('sandbox', () => benchSandbox(), (r) => `sandbox (goal: p50 <= 50 us per decision in the sandbox, <= 100 us for another language, on an idle machine)\n${formatSandboxBench(r)}`);
 await part('runner', () => benchRunner(), formatRunnerBench);

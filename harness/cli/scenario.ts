@@ -6,6 +6,7 @@ import { InputError, formatIssue, type InputIssue } from '../errors.ts';
 import { writeFileAtomic } from '../io/safe-file.ts';
 import { latestByJob, readJournal } from '../runner/journal.ts';
 import { acceptance, acceptanceMarkdown } from '../scenario/acceptance.ts';
+import { formatScenarioReferences, scenarioReferences } from '../reference/value.ts';
 import { CALIBRATION_SEEDS, calibrateScenario } from '../scenario/calibrate.ts';
 import { checkScenario, exampleFiles, loadScenario, SHIPPED_SUITES, suiteFiles } from '../scenario/load.ts';
 import { VARIANTS } from '../scenario/select.ts';
@@ -13,6 +14,17 @@ import { useCatalogs } from '../traces/catalog.ts';
 import { type ScenarioFlags, selectedScenarios, withCatalogOption, withScenarioOptions } from './select.ts';
 
 /** Registers the `scenario` command group. */
+/** A comma-separated list of non-negative integer seeds from option `flag`. */
+function parseSeeds(flag: string, text: string): number[] {
+  const parts = text.split(',').map((x) => x.trim());
+  const seeds = parts.map(Number);
+  // Number('') is 0: an empty entry ("1,,2", "") must not become seed 0.
+  if (parts.some((x) => !/^\d+$/.test(x)) || seeds.some((x) => !Number.isSafeInteger(x))) {
+    throw new InputError({ file: flag, expected: 'a comma-separated list of non-negative integers', found: JSON.stringify(text) });
+  }
+  return seeds;
+}
+
 export function register(program: Command): void {
   const cmd = program.command('scenario').description('validate and summarise scenarios');
 
@@ -41,8 +53,11 @@ export function register(program: Command): void {
     .command('list')
     .description('load and summarise the scenarios of a suite, or the scenarios named (ids of any suite, or files)'))
     .option('--json', 'machine-readable output')
-    .action(async (opts: ScenarioFlags & { json?: boolean }) => {
+    .option('--planning', "add each scenario's value of planning (runs the references on its evaluation phase: ~1 CPU s per testing scenario, more for full ones)")
+    .option('--planning-seeds <list>', 'seeds of the value of planning', '1')
+    .action(async (opts: ScenarioFlags & { json?: boolean; planning?: boolean; planningSeeds: string }) => {
       const selected = selectedScenarios(opts);
+      const planningSeeds = parseSeeds('--planning-seeds', opts.planningSeeds);
       const rows = [];
       const failures: InputIssue[] = [];
       for (const { file, variant } of selected.scenarios) {
@@ -58,6 +73,7 @@ export function register(program: Command): void {
             learningDecisions: s.spec.budgets.learningDecisions,
             evaluationDecisions: s.spec.budgets.evaluationDecisions,
             hash: s.hash.slice(0, 12),
+            ...(opts.planning ? { valueOfPlanning: Number(scenarioReferences(s, planningSeeds).valueOfPlanning.toFixed(4)) } : {}),
           });
         } catch (e) {
           if (!(e instanceof InputError)) throw e;
@@ -80,12 +96,7 @@ export function register(program: Command): void {
     .option('--overwrite', 'with --write: replace a threshold the file already has (a registered scenario changes its hash)')
     .option('--json', 'machine-readable output')
     .action(async (opts: ScenarioFlags & { seeds: string; write?: boolean; overwrite?: boolean; json?: boolean }) => {
-      const parts = opts.seeds.split(',').map((x) => x.trim());
-      const seeds = parts.map(Number);
-      // Number('') is 0: an empty entry ("1,,2", "") must not become seed 0.
-      if (parts.some((x) => !/^\d+$/.test(x)) || seeds.some((x) => !Number.isSafeInteger(x))) {
-        throw new InputError({ file: '--seeds', expected: 'a comma-separated list of non-negative integers', found: JSON.stringify(opts.seeds) });
-      }
+      const seeds = parseSeeds('--seeds', opts.seeds);
       const out = [];
       const selected = selectedScenarios(opts).scenarios;
       // Refused before any scoring: a threshold already in a file is never replaced by accident.
@@ -104,11 +115,14 @@ export function register(program: Command): void {
         }
       }
       for (const { file, variant } of selected) {
-        const cal = await calibrateScenario(await loadScenario(file, { variant }), seeds);
-        out.push({ file, ...cal });
+        const scenario = await loadScenario(file, { variant });
+        const cal = await calibrateScenario(scenario, seeds);
+        const references = scenarioReferences(scenario, seeds);
+        out.push({ file, ...cal, references });
         if (!opts.json) {
           process.stdout.write(`${cal.scenarioId} (${variant}): ${Object.entries(cal.scores).map(([n, v]) => `${n} ${v.toFixed(3)}`).join(', ')}\n  threshold ${cal.sampleEfficiency.thresholdFraction} (${cal.best})${cal.sampleEfficiency.thresholdFraction >= 0.9 ? '  note: at or above the 0.9 headroom line' : ''}\n` +
-            `  control, seeds whose learning curve reaches it: ${Object.entries(cal.control).map(([n, k]) => `${n} ${k}/${seeds.length}`).join(', ')}${cal.controlMajority.length ? `  warning: ${cal.controlMajority.join(', ')} reach it on a majority of seeds without learning` : ''}\n`);
+            `  control, seeds whose learning curve reaches it: ${Object.entries(cal.control).map(([n, k]) => `${n} ${k}/${seeds.length}`).join(', ')}${cal.controlMajority.length ? `  warning: ${cal.controlMajority.join(', ')} reach it on a majority of seeds without learning` : ''}\n` +
+            `  ${formatScenarioReferences(references)}\n`);
         }
         if (opts.write) {
           const spec = JSON.parse(readFileSync(file, 'utf8')) as { testing: Record<string, unknown>; sampleEfficiency?: unknown };

@@ -46,6 +46,16 @@ export class DeviceEnergy {
     return p.idlePowerW * idleMs + Math.max(0, p.busyPowerW - p.idlePowerW) * computeMs + p.txPowerW * txMs + p.rxPowerW * rxMs;
   }
 
+  /**
+   * The least energy (mJ) a request can cost that computes locally for `computeMs` and transmits
+   * for `txMs` / receives for `rxMs`: its compute and radio increments, no idle draw (another
+   * request may cover all of it). The upper bound's relaxation.
+   */
+  leastMj(computeMs: number, txMs: number, rxMs: number): number {
+    const p = this.power;
+    return Math.max(0, p.busyPowerW - p.idlePowerW) * computeMs + p.txPowerW * txMs + p.rxPowerW * rxMs;
+  }
+
   /** Records that `user` has a request outstanding until `completedAtMs`. */
   commit(user: number, completedAtMs: number): void {
     if (completedAtMs > this.coveredUntilMs[user]!) this.coveredUntilMs[user] = completedAtMs;

@@ -80,8 +80,8 @@ export interface EnvSnapshot {
   readonly obs: readonly [Observation, Observation];
   readonly record: DecisionRecord;
   readonly resultFeedbackDelivered: boolean;
-  readonly deviceFreeAtMs: Float64Array;
-  readonly probe: readonly [Float64Array, Float64Array, Float64Array, Float64Array];
+  /** Per user: device free time, probe time and the probed uplink, downlink and RTT. */
+  readonly perUser: Float64Array;
   /** Per stream kind (arrivals, requirement, compute, deadline), per user: the generator state. */
   readonly rngs: readonly [RngState[], RngState[], RngState[], RngState[]];
   readonly events: EventQueueState;
@@ -137,6 +137,14 @@ export interface WhatIfInputs {
   readonly presentRates?: boolean;
   /** Device actions as if their model were resident (no load time). */
   readonly resident?: boolean;
+  /**
+   * The upper bound's relaxation: the request's coupling to every other removed. No queue (it
+   * starts when its input is ready, at the tier's least contention), its model resident, no idle
+   * energy and its download received at the link's peak rate (for energy), no battery penalty.
+   * Nothing else changes (its draw, requirement, deadline, the true link rates of its transfers,
+   * the edge's background load), so no policy's reward for the request can exceed it.
+   */
+  readonly relaxed?: boolean;
 }
 
 /** The true inputs. */
@@ -147,6 +155,14 @@ export interface WhatIf {
   reward: number;
   latencyMs: number;
   deviceEnergyMj: number;
+}
+
+/**
+ * A transfer's duration (ms) of `kbit` starting at replay position `pos`: over the true rates, or
+ * with `present` (the plug-in's estimate) at the rate at the decision's position `nowPos` held constant.
+ */
+function transferMs(present: boolean, replay: LinkReplay, nowPos: number, pos: number, kbit: number): number {
+  return present ? constantRateTransferMs(kbit, replay.rateAt(nowPos)) : replay.transferMs(pos, kbit);
 }
 
 const TIER_CODE: Record<Tier, number> = { device: DEVICE, edge: EDGE, cloud: CLOUD };
@@ -231,6 +247,8 @@ export class OrchestrationEnv {
   private readonly isDevice: Int8Array;
 
   // Per-user state.
+  /** The per-user arrays below are views of this one buffer, so a snapshot copies them at once. */
+  private readonly perUser: Float64Array;
   private readonly deviceFreeAtMs: Float64Array;
   private readonly probeAtMs: Float64Array;
   private readonly probeUp: Float64Array;
@@ -323,11 +341,12 @@ export class OrchestrationEnv {
     this.residency = s.tiers.device.residency ? this.newResidency(s.tiers.device.residency.slots) : null;
     this.background = scenario.backgroundLoad ? new BackgroundLoad(scenario.backgroundLoad) : null;
     const u = this.users;
-    this.deviceFreeAtMs = new Float64Array(u);
-    this.probeAtMs = new Float64Array(u);
-    this.probeUp = new Float64Array(u);
-    this.probeDown = new Float64Array(u);
-    this.probeRtt = new Float64Array(u);
+    this.perUser = new Float64Array(5 * u);
+    this.deviceFreeAtMs = this.perUser.subarray(0, u);
+    this.probeAtMs = this.perUser.subarray(u, 2 * u);
+    this.probeUp = this.perUser.subarray(2 * u, 3 * u);
+    this.probeDown = this.perUser.subarray(3 * u, 4 * u);
+    this.probeRtt = this.perUser.subarray(4 * u, 5 * u);
     this.events = new EventQueue(u);
     this.obsBuf = [newObservation(n, this.mask, this.spec.features.length), newObservation(n, this.mask, this.spec.features.length)];
     this.result = { obs: this.obsBuf[0], feedback: [], done: false };
@@ -445,8 +464,7 @@ export class OrchestrationEnv {
       obs,
       record: { reward: this.record.reward, outcome, decidedAtMs: this.record.decidedAtMs, completedAtMs: this.record.completedAtMs },
       resultFeedbackDelivered: this.result.feedback === this.feedback.delivered,
-      deviceFreeAtMs: this.deviceFreeAtMs.slice(),
-      probe: [this.probeAtMs.slice(), this.probeUp.slice(), this.probeDown.slice(), this.probeRtt.slice()],
+      perUser: this.perUser.slice(),
       rngs: [states(this.arrivalRng), states(this.requirementRng), states(this.computeRng), states(this.deadlineRng)],
       events: this.events.snapshot(),
       links: this.links.snapshot(),
@@ -485,11 +503,7 @@ export class OrchestrationEnv {
     copyOutcome(s.record.outcome, this.record.outcome);
     this.record.decidedAtMs = s.record.decidedAtMs;
     this.record.completedAtMs = s.record.completedAtMs;
-    this.deviceFreeAtMs.set(s.deviceFreeAtMs);
-    this.probeAtMs.set(s.probe[0]);
-    this.probeUp.set(s.probe[1]);
-    this.probeDown.set(s.probe[2]);
-    this.probeRtt.set(s.probe[3]);
+    this.perUser.set(s.perUser);
     const restoreRngs = (rngs: Rng[], states: readonly RngState[]) => {
       for (let u = 0; u < states.length; u++) {
         if (u < rngs.length) rngs[u]!.restoreState(states[u]!);
@@ -577,7 +591,7 @@ export class OrchestrationEnv {
     const w = this.whatIfResult;
     w.latencyMs = tl.latencyMs;
     w.deviceEnergyMj = tl.deviceEnergyMj;
-    w.reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj);
+    w.reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj, inputs.relaxed ? 0 : this.curEmptyPenalty);
     return w;
   }
 
@@ -596,10 +610,10 @@ export class OrchestrationEnv {
     return this.budget;
   }
 
-  /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ). */
-  private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number): number {
+  /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ), with this battery penalty. */
+  private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number, emptyPenalty = this.curEmptyPenalty): number {
     const d = this.curDeadlineMs;
-    return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - this.curEmptyPenalty;
+    return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - emptyPenalty;
   }
 
   private checkAction(action: number): void {
@@ -622,9 +636,10 @@ export class OrchestrationEnv {
     const u = this.curUser;
     const tier = this.tierOf[action]!;
     const baseMs = inputs.meanCompute ? this.meanMs[action]! : this.samples[this.sampleStart[action]! + Math.floor(this.curDraw * this.sampleLen[action]!)]!;
+    const relaxed = inputs.relaxed === true;
     if (tier === DEVICE) {
-      const start = Math.max(t, this.deviceFreeAtMs[u]!);
-      const computeMs = baseMs + (this.residency && !inputs.resident ? this.residency.loadMs(u, action) : 0);
+      const start = relaxed ? t : Math.max(t, this.deviceFreeAtMs[u]!);
+      const computeMs = baseMs + (this.residency && !inputs.resident && !relaxed ? this.residency.loadMs(u, action) : 0);
       tl.uploadMs = 0;
       tl.downloadMs = 0;
       tl.txMs = 0;
@@ -634,7 +649,7 @@ export class OrchestrationEnv {
       tl.readyAtMs = t;
       tl.finishAtMs = start + computeMs;
       tl.completedAtMs = tl.finishAtMs;
-      tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, computeMs, 0, 0);
+      tl.deviceEnergyMj = relaxed ? this.energy.leastMj(computeMs, 0, 0) : this.energy.chargeMj(u, t, tl.completedAtMs, computeMs, 0, 0);
       tl.serverEnergyMj = 0;
       tl.promotion = NO_PROMOTION;
       return tl;
@@ -642,27 +657,29 @@ export class OrchestrationEnv {
     const link = this.links.of(u);
     const offset = this.links.offsetMs[u]!;
     const halfRttMs = 0.5 * link.rtt.rateAt(offset + t);
-    // Present rates (the plug-in's estimate): every transfer at its link's rate at the decision time.
     const present = inputs.presentRates === true;
-    const transferMs = (replay: LinkReplay, nowPos: number, pos: number, kbit: number): number => (present ? constantRateTransferMs(kbit, replay.rateAt(nowPos)) : replay.transferMs(pos, kbit));
-    // The radio first leaves idle (or a low-power tail stage): the upload starts after the promotion.
-    const promotion = this.radio ? this.radio.promotionAt(u, t) : NO_PROMOTION;
-    tl.txMs = transferMs(link.up, offset + t, offset + t + promotion.delayMs, this.upKbit);
+    // The radio first leaves idle (or a low-power tail stage): the upload starts after the promotion (never relaxed).
+    const promotion = this.radio && !relaxed ? this.radio.promotionAt(u, t) : NO_PROMOTION;
+    tl.txMs = transferMs(present, link.up, offset + t, offset + t + promotion.delayMs, this.upKbit);
     let uploadMs = promotion.delayMs + tl.txMs + halfRttMs;
     let wanHalfRttMs = 0;
     if (tier === CLOUD) {
       const wan = this.links.wan!;
       const wo = this.links.wanOffsetMs;
       wanHalfRttMs = 0.5 * wan.rtt.rateAt(wo + t);
-      uploadMs += wanHalfRttMs + transferMs(wan.up, wo + t, wo + t + uploadMs, this.upKbit);
+      uploadMs += wanHalfRttMs + transferMs(present, wan.up, wo + t, wo + t + uploadMs, this.upKbit);
     }
     const shared = tier === EDGE ? this.edge : this.cloud;
     const readyMs = t + uploadMs;
-    shared.schedule(action, readyMs, tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs);
+    const slowedMs = tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs;
+    if (relaxed) {
+      shared.startMs = readyMs;
+      shared.computeMs = shared.uncontendedMs(action, slowedMs);
+    } else shared.schedule(action, readyMs, slowedMs);
     const finishMs = shared.startMs + shared.computeMs;
     let downloadMs = 0;
-    if (tier === CLOUD) downloadMs = wanHalfRttMs + transferMs(this.links.wan!.down, this.links.wanOffsetMs + t, this.links.wanOffsetMs + finishMs, this.downKbit);
-    tl.rxMs = transferMs(link.down, offset + t, offset + finishMs + downloadMs, this.downKbit);
+    if (tier === CLOUD) downloadMs = wanHalfRttMs + transferMs(present, this.links.wan!.down, this.links.wanOffsetMs + t, this.links.wanOffsetMs + finishMs, this.downKbit);
+    tl.rxMs = transferMs(present, link.down, offset + t, offset + finishMs + downloadMs, this.downKbit);
     downloadMs += tl.rxMs + halfRttMs;
     tl.uploadMs = uploadMs;
     tl.queueMs = shared.startMs - readyMs;
@@ -671,7 +688,10 @@ export class OrchestrationEnv {
     tl.readyAtMs = readyMs;
     tl.finishAtMs = finishMs;
     tl.completedAtMs = finishMs + downloadMs;
-    tl.deviceEnergyMj = this.energy.chargeMj(u, t, tl.completedAtMs, 0, tl.txMs, tl.rxMs) + (this.radio ? this.radio.chargeMj(u, t, promotion, tl.completedAtMs) : 0);
+    // Relaxed: no radio charge (a promotion, the connected base and a tail are never negative).
+    tl.deviceEnergyMj = relaxed
+      ? this.energy.leastMj(0, tl.txMs, constantRateTransferMs(this.downKbit, link.down.timeline.peakMbps))
+      : this.energy.chargeMj(u, t, tl.completedAtMs, 0, tl.txMs, tl.rxMs) + (this.radio ? this.radio.chargeMj(u, t, promotion, tl.completedAtMs) : 0);
     tl.promotion = promotion;
     tl.serverEnergyMj = this.serverFixedMj[action]! + this.serverPowerW[action]! * baseMs;
     return tl;

@@ -16,7 +16,7 @@ export const DEVICE = 0;
 export const EDGE = 1;
 export const CLOUD = 2;
 
-/** The state of a {@link Feedback}; `transitions[i]` is a copy of the content of slot `kept[i]`. */
+/** The state of a {@link Feedback}; `transitions[i]` is the transition of slot `kept[i]` (shared, never written again). */
 export interface FeedbackState {
   readonly inFlight: Int32Array;
   readonly userInFlight: Int32Array;
@@ -43,6 +43,8 @@ export class Feedback {
   private readonly completions: EventQueue;
   private readonly deliveries: EventQueue;
   private readonly slots: Transition[] = [];
+  /** Per slot: 1 while a snapshot may hold its transition. */
+  private readonly shared: number[] = [];
   private readonly free: number[] = [];
   private readonly deliveredSlots: number[] = [];
 
@@ -67,19 +69,17 @@ export class Feedback {
 
   /**
    * A copy of the state: counts, both queues, and the transitions not yet freed (pending and last
-   * delivered), for {@link restore}.
+   * delivered), for {@link restore}. The transitions are shared with the snapshot, not copied: a
+   * shared slot is replaced by a new one before it is written again ({@link record}), so the
+   * snapshot's stay as they were.
    */
   snapshot(): FeedbackState {
     const kept: number[] = [];
     const transitions: Transition[] = [];
     const keep = (s: number): void => {
-      const t = this.slots[s]!;
-      const obs = newObservation(this.actionCount, this.mask, this.featureCount);
-      copyObservation(t.obs, obs);
-      const outcome = newOutcome();
-      copyOutcome(t.outcome, outcome);
+      this.shared[s] = 1;
       kept.push(s);
-      transitions.push({ ...t, obs, outcome });
+      transitions.push(this.slots[s]!);
     };
     const deliveries = this.deliveries.snapshot();
     for (const s of deliveries.payload) keep(s);
@@ -114,14 +114,9 @@ export class Feedback {
     // Slots created after the snapshot are free at its time.
     for (let k = s.slots; k < this.slots.length; k++) this.free.push(k);
     for (let i = 0; i < s.kept.length; i++) {
-      const src = s.transitions[i]!;
-      const t = this.slots[s.kept[i]!]!;
-      copyObservation(src.obs, t.obs);
-      copyOutcome(src.outcome, t.outcome);
-      t.action = src.action;
-      t.reward = src.reward;
-      t.decidedAtMs = src.decidedAtMs;
-      t.completedAtMs = src.completedAtMs;
+      const k = s.kept[i]!;
+      this.slots[k] = s.transitions[i]!;
+      this.shared[k] = 1;
     }
     this.deliveredSlots.length = 0;
     this.deliveredSlots.push(...s.deliveredSlots);
@@ -130,9 +125,14 @@ export class Feedback {
   }
 
   private newSlot(): number {
-    const o = newObservation(this.actionCount, this.mask, this.featureCount);
-    this.slots.push({ obs: o, action: 0, reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0, nextObs: o });
+    this.slots.push(this.newTransition());
+    this.shared.push(0);
     return this.slots.length - 1;
+  }
+
+  private newTransition(): Transition {
+    const o = newObservation(this.actionCount, this.mask, this.featureCount);
+    return { obs: o, action: 0, reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0, nextObs: o };
   }
 
   /** Counts a request of `user` on `tier` as in flight until `completedAtMs`. */
@@ -160,6 +160,11 @@ export class Feedback {
   /** Keeps a decision's transition until `deliverAtMs` (copies `obs` and `outcome`). */
   record(obs: Observation, outcome: Outcome, reward: number, decidedAtMs: number, completedAtMs: number, deliverAtMs: number): void {
     const s = this.free.pop() ?? this.newSlot();
+    // A slot a snapshot holds gets a new transition: the snapshot's must not change.
+    if (this.shared[s] === 1) {
+      this.slots[s] = this.newTransition();
+      this.shared[s] = 0;
+    }
     const t = this.slots[s]!;
     copyObservation(obs, t.obs);
     copyOutcome(outcome, t.outcome);

@@ -161,6 +161,23 @@ export class SharedTier {
     return c;
   }
 
+  /**
+   * The least compute time a request of `action` with base compute `baseMs` can take here, however
+   * loaded the tier (queue: its base time; measured: the lowest slowdown the curve gives at one or
+   * more requests present). The upper bound's free-queue relaxation.
+   */
+  uncontendedMs(action: number, baseMs: number): number {
+    if (this.queue) return baseMs;
+    const n = this.curveN[action]!;
+    const s = this.curveS[action]!;
+    let least = slowdownAt(n, s, this.loadScale);
+    for (let i = 0; i < n.length; i++) if (n[i]! >= this.loadScale) least = Math.min(least, s[i]!);
+    // Extrapolated beyond the last point: a falling last segment has no floor but 0.
+    const last = n.length - 1;
+    if (last > 0 && s[last]! < s[last - 1]!) least = 0;
+    return baseMs * least;
+  }
+
   /** Start and compute time of a request of `action` whose input arrives at `readyMs` with base compute `baseMs`. */
   schedule(action: number, readyMs: number, baseMs: number): void {
     if (this.queue) {

@@ -24,6 +24,8 @@ export class LinkTimeline {
   readonly totalKbit: number;
   /** One sample: the rate never changes. */
   readonly isConstant: boolean;
+  /** The highest rate anywhere on the timeline (Mbps): no transfer on it is faster. */
+  readonly peakMbps: number;
   /** The sample spacing when samples are evenly spaced (index = floor(x / step)), else 0. */
   private readonly uniformStepMs: number;
   /** Segment found by the last {@link cumAt}: where a transfer's end search starts. */
@@ -51,6 +53,7 @@ export class LinkTimeline {
     }
     this.totalKbit = this.cum[n]!;
     this.isConstant = n === 1;
+    this.peakMbps = this.r0.reduce((m, r) => Math.max(m, r), 0);
     const step = n > 1 ? tMs[1]! : 0;
     let uniform = step > 0;
     for (let i = 2; i < n && uniform; i++) uniform = tMs[i] === i * step;

@@ -23,6 +23,7 @@ import type { Agent, AgentContext, AgentFactory, EnvSpec, Transition } from '../
 import { OrchestrationEnv } from '../env/env.ts';
 import { evaluateSegments } from '../env/checkpoints.ts';
 import { runEpisode } from '../env/episode.ts';
+import { aboveBound, upperBound, upperBoundSegments } from '../reference/bound.ts';
 import { clairvoyantVariants, createClairvoyant, createRandomAgent, myopicReference } from '../reference/index.ts';
 import { deriveSeed, numericSeed, type Seed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
@@ -173,6 +174,46 @@ export function referenceRewards(scenario: CompiledScenario, seed: Seed): Refere
   return refs;
 }
 
+const boundCache = new Map<string, number>();
+
+/** The upper bound's mean reward (see `reference/bound.ts`) of a phase or segments, cached per worker like the references. */
+function cachedBound(key: string, compute: () => number): number {
+  let b = boundCache.get(key);
+  if (b === undefined) {
+    b = compute();
+    boundCache.set(key, b);
+  }
+  return b;
+}
+
+/**
+ * The hard check against the upper bound: no policy can exceed it, so a job whose learning
+ * rewards, evaluation reward or any greedy checkpoint is above it (beyond float rounding) fails
+ * with the reason (a simulator or scoring bug, or an agent that changed the simulator).
+ */
+function checkUpperBound(scenario: CompiledScenario, seed: Seed, agent: string, learningRewards: Float64Array, evalReward: number, evalDecisions: number, ck: CheckpointPlan | null, checkpointRewards: Float64Array | undefined): void {
+  const env = new OrchestrationEnv(scenario);
+  const fail = (what: string, value: number, bound: number): never => {
+    throw new Error(`${agent} on ${scenario.id} seed ${seed}: the ${what} (${value}) is above the upper bound (${bound}), which no policy can exceed: a simulator or scoring bug, or an agent that changed the simulator (docs/references.md)`);
+  };
+  const n = learningRewards.length;
+  if (n > 0) {
+    const bound = cachedBound(`${scenario.hash}/${seed}/learn/${n}`, () => upperBound(env, seed, 'learn', n).meanReward);
+    const meanLearn = mean(learningRewards);
+    if (aboveBound(meanLearn, bound)) fail(`mean learning reward over ${n} decisions`, meanLearn, bound);
+  }
+  if (evalDecisions > 0) {
+    const bound = cachedBound(`${scenario.hash}/${seed}/eval/${evalDecisions}`, () => upperBound(env, seed, 'eval', evalDecisions).meanReward);
+    if (aboveBound(evalReward, bound)) fail('mean evaluation reward', evalReward, bound);
+  }
+  if (ck && checkpointRewards?.length) {
+    const bound = cachedBound(`${scenario.hash}/${seed}/checkpoint/${ck.seed.join(',')}/${ck.decisions}`, () => upperBoundSegments(env, ck.seed, ck.decisions));
+    checkpointRewards.forEach((r, i) => {
+      if (aboveBound(r, bound)) fail(`greedy reward at checkpoint ${ck.at[i]}`, r, bound);
+    });
+  }
+}
+
 /** The greedy curve's evaluation plan of one job. */
 interface CheckpointPlan {
   at: number[];
@@ -288,6 +329,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
     inner.dispose?.();
   }
   const evalMs = performance.now() - evalStart;
+  checkUpperBound(scenario, seed, inner.name, episode.learningRewards, episode.eval.meanReward, episode.eval.decisions, ck, episode.checkpointRewards);
   const rewards = episode.learningRewards;
   const n = rewards.length;
   const window = opts.windowDecisions ?? LEARNING_CURVE_WINDOW;

@@ -1,0 +1,122 @@
+/**
+ * The planning reference (the 1 of the `planning-v1` scale): at each decision it forks the
+ * simulator (`env.snapshot()` restored into a private copy), and for each of the `candidates` best
+ * legal actions by a myopic clairvoyant variant's score applies it, then rolls that myopic
+ * clairvoyant forward for `horizon` more decisions on the true future (arrivals, draws and traces do not depend on actions, so the copy
+ * sees exactly what will happen), and takes the action with the best total reward over those
+ * 1 + horizon decisions (the myopic order breaks ties). So it accounts for the queueing, battery
+ * drain, penalties and model residency its choice causes the next `horizon` requests, which the
+ * myopic reference cannot. It knows the future; no agent can.
+ *
+ * The reference VALUE of a phase on this scale is the best, in hindsight on that phase, of the
+ * planning policy and the myopic variants ({@link planningReference}).
+ */
+import type { Agent } from '../agent.ts';
+import { OrchestrationEnv } from '../env/env.ts';
+import { clairvoyantVariants, createClairvoyant, type ClairvoyantPrices } from './myopic.ts';
+
+/** How far and how wide the planning reference looks. */
+export interface PlanningOptions {
+  /** Decisions rolled forward after the candidate action (>= 0). */
+  horizon: number;
+  /** Candidate actions per decision: the best k by realised reward (>= 1; more than legal: all). */
+  candidates: number;
+}
+
+/** The planning reference's defaults, from the convergence study in docs/references.md. */
+export const PLANNING_DEFAULTS: PlanningOptions = { horizon: 8, candidates: 3 };
+
+/** Unpriced: the best realised reward, loads paid, evictions free. */
+const UNPRICED: ClairvoyantPrices = { energyPriceScale: 0, asIfResident: false, evictionPriceScale: 0 };
+
+/**
+ * A variant's prices with a fixed energy price (the projection rule reads the phase's history,
+ * which a rollout from a fork does not have: it plans at the long-run price instead).
+ */
+function fixedPrices(p: ClairvoyantPrices): ClairvoyantPrices {
+  return p.energyPriceScale === null ? { ...p, energyPriceScale: 1 } : p;
+}
+
+/**
+ * The planning policy on `env`'s pending request (privileged). With `prices` (a myopic variant's),
+ * candidates are ranked and rollouts act by that variant's priced score, and a rollout's total
+ * charges its device energy at the variant's battery price: the battery's cost beyond the horizon.
+ */
+export function createPlanner(env: OrchestrationEnv, opts: PlanningOptions = PLANNING_DEFAULTS, prices: ClairvoyantPrices = UNPRICED): Agent {
+  if (!(Number.isInteger(opts.horizon) && opts.horizon >= 0) || !(Number.isInteger(opts.candidates) && opts.candidates >= 1)) {
+    throw new Error(`planning reference: horizon must be an integer >= 0 and candidates an integer >= 1 (got horizon ${opts.horizon}, candidates ${opts.candidates})`);
+  }
+  const fixed = fixedPrices(prices);
+  const sim = new OrchestrationEnv(env.scenario);
+  const ranker = createClairvoyant(env, fixed);
+  const rollout = createClairvoyant(sim, fixed);
+  const battery = env.batteryReadout;
+  const pricePerMj = battery ? fixed.energyPriceScale! * battery.shadowPricePerMj : 0;
+  const value = (): number => sim.lastDecision.reward - pricePerMj * sim.lastDecision.outcome.deviceEnergyMj;
+  const n = env.spec.actions.length;
+  const order: number[] = [];
+  const score = new Float64Array(n);
+  return {
+    name: 'planning',
+    act(obs): number {
+      order.length = 0;
+      ranker.act(obs);
+      for (let a = 0; a < n; a++) {
+        if (obs.actionMask[a] === 0) continue;
+        score[a] = ranker.score(a);
+        order.push(a);
+      }
+      // Best first; the sort is stable, so equal scores keep index order.
+      order.sort((x, y) => score[y]! - score[x]!);
+      const k = Math.min(opts.candidates, order.length);
+      if (k === 1 || opts.horizon === 0) return order[0]!;
+      const snap = env.snapshot();
+      let best = order[0]!;
+      let bestTotal = -Infinity;
+      for (let i = 0; i < k; i++) {
+        const a = order[i]!;
+        sim.restore(snap);
+        let r = sim.step(a);
+        let total = value();
+        for (let h = 0; h < opts.horizon && !r.done; h++) {
+          r = sim.step(rollout.act(r.obs));
+          total += value();
+        }
+        if (total > bestTotal) {
+          bestTotal = total;
+          best = a;
+        }
+      }
+      return best;
+    },
+  };
+}
+
+/** The value of a phase under the myopic variants and the planning policy. */
+export interface PlanningReferenceValue {
+  /** The best myopic variant's value (the `clairvoyant-v3` reference value). */
+  myopic: number;
+  /** The planning policy's value, planning with the best myopic variant's prices. */
+  planning: number;
+  /** The reference value: the better of the two, in hindsight. */
+  value: number;
+}
+
+/**
+ * The `planning-v1` reference value of a quantity measured by running a policy: the best myopic
+ * variant in hindsight (as the `clairvoyant-v3` scale), then the planning policy with that
+ * variant's prices, and the better of the two.
+ */
+export function planningReference(env: OrchestrationEnv, measure: (agent: Agent) => number, opts: PlanningOptions = PLANNING_DEFAULTS): PlanningReferenceValue {
+  let myopic = -Infinity;
+  let best = clairvoyantVariants(env)[0]!;
+  for (const prices of clairvoyantVariants(env)) {
+    const v = measure(createClairvoyant(env, prices));
+    if (v > myopic) {
+      myopic = v;
+      best = prices;
+    }
+  }
+  const planning = measure(createPlanner(env, opts, best));
+  return { myopic, planning, value: Math.max(myopic, planning) };
+}
