@@ -2,8 +2,7 @@
  * The leaderboard's plots as vega-lite specs (data inlined, so users can reuse them) and their
  * static SVG renderings (vega's headless renderer: no canvas, no browser, no external assets).
  */
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Aggregate, Cell, PlotEntry } from './types.ts';
 
 type Spec = Record<string, unknown>;
@@ -141,7 +140,10 @@ export function plotSpecs(cells: readonly Cell[], aggs: readonly Aggregate[], ag
 }
 /** Renders a vega-lite spec to a static SVG string (~50-100 ms). */
 export async function renderSvg(spec: Spec): Promise<string> {
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  // Imported on first use: vega and vega-lite take about 0.7 s of CPU to load, which every command
+  // of the CLI (all of which import this module through the leaderboard) would pay otherwise.
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vl.compile(spec as unknown as TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -13,11 +13,14 @@
  * at most {@link SPIN_MAX_MS}: a fast agent's reply then finds it awake. The spin adapts: after a
  * reply that the spin missed, the next spin is half as long, down to none, with a full-length probe
  * every {@link SPIN_PROBE_CALLS} calls; so an agent slower than the spin costs almost no spinning.
- * What it costs: this thread's CPU while it waits for a fast agent (at most the spin per call).
+ * And it only spins while the machine has an idle core (its 1-minute load average below the cores
+ * less a half, read once a second): on a busy machine no CPU halts, and a spin would take the CPU
+ * from the child it waits for. What it costs: this thread's CPU while it waits for a fast agent
+ * (at most the spin per call).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -90,6 +93,15 @@ export const SPIN_MAX_MS = 0.15;
 const SPIN_MIN_MS = 0.01;
 /** With the spin off, every this many calls one spins the full length again (the agent may have become fast). */
 const SPIN_PROBE_CALLS = 64;
+/** How often the load average is read to decide whether the machine has an idle core (ms). */
+const IDLE_CHECK_MS = 1000;
+let idleCore = { checkedAtMs: -Infinity, idle: false };
+
+/** Whether the machine has a core to spare (load average, read at most once per {@link IDLE_CHECK_MS}). */
+function hasIdleCore(nowMs: number): boolean {
+  if (nowMs - idleCore.checkedAtMs >= IDLE_CHECK_MS) idleCore = { checkedAtMs: nowMs, idle: loadavg()[0]! < availableParallelism() - 0.5 };
+  return idleCore.idle;
+}
 const decoder = new TextDecoder();
 
 /**
@@ -387,12 +399,14 @@ export class ProcessAgent implements Agent {
 
   /** Sets how long this call polls for its reply before blocking; false: it does not. */
   private startSpin(): boolean {
+    const now = performance.now();
+    if (!hasIdleCore(now)) return false;
     let ms = this.spinMs;
     if (ms === 0 && ++this.callsUnspun >= SPIN_PROBE_CALLS) {
       this.callsUnspun = 0;
       ms = SPIN_MAX_MS;
     }
-    this.spinUntil = ms > 0 ? performance.now() + ms : 0;
+    this.spinUntil = ms > 0 ? now + ms : 0;
     return ms > 0;
   }
 

@@ -9,6 +9,9 @@ import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { fixtureScenario } from '../env/fixtures.ts';
 import { eventually, processesWith } from './helpers.ts';
 
+// The spin before blocking runs only while the machine has an idle core: these tests see an idle one.
+vi.mock('node:os', async (importOriginal) => ({ ...(await importOriginal<typeof import('node:os')>()), loadavg: () => [0, 0, 0] }));
+
 const sh = (script: string): ProcessCommand => ({ command: 'sh', args: ['-c', script], cwd: process.cwd(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
 const ctx = (config: Record<string, unknown> = {}) => ({ env: {} as EnvSpec, seed: 1, config });
 
