@@ -43,6 +43,7 @@ interface RunFlags extends ScenarioFlags {
   jobTimeoutS?: string;
   jobMemoryMb?: string;
   title?: string;
+  allowFailed?: boolean;
 }
 
 type PlannedShard = { shard: string; jobs: PlannedJob[]; expectedMs: number };
@@ -88,6 +89,7 @@ export function register(program: Command): void {
     .option('--job-timeout-s <s>', 'per-job wall-clock limit (s); the worker is terminated when exceeded')
     .option('--job-memory-mb <mb>', 'per-worker heap limit (MB); a job exceeding it is recorded as failed')
     .option('--title <text>', 'the leaderboard page\'s title (default: from the suite)')
+    .option('--allow-failed', 'exit 0 when jobs failed (by default a run with a failed job exits 1, after writing its results and leaderboard)')
     .action(async (flags: RunFlags) => {
       if (flags.sandbox && flags.trusted) throw new InputError({ file: '--trusted', expected: 'either --sandbox or --trusted', found: 'both' });
       const selection = scenarioSelection(flags);
@@ -178,10 +180,15 @@ export function register(program: Command): void {
         for (const r of failed) process.stderr.write(`failed: ${r.agent} ${r.scenario} seed ${r.seed}: ${r.reason ?? 'no reason'}\n`);
         if (shard) {
           process.stdout.write(`shard ${shardText}: ${summary.results.length} jobs in ${flags.out}/${RESULTS_FILE}; combine shards with \`orchbench merge DIR... --out DIR\`\n`);
-          return;
+        } else {
+          await writeLeaderboard(flags.out, summary.results, pageMeta(runMetaFromManifest(manifest, summary.results), flags.title, flags.out));
+          process.stdout.write(`${summary.results.length} jobs (${failed.length} failed; ${summary.skipped} reused from the journal) -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
         }
-        await writeLeaderboard(flags.out, summary.results, pageMeta(runMetaFromManifest(manifest, summary.results), flags.title, flags.out));
-        process.stdout.write(`${summary.results.length} jobs (${failed.length} failed; ${summary.skipped} reused from the journal) -> ${flags.out}/${RESULTS_FILE}, leaderboard in ${flags.out}/\n`);
+        // Failed jobs fail the command (a script or CI must notice), unless the caller accepts them.
+        if (failed.length && !flags.allowFailed) {
+          process.stderr.write(`${failed.length} of ${summary.results.length} jobs failed (listed above): exit 1; --resume retries them, --allow-failed exits 0\n`);
+          process.exitCode = 1;
+        }
       });
     });
 }

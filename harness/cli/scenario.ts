@@ -1,6 +1,6 @@
 /** `orchbench scenario check|list|calibrate`: validate scenario files, summarise suites, calibrate thresholds. */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, formatIssue, type InputIssue } from '../errors.ts';
 import { writeFileAtomic } from '../io/safe-file.ts';
@@ -12,6 +12,23 @@ import { checkScenario, exampleFiles, loadScenario, SHIPPED_SUITES, suiteFiles }
 import { VARIANTS } from '../scenario/select.ts';
 import { useCatalogs } from '../traces/catalog.ts';
 import { type ScenarioFlags, selectedScenarios, withCatalogOption, withScenarioOptions } from './select.ts';
+import { PACKAGE_ROOT } from '../version.ts';
+
+/**
+ * A scenario file's `$schema` (an editor hint, not checked by the loader) that names a missing
+ * file, as in a copy of a shipped folder: the warning gives the path that works from its folder.
+ */
+export function schemaRefWarnings(file: string): string[] {
+  let ref: unknown;
+  try {
+    ref = (JSON.parse(readFileSync(file, 'utf8')) as { $schema?: unknown }).$schema;
+  } catch {
+    return []; // unreadable or not JSON: checkScenario reports it
+  }
+  if (typeof ref !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(ref) || existsSync(resolve(dirname(file), ref))) return [];
+  const schema = relative(dirname(resolve(file)), join(PACKAGE_ROOT, 'scenarios', 'schema', 'scenario.schema.json'));
+  return [`$schema ${JSON.stringify(ref)} names no file from ${dirname(file)}; the scenario schema is "${schema}" from there (an editor hint only: the scenario is valid either way)`];
+}
 
 /** Registers the `scenario` command group. */
 /** A comma-separated list of non-negative integer seeds from option `flag`. */
@@ -36,13 +53,14 @@ export function register(program: Command): void {
     .action((files: string[], opts: { json?: boolean; catalog: string[] }) => {
       useCatalogs(opts.catalog);
       const list = files.length ? files : [...SHIPPED_SUITES.flatMap((s) => suiteFiles(s)), ...exampleFiles()];
-      const results = list.map((file) => ({ file, issues: checkScenario(file) }));
+      const results = list.map((file) => ({ file, issues: checkScenario(file), warnings: schemaRefWarnings(file) }));
       const bad = results.filter((r) => r.issues.length);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ valid: bad.length === 0, files: results }, null, 2)}\n`);
       } else {
         for (const r of results) {
           process.stdout.write(r.issues.length ? `INVALID ${r.file}\n${r.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}\n` : `ok      ${r.file}\n`);
+          for (const w of r.warnings) process.stdout.write(`  warning: ${w}\n`);
         }
         process.stdout.write(`${results.length - bad.length} valid, ${bad.length} invalid\n`);
       }

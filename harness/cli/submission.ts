@@ -7,7 +7,7 @@ import { RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { requireBubblewrap } from '../submission/isolation.ts';
 import { checkSubmission, formatCheckReport } from '../submission/check.ts';
-import { initSubmission } from '../submission/init.ts';
+import { initSubmission, TEMPLATES } from '../submission/init.ts';
 import { numberOption } from './options.ts';
 
 /** Registers the `submission` command group. */
@@ -17,10 +17,11 @@ export function register(program: Command): void {
     .command('init')
     .argument('<dir>', 'folder to create')
     .option('--name <name>', 'agent name (default: the folder name)')
-    .description('create a working submission from the template (passes `submission check` as is)')
-    .action((dir: string, flags: { name?: string }) => {
-      const m = initSubmission(dir, flags.name);
-      process.stdout.write(`created submission "${m.name}" in ${dir}: edit ${m.entry} (the algorithm) and submission.json, then run \`orchbench submission check ${dir}\`\n`);
+    .option('--language <language>', `the template's language: ${Object.keys(TEMPLATES).join(', ')}`, 'ts')
+    .description('create a working submission from the template of a language (passes `submission check` as is, wherever the folder is)')
+    .action((dir: string, flags: { name?: string; language: string }) => {
+      const m = initSubmission(dir, flags.name, flags.language);
+      process.stdout.write(`created submission "${m.name}" (${m.language}) in ${dir}: edit ${m.entry ?? m.command!.at(-1)} (the algorithm) and submission.json, then run \`orchbench submission check ${dir}\`\n`);
     });
   group
     .command('check')

@@ -87,9 +87,12 @@ function read(file: string, o: ReadOpts): Promise<NetworkTrace> {
   return loadTrace(file, o.format, columns ? { ...options, columns } : options).catch(atFlags);
 }
 
-const f2 = (v: number) => v.toFixed(2).padStart(10);
+/** Significant digits of a converted trace's values: enough for any measured rate, none of the float noise. */
+const CONVERTED_DIGITS = 12;
+
+const f2 = (v: number) => v.toFixed(2).padStart(12);
 const statsRow = (name: string, s: BandwidthStats) =>
-  `${name.padEnd(10)}${f2(s.timeWeightedMeanMbps)}${f2(s.sampleMeanMbps)}${f2(s.medianMbps)}${f2(s.p5Mbps)}${f2(s.p95Mbps)}${(s.outageFraction * 100).toFixed(1).padStart(9)}%`;
+  `${name.padEnd(10)}${f2(s.timeWeightedMeanMbps)}${f2(s.sampleMeanMbps)}${f2(s.medianMbps)}${f2(s.p5Mbps)}${f2(s.p95Mbps)}${`${(s.outageFraction * 100).toFixed(1)}%`.padStart(9)}`;
 
 /** Registers the `traces` command group. */
 export function register(program: Command): void {
@@ -111,7 +114,8 @@ export function register(program: Command): void {
         `sha256     ${trace.sha256}`,
         `samples    ${stats.samples}, duration ${stats.durationS.toFixed(3)} s${trace.derivedUplink ? ', uplink derived from downlink' : ''}`,
         ...(stats.meanRttMs !== null ? [`rtt        ${stats.meanRttMs.toFixed(1)} ms (time-weighted mean)`] : []),
-        `Mbps      ${['mean(time)', 'mean(smpl)', 'median', 'p5', 'p95'].map((h) => h.padStart(10)).join('')}   outage`,
+        // Every column 12 characters wide, right-aligned: headers and values never run together.
+        `${'Mbps'.padEnd(10)}${['mean(time)', 'mean(smpl)', 'median', 'p5', 'p95'].map((h) => h.padStart(12)).join('')}${'outage'.padStart(9)}`,
         statsRow('downlink', stats.downlink),
         statsRow('uplink', stats.uplink),
       ].join('\n') + '\n');
@@ -119,10 +123,10 @@ export function register(program: Command): void {
 
   withReadOptions(cmd.command('convert'))
     .description('convert a trace file to the project CSV format (t_ms,uplink_mbps,downlink_mbps,rtt_ms)')
-    .requiredOption('--out <file>', 'CSV file to write (written whole or not at all; never one of the input files)')
+    .requiredOption('--out <file>', 'CSV file to write (written whole or not at all; never one of the input files; its folder is created when missing); values with 12 significant digits')
     .action(async (file: string, o: ReadOpts & { out: string }) => {
       const inputs = o.uplink === undefined ? [file] : [file, o.uplink];
-      writeFileAtomic(o.out, formatCsvTrace(await read(file, o)), { what: 'the CSV trace to write', inputs });
+      writeFileAtomic(o.out, formatCsvTrace(await read(file, o), CONVERTED_DIGITS), { what: 'the CSV trace to write', inputs });
       process.stdout.write(`wrote ${o.out}\n`);
     });
 

@@ -121,13 +121,15 @@ function statOrUndefined(file: string): Stats | undefined {
 /**
  * Writes a user-named output file atomically: the content goes to a temporary file beside it,
  * is flushed to disk, and is renamed over the target, so a reader (or a crash) never sees half
- * a file. Refuses an empty path, an existing target that is not a regular file (`/dev/null`, a
- * directory, a FIFO), and a target that is one of `inputs` (also through a link).
+ * a file. A missing folder is created, as `run --out` and `merge --out` create theirs. Refuses an
+ * empty path, an existing target that is not a regular file (`/dev/null`, a directory, a FIFO),
+ * and a target that is one of `inputs` (also through a link).
  * @throws InputError naming the file, what was expected and what was found
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array, o: WriteOutputOptions): void {
-  const expected = `${o.what}: a path to a new or regular file in an existing, writable folder`;
+  const expected = `${o.what}: a path to a new or regular file in a writable folder`;
   if (file === '') throw new InputError({ file: '(empty path)', expected, found: 'an empty path' });
+  ensureDir(dirname(file), { what: `the folder of ${o.what}` });
   let tmp: string | undefined;
   try {
     const target = statOrUndefined(file);

@@ -9,6 +9,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BASELINES, baselineFile, listBaselines } from '../../baselines/index.ts';
 import type { AgentFactory } from '../agent.ts';
+import { didYouMean } from '../suggest.ts';
 import { InputError } from '../errors.ts';
 import { submissionFactory } from '../submission/load.ts';
 import { folderFiles } from '../submission/files.ts';
@@ -104,7 +105,13 @@ export async function resolveAgent(spec: Pick<JobSpec, 'agent' | 'agentKind' | '
   }
   const entry = Object.hasOwn(BASELINES, spec.agent) ? BASELINES[spec.agent] : undefined;
   if (!entry) {
-    throw new InputError({ file: '--agents', expected: `a baseline, one of ${listBaselines().join(', ')} (your own agent is a folder: pass it with --submissions DIR)`, found: JSON.stringify(spec.agent) });
+    // A submission given to --agents (its folder's name) is the common slip: say where it goes.
+    const folder = existsSync(spec.agent) && statSync(spec.agent).isDirectory();
+    throw new InputError({
+      file: '--agents',
+      expected: `one of the baselines ${listBaselines().join(', ')}; a submission (a folder) is run with --submissions DIR`,
+      found: `${JSON.stringify(spec.agent)}${folder ? ` (a folder: run it with --submissions ${spec.agent})` : didYouMean(spec.agent, listBaselines())}`,
+    });
   }
   return {
     name: spec.agent,

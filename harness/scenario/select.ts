@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { didYouMean } from '../suggest.ts';
 import { InputError, type InputIssue, show } from '../errors.ts';
 import { SHIPPED_SUITES, suiteFiles, type SuiteName, type Variant } from './load.ts';
 
@@ -63,7 +64,7 @@ function shippedIds(): Map<string, string> {
  */
 export function selectScenarios(sel: ScenarioSelection): Selected {
   const suite = sel.suite ?? 'default';
-  if (!SUITES.includes(suite as SuiteName)) throw new InputError({ file: '--suite', expected: SUITES.join(' | '), found: show(suite) });
+  if (!SUITES.includes(suite as SuiteName)) throw new InputError({ file: '--suite', expected: SUITES.join(' | '), found: `${show(suite)}${didYouMean(suite, SUITES)}` });
   if (sel.variant !== undefined && !VARIANTS.includes(sel.variant as Variant)) throw new InputError({ file: '--variant', expected: VARIANTS.join(' | '), found: show(sel.variant) });
   if (suite === 'testing' && sel.variant === 'full') throw new InputError({ file: '--variant', expected: 'testing with --suite testing (the default suite in its testing variant; use --suite default --variant full for the full one)', found: '"full"' });
   const own: Variant = suite === 'testing' ? 'testing' : 'full';
@@ -84,10 +85,12 @@ export function selectScenarios(sel: ScenarioSelection): Selected {
     const isPath = name.endsWith('.json') || existsSync(name);
     const file = isPath ? resolve(name) : shipped.get(name);
     if (file === undefined || (isPath && !existsSync(file))) {
+      const hint = isPath ? '' : didYouMean(name, [...shipped.keys()]);
       issues.push({
         file: '--scenarios',
-        expected: isPath ? 'an existing scenario file' : `a scenario file, or the id of a shipped scenario (${[...shipped.keys()].join(', ')})`,
-        found: isPath ? `${show(name)} (no such file: ${file})` : show(name),
+        // With a suggestion, the list of every id (30 and more) is left to `orchbench scenario list`.
+        expected: isPath ? 'an existing scenario file' : `a scenario file, or the id of a shipped scenario (${hint ? '`orchbench scenario list --suite S` lists them' : [...shipped.keys()].join(', ')})`,
+        found: isPath ? `${show(name)} (no such file: ${file})` : `${show(name)}${hint}`,
       });
       continue;
     }

@@ -16,11 +16,13 @@ import { describeIsolation, isolationOf, requireBubblewrap } from './isolation.t
 import { submissionFactory, type SubmissionLoadOptions } from './load.ts';
 import { DEFAULT_LIMITS } from './process-agent.ts';
 import { readSubmission } from './manifest.ts';
+import { folderFiles } from './files.ts';
+import { typeCheckSubmission } from './typecheck.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface CheckItem {
-  check: 'manifest' | 'version' | 'tuning' | 'isolation' | 'run' | 'determinism';
+  check: 'manifest' | 'version' | 'tuning' | 'types' | 'isolation' | 'run' | 'determinism';
   status: CheckStatus;
   detail: string;
 }
@@ -94,6 +96,14 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
   if (major !== wantMajor || (major === '0' && minor !== wantMinor)) {
     add('version', 'warn', `built for orchbench ${sub.manifest.orchbenchVersion}, running ${VERSION}: the agent API may differ`);
   }
+  if (sub.manifest.language === 'typescript') {
+    // tsx and the bundler strip types without checking them: a type error would otherwise pass.
+    const tsFiles = folderFiles(sub.dir).filter((f) => /\.(c|m)?ts$/.test(f) && !f.endsWith('.d.ts'));
+    const types = typeCheckSubmission(sub.dir, tsFiles);
+    add('types', types.ok ? 'pass' : 'fail', types.ok
+      ? `tsc ${types.tscVersion} (strict, the project's options): no errors in ${tsFiles.length} file(s)`
+      : `tsc ${types.tscVersion} (strict, the project's options) found errors:\n${types.diagnostics.map((d) => `      ${d}`).join('\n')}${types.more ? `\n      ... and ${types.more} more line(s)` : ''}`);
+  }
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   add('isolation', sandbox ? 'pass' : 'warn', sandbox ? describeIsolation(isolationOf(requireBubblewrap(), limits)) : 'none: the agent runs trusted (in this process, or as a plain process)');
   // Each run sees another wall clock while it loads (sandboxed JS/TS), one millisecond apart: an
@@ -107,7 +117,7 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
     add('run', 'pass', `${first.learningRewards.length} learning + ${e.decisions} evaluation decisions on ${scenarioId} (testing), all actions valid; eval mean latency ${e.meanLatencyMs.toFixed(1)} ms, p95 ${e.p95LatencyMs.toFixed(1)} ms, violations ${(100 * e.accuracyViolationRate).toFixed(1)}%`);
   } catch (e) {
     if (!(e instanceof SubmissionError)) throw e;
-    add('run', 'fail', e.message);
+    add('run', 'fail', withStderr(e));
     return report;
   }
   if (!sub.manifest.deterministic) {
@@ -120,11 +130,17 @@ export async function checkSubmission(dir: string, opts: CheckOptions = {}): Pro
         : `claimed deterministic, but two runs with seed ${seed} gave different decision logs (${first.logSha256.slice(0, 12)}... vs ${second.logSha256.slice(0, 12)}...): derive all randomness from ctx.seed`);
     } catch (e) {
       if (!(e instanceof SubmissionError)) throw e;
-      add('determinism', 'fail', `second run: ${e.message}`);
+      add('determinism', 'fail', `second run: ${withStderr(e)}`);
     }
   }
   report.ok = report.items.every((i) => i.status !== 'fail');
   return report;
+}
+
+/** A failure's message, with the end of the process's stderr (e.g. a Python traceback) when there is one. */
+function withStderr(e: SubmissionError): string {
+  if (!e.stderrTail?.trim()) return e.message;
+  return `${e.message}\n    its stderr (the last ${e.stderrTail.length} characters):\n${e.stderrTail.trimEnd().split('\n').map((l) => `      ${l}`).join('\n')}`;
 }
 
 /** The report as plain text, one line per check, ending with PASS or FAIL. */

@@ -17,10 +17,16 @@ export type SubmissionFailure =
 /** A submission failure with a clear one-line reason, e.g. "exceeded the 200 ms per-decision limit". */
 export class SubmissionError extends Error {
   readonly failure: SubmissionFailure;
-  constructor(failure: SubmissionFailure, message: string) {
+  /**
+   * The end of the process's stderr when it exited (a Python traceback, a Node stack): shown by
+   * `submission check` in full, never part of a result's one-line reason.
+   */
+  readonly stderrTail: string | undefined;
+  constructor(failure: SubmissionFailure, message: string, stderrTail?: string) {
     super(message);
     this.name = 'SubmissionError';
     this.failure = failure;
+    this.stderrTail = stderrTail;
   }
 }
 

@@ -499,6 +499,6 @@ export class ProcessAgent implements Agent {
     if (r.killedFor) return new SubmissionError('crashed', `stopped: ${boundedText(r.killedFor)}`);
     // The last line of its stderr is the submission's own text too.
     const lastLine = r.stderrTail.trim().split('\n').pop() ?? '';
-    return new SubmissionError('crashed', `exited unexpectedly (code ${r.code}, signal ${r.signal})${lastLine ? `; its last line on stderr: ${boundedText(lastLine, 200)}` : ''}`);
+    return new SubmissionError('crashed', `exited unexpectedly (code ${r.code}, signal ${r.signal})${lastLine ? `; its last line on stderr: ${boundedText(lastLine, 200)}` : ''}`, r.stderrTail);
   }
 }

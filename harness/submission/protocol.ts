@@ -12,6 +12,9 @@
  * | `{"type":"stats"}` | `{"stats":AgentStats\|null}` |
  * | `{"type":"close"}` | nothing; exit |
  *
+ * `EnvSpec` carries the scoring contract: `reward` (the scenario's reward weights every
+ * transition's reward is computed with) and `ranking` (how the leaderboard ranks). A recorded sample
+ * of every message is in `submissions/README.md` (checked by `test/submission/protocol-samples.test.ts`).
  * `Obs` is an {@link Observation} with `actionMask` and `features` as JSON arrays of numbers; an
  * observation or transition carries every field the environment sets (see `harness/agent.ts`).
  * `hello` may carry `loadClockMs` (the checker's determinism runs, sandboxed Node only): the wall

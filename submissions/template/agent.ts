@@ -1,14 +1,18 @@
 /**
- * Submission template: a working latency-first greedy rule to replace with your algorithm.
+ * Submission template: a working rule to replace with your algorithm. It picks, for each request,
+ * the action with the lowest expected cost under the scenario's own reward (`ctx.env.reward`: the
+ * weights every transition's reward is computed with) from a rough latency estimate.
  *
  * The contract (harness/agent.ts): export `createAgent`, a factory that receives the environment's
- * description (`ctx.env`: actions, features, budgets), a seed (`ctx.seed`: use it for ALL
- * randomness, never Math.random) and your hyperparameters (`ctx.config`: the manifest's
- * `hyperparameters`). It returns an agent whose `act(obs)` returns an unmasked action index.
- * Optional: `learn(transition)` (learning phase), `setMode('eval')` (stop exploring), `stats()`.
- * Observations are reused buffers: copy what you keep beyond the current call.
+ * description (`ctx.env`: actions, features, budgets, the reward weights and the ranking rule), a
+ * seed (`ctx.seed`: use it for ALL randomness, never Math.random) and your hyperparameters
+ * (`ctx.config`: the manifest's `hyperparameters`). It returns an agent whose `act(obs)` returns an
+ * unmasked action index. Optional: `learn(transition)` (learning phase), `setMode('eval')` (stop
+ * exploring), `stats()`. Observations are reused buffers: copy what you keep beyond the current call.
+ * The `orchbench/...` import is a type import only (erased when the agent runs): it resolves to
+ * this installation wherever the folder is (`orchbench submission check` type-checks it).
  */
-import type { AgentFactory, Observation } from '../../harness/agent.ts';
+import type { AgentFactory, Observation } from 'orchbench/harness/agent.ts';
 
 interface Config {
   /** Edge-to-cloud RTT (ms) the rule assumes, since agents do not observe it. */
@@ -17,7 +21,7 @@ interface Config {
 
 export const createAgent: AgentFactory = (ctx) => {
   const config = { assumedWanRttMs: 30, ...ctx.config } as Config;
-  const { actions } = ctx.env;
+  const { actions, reward } = ctx.env;
 
   /** Estimated response time (ms) of action `a` for this request. YOUR ALGORITHM GOES HERE. */
   const estimateMs = (obs: Observation, a: number): number => {
@@ -30,24 +34,28 @@ export const createAgent: AgentFactory = (ctx) => {
     return uploadMs + obs.link.rttMs + (def.tier === 'cloud' ? config.assumedWanRttMs : 0) + queueMs + computeMs;
   };
 
+  /** Expected cost (minus the reward) of action `a`, by the scenario's weights (energy left out: not estimated here). */
+  const costOf = (obs: Observation, a: number): number => {
+    const ms = estimateMs(obs, a);
+    const violation = actions[a]!.accuracyTop1Pct < obs.request.accuracyRequirementTop1Pct;
+    const miss = obs.request.deadlineMs !== null && ms > obs.request.deadlineMs;
+    return reward.latencyWeightPerS * (ms / 1000) + (violation ? reward.accuracyViolationPenalty : 0) + (miss ? reward.deadlineMissPenalty : 0);
+  };
+
   return {
     name: 'template',
     act(obs) {
-      // Fastest unmasked action whose model meets the accuracy requirement; else the most accurate one.
       let best = -1;
-      let bestMs = Infinity;
-      let fallback = -1;
+      let bestCost = Infinity;
       for (let a = 0; a < actions.length; a++) {
         if (obs.actionMask[a] !== 1) continue;
-        if (fallback < 0 || actions[a]!.accuracyTop1Pct > actions[fallback]!.accuracyTop1Pct) fallback = a;
-        if (actions[a]!.accuracyTop1Pct < obs.request.accuracyRequirementTop1Pct) continue;
-        const ms = estimateMs(obs, a);
-        if (ms < bestMs) {
+        const cost = costOf(obs, a);
+        if (best < 0 || cost < bestCost) {
           best = a;
-          bestMs = ms;
+          bestCost = cost;
         }
       }
-      return best >= 0 ? best : fallback;
+      return best;
     },
     // learn(t) { ... }  // a learning agent updates its model here (t is reused: copy what you keep)
     // setMode(mode) { ... }  // 'eval': stop exploring, act greedily

@@ -60,7 +60,7 @@ describe('every command that takes scenarios accepts the selection', () => {
     const listed = JSON.parse(execFileSync('node', [BIN, 'scenario', 'list', '--scenarios', `${EXAMPLE},${ids('tuning')[0]}`, '--variant', 'testing', '--json'], { encoding: 'utf8', env })) as { suite: string; scenarios: { id: string; variant: string; learningDecisions: number }[] };
     expect(listed.suite).toBe('custom (testing variant)');
     expect(listed.scenarios.map((s) => [s.id, s.variant])).toEqual([['byo-phone-log-1u-v1', 'testing'], [ids('tuning')[0], 'testing']]);
-    expect(listed.scenarios[0]!.learningDecisions).toBe(300);
+    expect(listed.scenarios[0]!.learningDecisions).toBe(2000);
     const tuning = JSON.parse(execFileSync('node', [BIN, 'scenario', 'list', '--suite', 'tuning', '--json'], { encoding: 'utf8', env })) as { scenarios: { id: string; variant: string }[] };
     expect(tuning.scenarios.map((s) => s.id)).toEqual(ids('tuning'));
     expect(tuning.scenarios.every((s) => s.variant === 'full')).toBe(true);
@@ -91,7 +91,7 @@ describe('every command that takes scenarios accepts the selection', () => {
     const dir = join(out, 'hl');
     const report = JSON.parse(execFileSync('node', [BIN, 'experiment', 'hl-speedup', '--scenarios', EXAMPLE, '--variant', 'testing', '--agents', 'dqn,hybrid', '--seeds', '1', '--workers', '1', '--out', dir, '--json'], { encoding: 'utf8', env })) as { suite: string; rows: { scenario: string; learningBudget: number }[]; failedJobs: unknown[] };
     expect(report.suite).toBe('custom (testing variant)');
-    expect(report.rows.map((r) => [r.scenario, r.learningBudget])).toEqual([['byo-phone-log-1u-v1', 300]]);
+    expect(report.rows.map((r) => [r.scenario, r.learningBudget])).toEqual([['byo-phone-log-1u-v1', 2000]]);
     expect(report.failedJobs).toEqual([]);
   });
 });

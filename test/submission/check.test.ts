@@ -22,10 +22,10 @@ describe('submission init -> check', () => {
     const report = await checkSubmission(dir);
     expect(report.items.filter((i) => i.status === 'fail')).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.items.map((i) => i.check)).toEqual(['manifest', 'isolation', 'run', 'determinism']);
+    expect(report.items.map((i) => i.check)).toEqual(['manifest', 'types', 'isolation', 'run', 'determinism']);
     // Isolated by default, and the report says how.
     expect(report.sandbox).toBe(true);
-    expect(report.items[1]!.detail).toMatch(/^bubblewrap \d+\.\d+.* \(namespaces user,pid,ipc,uts,net,mount,cgroup; uid 65534; no network/);
+    expect(report.items[2]!.detail).toMatch(/^bubblewrap \d+\.\d+.* \(namespaces user,pid,ipc,uts,net,mount,cgroup; uid 65534; no network/);
   });
 
   it('refuses to scaffold into a folder with files', () => {

@@ -113,7 +113,7 @@ describe('traces convert: never overwrites its input, writes whole or not at all
 
   it('refuses an output that cannot be a file, with the reason, and leaves no temporary file', async () => {
     const src = write('in2.txt', '0 2\n');
-    expect(await refusal(src, '/etc/passwd/x')).toBe('/etc/passwd/x: expected the CSV trace to write: a path to a new or regular file in an existing, writable folder; found ENOTDIR (a path component is not a directory)');
+    expect(await refusal(src, '/etc/passwd/x')).toBe('/etc/passwd: expected the folder of the CSV trace to write: an existing folder, or a path where one can be created; found a regular file');
     expect(await refusal(src, '/dev/null')).toMatch(/^\/dev\/null: .*; found a character device$/);
     expect(await refusal(src, dir)).toMatch(/; found a directory$/);
     expect(await refusal(src, '')).toMatch(/^\(empty path\): .*; found an empty path$/);
@@ -121,5 +121,12 @@ describe('traces convert: never overwrites its input, writes whole or not at all
     await convert(src, out);
     expect(readFileSync(out, 'utf8')).toBe('t_ms,uplink_mbps,downlink_mbps\n0,2,2\n');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('creates a missing output folder, as run --out and merge --out do', async () => {
+    const src = write('in3.txt', '0 2\n');
+    const out = join(dir, 'new', 'deeper', 'out.csv');
+    await convert(src, out);
+    expect(readFileSync(out, 'utf8')).toBe('t_ms,uplink_mbps,downlink_mbps\n0,2,2\n');
   });
 });

@@ -83,12 +83,18 @@ export function parseCsvTrace(bytes: Uint8Array, file: string): NetworkTrace {
   return assembleTrace(samples, { file, source: file, sha256: sha256Hex(bytes), derivedUplink: false });
 }
 
-/** Writes a trace in the project CSV format (the inverse of {@link parseCsvTrace}). */
-export function formatCsvTrace(trace: NetworkTrace): string {
+/**
+ * Writes a trace in the project CSV format (the inverse of {@link parseCsvTrace}).
+ * @param significantDigits when given, every value is written with at most that many significant
+ *   digits (`traces convert` uses 12: arithmetic noise such as 6.514874999999999 becomes 6.514875,
+ *   a change below 1e-12 of the value); without it, each value is written exactly.
+ */
+export function formatCsvTrace(trace: NetworkTrace, significantDigits?: number): string {
+  const v = significantDigits === undefined ? String : (x: number): string => String(Number(x.toPrecision(significantDigits)));
   const rows = [trace.rttMs ? CSV_HEADER : 't_ms,uplink_mbps,downlink_mbps'];
   for (let i = 0; i < trace.tMs.length; i++) {
-    const base = `${trace.tMs[i]},${trace.uplinkMbps[i]},${trace.downlinkMbps[i]}`;
-    rows.push(trace.rttMs ? `${base},${trace.rttMs[i]}` : base);
+    const base = `${v(trace.tMs[i]!)},${v(trace.uplinkMbps[i]!)},${v(trace.downlinkMbps[i]!)}`;
+    rows.push(trace.rttMs ? `${base},${v(trace.rttMs[i]!)}` : base);
   }
   return `${rows.join('\n')}\n`;
 }
