@@ -74,6 +74,6 @@ describe('run flags', () => {
 
 describe('unknown agents', () => {
   it('refuses a name that is no baseline and points at --submissions (the README gate example passed --agents my-orchestrator)', async () => {
-    await expect(resolveAgent({ agent: 'my-orchestrator', agentKind: 'baseline' })).rejects.toThrow(/--agents: expected a baseline, one of random, .*pass it with --submissions DIR\); found "my-orchestrator"/);
+    await expect(resolveAgent({ agent: 'my-orchestrator', agentKind: 'baseline' })).rejects.toThrow(/--agents: expected one of the baselines random, .*a submission \(a folder\) is run with --submissions DIR; found "my-orchestrator"/);
   });
 });
