@@ -13,6 +13,7 @@ export const MUTATION_TESTS = [
   'test/runner/identity.test.ts',
   'test/runner/journal.test.ts',
   'test/env/exact.test.ts',
+  'test/env/feedback.test.ts',
   'test/env/episode.test.ts',
   'test/submission/limits.test.ts',
   'test/submission/process-agent.test.ts',
