@@ -3,6 +3,7 @@
  * changes it (so `--resume` and `merge` never reuse a line of older agent code, another scenario
  * or trace), and nothing else does. Compared on `jobHash` itself, one input at a time.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,15 @@ describe('jobIdentity', () => {
 });
 
 describe('agentCodeHash', () => {
+  it('is sha256 over each file as its relative path, NUL, its length, NUL and its bytes (a symlink as "symlink -> target")', () => {
+    const d = mkdtempSync(join(root, 'format-'));
+    writeFileSync(join(d, 'a.ts'), 'export {};\n');
+    symlinkSync('a.ts', join(d, 'l.ts'));
+    const link = Buffer.from('symlink -> a.ts');
+    const expected = createHash('sha256').update('a.ts\u000011\u0000').update('export {};\n').update(`l.ts\u0000${link.length}\u0000`).update(link).digest('hex');
+    expect(agentCodeHash([join(d, 'a.ts'), join(d, 'l.ts')], d)).toBe(expected);
+  });
+
   it('hashes a symlink as the name it points to, never following it', () => {
     const d = mkdtempSync(join(root, 'link-'));
     writeFileSync(join(d, 'a.txt'), 'one');
