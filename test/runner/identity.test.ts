@@ -127,6 +127,16 @@ describe('run options and provenance', () => {
     expect(r.provenanceHash).toBe(provenanceHashOf(r));
   });
 
+  it('provenanceHash seals the provenance to the result: another provenance, another hash; the result hash stays', () => {
+    const spec = job({ agentKind: 'baseline' });
+    const r = failedResult(spec, jobIdentity(spec, inputs), 'boom', 1);
+    const moved = { ...r, provenance: { scenarioFile: 'elsewhere.json' } };
+    expect(resultHashOf(moved)).toBe(r.resultHash);
+    expect(provenanceHashOf(moved)).not.toBe(r.provenanceHash);
+    expect(provenanceHashOf({ resultHash: 'x'.repeat(64), provenance: r.provenance })).not.toBe(r.provenanceHash);
+    expect(provenanceHashOf({ resultHash: r.resultHash })).not.toBe(r.provenanceHash);
+  });
+
   it('byJobHash orders by jobHash, equal hashes as equal', () => {
     const xs = ['c', 'a', 'b'].map((jobHash) => ({ jobHash }));
     expect([...xs].sort(byJobHash).map((x) => x.jobHash)).toEqual(['a', 'b', 'c']);

@@ -88,6 +88,8 @@ describe('results journal', () => {
   it('refuses a folder or an unwritable path as a journal, naming it', () => {
     expect(() => new JournalWriter(root)).toThrow(new RegExp(`${root}.*a results journal: a regular file the run can append to`, 's'));
     expect(() => new JournalWriter(join(root, 'missing', 'x.jsonl'))).toThrow(/a results journal: a regular file the run can append to/);
+    // Opens fine for appending, but is not a regular file.
+    expect(() => new JournalWriter('/dev/null')).toThrow(/\/dev\/null.*a regular file the run can append to/s);
   });
 
   it('keeps one result per job: ok beats failed in either order, otherwise the last wins', () => {
@@ -98,6 +100,7 @@ describe('results journal', () => {
     const second = { ...failed(), reason: 'second' };
     expect(latestByJob([failed(), second])[0]!.reason).toBe('second');
     expect(latestByJob([ok(b), ok(a)]).map((r) => r.jobHash)).toEqual([a!.id.jobHash, b!.id.jobHash].sort());
+    expect(latestByJob([ok(a), ok(b)]).map((r) => r.jobHash)).toEqual([a!.id.jobHash, b!.id.jobHash].sort());
   });
 
   it('seals results: the hash ignores timing and catches any other change', () => {
