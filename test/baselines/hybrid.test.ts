@@ -15,6 +15,7 @@ import { referenceRewards } from '../../harness/score/job.ts';
 import { decisionLog, seedsReachingThreshold } from '../experiment/runs.ts';
 import { ACTIONS, envSpec, FULL_MASK, observation } from './fixtures.ts';
 import { runToy } from './toy.ts';
+import { withTickingClock } from '../helpers/ticking-clock.ts';
 
 const STATIONARY = 'broadband-1u-loose-v1';
 const LEGAL = ACTIONS.filter((a) => FULL_MASK[a.index] === 1).map((a) => a.index);
@@ -480,7 +481,9 @@ describe('hybrid agent', () => {
   it('smoke run on a testing scenario: learns from delivered transitions, plans, and its greedy policy is near the oracle', async () => {
     const scenario = await loadScenario(STATIONARY, { variant: 'testing' });
     const env = new OrchestrationEnv(scenario);
-    const r = runEpisode(env, await createAgent({ env: env.spec, seed: 1 }), 1);
+    // A ticking clock: the planning time is > 0 exactly when the planning was timed.
+    const agent = await createAgent({ env: env.spec, seed: 1 });
+    const r = await withTickingClock(() => runEpisode(env, agent, 1));
     const s = r.agentStats!;
     // Transitions arrive when their requests complete: fewer than the decisions, never more.
     expect(s.realSteps).toBeGreaterThan(0.9 * env.spec.learningDecisions);

@@ -7,6 +7,7 @@ import { BASELINES } from '../../baselines/index.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { resolutionCheckpoints } from '../../harness/score/curves.ts';
 import { checkpointsToThreshold, scoreJob } from '../../harness/score/job.ts';
+import { withTickingClock } from '../helpers/ticking-clock.ts';
 
 describe('checkpointsToThreshold', () => {
   const at = [10, 20, 40, 80, 160];
@@ -31,8 +32,9 @@ describe('scoreJob: the greedy curve', () => {
     const curves = [];
     for (const name of ['q-learning', 'bandit']) {
       const factory = await BASELINES[name]!.load();
-      const plain = await scoreJob(scenario, factory, 3, { checkpointEval: false });
-      const { metrics, timing } = await scoreJob(scenario, factory, 3, { checkpointEval: { step: 50, maxRelativeStep: 0.2, atZero: false, unitUpTo: 0, segments: 2, decisionsPerSegment: 100, minDecisions: 200 } });
+      // A ticking clock: the checkpoint time is > 0 exactly when the checkpoint evaluations were timed.
+      const plain = await withTickingClock(() => scoreJob(scenario, factory, 3, { checkpointEval: false }));
+      const { metrics, timing } = await withTickingClock(() => scoreJob(scenario, factory, 3, { checkpointEval: { step: 50, maxRelativeStep: 0.2, atZero: false, unitUpTo: 0, segments: 2, decisionsPerSegment: 100, minDecisions: 200 } }));
       expect(plain.metrics.greedyCurve, name).toBeUndefined();
       expect(metrics.decisionLogSha256, name).toBe(plain.metrics.decisionLogSha256);
       expect(metrics.interactionsToThreshold, name).toBe(plain.metrics.interactionsToThreshold);
@@ -47,6 +49,7 @@ describe('scoreJob: the greedy curve', () => {
       expect(g.refs.oracleReward).toBeGreaterThan(g.refs.randomReward);
       expect(g.interactionsToThreshold === null || g.normalised.at(-1)! >= metrics.threshold).toBe(true);
       expect(timing.checkpointMs).toBeGreaterThan(0);
+      expect(plain.timing.checkpointMs).toBe(0);
       curves.push(g);
     }
     // Common random numbers: both agents' greedy policies are scored on the same requests.

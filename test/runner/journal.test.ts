@@ -47,12 +47,60 @@ describe('results journal', () => {
     expect(j.skipped).toEqual([{ line: 1, reason: 'resultHash does not match the line (edited after it was written?)' }]);
   });
 
+  it('skips lines that are not result objects, saying why; blank lines are not lines', () => {
+    const file = join(root, 'bad-lines.jsonl');
+    const { resultHash: _h, ...unsealed } = ok();
+    writeFileSync(file, ['null', '[1]', '"x"', '{}', JSON.stringify(unsealed), '   ', JSON.stringify(ok(b)), ''].join('\n'));
+    const j = readJournal(file);
+    expect(j.results.map((r) => r.jobHash)).toEqual([b!.id.jobHash]);
+    expect(j.skipped).toEqual([
+      { line: 1, reason: 'not a JSON object' },
+      { line: 2, reason: 'not a JSON object' },
+      { line: 3, reason: 'not a JSON object' },
+      { line: 4, reason: 'missing jobHash, agent, scenario, seed, status, resultHash' },
+      { line: 5, reason: 'missing resultHash' },
+    ]);
+  });
+
+  it('skips an ok line whose metrics cannot rank (the job is re-run), not a failed one', () => {
+    const file = join(root, 'bad-metrics.jsonl');
+    const bad = sealResult({ ...failed(), status: 'ok', reason: undefined, metrics: {} as JobResult['metrics'] });
+    writeFileSync(file, `${JSON.stringify(bad)}\n${JSON.stringify(failed(b))}\n`);
+    const j = readJournal(file);
+    expect(j.results.map((r) => r.jobHash)).toEqual([b!.id.jobHash]);
+    expect(j.skipped).toEqual([{ line: 1, reason: expect.stringMatching(/^its metrics cannot be ranked \(.+\); the job will be re-run$/) }]);
+  });
+
+  it('opening a journal adds a newline only after a torn last line (an empty or whole file is left as it is)', () => {
+    const file = join(root, 'whole.jsonl');
+    writeFileSync(file, '');
+    let w = new JournalWriter(file);
+    w.append(ok());
+    w.close();
+    const line = `${JSON.stringify(ok())}\n`;
+    expect(readFileSync(file, 'utf8')).toBe(line);
+    w = new JournalWriter(file);
+    w.append(ok());
+    w.close();
+    expect(readFileSync(file, 'utf8')).toBe(line + line);
+  });
+
+  it('refuses a folder or an unwritable path as a journal, naming it', () => {
+    expect(() => new JournalWriter(root)).toThrow(new RegExp(`${root}.*a results journal: a regular file the run can append to`, 's'));
+    expect(() => new JournalWriter(join(root, 'missing', 'x.jsonl'))).toThrow(/a results journal: a regular file the run can append to/);
+    // Opens fine for appending, but is not a regular file.
+    expect(() => new JournalWriter('/dev/null')).toThrow(/\/dev\/null.*a regular file the run can append to/s);
+  });
+
   it('keeps one result per job: ok beats failed in either order, otherwise the last wins', () => {
+    const [first, last] = [ok(), { ...ok() }];
+    expect(latestByJob([first, last])[0]).toBe(last);
     expect(latestByJob([failed(), ok()])[0]!.status).toBe('ok');
     expect(latestByJob([ok(), failed()])[0]!.status).toBe('ok');
     const second = { ...failed(), reason: 'second' };
     expect(latestByJob([failed(), second])[0]!.reason).toBe('second');
     expect(latestByJob([ok(b), ok(a)]).map((r) => r.jobHash)).toEqual([a!.id.jobHash, b!.id.jobHash].sort());
+    expect(latestByJob([ok(a), ok(b)]).map((r) => r.jobHash)).toEqual([a!.id.jobHash, b!.id.jobHash].sort());
   });
 
   it('seals results: the hash ignores timing and catches any other change', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../harness/errors.ts';
 import { deriveRng } from '../../harness/rng.ts';
-import { aggregateInterval, bestFirst, pairedBootstrap, stratifiedBootstrap, type AggregateName, type Matrix } from '../../harness/stats/index.ts';
+import { AGGREGATES, aggregateInterval, bestFirst, pairedBootstrap, probabilityOfImprovement, probabilityOfImprovementInterval, stratifiedBootstrap, type AggregateName, type Matrix } from '../../harness/stats/index.ts';
 
 /** Mean of all entries: a simple statistic for checking the resampling itself. */
 const pooledMean = (m: Matrix): number => m.flat().reduce((s, v) => s + v, 0) / m.flat().length;
@@ -130,5 +130,64 @@ describe('the percentile interval: exact quantile positions', () => {
       expect(r.lo).toBeCloseTo(lo, 9);
       expect(r.hi).toBeCloseTo(hi, 9);
     }
+  });
+});
+
+describe('the resampling follows its documented streams and draws exactly', () => {
+  /** Type-7 quantile of a sorted array, written out here. */
+  const q7 = (s: number[], p: number): number => {
+    const h = (s.length - 1) * p;
+    const lo = Math.floor(h);
+    return lo + 1 < s.length ? s[lo]! + (h - lo) * (s[lo + 1]! - s[lo]!) : s[lo]!;
+  };
+  const ends = (values: number[]) => {
+    const s = [...values].sort((a, b) => a - b);
+    const alpha = (1 - 0.95) / 2;
+    return { lo: q7(s, alpha), hi: q7(s, 1 - alpha) };
+  };
+  const meanOf = (xs: ArrayLike<number>): number => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
+
+  it.each([[undefined], [['scenario-a', 3]]] as const)('pairedBootstrap: n draws per replicate from (seed, "paired-bootstrap", ...labels), applied to every sample (labels %j)', (labels) => {
+    const x = [1, 5, 2, 8, 3];
+    const y = [2, 2, 7, 1, 9];
+    const stat = (a?: Float64Array, b?: Float64Array) => meanOf(a!) - meanOf(b!);
+    const rng = deriveRng(4, 'paired-bootstrap', ...(labels ?? []));
+    const values = Array.from({ length: 300 }, () => {
+      const idx = x.map(() => rng.int(x.length));
+      return stat(Float64Array.from(idx.map((j) => x[j]!)), Float64Array.from(idx.map((j) => y[j]!)));
+    });
+    const r = pairedBootstrap([x, y], stat, { seed: 4, reps: 300, ...(labels ? { labels: [...labels] } : {}) });
+    expect(r).toEqual({ point: stat(Float64Array.from(x), Float64Array.from(y)), ...ends(values) });
+  });
+
+  it.each([[undefined], [['scenario-a']]] as const)('stratifiedBootstrap: per matrix, per task, runs drawn from (seed, "bootstrap", ...labels) (labels %j)', (labels) => {
+    const m1 = [[1, 10], [2, 20], [4, 40]];
+    const m2 = [[0, 5], [3, 6]];
+    const stat = (...ms: Matrix[]) => pooledMean(ms[0]!) - pooledMean(ms[1]!);
+    const rng = deriveRng(9, 'bootstrap', ...(labels ?? []));
+    const values = Array.from({ length: 300 }, () => {
+      const drawn = [m1, m2].map((m) => {
+        const out = m.map((row) => row.map(() => 0));
+        for (let t = 0; t < m[0]!.length; t++) for (let r = 0; r < m.length; r++) out[r]![t] = m[rng.int(m.length)]![t]!;
+        return out;
+      });
+      return stat(...drawn);
+    });
+    const r = stratifiedBootstrap([m1, m2], stat, { seed: 9, reps: 300, ...(labels ? { labels: [...labels] } : {}) });
+    expect(r).toEqual({ point: stat(m1, m2), ...ends(values) });
+  });
+
+  it('aggregate and probability-of-improvement intervals add their own name to the labels', () => {
+    const m = [[1, 10], [2, 20], [4, 40]];
+    const y = [[0, 15], [3, 16]];
+    expect(aggregateInterval(m, 'mean', { seed: 2, reps: 200, labels: ['s'], direction: 'higher-is-better' })).toMatchObject(
+      stratifiedBootstrap([m], AGGREGATES.mean, { seed: 2, reps: 200, labels: ['s', 'mean'] }),
+    );
+    expect(probabilityOfImprovementInterval(m, y, { seed: 2, reps: 200, labels: ['s'], direction: 'higher-is-better' })).toEqual(
+      stratifiedBootstrap([m, y], (a, b) => probabilityOfImprovement(a!, b!, 'higher-is-better'), { seed: 2, reps: 200, labels: ['s', 'probability-of-improvement'] }),
+    );
+    expect(probabilityOfImprovementInterval(m, y, { seed: 2, reps: 200, direction: 'higher-is-better' })).toEqual(
+      stratifiedBootstrap([m, y], (a, b) => probabilityOfImprovement(a!, b!, 'higher-is-better'), { seed: 2, reps: 200, labels: ['probability-of-improvement'] }),
+    );
   });
 });

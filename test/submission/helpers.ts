@@ -1,6 +1,7 @@
 /** Shared helpers of the submission tests: run a fixture or shipped submission on a short episode. */
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { EventEmitter } from 'node:events';
+import { connect, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { AgentStats } from '../../harness/agent.ts';
@@ -59,27 +60,79 @@ export function processesWith(mark: string): number[] {
   return pids;
 }
 
-/** Waits up to `ms` for `cond` (polled every 50 ms); returns whether it held. */
-export async function eventually(cond: () => boolean, ms = 5000): Promise<boolean> {
+/**
+ * Waits up to `ms` for `cond` (polled every 50 ms); returns whether it held. For what has no event
+ * to wait on here (the end of a process that is not this one's child): the window is long (it ends
+ * as soon as `cond` holds), so a loaded machine does not fail it.
+ */
+export async function eventually(cond: () => boolean, ms = 30_000): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
   return cond();
+}
+
+/** The local server of {@link localServer}. */
+export interface LocalServer {
+  readonly port: number;
+  /** Connections received, the marker connections of {@link settled} not counted. */
+  readonly connections: number;
+  /** Resolves at the first connection (an event, no waiting window). */
+  connected(): Promise<void>;
+  /**
+   * Resolves once every connection made before this call has been received: it connects itself
+   * and waits until the server has accepted that connection (a listening socket accepts in order),
+   * so "no connection arrived" is checked without a waiting window.
+   */
+  settled(): Promise<void>;
 }
 
 /**
  * A TCP server on 127.0.0.1 for the tests of the file (started before them, closed after) that
  * counts the connections it receives: what a network escape would reach.
  */
-export function localServer(): { readonly port: number; readonly connections: number } {
+export function localServer(): LocalServer {
   let server: Server;
-  const state = { port: 0, connections: 0 };
+  let port = 0;
+  const accepted: number[] = [];
+  const markers = new Set<number>();
+  const events = new EventEmitter();
   beforeAll(async () => {
     server = createServer((s) => {
-      state.connections++;
+      accepted.push(s.remotePort ?? -1);
       s.destroy();
+      events.emit('accepted');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    state.port = (server.address() as { port: number }).port;
+    port = (server.address() as { port: number }).port;
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
-  return state;
+  const counted = (): number => accepted.filter((p) => !markers.has(p)).length;
+  const until = (cond: () => boolean): Promise<void> => new Promise((resolve) => {
+    const check = (): void => {
+      if (!cond()) return;
+      events.off('accepted', check);
+      resolve();
+    };
+    events.on('accepted', check);
+    check();
+  });
+  return {
+    get port() {
+      return port;
+    },
+    get connections() {
+      return counted();
+    },
+    connected: () => until(() => counted() > 0),
+    settled: () => new Promise<void>((resolve, reject) => {
+      const marker = connect(port, '127.0.0.1');
+      marker.on('error', reject);
+      marker.on('connect', () => {
+        markers.add(marker.localPort!);
+        void until(() => accepted.includes(marker.localPort!)).then(() => {
+          marker.destroy();
+          resolve();
+        });
+      });
+    }),
+  };
 }

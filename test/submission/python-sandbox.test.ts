@@ -88,7 +88,8 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
       const r = await runSubmission(python, { sandbox: true, config: { mode: 'net', port: server.port } });
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.message).toMatch(/its last line on stderr: ConnectionRefusedError/);
-      await new Promise((res) => setTimeout(res, 100));
+      // Every connection made before this one has been received: none of them was the agent's.
+      await server.settled();
       expect(server.connections).toBe(0);
     });
 
@@ -96,7 +97,8 @@ describe('sandbox: hostile Python submissions are contained and recorded with a 
       const r = await runSubmission(python, { config: { mode: 'net', port: server.port } });
       expect(r.ok).toBe(true);
       // The episode blocks this thread: the server sees the connection once it is free.
-      await new Promise((res) => setTimeout(res, 100));
+      await server.connected();
+      await server.settled();
       expect(server.connections).toBeGreaterThan(0);
     });
   });

@@ -89,7 +89,8 @@ describe('sandbox: hostile Node submissions are contained and recorded with a cl
       const r = await runSubmission(fixture('hostile-net'), { sandbox: true, config: { port: server.port } });
       expect(r.ok).toBe(true);
       if (r.ok) expect(r.stats?.info?.reached).toBe('');
-      await new Promise((res) => setTimeout(res, 100));
+      // Every connection made before this one has been received: none of them was the agent's.
+      await server.settled();
       expect(server.connections).toBe(0);
     });
 
@@ -97,7 +98,8 @@ describe('sandbox: hostile Node submissions are contained and recorded with a cl
       // Only a plain socket: the other attempts (inspector, fetch) would act on the test process itself.
       const r = await runSubmission(fixture('hostile-net'), { config: { port: server.port, only: ['import net'] } });
       expect(r.ok).toBe(true);
-      await new Promise((res) => setTimeout(res, 100));
+      await server.connected();
+      await server.settled();
       expect(server.connections).toBeGreaterThan(0);
     });
   });

@@ -1,0 +1,44 @@
+// Mutation testing of the critical modules (`npm run mutation`; not part of `npm test`: slow).
+// How to run a subset and read the report: docs/mutation-testing.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  // Only the fast tests of vitest.mutation.config.ts, each mutant against the tests that cover it.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // The machine is shared: one test process at a time (run it under `nice`).
+  concurrency: 1,
+  timeoutFactor: 3,
+  timeoutMS: 20_000,
+  // The first run of every test, on a loaded 2-core machine.
+  dryRunTimeoutMinutes: 20,
+  // Mutants in module-level code need a fresh module load per mutant: far slower, and the
+  // constants there (defaults, tables) are checked by the tests of what reads them.
+  ignoreStatic: true,
+  mutate: [
+    'harness/runner/identity.ts',
+    'harness/runner/journal.ts',
+    'harness/score/**/*.ts',
+    'harness/stats/**/*.ts',
+    'harness/env/feedback.ts',
+    // The reference policies. harness/reference/ (the planning-reference issue) will replace these:
+    // then list harness/reference/**/*.ts here instead.
+    'harness/env/policies.ts',
+    // env.ts: the privileged scoring the clairvoyant reference runs (realisedReward .. bestAction).
+    'harness/env/env.ts:403-526',
+    // Submission limits: the per-call deadlines (ProcessAgent.call) and the V8 heap flag. Not the
+    // relay (relay.mjs): it runs in a worker thread, where the vitest runner cannot switch a mutant
+    // on (it sets the active mutant in the test thread only); test/submission/limits.test.ts checks
+    // its memory watch by the memory it let a child reach.
+    'harness/submission/process-agent.ts:270-310',
+    'harness/submission/load.ts:93-111',
+  ],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};

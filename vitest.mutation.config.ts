@@ -1,0 +1,23 @@
+/**
+ * The fast test files that cover the modules under mutation testing (`stryker.config.mjs`,
+ * `npm run mutation`): seconds each, never the acceptance suites. A mutant counts as killed only
+ * by these, so the score says what the fast tests catch.
+ */
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config.ts';
+
+export const MUTATION_TESTS = [
+  'test/stats/*.test.ts',
+  'test/score/*.test.ts',
+  'test/experiment/greedy-curve.test.ts',
+  'test/runner/identity.test.ts',
+  'test/runner/journal.test.ts',
+  'test/env/exact.test.ts',
+  'test/env/feedback.test.ts',
+  'test/env/episode.test.ts',
+  'test/submission/limits.test.ts',
+  'test/submission/process-agent.test.ts',
+];
+
+// Replaced, not merged: mergeConfig would append these to the base config's include (every test).
+export default defineConfig({ ...base, test: { ...base.test, include: MUTATION_TESTS } });
