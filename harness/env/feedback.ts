@@ -10,6 +10,7 @@
  */
 import type { Observation, Outcome, Transition } from '../agent.ts';
 import { EventQueue, type EventQueueState } from './heap.ts';
+import { FEATURE_COUNT } from './features.ts';
 import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
 
 export const DEVICE = 0;
@@ -48,7 +49,7 @@ export class Feedback {
   private readonly free: number[] = [];
   private readonly deliveredSlots: number[] = [];
 
-  constructor(private readonly users: number, private readonly actionCount: number, private readonly mask: Uint8Array, private readonly featureCount: number) {
+  constructor(private readonly users: number, private readonly actionCount: number, private readonly mask: Uint8Array, private readonly featureCount = FEATURE_COUNT) {
     this.userInFlight = new Int32Array(users);
     this.deviceBacklog = new Int32Array(users);
     this.completions = new EventQueue(4 * users);

@@ -3,15 +3,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.ts';
 
-/**
- * Documentation files other helpers create on their own branches (issue 23's README split links to
- * them already). Their links are checked once they exist; until then only their names are allowed to
- * be missing. The integrator empties this list after merging those branches.
- */
-const PENDING_DOCS = new Set<string>([
-  'docs/mutation-testing.md',
-]);
-
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
 function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
@@ -66,7 +57,7 @@ describe('documentation links', () => {
         const abs = path === '' ? join(root, file) : resolve(dirname(join(root, file)), path);
         const rel = relative(root, abs);
         if (!existsSync(abs)) {
-          if (!PENDING_DOCS.has(rel)) broken.push(`${file}:${line}: ${target} (no such file)`);
+          broken.push(`${file}:${line}: ${target} (no such file)`);
           continue;
         }
         if (anchor === undefined || !abs.endsWith('.md') || statSync(abs).isDirectory()) continue;
