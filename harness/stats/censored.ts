@@ -140,12 +140,15 @@ export function pairedRatio(
   options: BootstrapOptions,
 ): PairedRatio {
   if (numerator.length !== denominator.length) rejectValue('denominator', `${numerator.length} runs (paired by seed with the numerator)`, `${denominator.length} runs`);
+  // Checked first, so a bad count is named by its side.
+  const num = withBudget(numerator, budget, 'numerator');
+  const den = withBudget(denominator, budget, 'denominator');
   const a = censoredMedian(numerator, budget);
   const b = censoredMedian(denominator, budget);
   // Zeros enter as 1 (module comment): a bound, never a division by zero.
   const atLeastOne = (xs: number[]): number[] => xs.map((x) => Math.max(x, 1));
   const iv = pairedBootstrap(
-    [atLeastOne(withBudget(numerator, budget, 'numerator')), atLeastOne(withBudget(denominator, budget, 'denominator'))],
+    [atLeastOne(num), atLeastOne(den)],
     (x, y) => median(x!) / median(y!),
     options,
   );

@@ -130,7 +130,8 @@ describe('censoredMedianInterval', () => {
     // A zero that is not a median still makes the interval's ends bounds.
     const some = pairedRatio([40, 60, 50], [0, 20, 10], 100, opts);
     expect([some.kind, some.intervalKind]).toEqual(['exact', 'lower-bound']);
-    expect(() => pairedRatio([1.5, 2], [1, 2], 100, opts)).toThrow(/values\/0: expected a count in \[0, 100\]/);
+    expect(() => pairedRatio([1.5, 2], [1, 2], 100, opts)).toThrow(/numerator\/0: expected a count in \[0, 100\]/);
+    expect(() => pairedRatio([1, 2], [1, 200], 100, opts)).toThrow(/denominator\/1: expected a count in \[0, 100\]/);
   });
 
   it('pairs per-seed budgets in a ratio', () => {
