@@ -24,17 +24,14 @@ export default {
     'harness/score/**/*.ts',
     'harness/stats/**/*.ts',
     'harness/env/feedback.ts',
-    // The reference policies. harness/reference/ (the planning-reference issue) will replace these:
-    // then list harness/reference/**/*.ts here instead.
-    'harness/env/policies.ts',
-    // env.ts: the privileged scoring the clairvoyant reference runs (realisedReward .. bestAction).
-    'harness/env/env.ts:403-526',
+    // The reference policies (random, myopic clairvoyant and its variants, plug-in, planning, the bound).
+    'harness/reference/**/*.ts',
     // Submission limits: the per-call deadlines (ProcessAgent.call) and the V8 heap flag. Not the
     // relay (relay.mjs): it runs in a worker thread, where the vitest runner cannot switch a mutant
     // on (it sets the active mutant in the test thread only); test/submission/limits.test.ts checks
     // its memory watch by the memory it let a child reach.
-    'harness/submission/process-agent.ts:270-310',
-    'harness/submission/load.ts:93-111',
+    'harness/submission/process-agent.ts:311-365',
+    'harness/submission/load.ts:118-139',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
