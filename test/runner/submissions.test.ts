@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildLeaderboard, writeLeaderboard } from '../../harness/report/leaderboard.ts';
 import type { Leaderboard } from '../../harness/report/types.ts';
 import { provenanceHashOf, sealResult } from '../../harness/runner/identity.ts';
-import { eventually, processesWith } from '../submission/helpers.ts';
+import { eventually } from '../submission/helpers.ts';
 import { executeJobs } from '../../harness/runner/execute.ts';
 import { OrphanReaper } from '../../harness/runner/orphans.ts';
 import { planJobs, submissionRefs } from '../../harness/runner/plan.ts';
@@ -252,14 +252,15 @@ const alive = (pid: number): boolean => existsSync(`/proc/${pid}/stat`) && !/^\d
 
 describe('the harness killed while a sandboxed job busy-loops', () => {
   it.each(['SIGKILL', 'SIGTERM'] as const)('%s: every process of the sandbox ends with it', async (signal) => {
-    // The folder's path is on bwrap's command line (its mount): it marks the sandbox's processes.
+    // The sandbox's processes are the harness's descendants (a folder this small is passed into the
+    // sandbox by content, so no command line names it).
     const dir = variant(`loop-${signal.toLowerCase()}-${process.pid}`, 'hostile-loop', {});
     const harness = spawn(process.execPath, [bin, 'run', '--suite', 'testing', '--scenarios', 'broadband-1u-loose-v1', '--agents', 'random', '--submissions', dir, '--seeds', '1', '--workers', '1', '--decision-ms', '600000', '--out', join(scratch, `killed-${signal}`)], { cwd: repoRoot, stdio: 'ignore' });
     let sandbox: number[] = [];
     try {
-      // Until the agent is in its endless loop (a running process under bwrap). The harness's own
-      // command line names the folder too: it is not part of the sandbox (and is busy starting up).
-      expect(await eventually(() => (sandbox = processesWith(dir).filter((p) => p !== harness.pid).flatMap(tree)).some(busy), 60_000)).toBe(true);
+      // Until the agent is in its endless loop (a running process under bwrap). The harness itself
+      // is not part of the sandbox (and is busy starting up).
+      expect(await eventually(() => (sandbox = tree(harness.pid!).filter((p) => p !== harness.pid)).some(busy), 60_000)).toBe(true);
     } finally {
       harness.kill(signal);
     }

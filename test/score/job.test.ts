@@ -54,7 +54,7 @@ describe('scoreJob around the agent', async () => {
     const none = await scoreJob(scenario, firstLegal, 3, { checkpointEval: false, purityCheck: true });
     expect(none.metrics.greedyCurve).toBeUndefined();
     expect(none.timing.purityMs).toBeUndefined();
-    const ck = { step: 100, maxRelativeStep: 0.5, segments: 2, decisionsPerSegment: 20, minDecisions: 40 };
+    const ck = { step: 100, maxRelativeStep: 0.5, atZero: false, unitUpTo: 0, segments: 2, decisionsPerSegment: 20, minDecisions: 40 };
     const some = await scoreJob(scenario, firstLegal, 3, { checkpointEval: ck, purityCheck: true });
     expect(some.metrics.greedyCurve?.evalPure).toBe(true);
     expect(some.metrics.greedyCurve?.checkpoints).toEqual(resolutionCheckpoints(300, 100, 0.5));

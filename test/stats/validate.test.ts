@@ -55,9 +55,9 @@ describe('sample and matrix checks', () => {
 });
 
 describe('censored counts and paired samples', () => {
-  it('a count is in [1, budget] or null, located by index', () => {
-    expect(censoredMedian([1, 10, null], 10)).toEqual({ value: 10, censored: false, reached: 2, runs: 3 });
-    for (const v of [0, 11, 2.5e9, NaN]) expect(issue(() => censoredMedian([5, v], 10))).toEqual({ file: 'values/1', expected: 'a count in [1, 10] (the budget) or null (censored)', found: String(v) });
+  it('a count is in [0, budget] (0: the untrained policy met the threshold) or null, located by index', () => {
+    expect(censoredMedian([0, 10, null], 10)).toEqual({ value: 10, censored: false, reached: 2, runs: 3 });
+    for (const v of [-1, 11, 2.5, 2.5e9, NaN]) expect(issue(() => censoredMedian([5, v], 10))).toEqual({ file: 'values/1', expected: "a count in [0, 10] (the run's budget) or null (censored)", found: String(v) });
     expect(issue(() => censoredMedian([], 10))).toEqual({ file: 'values', expected: 'at least one run', found: '"none"' });
     expect(issue(() => censoredMedian([1], 0))).toMatchObject({ file: 'budget' });
   });
