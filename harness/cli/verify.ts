@@ -7,7 +7,7 @@ import { InputError } from '../errors.ts';
 import { experimentSpecs, formatSearchCase, formatSearchHeader, formatSearchVerdict, isExperimentSpec, verifySearchRecord } from '../experiment/verify.ts';
 import { runJob as runExperimentJob } from '../experiment/job.ts';
 import { readResultLines } from '../report/results.ts';
-import { formatVerify, verifyResults } from '../report/verify.ts';
+import { currentLines, formatVerify, verifyResults } from '../report/verify.ts';
 import { requireBubblewrap } from '../submission/isolation.ts';
 import { runJob } from '../runner/job.ts';
 import { MANIFEST_FILE, readManifest } from '../runner/merge.ts';
@@ -127,7 +127,8 @@ export function register(program: Command): void {
       }
       const selected: Selected | undefined = selecting ? selectedScenarios(opts) : undefined;
       const files = new Map((selected?.scenarios ?? []).map((s) => [s.id, s.file]));
-      const all = readResultLines(join(dir, 'results.jsonl'));
+      const { current: all, superseded } = currentLines(readResultLines(join(dir, 'results.jsonl')));
+      if (superseded > 0) process.stderr.write(`note: ${superseded} line(s) superseded by a later line of the same job (a failed job retried with --resume) are not checked; the leaderboard does not use them either\n`);
       const lines = selected ? all.filter(({ result: r }) => files.has(r.scenario) && r.variant === selected.variant) : all;
       if (selected && lines.length === 0) {
         throw new InputError({ file: join(dir, 'results.jsonl'), expected: `result lines of the selected scenarios (${[...files.keys()].join(', ')}, ${selected.variant} variant)`, found: `none of ${all.length} lines` });

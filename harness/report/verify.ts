@@ -10,6 +10,7 @@
  */
 import { deriveRng } from '../rng.ts';
 import { provenanceHashOf, resultHashOf } from '../runner/identity.ts';
+import { latestByJob } from '../runner/journal.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
 import type { ResultLine } from './results.ts';
 
@@ -70,6 +71,18 @@ export function sealProblem(r: JobResult): string | null {
 /** Whether a line's content and provenance still hash to their recorded seals. */
 export function sealIntact(r: JobResult): boolean {
   return sealProblem(r) === null;
+}
+
+/**
+ * The lines that stand for their jobs, as the leaderboard takes them ({@link latestByJob}: an ok
+ * line wins over failed ones of the same job, else the last): a failed job retried with `--resume`
+ * is checked by its retry, not by the failure it replaced. In file order.
+ * @returns the current lines and how many lines were superseded.
+ */
+export function currentLines(lines: readonly ResultLine[]): { current: ResultLine[]; superseded: number } {
+  const kept = new Set(latestByJob(lines.map((l) => l.result)));
+  const current = lines.filter((l) => kept.has(l.result));
+  return { current, superseded: lines.length - current.length };
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobLimit, register } from '../../harness/cli/verify.ts';
 import { readResultLines } from '../../harness/report/results.ts';
-import { diffResults, formatVerify, sampleIndices, verifyResults, type VerifyOptions } from '../../harness/report/verify.ts';
+import { currentLines, diffResults, formatVerify, sampleIndices, verifyResults, type VerifyOptions } from '../../harness/report/verify.ts';
 import { runJob } from '../../harness/runner/job.ts';
 import { sealResult } from '../../harness/runner/identity.ts';
 import type { JobResult, JobSpec } from '../../harness/runner/types.ts';
@@ -59,6 +59,18 @@ describe('verify: the cheap seal check (no re-run)', () => {
 });
 
 describe('verify: the journal it reads', () => {
+  it('checks a retried job by its retry, not by the failure the retry replaced', () => {
+    const ok = fixtureResults().find((r) => r.status === 'ok')!;
+    const failed = sealResult({ ...ok, status: 'failed', reason: 'exceeded the 200 ms per-decision limit', metrics: undefined });
+    const other = fixtureResults().find((r) => r.status === 'ok' && r.jobHash !== ok.jobHash)!;
+    const lines = readResultLines(journal('retried.jsonl', [failed, other, ok]));
+    const { current, superseded } = currentLines(lines);
+    expect(superseded).toBe(1);
+    expect(current.map((l) => [l.line, l.result.status])).toEqual([[2, 'ok'], [3, 'ok']]);
+    // A job whose only lines failed is still checked (its last failure).
+    expect(currentLines(readResultLines(journal('failed-only.jsonl', [failed, other]))).superseded).toBe(0);
+  });
+
   it('refuses a results.jsonl that is a FIFO at once instead of waiting for a writer', () => {
     const fifo = join(dir, 'fifo.jsonl');
     execFileSync('mkfifo', [fifo]);
