@@ -64,8 +64,9 @@ describe('censored counts and paired samples', () => {
 
   it('paired samples must have one value per seed each', () => {
     expect(issue(() => pairedRatio([1, 2], [1], 10, { seed: 1 }))).toEqual({ file: 'denominator', expected: '2 runs (paired by seed with the numerator)', found: '"1 runs"' });
-    // Each side's counts are checked as "values" first (censoredMedian), with the bad index.
-    expect(issue(() => pairedRatio([1, 2], [1, 11], 10, { seed: 1 }))).toMatchObject({ file: 'values/1', found: '11' });
+    // Each side's counts are checked first, named by their side, with the bad index.
+    expect(issue(() => pairedRatio([1, 2], [1, 11], 10, { seed: 1 }))).toMatchObject({ file: 'denominator/1', found: '11' });
+    expect(issue(() => pairedRatio([12, 2], [1, 1], 10, { seed: 1 }))).toMatchObject({ file: 'numerator/0', found: '12' });
     expect(issue(() => pairedBootstrap([], (x) => x![0]!, { seed: 1 }))).toEqual({ file: 'samples', expected: 'at least one sample', found: '"none"' });
     expect(issue(() => pairedBootstrap([[1, 2], [1]], (x) => x![0]!, { seed: 1 }))).toEqual({ file: 'samples[1]', expected: '2 values (paired by seed with samples[0])', found: '"1 values"' });
     expect(issue(() => pairedBootstrap([[1, NaN]], (x) => x![0]!, { seed: 1 }))).toMatchObject({ file: 'scores', pointer: '/1' });
