@@ -9,6 +9,7 @@ import base from './vitest.config.ts';
 export const MUTATION_TESTS = [
   'test/stats/*.test.ts',
   'test/score/*.test.ts',
+  'test/reference/*.test.ts',
   'test/experiment/greedy-curve.test.ts',
   'test/runner/identity.test.ts',
   'test/runner/journal.test.ts',
