@@ -142,7 +142,8 @@ export interface Observation {
     batterySoc: number;
     /**
      * Milliseconds until this user's radio goes idle if nothing more is sent (the RRC tail left,
-     * `harness/env/radio.ts`); 0 when it is idle or the scenario models no radio.
+     * `harness/env/radio.ts`): the whole tail while one of its transfers is under way (when it ends
+     * is not known yet), 0 when it is idle or the scenario models no radio.
      */
     radioTailMs: number;
     /**

@@ -74,10 +74,16 @@ export class RadioTails {
     return k;
   }
 
-  /** Time (ms) until `user`'s radio goes idle if nothing is sent from `tMs` on (0 when idle): what the device shows the orchestrator. */
+  /**
+   * What the device shows the orchestrator at `tMs`: while a transfer of the user's is under way,
+   * the whole tail (its timers have not started; when the transfer ends is not known yet: it
+   * depends on link rates after `tMs`); after the last one ended, the tail left (0 when idle).
+   */
   tailRemainingMs(user: number, tMs: number): number {
-    const end = this.lastActivityEndMs[user]! + this.stageEndMs[this.stageEndMs.length - 1]!;
-    return end > tMs ? end - tMs : 0;
+    const tailMs = this.stageEndMs[this.stageEndMs.length - 1]!;
+    const last = this.lastActivityEndMs[user]!;
+    if (last > tMs) return tailMs;
+    return Math.max(0, last + tailMs - tMs);
   }
 
   /**

@@ -36,6 +36,12 @@ describe('RadioTails', () => {
     expect(r.promotionAt(0, 2000)).toEqual({ delayMs: 0, powerW: 0 });
     // Inside the tail: the tail ends 800 ms later than it would have.
     expect(charge(r, 0, 2000, r.promotionAt(0, 2000), 2300)).toBeCloseTo(1.06 * 800, 9);
+    // While a transfer is under way the device shows the whole tail, never the transfer's end (it
+    // depends on link rates not yet seen): the same at 2100 ms whenever the transfer will end.
+    expect(r.tailRemainingMs(0, 2100)).toBe(11576);
+    const later = new RadioTails(1, LTE);
+    charge(later, 0, 2000, later.promotionAt(0, 2000), 9000);
+    expect(later.tailRemainingMs(0, 2100)).toBe(11576);
     // Overlapping a transfer under way and ending before it: nothing more.
     expect(r.stageAt(0, 2100)).toBe(-1);
     expect(charge(r, 0, 2100, r.promotionAt(0, 2100), 2200)).toBeCloseTo(0, 12);
