@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 import { InputError, formatIssue, type InputIssue } from '../errors.ts';
 import { writeFileAtomic } from '../io/safe-file.ts';
 import { latestByJob, readJournal } from '../runner/journal.ts';
-import { acceptance, acceptanceMarkdown } from '../scenario/acceptance.ts';
+import { acceptance, acceptanceMarkdown } from '../experiment/acceptance.ts';
 import { formatScenarioReferences, scenarioReferences } from '../reference/value.ts';
-import { CALIBRATION_SEEDS, calibrateScenario } from '../scenario/calibrate.ts';
+import { CALIBRATION_SEEDS, calibrateScenario } from '../experiment/calibrate.ts';
 import { checkScenario, exampleFiles, loadScenario, SHIPPED_SUITES, suiteFiles } from '../scenario/load.ts';
 import { VARIANTS } from '../scenario/select.ts';
 import { useCatalogs } from '../traces/catalog.ts';
@@ -154,7 +154,7 @@ export function register(program: Command): void {
 
   cmd
     .command('acceptance')
-    .description("the acceptance table and checks of a default suite (harness/scenario/acceptance.ts) from a run's results: one row per scenario, mean normalised score per baseline")
+    .description("the acceptance table and checks of a default suite (harness/experiment/acceptance.ts) from a run's results: one row per scenario, mean normalised score per baseline")
     .argument('<results>', 'a results.jsonl (e.g. the main command\'s OUT/results.jsonl)')
     .option('--variant <name>', 'full | testing: the lines of that variant (needed when the file has both)')
     .option('--suite <name>', `only the scenarios of a shipped suite (${SHIPPED_SUITES.join(', ')})`)

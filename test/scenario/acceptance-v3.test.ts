@@ -3,7 +3,7 @@
  * variants with 5 seeds (job seeds 1-5; the thresholds were calibrated on seeds 101-105), scores
  * normalised per job with random = 0 and the clairvoyant reference = 1 (`normalisedEvalReward`):
  * 0. the scenario files are the pre-registered ones (hashes in scenarios/registry-v3.json);
- * 1-4. the checks of `harness/scenario/acceptance.ts`: best static <= 0.85 everywhere; no baseline
+ * 1-4. the checks of `harness/experiment/acceptance.ts`: best static <= 0.85 everywhere; no baseline
  *    above 0.9 on >= 5 of 7; best minus worst non-random baseline >= 0.15 everywhere; a learner
  *    reaches the scenario's own sample-efficiency threshold (`sampleEfficiency` in the file: the
  *    best non-learning policy's score, fixed by `orchbench scenario calibrate` before any learner
@@ -30,7 +30,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASELINES, loadBaseline } from '../../baselines/index.ts';
-import { acceptance, acceptanceMarkdown, type AcceptanceJob, type AcceptanceReport, countedBaseline } from '../../harness/scenario/acceptance.ts';
+import { acceptance, acceptanceMarkdown, type AcceptanceJob, type AcceptanceReport, countedBaseline } from '../../harness/experiment/acceptance.ts';
 import { loadSuite } from '../../harness/scenario/load.ts';
 import { scoreJob } from '../../harness/score/job.ts';
 import { PACKAGE_ROOT } from '../../harness/version.ts';

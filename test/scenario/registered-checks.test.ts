@@ -3,7 +3,7 @@
  * recorded as NOT MET passes only on its registered assertion's failure.
  */
 import { describe, expect, it } from 'vitest';
-import { acceptance } from '../../harness/scenario/acceptance.ts';
+import { acceptance } from '../../harness/experiment/acceptance.ts';
 import { expectNotMet, NoScores, reportRows, v2Headroom, v2LearnerReaches, v2Spread, v2StaticMax, type V2Scores } from './registered-checks.ts';
 
 const V2_CHECKS = [v2StaticMax, v2Headroom, v2Spread, v2LearnerReaches];

@@ -5,7 +5,7 @@
  * TypeError on a missing report must turn the test red, not pass it as "not met").
  */
 import { expect } from 'vitest';
-import type { AcceptanceReport, AcceptanceRow } from '../../harness/scenario/acceptance.ts';
+import type { AcceptanceReport, AcceptanceRow } from '../../harness/experiment/acceptance.ts';
 
 /** Thrown when there is nothing to judge: never an assertion of a check, so never "not met" either. */
 export class NoScores extends Error {

@@ -8,7 +8,7 @@ import { InputError } from '../../harness/errors.ts';
 import type { CompiledScenario } from '../../harness/scenario/compiled.ts';
 
 vi.mock('../../harness/score/job.ts', () => ({ scoreJob: async () => ({ metrics: { normalisedEvalReward: -0.2 } }) }));
-const { calibrateScenario } = await import('../../harness/scenario/calibrate.ts');
+const { calibrateScenario } = await import('../../harness/experiment/calibrate.ts');
 
 describe('calibrateScenario', () => {
   it('names the file and the pointer when no non-learning policy beats random', async () => {

@@ -20,8 +20,8 @@
 import { BASELINES, listBaselines, loadBaseline } from '../../baselines/index.ts';
 import { InputError } from '../errors.ts';
 import { scoreJob } from '../score/job.ts';
-import type { CompiledScenario } from './compiled.ts';
-import type { SampleEfficiencySpec } from './types.ts';
+import type { CompiledScenario } from '../scenario/compiled.ts';
+import type { SampleEfficiencySpec } from '../scenario/types.ts';
 
 /** Seeds a calibration uses unless told otherwise: apart from the job seeds results and acceptance tests use (0-9 and 1-5). */
 export const CALIBRATION_SEEDS: readonly number[] = [101, 102, 103, 104, 105];

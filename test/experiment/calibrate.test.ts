@@ -1,7 +1,7 @@
 /**
  * Per-scenario sample-efficiency thresholds: `calibrateScenario` (non-learning policies only, the
  * best one's score rounded up), `orchbench scenario calibrate --write`, the testing variant's own
- * threshold, the job metric using it; and the acceptance checks of `harness/scenario/acceptance.ts`
+ * threshold, the job metric using it; and the acceptance checks of `harness/experiment/acceptance.ts`
  * on hand-made scores.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASELINES, loadBaseline } from '../../baselines/index.ts';
-import { acceptance, acceptanceMarkdown, type AcceptanceJob } from '../../harness/scenario/acceptance.ts';
-import { calibrateScenario, calibrationPolicies } from '../../harness/scenario/calibrate.ts';
+import { acceptance, acceptanceMarkdown, type AcceptanceJob } from '../../harness/experiment/acceptance.ts';
+import { calibrateScenario, calibrationPolicies } from '../../harness/experiment/calibrate.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { DEFAULT_THRESHOLD, scoreJob } from '../../harness/score/job.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
