@@ -23,7 +23,8 @@
  * });
  * ```
  */
-import type { Tier } from './scenario/types.ts';
+/** A tier of the end-edge-cloud system. */
+export type Tier = 'device' | 'edge' | 'cloud';
 
 /** One action of the scenario's action table: run `modelId` on `tier`. */
 export interface ActionDef {

@@ -7,10 +7,11 @@
  */
 
 import type { ColumnMapping } from '../traces/formats/columns.ts';
+import type { Tier } from '../agent.ts';
 import type { TraceFormat } from '../traces/types.ts';
 
-/** A tier of the end-edge-cloud system. */
-export type Tier = 'device' | 'edge' | 'cloud';
+// Defined with the agent contract (the base layer); also exported here, where baselines/static.ts imports it.
+export type { Tier };
 export const TIERS: readonly Tier[] = ['device', 'edge', 'cloud'];
 
 /** How requests arrive at each user. */
@@ -211,7 +212,7 @@ export interface ScenarioSpec {
   testing: { budgets: BudgetsSpec; usersCount?: number; sampleEfficiency?: SampleEfficiencySpec };
 }
 
-/** Where a learner counts as having learned (see `harness/scenario/calibrate.ts`). */
+/** Where a learner counts as having learned (see `harness/experiment/calibrate.ts`). */
 export interface SampleEfficiencySpec {
   /** Fraction of the random-to-clairvoyant gap (normalised score) a learner must reach and keep. */
   thresholdFraction: number;
