@@ -13,7 +13,7 @@ import { InputError, show, type InputIssue } from '../errors.ts';
 import { identifyJob } from '../runner/job.ts';
 import type { JobIdentity, JobSpec, PlannedJob } from '../runner/types.ts';
 import { type ScenarioSelection, selectScenarios } from '../scenario/select.ts';
-import { canonicalHash } from '../scenario/load.ts';
+import { canonicalHash } from '../hash.ts';
 import { CHECKPOINT_DEFAULTS, LEARNING_CURVE_WINDOW, type CheckpointEvalOptions } from '../score/job.ts';
 
 /** A baseline under an id, with config overrides merged over its defaults. */

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { canonicalHash } from '../scenario/load.ts';
-import { boundedText } from '../submission/errors.ts';
+import { canonicalHash } from '../hash.ts';
+import { boundedText } from '../errors.ts';
 import { findBubblewrap, isolationOf } from '../submission/isolation.ts';
 import { DEFAULT_LIMITS, type ProcessLimits } from '../submission/process-agent.ts';
 import { PACKAGE_ROOT } from '../version.ts';

@@ -4,11 +4,11 @@
  * `files.ts`), apply the `testing` variant if asked, resolve every reference and hash the result. `checkScenario` is the non-throwing form users can
  * run in their own CI.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ActionDef } from '../agent.ts';
 import { InputError, type InputIssue, show } from '../errors.ts';
+import { canonicalHash } from '../hash.ts';
 import { loadProfile, withModelLoad } from '../profiles/load.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
 import { readJson, readValidated, schemaIssues } from '../schema.ts';
@@ -197,18 +197,6 @@ function applyVariant(spec: ScenarioSpec, variant: Variant): ScenarioSpec {
   if (spec.testing.usersCount !== undefined) s.users.count = spec.testing.usersCount;
   if (spec.testing.sampleEfficiency !== undefined) s.sampleEfficiency = { ...spec.testing.sampleEfficiency };
   return s;
-}
-
-/** sha256 of a value's canonical JSON (object keys sorted). */
-export function canonicalHash(value: unknown): string {
-  const canon = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canon);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]));
-    }
-    return v;
-  };
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
 }
 
 async function traceSource(ref: TraceRef, spec: ScenarioSpec, loaded: NetworkTrace | undefined): Promise<TraceSource> {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { InputError, type InputIssue } from '../errors.ts';
 import type { Rng } from '../rng.ts';
-import { canonicalHash } from '../scenario/load.ts';
+import { canonicalHash } from '../hash.ts';
 import { readValidated } from '../schema.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import type { GeneratorParams, NetworkTrace } from './types.ts';

@@ -12,7 +12,7 @@ import { sealResult } from '../../harness/runner/identity.ts';
 import type { JobResult, RunManifest } from '../../harness/runner/types.ts';
 import { logCheckpoints } from '../../harness/score/curves.ts';
 import type { RunMeta } from '../../harness/report/types.ts';
-import { canonicalHash } from '../../harness/scenario/load.ts';
+import { canonicalHash } from '../../harness/hash.ts';
 
 export interface FixtureAgent {
   name: string;
