@@ -30,7 +30,7 @@ export default {
     // relay (relay.mjs): it runs in a worker thread, where the vitest runner cannot switch a mutant
     // on (it sets the active mutant in the test thread only); test/submission/limits.test.ts checks
     // its memory watch by the memory it let a child reach.
-    'harness/submission/process-agent.ts:311-365',
+    'harness/submission/process-agent.ts:312-366',
     'harness/submission/load.ts:118-139',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],

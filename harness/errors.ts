@@ -61,3 +61,13 @@ export function runAsScript(moduleUrl: string, main: () => void): void {
     process.exitCode = 1;
   }
 }
+
+/** Longest reason text a result line keeps from anything a submission controls. */
+export const REASON_CHARS = 300;
+
+/** `text` on one line, without control characters, at most {@link REASON_CHARS} characters. */
+export function boundedText(text: string, max = REASON_CHARS): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}

@@ -7,7 +7,7 @@
  * rank itself nor break the leaderboard or `--resume` with what it reports.
  */
 import type { AgentStats } from '../agent.ts';
-import { boundedText } from '../submission/errors.ts';
+import { boundedText } from '../errors.ts';
 
 /** Bounds of a recorded `info` map. */
 export const INFO_LIMITS = { entries: 32, keyChars: 64, valueChars: 200, totalChars: 4096 };

@@ -25,7 +25,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Agent, AgentContext, AgentMode, AgentStats, Observation, Transition } from '../agent.ts';
-import { REPORTED_PREFIX, SubmissionError, boundedText } from './errors.ts';
+import { boundedText } from '../errors.ts';
+import { REPORTED_PREFIX, SubmissionError } from './errors.ts';
 import type { DataFile } from './isolation.ts';
 import { PROTOCOL_VERSION, observationJson, transitionJson, type AgentReply } from './protocol.ts';
 
