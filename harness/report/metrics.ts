@@ -4,7 +4,7 @@
  * is stated once.
  */
 import type { Direction } from '../stats/index.ts';
-import type { JobMetrics } from '../runner/types.ts';
+import type { JobMetrics } from '../score/types.ts';
 
 /** Identifier of a reported metric (also its key in `leaderboard.json`). */
 export type MetricId =
@@ -77,21 +77,3 @@ export function isMetricId(s: string): s is MetricId {
 
 /** Metrics the gate checks unless told otherwise. */
 export const DEFAULT_GATE_METRICS: readonly MetricId[] = ['normalisedAuc', 'evalMeanLatencyMs', 'deviceEnergyMj'];
-
-/**
- * Why a recorded `metrics` object cannot be ranked, or null. Checks the fields an older harness
- * copied from what an agent reported (`realSteps`, `planningUpdates`, `info`) and the counts that
- * rank, so one malformed line shows as a failed job instead of breaking the leaderboard.
- */
-export function metricsIssue(m: unknown): string | null {
-  if (m === null || typeof m !== 'object') return 'metrics missing';
-  const o = m as Record<string, unknown>;
-  const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
-  const bad = (k: string, v: unknown): string => `metrics/${k} is ${JSON.stringify(v)?.slice(0, 60) ?? String(v)}, not a finite number >= 0`;
-  for (const k of ['realSteps', 'planningUpdates', 'normalisedAuc'] as const) {
-    if (!finite(o[k]) || (k !== 'normalisedAuc' && (o[k] as number) < 0)) return bad(k, o[k]);
-  }
-  if (o.interactionsToThreshold !== null && !(finite(o.interactionsToThreshold) && (o.interactionsToThreshold as number) >= 0)) return bad('interactionsToThreshold', o.interactionsToThreshold);
-  if (o.info === null || typeof o.info !== 'object' || Array.isArray(o.info)) return 'metrics/info is not an object';
-  return null;
-}

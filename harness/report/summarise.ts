@@ -5,8 +5,10 @@
  */
 import { quantileSorted } from '../stats/descriptive.ts';
 import { aggregateInterval, probabilityOfImprovementInterval, stratifiedBootstrap, type Interval, type Matrix } from '../stats/index.ts';
-import type { JobMetrics, JobResult } from '../runner/types.ts';
-import { METRICS, metricsIssue, type MetricDef, type MetricId } from './metrics.ts';
+import type { JobResult } from '../runner/types.ts';
+import type { JobMetrics } from '../score/types.ts';
+import { metricsIssue } from '../runner/journal.ts';
+import { METRICS, type MetricDef, type MetricId } from './metrics.ts';
 import { RANKING_TEXT } from '../agent.ts';
 import type { Aggregate, Cell, Estimate, Failure, Improvement, ObjectiveRanking, OverallRanking, Reach, SampleEfficiencyRanking } from './types.ts';
 import { BASELINES } from '../../baselines/index.ts';

@@ -10,7 +10,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { errnoText, fileKind, readInputText } from '../io/safe-file.ts';
-import { metricsIssue } from '../report/metrics.ts';
 import { byJobHash, resultHashOf } from './identity.ts';
 import type { JobResult } from './types.ts';
 
@@ -31,6 +30,24 @@ export interface JournalContents {
 export const MAX_JOURNAL_BYTES = 500 * 1024 * 1024;
 
 const REQUIRED: readonly (keyof JobResult)[] = ['jobHash', 'agent', 'scenario', 'seed', 'status', 'resultHash'];
+
+/**
+ * Why a recorded `metrics` object cannot be ranked, or null. Checks the fields an older harness
+ * copied from what an agent reported (`realSteps`, `planningUpdates`, `info`) and the counts that
+ * rank, so one malformed line shows as a failed job instead of breaking the leaderboard.
+ */
+export function metricsIssue(m: unknown): string | null {
+  if (m === null || typeof m !== 'object') return 'metrics missing';
+  const o = m as Record<string, unknown>;
+  const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+  const bad = (k: string, v: unknown): string => `metrics/${k} is ${JSON.stringify(v)?.slice(0, 60) ?? String(v)}, not a finite number >= 0`;
+  for (const k of ['realSteps', 'planningUpdates', 'normalisedAuc'] as const) {
+    if (!finite(o[k]) || (k !== 'normalisedAuc' && (o[k] as number) < 0)) return bad(k, o[k]);
+  }
+  if (o.interactionsToThreshold !== null && !(finite(o.interactionsToThreshold) && (o.interactionsToThreshold as number) >= 0)) return bad('interactionsToThreshold', o.interactionsToThreshold);
+  if (o.info === null || typeof o.info !== 'object' || Array.isArray(o.info)) return 'metrics/info is not an object';
+  return null;
+}
 
 function parseLine(text: string): JobResult | string {
   let v: unknown;

@@ -6,7 +6,7 @@
  * between machines, and a deterministic submission gives the same result in and out of the sandbox.
  * It is sealed by its own `provenanceHash` instead.
  */
-import type { EvalSummary } from '../env/episode.ts';
+import type { JobMetrics } from '../score/types.ts';
 import type { IsolationRecord } from '../submission/isolation.ts';
 
 /** One unit of work: an agent on a scenario with a seed. */
@@ -44,56 +44,6 @@ export interface JobProvenance {
   isolation?: IsolationRecord;
   /** The submission ran without isolation (`--trusted`, or a bare module file): in the worker thread, where it could change other jobs' results too. */
   trusted?: boolean;
-}
-
-/** Evaluation-phase metrics (the learned policy, greedy, on the held-out segment). */
-export type EvalMetrics = EvalSummary;
-
-export interface JobMetrics {
-  /** Mean learning-phase reward of the random and oracle policies on the same scenario and seed. */
-  refs: { randomReward: number; oracleReward: number };
-  /** Learning curve at log-spaced checkpoints of real interactions (trailing-window mean reward). */
-  curve: { checkpoints: number[]; meanReward: number[]; normalised: number[]; window: number };
-  /** Real interactions until the normalised curve stays above the threshold; null if never. */
-  interactionsToThreshold: number | null;
-  threshold: number;
-  normalisedAuc: number;
-  eval: EvalMetrics;
-  /** Mean evaluation-phase reward of the random and clairvoyant policies on the same segment (oracleReward = clairvoyant). */
-  evalRefs: { randomReward: number; oracleReward: number };
-  /** The evaluation reward on the 0 (random) to 1 (clairvoyant reference) scale. */
-  normalisedEvalReward: number;
-  realSteps: number;
-  planningUpdates: number;
-  /** sha256 over every action and outcome of the job, for determinism checks. */
-  decisionLogSha256: string;
-  /** Agent-reported facts (e.g. tfjs backend). */
-  info: Record<string, string | number | boolean>;
-  /** The greedy policy at checkpoints of real interactions (absent for privileged agents and in older lines; see `harness/score/job.ts`). */
-  greedyCurve?: GreedyCurve;
-}
-
-/** The greedy policy evaluated at checkpoints of real interactions, on fixed evaluation segments (see `harness/score/job.ts`). */
-export interface GreedyCurve {
-  /** Greedy decisions per checkpoint, over all its segments. */
-  decisions: number;
-  /** Evaluation segments per checkpoint (absent in lines written with one segment). */
-  segments?: number;
-  /** `learn` calls dropped because they arrived during an evaluation (absent in older lines). */
-  sealedLearnCalls?: number;
-  /**
-   * Purity check (when run): whether the decision log with checkpoints equals the one of a
-   * second run of a fresh agent without them, i.e. evaluating did not change the learner.
-   */
-  evalPure?: boolean;
-  /** Mean reward of the random and oracle policies on the same evaluation segment. */
-  refs: { randomReward: number; oracleReward: number };
-  checkpoints: number[];
-  /** The greedy policy's mean reward over the segment, per checkpoint. */
-  meanReward: number[];
-  normalised: number[];
-  /** First checkpoint from which the normalised reward is >= the threshold at every later checkpoint; null if never. */
-  interactionsToThreshold: number | null;
 }
 
 export interface JobResult {

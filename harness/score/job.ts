@@ -26,7 +26,7 @@ import { runEpisode } from '../env/episode.ts';
 import { aboveBound, upperBound, upperBoundSegments } from '../reference/bound.ts';
 import { clairvoyantVariants, createClairvoyant, createRandomAgent, myopicReference } from '../reference/index.ts';
 import { deriveSeed, numericSeed, type Seed } from '../rng.ts';
-import type { GreedyCurve, JobMetrics } from '../runner/types.ts';
+import type { GreedyCurve, JobMetrics } from './types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import { recordStats } from './reported.ts';
 import { interactionsToThreshold, learningCurve, logCheckpoints, normalise, normalisedAuc, resolutionCheckpoints } from './curves.ts';
