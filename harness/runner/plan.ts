@@ -2,10 +2,9 @@
  * The job plan: every (agent, scenario, seed) of a run, with identities computed up front so a run
  * can skip finished jobs (resume) and split itself into shards before any job runs.
  */
-import { listBaselines } from '../../baselines/index.ts';
 import { checkNumber, RULES } from '../bounds.ts';
 import { InputError, type InputIssue } from '../errors.ts';
-import { readSubmission } from '../submission/manifest.ts';
+import { baselineNameIssue, readSubmission } from '../submission/manifest.ts';
 import { deriveSeed } from '../rng.ts';
 import { selectScenarios, type ScenarioSelection } from '../scenario/select.ts';
 import { CostModel } from './cost.ts';
@@ -27,12 +26,6 @@ export interface PlanOptions extends ScenarioSelection {
   sandbox?: boolean;
   /** A sealed run's commitment: jobs carry it and their seed index instead of an episode seed (`rootSeed` is unused). */
   sealed?: string;
-}
-
-/** The issue of a submission named like a baseline (which `run` and `submission check` refuse), or null. */
-export function baselineNameIssue(manifestFile: string, name: string): InputIssue | null {
-  const baselines = listBaselines();
-  return baselines.includes(name) ? { file: manifestFile, pointer: '/name', expected: `a name that is not a baseline's (${baselines.join(', ')})`, found: JSON.stringify(name) } : null;
 }
 
 /**

@@ -7,7 +7,6 @@ import type { AgentFactory } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { runEpisode, type EpisodeResult } from '../env/episode.ts';
 import { InputError, formatIssue } from '../errors.ts';
-import { baselineNameIssue } from '../runner/plan.ts';
 import { agentSeed, agentSpec } from '../score/job.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { VERSION } from '../version.ts';
@@ -15,7 +14,7 @@ import { SubmissionError } from './errors.ts';
 import { describeIsolation, isolationOf, requireBubblewrap } from './isolation.ts';
 import { submissionFactory, type SubmissionLoadOptions } from './load.ts';
 import { DEFAULT_LIMITS } from './process-agent.ts';
-import { readSubmission } from './manifest.ts';
+import { baselineNameIssue, readSubmission } from './manifest.ts';
 import { folderFiles } from './files.ts';
 import { typeCheckSubmission } from './typecheck.ts';
 

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
+import { listBaselines } from '../../baselines/index.ts';
 import type { InputIssue } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import { readJson, schemaIssues } from '../schema.ts';
@@ -130,6 +131,12 @@ function commandIssues(command: string[], root: string, file: string): InputIssu
     if (LEAVES_FOLDER.test(a)) issues.push({ file, pointer: `/command/${i + 1}`, expected: 'an argument that names nothing outside the submission folder (no absolute path, no ..)', found: JSON.stringify(a) });
   });
   return issues;
+}
+
+/** The issue of a submission named like a baseline (which `run` and `submission check` refuse), or null. */
+export function baselineNameIssue(manifestFile: string, name: string): InputIssue | null {
+  const baselines = listBaselines();
+  return baselines.includes(name) ? { file: manifestFile, pointer: '/name', expected: `a name that is not a baseline's (${baselines.join(', ')})`, found: JSON.stringify(name) } : null;
 }
 
 /**
