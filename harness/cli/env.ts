@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AgentContext } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
-import { recordAgentLog } from '../env/log.ts';
+import { recordAgentLog } from '../submission/agent-log.ts';
 import { InputError } from '../errors.ts';
 import { agentSeed, agentSpec } from '../score/job.ts';
 import { resolveAgent } from '../runner/agents.ts';

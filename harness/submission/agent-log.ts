@@ -3,12 +3,13 @@
  * acted on, each transition it learned from) with its simulated delivery time. Causality can be
  * checked on it directly: nothing delivered at time t may depend on trace values after t, so two
  * scenarios whose traces agree up to T give identical entries up to T (`orchbench env log`,
- * `test/baselines/no-peeking.test.ts`).
+ * `test/baselines/no-peeking.test.ts`). It sits beside the protocol because it shows each value as
+ * the protocol sends it to an out-of-process agent.
  */
 import type { Agent, Observation, Transition } from '../agent.ts';
-import type { OrchestrationEnv, Phase } from './env.ts';
-import { observationJson as wireObservationJson } from '../submission/protocol.ts';
-import { runEpisode } from './episode.ts';
+import type { OrchestrationEnv, Phase } from '../env/env.ts';
+import { observationJson as wireObservationJson } from './protocol.ts';
+import { runEpisode } from '../env/episode.ts';
 import type { Seed } from '../rng.ts';
 
 /** A plain-JSON copy of an observation (typed arrays as arrays). */

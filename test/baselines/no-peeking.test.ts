@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { BASELINES, listBaselines, loadBaseline } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
-import { recordAgentLog, type AgentLogEntry } from '../../harness/env/log.ts';
+import { recordAgentLog, type AgentLogEntry } from '../../harness/submission/agent-log.ts';
 import { fixtureScenario, stepTrace } from '../env/fixtures.ts';
 
 const STEP_MS = 250;

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
-import { recordAgentLog } from '../../harness/env/log.ts';
+import { recordAgentLog } from '../../harness/submission/agent-log.ts';
 import { clairvoyantVariants, createClairvoyant } from '../../harness/reference/index.ts';
 import { Residency } from '../../harness/env/residency.ts';
 import { buildModelLoad, buildProfiles, modelLoadMs, MODEL_LOAD_FILE, readCsv, toJsonText } from '../../harness/profiles/convert.ts';
