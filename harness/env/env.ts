@@ -138,6 +138,12 @@ export interface WhatIfInputs {
   /** Device actions as if their model were resident (no load time). */
   readonly resident?: boolean;
   /**
+   * Offloads as if the device's radio were connected (no promotion; its own activity charged at the
+   * connected power, no tail): the tail an offload opens counted as an investment later offloads
+   * share, as `resident` counts a load. No effect without a radio model.
+   */
+  readonly connected?: boolean;
+  /**
    * The upper bound's relaxation: the request's coupling to every other removed. No queue (it
    * starts when its input is ready, at the tier's least contention), its model resident, no idle
    * energy and its download received at the link's peak rate (for energy), no battery penalty.
@@ -624,6 +630,11 @@ export class OrchestrationEnv {
       const a = this.scenario.actions[action]!;
       throw new Error(`action ${action} (${a.tier}/${a.modelId}) is masked: tier "${a.tier}" does not run model "${a.modelId}" in scenario ${this.scenario.id}; actionMask = [${Array.from(this.mask).join(',')}]`);
     }
+    const legal = this.currentObservation.actionMask;
+    if (legal[action] === 0) {
+      const a = this.scenario.actions[action]!;
+      throw new Error(`action ${action} (${a.tier}/${a.modelId}) is masked for this request: model accuracy ${this.accuracy[action]}% top-1 is below its hard requirement of ${this.curRequirement}% in scenario ${this.scenario.id}; actionMask = [${Array.from(legal).join(',')}]`);
+    }
   }
 
   /**
@@ -659,7 +670,8 @@ export class OrchestrationEnv {
     const halfRttMs = 0.5 * link.rtt.rateAt(offset + t);
     const present = inputs.presentRates === true;
     // The radio first leaves idle (or a low-power tail stage): the upload starts after the promotion (never relaxed).
-    const promotion = this.radio && !relaxed ? this.radio.promotionAt(u, t) : NO_PROMOTION;
+    const connected = relaxed || inputs.connected === true;
+    const promotion = this.radio && !connected ? this.radio.promotionAt(u, t) : NO_PROMOTION;
     tl.txMs = transferMs(present, link.up, offset + t, offset + t + promotion.delayMs, this.upKbit);
     let uploadMs = promotion.delayMs + tl.txMs + halfRttMs;
     let wanHalfRttMs = 0;
@@ -691,7 +703,7 @@ export class OrchestrationEnv {
     // Relaxed: no radio charge (a promotion, the connected base and a tail are never negative).
     tl.deviceEnergyMj = relaxed
       ? this.energy.leastMj(0, tl.txMs, constantRateTransferMs(this.downKbit, link.down.timeline.peakMbps))
-      : this.energy.chargeMj(u, t, tl.completedAtMs, 0, tl.txMs, tl.rxMs) + (this.radio ? this.radio.chargeMj(u, t, promotion, tl.completedAtMs) : 0);
+      : this.energy.chargeMj(u, t, tl.completedAtMs, 0, tl.txMs, tl.rxMs) + (this.radio ? (connected ? this.radio.activeMj(t, tl.completedAtMs) : this.radio.chargeMj(u, t, promotion, tl.completedAtMs)) : 0);
     tl.promotion = promotion;
     tl.serverEnergyMj = this.serverFixedMj[action]! + this.serverPowerW[action]! * baseMs;
     return tl;
@@ -765,9 +777,20 @@ export class OrchestrationEnv {
     obs.user.inFlight = fb.userInFlight[u]!;
     obs.user.batterySoc = battery ? battery.soc(u) : 1;
     obs.user.radioTailMs = this.radio ? this.radio.tailRemainingMs(u, t) : 0;
+    if (s.users.accuracyRequirement.hard) this.fillRequirementMask(obs.actionMask);
     if (this.residency) this.residency.fillResident(u, this.isDevice, obs.user.resident);
     else for (let a = 0; a < this.actionCount; a++) obs.user.resident[a] = this.isDevice[a]!;
     fillFeatures(obs, this.probeIntervalMs);
+  }
+
+  /**
+   * A hard accuracy requirement: the legal actions whose model meets the pending request's
+   * requirement, or every legal action when none does (then a violation costs its penalty).
+   */
+  private fillRequirementMask(mask: Uint8Array): void {
+    let any = 0;
+    for (let a = 0; a < this.actionCount; a++) any |= mask[a] = this.mask[a]! & (this.accuracy[a]! >= this.curRequirement ? 1 : 0);
+    if (any === 0) mask.set(this.mask);
   }
 
   private drawRequirement(rng: Rng): number {
@@ -787,9 +810,13 @@ export class OrchestrationEnv {
     return a.process === 'periodic' ? rng.float() * (1000 / a.rateHz) : this.interArrivalMs(a, rng);
   }
 
-  /** Poisson: exponential gaps; periodic: the period x (1 +- jitterPct/100, uniform). */
+  /**
+   * Poisson: exponential gaps; sessions: a pause (probability 1 / requestsPerSession) or a
+   * within-session gap, both exponential; periodic: the period x (1 +- jitterPct/100, uniform).
+   */
   private interArrivalMs(a: ArrivalSpec, rng: Rng): number {
     if (a.process === 'poisson') return rng.exponential(a.rateHz) * 1000;
+    if (a.process === 'sessions') return rng.float() * a.requestsPerSession < 1 ? rng.exponential(1 / a.pauseS) * 1000 : rng.exponential(a.rateHz) * 1000;
     const jitter = (a.jitterPct ?? 0) / 100;
     return (1000 / a.rateHz) * (1 + jitter * (2 * rng.float() - 1));
   }

@@ -113,6 +113,11 @@ export class RadioTails {
     return promotion.powerW * promotion.delayMs + this.profileEnergyFrom(Math.max(last, endMs), startMs + promotion.delayMs) - this.profileEnergyFrom(last, chargedFrom);
   }
 
+  /** Energy (mJ) of activity from `startMs` to `endMs` at the connected power: a request's own share when the tail is counted as shared (what-if `connected`). */
+  activeMj(startMs: number, endMs: number): number {
+    return this.basePowerW * (endMs - startMs);
+  }
+
   /** Records the activity {@link chargeMj} priced. */
   commit(user: number, startMs: number, promotion: Promotion, endMs: number): void {
     if (promotion.powerW > 0) this.promotionEndMs[user] = startMs + promotion.delayMs;

@@ -4,14 +4,16 @@
  * (`env.whatIf`: the request's true compute draw, the true future link rates of its own
  * transfers, the current queues) and takes the best realised reward. It knows this request's
  * future, not future arrivals, and plans nothing ahead: not the queueing its choice causes later
- * requests, not battery use over the phase, not residency beyond its eviction prices.
+ * requests, not battery use over the phase, not residency beyond its eviction prices, not the
+ * radio tail an offload opens beyond its connected-radio variants.
  *
  * With a battery it prices the request's device energy at the battery's long-run cost (one
  * empty-battery penalty per initial charge) when the user's battery is projected to run empty
  * before the phase ends (its committed charge below its mean energy per request so far in this
  * phase x the phase's remaining decisions / users), so it does not spend the battery for free;
  * its variants price energy at fixed multiples of that cost, and with residency score loads as
- * investments and price evictions. The reference VALUE of a phase on this scale is the best of the
+ * investments and price evictions, and with a radio tail score offloads as if the radio were
+ * connected (the tail an offload opens shared by later offloads). The reference VALUE of a phase on this scale is the best of the
  * variants chosen in hindsight on that phase ({@link myopicReference}): with a battery, the
  * projection rule alone was beaten by a learned policy.
  */
@@ -27,6 +29,8 @@ export interface ClairvoyantPrices {
   asIfResident: boolean;
   /** Multiple of the evicted model's reload cost (0: evictions are free). */
   evictionPriceScale: number;
+  /** Score offloads as if the radio were connected (a tail serves later offloads too; `WhatIfInputs.connected`). */
+  asIfConnected?: boolean;
 }
 
 /** The clairvoyant policy, with its score of each action of the request it last acted on. */
@@ -52,7 +56,7 @@ export function createClairvoyant(env: OrchestrationEnv, prices: ClairvoyantPric
   const energyMj = new Float64Array(users);
   const battery = env.batteryReadout;
   const residency = env.residencyReadout;
-  const inputs = { resident: prices.asIfResident };
+  const inputs = { resident: prices.asIfResident, connected: prices.asIfConnected === true };
   const r = env.scenario.spec.reward;
   // The reward a model load of `loadMs` costs by itself: its time, and its energy at the device's busy power.
   const loadCost = (loadMs: number): number => loadMs * 1e-3 * (r.latencyWeightPerS + r.energyWeightPerJ * env.scenario.spec.tiers.device.power.busyPowerW);
@@ -98,7 +102,9 @@ export function createClairvoyant(env: OrchestrationEnv, prices: ClairvoyantPric
 export function clairvoyantVariants(env: OrchestrationEnv): ClairvoyantPrices[] {
   const energy = env.batteryReadout ? [null, 0.25, 0.5, 1, 2, 4, 8, 16] : [null];
   const residency = env.residencyReadout ? RESIDENCY_VARIANTS : [RESIDENCY_VARIANTS[0]!];
-  return energy.flatMap((energyPriceScale) => residency.map((r) => ({ energyPriceScale, ...r })));
+  const prices = energy.flatMap((energyPriceScale) => residency.map((r) => ({ energyPriceScale, ...r })));
+  // With a radio tail, each also as if connected: an offload's tail counted as an investment.
+  return env.scenario.spec.tiers.device.radio ? prices.flatMap((p) => [p, { ...p, asIfConnected: true }]) : prices;
 }
 
 /**

@@ -17,13 +17,23 @@ export const TIERS: readonly Tier[] = ['device', 'edge', 'cloud'];
 /** How requests arrive at each user. */
 export type ArrivalSpec =
   | { process: 'poisson'; rateHz: number }
-  | { process: 'periodic'; rateHz: number; jitterPct?: number };
+  | { process: 'periodic'; rateHz: number; jitterPct?: number }
+  /**
+   * Sessions: bursts of Poisson requests at `rateHz` (a session of `requestsPerSession` requests on
+   * average, geometric), separated by pauses of `pauseS` seconds on average (exponential). The gaps
+   * are independent (a renewal process with hyperexponential gaps), so it keeps no state.
+   */
+  | { process: 'sessions'; rateHz: number; requestsPerSession: number; pauseS: number };
 
 /** The distribution of a request's accuracy requirement (ImageNet top-1, percent). */
-export type AccuracyRequirementSpec =
+export type AccuracyRequirementSpec = (
   | { distribution: 'fixed'; valueTop1Pct: number }
   | { distribution: 'uniform'; minTop1Pct: number; maxTop1Pct: number }
-  | { distribution: 'choice'; valuesTop1Pct: number[]; weights?: number[] };
+  | { distribution: 'choice'; valuesTop1Pct: number[]; weights?: number[] }
+) & {
+  /** A hard constraint: actions below a request's requirement are masked out of its `actionMask` (when one meets it). */
+  hard?: boolean;
+};
 
 export interface UsersSpec {
   count: number;
