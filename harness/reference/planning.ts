@@ -2,7 +2,7 @@
  * The planning reference (the 1 of the `planning-v1` scale): at each decision it forks the
  * simulator (`env.snapshot()` restored into a private copy), and for each of the `candidates` best
  * legal actions by a myopic clairvoyant variant's score applies it, then rolls that myopic
- * clairvoyant (with a radio tail: also its connected-radio twin, and takes the better rollout) forward for `horizon` more decisions on the true future (arrivals, draws and traces do not depend on actions, so the copy
+ * clairvoyant forward for `horizon` more decisions on the true future (arrivals, draws and traces do not depend on actions, so the copy
  * sees exactly what will happen), and takes the action with the best total reward over those
  * 1 + horizon decisions (the myopic order breaks ties). So it accounts for the queueing, battery
  * drain, penalties and model residency its choice causes the next `horizon` requests, which the
@@ -49,9 +49,7 @@ export function createPlanner(env: OrchestrationEnv, opts: PlanningOptions = PLA
   const fixed = fixedPrices(prices);
   const sim = new OrchestrationEnv(env.scenario);
   const ranker = createClairvoyant(env, fixed);
-  // With a radio tail, rollouts both ways: as priced, and with the radio's connected state toggled
-  // (a myopic policy that never opens a tail, and one that keeps offloading inside it).
-  const rollouts = (env.scenario.spec.tiers.device.radio ? [fixed, { ...fixed, asIfConnected: !fixed.asIfConnected }] : [fixed]).map((p) => createClairvoyant(sim, p));
+  const rollout = createClairvoyant(sim, fixed);
   const battery = env.batteryReadout;
   const pricePerMj = battery ? fixed.energyPriceScale! * battery.shadowPricePerMj : 0;
   const value = (): number => sim.lastDecision.reward - pricePerMj * sim.lastDecision.outcome.deviceEnergyMj;
@@ -77,18 +75,16 @@ export function createPlanner(env: OrchestrationEnv, opts: PlanningOptions = PLA
       let bestTotal = -Infinity;
       for (let i = 0; i < k; i++) {
         const a = order[i]!;
-        for (const rollout of rollouts) {
-          sim.restore(snap);
-          let r = sim.step(a);
-          let total = value();
-          for (let h = 0; h < opts.horizon && !r.done; h++) {
-            r = sim.step(rollout.act(r.obs));
-            total += value();
-          }
-          if (total > bestTotal) {
-            bestTotal = total;
-            best = a;
-          }
+        sim.restore(snap);
+        let r = sim.step(a);
+        let total = value();
+        for (let h = 0; h < opts.horizon && !r.done; h++) {
+          r = sim.step(rollout.act(r.obs));
+          total += value();
+        }
+        if (total > bestTotal) {
+          bestTotal = total;
+          best = a;
         }
       }
       return best;

@@ -1,7 +1,6 @@
 /**
  * Scenario features for the v4 suite: session arrivals, the hard accuracy requirement, and the
- * radio's connected what-if (the myopic reference's connected-radio variants and the planner's
- * rollouts that use it).
+ * radio's connected what-if (the myopic reference's connected-radio variants).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
