@@ -23,6 +23,11 @@
  * });
  * ```
  */
+// Submissions are type-checked with `types: []` (harness/submission/typecheck.ts): the contract
+// brings Node's types (rng.ts and the shipped examples use Node's modules), as it did while it
+// reached them through the scenario types.
+/// <reference types="node" />
+
 /** A tier of the end-edge-cloud system. */
 export type Tier = 'device' | 'edge' | 'cloud';
 
