@@ -18,7 +18,9 @@ export const MUTATION_TESTS = [
   'test/env/episode.test.ts',
   'test/submission/limits.test.ts',
   'test/submission/process-agent.test.ts',
+  'test/submission/call.test.ts',
 ];
 
 // Replaced, not merged: mergeConfig would append these to the base config's include (every test).
-export default defineConfig({ ...base, test: { ...base.test, include: MUTATION_TESTS } });
+// The setup file hands the active mutant to worker threads (the relay): see its comment.
+export default defineConfig({ ...base, test: { ...base.test, include: MUTATION_TESTS, setupFiles: ['test/helpers/mutant-to-workers.ts'] } });

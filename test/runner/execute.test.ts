@@ -7,8 +7,10 @@ import { resultHashOf, sealResult } from '../../harness/runner/identity.ts';
 import { readJournal } from '../../harness/runner/journal.ts';
 import { mergeRuns, writeManifest } from '../../harness/runner/merge.ts';
 import { shardJobs } from '../../harness/runner/plan.ts';
+import type { ProgressSink } from '../../harness/runner/progress.ts';
 import type { JobResult, RunManifest } from '../../harness/runner/types.ts';
 import { fakePlan, fakeSpecs } from './fixtures/fake-job.ts';
+import { withFrozenClock } from '../helpers/ticking-clock.ts';
 
 const jobModule = new URL('./fixtures/fake-job.ts', import.meta.url).href;
 const root = mkdtempSync(join(tmpdir(), 'orchbench-runner-'));
@@ -23,20 +25,28 @@ function normalised(results: readonly JobResult[]): unknown[] {
 
 const jobs = fakePlan(fakeSpecs(['cpu-a', 'cpu-b'], ['s1', 's2'], 3));
 
-// Each pool costs ~1.5 s of worker start-up (tsx), so one 2-worker run serves as the reference.
+/** The ETAs a run reported: at start, then after each job. */
+interface Etas { start?: number; done: number[] }
+const etaSink = (etas: Etas): ProgressSink => ({ start: (_t, _a, eta) => { etas.start = eta; }, jobDone: (_r, eta) => { etas.done.push(eta ?? NaN); }, note() {}, stop() {} });
+
+// Each pool costs ~1.5 s of worker start-up (tsx), so one run at 1 and one at 2 workers serve as the reference.
+let one: ExecuteSummary;
+let oneDir: string;
 let two: ExecuteSummary;
 let twoDir: string;
-/** The ETAs the 2-worker run reported: at start, then after each job. */
-const etas: { start?: number; done: number[] } = { done: [] };
+const etasOne: Etas = { done: [] };
+const etasTwo: Etas = { done: [] };
 beforeAll(async () => {
   twoDir = freshDir();
-  const progress = { start: (_t: number, _a: number, eta?: number) => { etas.start = eta; }, jobDone: (_r: JobResult, eta?: number) => { etas.done.push(eta ?? NaN); }, note() {}, stop() {} };
-  two = await executeJobs([...jobs].reverse(), { outDir: twoDir, workers: 2, jobModule, progress });
+  two = await executeJobs([...jobs].reverse(), { outDir: twoDir, workers: 2, jobModule, progress: etaSink(etasTwo) });
+  oneDir = freshDir();
+  // This thread's clock stands still (the jobs time themselves in the workers): the job in flight
+  // when another ends has run 0 ms, so each ETA depends on the finished jobs' wall times alone.
+  one = await withFrozenClock(() => executeJobs(jobs, { outDir: oneDir, workers: 1, jobModule, progress: etaSink(etasOne) }));
 });
 
 describe('executeJobs on a piscina pool', () => {
   it('gives identical results at 1 and 2 workers, with every line sealed by its resultHash', async () => {
-    const one = await executeJobs(jobs, { outDir: freshDir(), workers: 1, jobModule });
     expect(one.results).toHaveLength(jobs.length);
     expect(one.results.every((r) => r.status === 'ok')).toBe(true);
     expect(normalised(two.results)).toEqual(normalised(one.results));
@@ -46,12 +56,30 @@ describe('executeJobs on a piscina pool', () => {
   });
 
   it('reports an ETA from expected costs: at start, after every job, and 0 after the last', () => {
-    expect(etas.start).toBeGreaterThan(0);
-    expect(etas.done).toHaveLength(jobs.length);
-    for (const e of etas.done) expect(Number.isFinite(e) && e >= 0).toBe(true);
-    expect(etas.done.at(-1)).toBe(0);
-    // Learned from the finished jobs: the estimate after the first job is not the prior's.
-    expect(etas.done[0]).not.toBe(etas.start);
+    // The priors: a fake agent is not in the table (250 ms + 100 ms per 1000 decisions) and a fake
+    // job does not say its decisions (1000): 350 ms per job, spread over the workers.
+    expect(etasOne.start).toBe(jobs.length * 350);
+    expect(etasTwo.start).toBe((jobs.length * 350) / 2);
+    for (const etas of [etasOne, etasTwo]) {
+      expect(etas.done).toHaveLength(jobs.length);
+      for (const e of etas.done) expect(Number.isFinite(e) && e >= 0).toBe(true);
+      expect(etas.done.at(-1)).toBe(0);
+    }
+    // Learned from the finished jobs: at 1 worker (jobs run in journal order), each job left is
+    // expected to take the mean wall time of its agent's finished jobs, or of all finished jobs
+    // while its agent has none (every prior here is the same); a model that kept its priors would
+    // say 350 ms per job left.
+    const done = readJournal(join(oneDir, RESULTS_FILE)).results;
+    expect(done).toHaveLength(jobs.length);
+    const meanMs = (rs: readonly JobResult[]): number => rs.reduce((s, r) => s + r.timing.wallMs, 0) / rs.length;
+    const expected = done.map((_, i) => {
+      const finished = done.slice(0, i + 1);
+      return done.slice(i + 1).reduce((sum, r) => {
+        const same = finished.filter((f) => f.agent === r.agent);
+        return sum + meanMs(same.length > 0 ? same : finished);
+      }, 0);
+    });
+    etasOne.done.forEach((e, i) => expect(e).toBeCloseTo(expected[i]!, 6));
   });
 
   it('records throwing, hanging, out-of-memory and crashing jobs as failed and finishes the others', async () => {
