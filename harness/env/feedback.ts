@@ -183,8 +183,9 @@ export class Feedback {
   deliver(tMs: number, nextObs: Observation): readonly Transition[] {
     if (this.deliveredSlots.length > 0) {
       for (const s of this.deliveredSlots) this.free.push(s);
-      this.deliveredSlots.length = 0;
-      this.delivered.length = 0;
+      // Emptied by pops: \`length = 0\` gives up the backing store, so the next push reallocates it.
+      while (this.deliveredSlots.length > 0) this.deliveredSlots.pop();
+      while (this.delivered.length > 0) this.delivered.pop();
     }
     const q = this.deliveries;
     while (q.size > 0 && q.peekTimeMs() <= tMs) {
