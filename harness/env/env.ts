@@ -43,7 +43,7 @@ import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../ag
 import type { DeviceProfile } from '../profiles/types.ts';
 import { deriveRng, Rng, type RngState, type Seed } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
-import type { ArrivalSpec, Tier } from '../scenario/types.ts';
+import type { ArrivalSpec, RewardSpec, Tier } from '../scenario/types.ts';
 import { BackgroundLoad, type BackgroundState } from './background.ts';
 import { Battery, type BatteryState } from './battery.ts';
 import { drawDeadlineMs } from './deadlines.ts';
@@ -52,7 +52,7 @@ import { Residency, type ResidencyState } from './residency.ts';
 import { DeviceEnergy } from './energy.ts';
 import { fillFeatures } from './features.ts';
 import { envSpecOf } from './spec.ts';
-import { CLOUD, DEVICE, EDGE, Feedback, type FeedbackState } from './feedback.ts';
+import { CLOUD, DEVICE, EDGE, Feedback, type DecisionRecord, type FeedbackState } from './feedback.ts';
 import { EventQueue, type EventQueueState } from './heap.ts';
 import { PhaseLinks, type Phase, type PhaseLinksState } from './links.ts';
 import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
@@ -61,6 +61,7 @@ import { SharedTier, type SharedTierState } from './tiers.ts';
 import { constantRateTransferMs, type LinkReplay } from './timeline.ts';
 
 export type { Phase } from './links.ts';
+export type { DecisionRecord } from './feedback.ts';
 
 /**
  * The complete state of an {@link OrchestrationEnv}, from {@link OrchestrationEnv.snapshot}:
@@ -115,16 +116,6 @@ export interface StepResult {
   done: boolean;
 }
 
-/**
- * The decision just taken, for the harness's scoring only (`runEpisode`, evaluation summaries):
- * giving it to an agent before `completedAtMs` would leak the future.
- */
-export interface DecisionRecord {
-  reward: number;
-  outcome: Outcome;
-  decidedAtMs: number;
-  completedAtMs: number;
-}
 
 /**
  * Inputs of a what-if timeline ({@link OrchestrationEnv.whatIf}): each flag replaces a true input
@@ -227,6 +218,7 @@ export class OrchestrationEnv {
   private readonly serverPowerW: Float64Array;
 
   private readonly users: number;
+  private readonly rewardSpec: RewardSpec;
   private readonly upKbit: number;
   private readonly downKbit: number;
   private readonly probeIntervalMs: number;
@@ -316,6 +308,7 @@ export class OrchestrationEnv {
       this.setServerEnergy(i, a, scenario.profiles[a.tier], latency.energyMjPerInference);
     });
     this.samples = Float64Array.from(all);
+    this.rewardSpec = s.reward;
     this.upKbit = s.users.inputKb * 8;
     this.downKbit = s.users.outputKb * 8;
     this.probeIntervalMs = s.observation.probeIntervalMs;
@@ -558,13 +551,13 @@ export class OrchestrationEnv {
     o.serverEnergyMj = tl.serverEnergyMj;
     o.accuracyViolation = this.accuracy[action]! < this.curRequirement;
     o.deadlineMiss = this.curDeadlineMs !== null && o.latencyMs > this.curDeadlineMs;
-    this.record.reward = this.rewardFor(action, o.latencyMs, o.deviceEnergyMj);
+    this.record.reward = this.rewardFor(action, tl, this.curEmptyPenalty);
     this.record.decidedAtMs = this.curTimeMs;
     this.record.completedAtMs = tl.completedAtMs;
     this.commit(action, tl);
     const decided = this.obsBuf[this.obsIndex]!;
     if (this.phase === 'learn') {
-      this.feedback.record(decided, o, this.record.reward, this.curTimeMs, tl.completedAtMs, this.instantFeedback ? this.curTimeMs : tl.completedAtMs);
+      this.feedback.record(decided, this.record, this.instantFeedback);
     }
     this.decisions++;
     this.obsIndex ^= 1;
@@ -591,7 +584,7 @@ export class OrchestrationEnv {
     const w = this.whatIfResult;
     w.latencyMs = tl.latencyMs;
     w.deviceEnergyMj = tl.deviceEnergyMj;
-    w.reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj, inputs.relaxed ? 0 : this.curEmptyPenalty);
+    w.reward = this.rewardFor(action, tl, inputs.relaxed ? 0 : this.curEmptyPenalty);
     return w;
   }
 
@@ -610,10 +603,14 @@ export class OrchestrationEnv {
     return this.budget;
   }
 
-  /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ), with this battery penalty. */
-  private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number, emptyPenalty = this.curEmptyPenalty): number {
+  /**
+   * The pending request's reward under `action` with timeline `tl`, with this battery penalty. It takes
+   * the timeline, not its figures: doubles passed to a call that is not inlined are boxed.
+   */
+  private rewardFor(action: number, tl: RequestTimeline, emptyPenalty: number): number {
     const d = this.curDeadlineMs;
-    return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - emptyPenalty;
+    const latencyMs = tl.latencyMs;
+    return rewardOf(this.rewardSpec, latencyMs, tl.deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - emptyPenalty;
   }
 
   private checkAction(action: number): void {
