@@ -179,6 +179,19 @@ class RequestTimeline {
   }
 }
 
+/** The upload of the pending request to one shared tier (ms, from its arrival), as {@link OrchestrationEnv.timeline} uses it. */
+class UploadLeg {
+  /** The {@link OrchestrationEnv} request epoch it was computed in (-1: never). */
+  epoch = -1;
+  halfRttMs = 0;
+  wanHalfRttMs = 0;
+  txMs = 0;
+  uploadMs = 0;
+  /** The edge's background-load slowdown when the input arrives (1 elsewhere). */
+  backgroundSlowdown = 1;
+  promotion: Promotion = NO_PROMOTION;
+}
+
 /**
  * The environment. Gymnasium-like: `reset(seed, phase)` returns the first observation,
  * `step(action)` decides the pending request and returns the next request's observation with
@@ -267,6 +280,10 @@ export class OrchestrationEnv {
   private readonly result: StepResult;
   private readonly record: DecisionRecord = { reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0 };
   private readonly tl = new RequestTimeline();
+  /** Upload legs by tier (edge, cloud) x present rates x relaxed ({@link uploadLeg}). */
+  private readonly legs = Array.from({ length: 8 }, () => new UploadLeg());
+  /** Changes whenever the pending request or the state does (a new request, a restore): invalidates {@link legs}. */
+  private requestEpoch = 0;
   private readonly whatIfResult: WhatIf = { reward: 0, latencyMs: 0, deviceEnergyMj: 0 };
   private phase: Phase = 'learn';
   private budget = 0;
@@ -481,6 +498,7 @@ export class OrchestrationEnv {
     if (s.scenarioHash !== this.scenario.hash) {
       throw new Error(`restore(): the snapshot is of another scenario (hash ${s.scenarioHash}), not of ${this.scenario.id} (hash ${this.scenario.hash})`);
     }
+    this.requestEpoch++;
     this.phase = s.phase;
     this.budget = s.budget;
     this.decisions = s.decisions;
@@ -653,22 +671,16 @@ export class OrchestrationEnv {
     }
     const link = this.links.of(u);
     const offset = this.links.offsetMs[u]!;
-    const halfRttMs = 0.5 * link.rtt.rateAt(offset + t);
     const present = inputs.presentRates === true;
-    // The radio first leaves idle (or a low-power tail stage): the upload starts after the promotion (never relaxed).
-    const promotion = this.radio && !relaxed ? this.radio.promotionAt(u, t) : NO_PROMOTION;
-    tl.txMs = transferMs(present, link.up, offset + t, offset + t + promotion.delayMs, this.upKbit);
-    let uploadMs = promotion.delayMs + tl.txMs + halfRttMs;
-    let wanHalfRttMs = 0;
-    if (tier === CLOUD) {
-      const wan = this.links.wan!;
-      const wo = this.links.wanOffsetMs;
-      wanHalfRttMs = 0.5 * wan.rtt.rateAt(wo + t);
-      uploadMs += wanHalfRttMs + transferMs(present, wan.up, wo + t, wo + t + uploadMs, this.upKbit);
-    }
+    const leg = this.uploadLeg(tier, present, relaxed);
+    const halfRttMs = leg.halfRttMs;
+    const promotion = leg.promotion;
+    tl.txMs = leg.txMs;
+    const uploadMs = leg.uploadMs;
+    const wanHalfRttMs = leg.wanHalfRttMs;
     const shared = tier === EDGE ? this.edge : this.cloud;
     const readyMs = t + uploadMs;
-    const slowedMs = tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs;
+    const slowedMs = tier === EDGE && this.background ? baseMs * leg.backgroundSlowdown : baseMs;
     if (relaxed) {
       shared.startMs = readyMs;
       shared.computeMs = shared.uncontendedMs(action, slowedMs);
@@ -694,6 +706,37 @@ export class OrchestrationEnv {
     return tl;
   }
 
+  /**
+   * The pending request's upload to a shared tier under these estimates: the same for every action
+   * of the tier, so it is computed once per request and reused by every what-if and the step
+   * (cached until the pending request or the state changes: {@link requestEpoch}).
+   */
+  private uploadLeg(tier: number, present: boolean, relaxed: boolean): UploadLeg {
+    const leg = this.legs[(tier === CLOUD ? 4 : 0) + (present ? 2 : 0) + (relaxed ? 1 : 0)]!;
+    if (leg.epoch === this.requestEpoch) return leg;
+    leg.epoch = this.requestEpoch;
+    const t = this.curTimeMs;
+    const u = this.curUser;
+    const link = this.links.of(u);
+    const offset = this.links.offsetMs[u]!;
+    leg.halfRttMs = 0.5 * link.rtt.rateAt(offset + t);
+    // The radio first leaves idle (or a low-power tail stage): the upload starts after the promotion (never relaxed).
+    const promotion = this.radio && !relaxed ? this.radio.promotionAt(u, t) : NO_PROMOTION;
+    leg.promotion = promotion;
+    leg.txMs = transferMs(present, link.up, offset + t, offset + t + promotion.delayMs, this.upKbit);
+    let uploadMs = promotion.delayMs + leg.txMs + leg.halfRttMs;
+    leg.wanHalfRttMs = 0;
+    if (tier === CLOUD) {
+      const wan = this.links.wan!;
+      const wo = this.links.wanOffsetMs;
+      leg.wanHalfRttMs = 0.5 * wan.rtt.rateAt(wo + t);
+      uploadMs += leg.wanHalfRttMs + transferMs(present, wan.up, wo + t, wo + t + uploadMs, this.upKbit);
+    }
+    leg.uploadMs = uploadMs;
+    leg.backgroundSlowdown = tier === EDGE && this.background ? this.background.slowdownAt(t + uploadMs) : 1;
+    return leg;
+  }
+
   /** Applies a timeline computed by {@link timeline} for the pending request. */
   private commit(action: number, tl: RequestTimeline): void {
     const tier = this.tierOf[action]!;
@@ -713,6 +756,7 @@ export class OrchestrationEnv {
 
   /** Pops the next arrival, draws its request and fills `obs` with what is known at its time. */
   private nextRequest(obs: Observation): void {
+    this.requestEpoch++;
     const s = this.scenario.spec;
     const u = this.events.peekPayload();
     const t = this.events.peekTimeMs();
