@@ -41,7 +41,7 @@
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
-import { deriveRng, Rng, type RngState, type Seed } from '../rng.ts';
+import { Rng, StreamCache, type RngState, type Seed } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import type { ArrivalSpec, RewardSpec, Tier } from '../scenario/types.ts';
 import { BackgroundLoad, type BackgroundState } from './background.ts';
@@ -280,6 +280,8 @@ export class OrchestrationEnv {
   private readonly result: StepResult;
   private readonly record: DecisionRecord = { reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0 };
   private readonly tl = new RequestTimeline();
+  /** Every reset with a seed and phase seen before re-derives the same streams: from here, without hashing. */
+  private readonly streams = new StreamCache();
   /** Upload legs by tier (edge, cloud) x present rates x relaxed ({@link uploadLeg}). */
   private readonly legs = Array.from({ length: 8 }, () => new UploadLeg());
   /** Changes whenever the pending request or the state does (a new request, a restore): invalidates {@link legs}. */
@@ -339,7 +341,7 @@ export class OrchestrationEnv {
     };
     this.edge = tier('edge', s.tiers.edge.cores, s.tiers.edge.contention);
     this.cloud = tier('cloud', s.tiers.cloud.capacity, s.tiers.cloud.contention);
-    this.links = new PhaseLinks(scenario);
+    this.links = new PhaseLinks(scenario, this.streams);
     const power = s.tiers.device.power;
     this.radio = s.tiers.device.radio ? new RadioTails(this.users, s.tiers.device.radio) : null;
     // With a radio model, transfers cost their power above the connected base (radio.ts charges the base).
@@ -421,10 +423,10 @@ export class OrchestrationEnv {
     this.deadlineRng = [];
     this.events.clear();
     for (let u = 0; u < this.users; u++) {
-      this.arrivalRng.push(deriveRng(seed, id, phase, 'arrivals', u));
-      this.requirementRng.push(deriveRng(seed, id, phase, 'requirement', u));
-      this.computeRng.push(deriveRng(seed, id, phase, 'compute', u));
-      this.deadlineRng.push(deriveRng(seed, id, phase, 'deadline', u));
+      this.arrivalRng.push(this.streams.derive(seed, id, phase, 'arrivals', u));
+      this.requirementRng.push(this.streams.derive(seed, id, phase, 'requirement', u));
+      this.computeRng.push(this.streams.derive(seed, id, phase, 'compute', u));
+      this.deadlineRng.push(this.streams.derive(seed, id, phase, 'deadline', u));
       this.events.push(this.firstArrivalMs(s.users.arrival, this.arrivalRng[u]!), u);
     }
     this.deviceFreeAtMs.fill(0);
@@ -436,7 +438,7 @@ export class OrchestrationEnv {
     this.battery?.reset();
     this.residency?.reset();
     this.radio?.reset();
-    this.background?.reset(deriveRng(seed, id, phase, 'edge-background'));
+    this.background?.reset(this.streams.derive(seed, id, phase, 'edge-background'));
     this.obsIndex = 0;
     this.nextRequest(this.obsBuf[0]);
     return this.obsBuf[0];
