@@ -28,8 +28,14 @@ export type RngState = readonly number[];
 function digestOf(labels: readonly StreamLabel[], secret?: Uint8Array): Buffer {
   const h = createHash('sha256');
   if (secret) h.update('orchbench-sealed-stream\0').update(secret);
-  for (const l of labels) h.update(`${typeof l === 'number' ? 'n' : 's'}${String(l).length}:${String(l)};`);
+  for (const l of labels) h.update(labelText(l));
   return h.digest();
+}
+
+/** One label as the digest reads it: its type and length, so no two label paths read alike. */
+function labelText(l: StreamLabel): string {
+  const s = String(l);
+  return `${typeof l === 'number' ? 'n' : 's'}${s.length}:${s};`;
 }
 
 /**
@@ -158,4 +164,38 @@ export function deriveSeed(root: Seed, ...labels: StreamLabel[]): Seed {
 /** A 31-bit numeric seed of a sub-path whatever the root (what an agent or a numeric-seed library receives). */
 export function numericSeed(root: Seed, ...labels: StreamLabel[]): number {
   return typeof root === 'number' ? deriveSeed(root, ...labels) : root.number(...labels);
+}
+
+/**
+ * Streams derived again and again from the same paths (an environment reset with the same seed
+ * and phase at every checkpoint evaluation): the first derivation of a path hashes it, the next
+ * ones restart from its remembered initial state, the same stream without the sha256. Bounded:
+ * forgets everything past `maxPaths` paths.
+ */
+export class StreamCache {
+  private readonly initial = new Map<string, RngState>();
+  private readonly sealedNames = new WeakMap<SealedKey, string>();
+
+  constructor(private readonly maxPaths = 4096) {}
+
+  /** The stream {@link deriveRng} gives for `(root, ...labels)`. */
+  derive(root: Seed, ...labels: StreamLabel[]): Rng {
+    let key = typeof root === 'number' ? labelText(root) : this.sealedName(root);
+    for (const l of labels) key += labelText(l);
+    const state = this.initial.get(key);
+    if (state) return Rng.fromState(state);
+    const rng = deriveRng(root, ...labels);
+    if (this.initial.size >= this.maxPaths) this.initial.clear();
+    this.initial.set(key, rng.state());
+    return rng;
+  }
+
+  private sealedName(root: SealedKey): string {
+    let name = this.sealedNames.get(root);
+    if (name === undefined) {
+      name = `k${root.toString()};`;
+      this.sealedNames.set(root, name);
+    }
+    return name;
+  }
 }

@@ -41,9 +41,9 @@
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
-import { deriveRng, Rng, type RngState, type Seed } from '../rng.ts';
+import { Rng, StreamCache, type RngState, type Seed } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
-import type { ArrivalSpec, Tier } from '../scenario/types.ts';
+import type { ArrivalSpec, RewardSpec, Tier } from '../scenario/types.ts';
 import { BackgroundLoad, type BackgroundState } from './background.ts';
 import { Battery, type BatteryState } from './battery.ts';
 import { drawDeadlineMs } from './deadlines.ts';
@@ -52,7 +52,7 @@ import { Residency, type ResidencyState } from './residency.ts';
 import { DeviceEnergy } from './energy.ts';
 import { fillFeatures } from './features.ts';
 import { envSpecOf } from './spec.ts';
-import { CLOUD, DEVICE, EDGE, Feedback, type FeedbackState } from './feedback.ts';
+import { CLOUD, DEVICE, EDGE, Feedback, type DecisionRecord, type FeedbackState } from './feedback.ts';
 import { EventQueue, type EventQueueState } from './heap.ts';
 import { PhaseLinks, type Phase, type PhaseLinksState } from './links.ts';
 import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
@@ -61,6 +61,7 @@ import { SharedTier, type SharedTierState } from './tiers.ts';
 import { constantRateTransferMs, type LinkReplay } from './timeline.ts';
 
 export type { Phase } from './links.ts';
+export type { DecisionRecord } from './feedback.ts';
 
 /**
  * The complete state of an {@link OrchestrationEnv}, from {@link OrchestrationEnv.snapshot}:
@@ -115,16 +116,6 @@ export interface StepResult {
   done: boolean;
 }
 
-/**
- * The decision just taken, for the harness's scoring only (`runEpisode`, evaluation summaries):
- * giving it to an agent before `completedAtMs` would leak the future.
- */
-export interface DecisionRecord {
-  reward: number;
-  outcome: Outcome;
-  decidedAtMs: number;
-  completedAtMs: number;
-}
 
 /**
  * Inputs of a what-if timeline ({@link OrchestrationEnv.whatIf}): each flag replaces a true input
@@ -194,6 +185,19 @@ class RequestTimeline {
   }
 }
 
+/** The upload of the pending request to one shared tier (ms, from its arrival), as {@link OrchestrationEnv.timeline} uses it. */
+class UploadLeg {
+  /** The {@link OrchestrationEnv} request epoch it was computed in (-1: never). */
+  epoch = -1;
+  halfRttMs = 0;
+  wanHalfRttMs = 0;
+  txMs = 0;
+  uploadMs = 0;
+  /** The edge's background-load slowdown when the input arrives (1 elsewhere). */
+  backgroundSlowdown = 1;
+  promotion: Promotion = NO_PROMOTION;
+}
+
 /**
  * The environment. Gymnasium-like: `reset(seed, phase)` returns the first observation,
  * `step(action)` decides the pending request and returns the next request's observation with
@@ -233,6 +237,7 @@ export class OrchestrationEnv {
   private readonly serverPowerW: Float64Array;
 
   private readonly users: number;
+  private readonly rewardSpec: RewardSpec;
   private readonly upKbit: number;
   private readonly downKbit: number;
   private readonly probeIntervalMs: number;
@@ -281,6 +286,12 @@ export class OrchestrationEnv {
   private readonly result: StepResult;
   private readonly record: DecisionRecord = { reward: 0, outcome: newOutcome(), decidedAtMs: 0, completedAtMs: 0 };
   private readonly tl = new RequestTimeline();
+  /** Every reset with a seed and phase seen before re-derives the same streams: from here, without hashing. */
+  private readonly streams = new StreamCache();
+  /** Upload legs by tier (edge, cloud) x present rates x connected ({@link uploadLeg}). */
+  private readonly legs = Array.from({ length: 8 }, () => new UploadLeg());
+  /** Changes whenever the pending request or the state does (a new request, a restore): invalidates {@link legs}. */
+  private requestEpoch = 0;
   private readonly whatIfResult: WhatIf = { reward: 0, latencyMs: 0, deviceEnergyMj: 0 };
   private phase: Phase = 'learn';
   private budget = 0;
@@ -322,6 +333,7 @@ export class OrchestrationEnv {
       this.setServerEnergy(i, a, scenario.profiles[a.tier], latency.energyMjPerInference);
     });
     this.samples = Float64Array.from(all);
+    this.rewardSpec = s.reward;
     this.upKbit = s.users.inputKb * 8;
     this.downKbit = s.users.outputKb * 8;
     this.probeIntervalMs = s.observation.probeIntervalMs;
@@ -335,7 +347,7 @@ export class OrchestrationEnv {
     };
     this.edge = tier('edge', s.tiers.edge.cores, s.tiers.edge.contention);
     this.cloud = tier('cloud', s.tiers.cloud.capacity, s.tiers.cloud.contention);
-    this.links = new PhaseLinks(scenario);
+    this.links = new PhaseLinks(scenario, this.streams);
     const power = s.tiers.device.power;
     this.radio = s.tiers.device.radio ? new RadioTails(this.users, s.tiers.device.radio) : null;
     // With a radio model, transfers cost their power above the connected base (radio.ts charges the base).
@@ -417,10 +429,10 @@ export class OrchestrationEnv {
     this.deadlineRng = [];
     this.events.clear();
     for (let u = 0; u < this.users; u++) {
-      this.arrivalRng.push(deriveRng(seed, id, phase, 'arrivals', u));
-      this.requirementRng.push(deriveRng(seed, id, phase, 'requirement', u));
-      this.computeRng.push(deriveRng(seed, id, phase, 'compute', u));
-      this.deadlineRng.push(deriveRng(seed, id, phase, 'deadline', u));
+      this.arrivalRng.push(this.streams.derive(seed, id, phase, 'arrivals', u));
+      this.requirementRng.push(this.streams.derive(seed, id, phase, 'requirement', u));
+      this.computeRng.push(this.streams.derive(seed, id, phase, 'compute', u));
+      this.deadlineRng.push(this.streams.derive(seed, id, phase, 'deadline', u));
       this.events.push(this.firstArrivalMs(s.users.arrival, this.arrivalRng[u]!), u);
     }
     this.deviceFreeAtMs.fill(0);
@@ -432,7 +444,7 @@ export class OrchestrationEnv {
     this.battery?.reset();
     this.residency?.reset();
     this.radio?.reset();
-    this.background?.reset(deriveRng(seed, id, phase, 'edge-background'));
+    this.background?.reset(this.streams.derive(seed, id, phase, 'edge-background'));
     this.obsIndex = 0;
     this.nextRequest(this.obsBuf[0]);
     return this.obsBuf[0];
@@ -494,6 +506,7 @@ export class OrchestrationEnv {
     if (s.scenarioHash !== this.scenario.hash) {
       throw new Error(`restore(): the snapshot is of another scenario (hash ${s.scenarioHash}), not of ${this.scenario.id} (hash ${this.scenario.hash})`);
     }
+    this.requestEpoch++;
     this.phase = s.phase;
     this.budget = s.budget;
     this.decisions = s.decisions;
@@ -564,13 +577,13 @@ export class OrchestrationEnv {
     o.serverEnergyMj = tl.serverEnergyMj;
     o.accuracyViolation = this.accuracy[action]! < this.curRequirement;
     o.deadlineMiss = this.curDeadlineMs !== null && o.latencyMs > this.curDeadlineMs;
-    this.record.reward = this.rewardFor(action, o.latencyMs, o.deviceEnergyMj);
+    this.record.reward = this.rewardFor(action, tl, this.curEmptyPenalty);
     this.record.decidedAtMs = this.curTimeMs;
     this.record.completedAtMs = tl.completedAtMs;
     this.commit(action, tl);
     const decided = this.obsBuf[this.obsIndex]!;
     if (this.phase === 'learn') {
-      this.feedback.record(decided, o, this.record.reward, this.curTimeMs, tl.completedAtMs, this.instantFeedback ? this.curTimeMs : tl.completedAtMs);
+      this.feedback.record(decided, this.record, this.instantFeedback);
     }
     this.decisions++;
     this.obsIndex ^= 1;
@@ -597,7 +610,7 @@ export class OrchestrationEnv {
     const w = this.whatIfResult;
     w.latencyMs = tl.latencyMs;
     w.deviceEnergyMj = tl.deviceEnergyMj;
-    w.reward = this.rewardFor(action, tl.latencyMs, tl.deviceEnergyMj, inputs.relaxed ? 0 : this.curEmptyPenalty);
+    w.reward = this.rewardFor(action, tl, inputs.relaxed ? 0 : this.curEmptyPenalty);
     return w;
   }
 
@@ -616,10 +629,14 @@ export class OrchestrationEnv {
     return this.budget;
   }
 
-  /** The pending request's reward if `action` gave this response time (ms) and device energy (mJ), with this battery penalty. */
-  private rewardFor(action: number, latencyMs: number, deviceEnergyMj: number, emptyPenalty = this.curEmptyPenalty): number {
+  /**
+   * The pending request's reward under `action` with timeline `tl`, with this battery penalty. It takes
+   * the timeline, not its figures: doubles passed to a call that is not inlined are boxed.
+   */
+  private rewardFor(action: number, tl: RequestTimeline, emptyPenalty: number): number {
     const d = this.curDeadlineMs;
-    return rewardOf(this.scenario.spec.reward, latencyMs, deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - emptyPenalty;
+    const latencyMs = tl.latencyMs;
+    return rewardOf(this.rewardSpec, latencyMs, tl.deviceEnergyMj, this.accuracy[action]! < this.curRequirement, d !== null && latencyMs > d) - emptyPenalty;
   }
 
   private checkAction(action: number): void {
@@ -667,23 +684,18 @@ export class OrchestrationEnv {
     }
     const link = this.links.of(u);
     const offset = this.links.offsetMs[u]!;
-    const halfRttMs = 0.5 * link.rtt.rateAt(offset + t);
     const present = inputs.presentRates === true;
-    // The radio first leaves idle (or a low-power tail stage): the upload starts after the promotion (never relaxed).
+    // As if connected (or relaxed): no radio promotion before the upload.
     const connected = relaxed || inputs.connected === true;
-    const promotion = this.radio && !connected ? this.radio.promotionAt(u, t) : NO_PROMOTION;
-    tl.txMs = transferMs(present, link.up, offset + t, offset + t + promotion.delayMs, this.upKbit);
-    let uploadMs = promotion.delayMs + tl.txMs + halfRttMs;
-    let wanHalfRttMs = 0;
-    if (tier === CLOUD) {
-      const wan = this.links.wan!;
-      const wo = this.links.wanOffsetMs;
-      wanHalfRttMs = 0.5 * wan.rtt.rateAt(wo + t);
-      uploadMs += wanHalfRttMs + transferMs(present, wan.up, wo + t, wo + t + uploadMs, this.upKbit);
-    }
+    const leg = this.uploadLeg(tier, present, connected);
+    const halfRttMs = leg.halfRttMs;
+    const promotion = leg.promotion;
+    tl.txMs = leg.txMs;
+    const uploadMs = leg.uploadMs;
+    const wanHalfRttMs = leg.wanHalfRttMs;
     const shared = tier === EDGE ? this.edge : this.cloud;
     const readyMs = t + uploadMs;
-    const slowedMs = tier === EDGE && this.background ? baseMs * this.background.slowdownAt(readyMs) : baseMs;
+    const slowedMs = tier === EDGE && this.background ? baseMs * leg.backgroundSlowdown : baseMs;
     if (relaxed) {
       shared.startMs = readyMs;
       shared.computeMs = shared.uncontendedMs(action, slowedMs);
@@ -709,6 +721,37 @@ export class OrchestrationEnv {
     return tl;
   }
 
+  /**
+   * The pending request's upload to a shared tier under these estimates: the same for every action
+   * of the tier, so it is computed once per request and reused by every what-if and the step
+   * (cached until the pending request or the state changes: {@link requestEpoch}).
+   */
+  private uploadLeg(tier: number, present: boolean, connected: boolean): UploadLeg {
+    const leg = this.legs[(tier === CLOUD ? 4 : 0) + (present ? 2 : 0) + (connected ? 1 : 0)]!;
+    if (leg.epoch === this.requestEpoch) return leg;
+    leg.epoch = this.requestEpoch;
+    const t = this.curTimeMs;
+    const u = this.curUser;
+    const link = this.links.of(u);
+    const offset = this.links.offsetMs[u]!;
+    leg.halfRttMs = 0.5 * link.rtt.rateAt(offset + t);
+    // The radio first leaves idle (or a low-power tail stage): the upload starts after the promotion (none as if connected).
+    const promotion = this.radio && !connected ? this.radio.promotionAt(u, t) : NO_PROMOTION;
+    leg.promotion = promotion;
+    leg.txMs = transferMs(present, link.up, offset + t, offset + t + promotion.delayMs, this.upKbit);
+    let uploadMs = promotion.delayMs + leg.txMs + leg.halfRttMs;
+    leg.wanHalfRttMs = 0;
+    if (tier === CLOUD) {
+      const wan = this.links.wan!;
+      const wo = this.links.wanOffsetMs;
+      leg.wanHalfRttMs = 0.5 * wan.rtt.rateAt(wo + t);
+      uploadMs += leg.wanHalfRttMs + transferMs(present, wan.up, wo + t, wo + t + uploadMs, this.upKbit);
+    }
+    leg.uploadMs = uploadMs;
+    leg.backgroundSlowdown = tier === EDGE && this.background ? this.background.slowdownAt(t + uploadMs) : 1;
+    return leg;
+  }
+
   /** Applies a timeline computed by {@link timeline} for the pending request. */
   private commit(action: number, tl: RequestTimeline): void {
     const tier = this.tierOf[action]!;
@@ -728,6 +771,7 @@ export class OrchestrationEnv {
 
   /** Pops the next arrival, draws its request and fills `obs` with what is known at its time. */
   private nextRequest(obs: Observation): void {
+    this.requestEpoch++;
     const s = this.scenario.spec;
     const u = this.events.peekPayload();
     const t = this.events.peekTimeMs();

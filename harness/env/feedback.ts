@@ -13,6 +13,17 @@ import { EventQueue, type EventQueueState } from './heap.ts';
 import { FEATURE_COUNT } from './features.ts';
 import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
 
+/**
+ * The decision just taken, for the harness's scoring only (`runEpisode`, evaluation summaries):
+ * giving it to an agent before `completedAtMs` would leak the future.
+ */
+export interface DecisionRecord {
+  reward: number;
+  outcome: Outcome;
+  decidedAtMs: number;
+  completedAtMs: number;
+}
+
 export const DEVICE = 0;
 export const EDGE = 1;
 export const CLOUD = 2;
@@ -158,8 +169,12 @@ export class Feedback {
     }
   }
 
-  /** Keeps a decision's transition until `deliverAtMs` (copies `obs` and `outcome`). */
-  record(obs: Observation, outcome: Outcome, reward: number, decidedAtMs: number, completedAtMs: number, deliverAtMs: number): void {
+  /**
+   * Keeps a decision's transition (copies `obs` and the decision's outcome) until its completion,
+   * or until its decision when `instant`.
+   */
+  record(obs: Observation, decision: Readonly<DecisionRecord>, instant: boolean): void {
+    const outcome = decision.outcome;
     const s = this.free.pop() ?? this.newSlot();
     // A slot a snapshot holds gets a new transition: the snapshot's must not change.
     if (this.shared[s] === 1) {
@@ -170,10 +185,10 @@ export class Feedback {
     copyObservation(obs, t.obs);
     copyOutcome(outcome, t.outcome);
     t.action = outcome.action;
-    t.reward = reward;
-    t.decidedAtMs = decidedAtMs;
-    t.completedAtMs = completedAtMs;
-    this.deliveries.push(deliverAtMs, s);
+    t.reward = decision.reward;
+    t.decidedAtMs = decision.decidedAtMs;
+    t.completedAtMs = decision.completedAtMs;
+    this.deliveries.push(instant ? decision.decidedAtMs : decision.completedAtMs, s);
   }
 
   /**
@@ -183,8 +198,9 @@ export class Feedback {
   deliver(tMs: number, nextObs: Observation): readonly Transition[] {
     if (this.deliveredSlots.length > 0) {
       for (const s of this.deliveredSlots) this.free.push(s);
-      this.deliveredSlots.length = 0;
-      this.delivered.length = 0;
+      // Emptied by pops: \`length = 0\` gives up the backing store, so the next push reallocates it.
+      while (this.deliveredSlots.length > 0) this.deliveredSlots.pop();
+      while (this.delivered.length > 0) this.delivered.pop();
     }
     const q = this.deliveries;
     while (q.size > 0 && q.peekTimeMs() <= tMs) {

@@ -9,7 +9,7 @@
  * phase at the first arrival past a user's segment end), and offsets are then drawn from the
  * first half of the segment. User u replays `access[u % access.length]`.
  */
-import { deriveRng, type Rng, type Seed } from '../rng.ts';
+import { deriveRng, StreamCache, type Rng, type Seed } from '../rng.ts';
 import type { CompiledScenario, TraceSource } from '../scenario/compiled.ts';
 import { generateTrace } from '../traces/generator.ts';
 import type { NetworkTrace } from '../traces/types.ts';
@@ -40,7 +40,8 @@ export class PhaseLinks {
   /** Timelines built from a trace, so resets do not rebuild the cumulative arrays. */
   private timelineCache = new WeakMap<NetworkTrace, { up: LinkTimeline; down: LinkTimeline; rtt: LinkTimeline | null }>();
 
-  constructor(private readonly scenario: CompiledScenario) {
+  /** `streams` derives the offsets' streams (the environment shares its cache). */
+  constructor(private readonly scenario: CompiledScenario, private readonly streams: StreamCache = new StreamCache()) {
     this.offsetMs = new Float64Array(scenario.spec.users.count);
   }
 
@@ -51,8 +52,8 @@ export class PhaseLinks {
     const wrap = s.replay.atEnd === 'wrap';
     this.access = this.scenario.access.map((src, k) => this.replays(src, seed, phase, `access${k}`, s.links.access.rttMs, wrap));
     this.wan = this.replays(this.scenario.wan, seed, phase, 'wan', s.links.wan.rttMs, wrap);
-    this.wanOffsetMs = this.drawOffset(this.wan.up, deriveRng(seed, id, phase, 'offset', 'wan'));
-    for (let u = 0; u < this.offsetMs.length; u++) this.offsetMs[u] = this.drawOffset(this.of(u).up, deriveRng(seed, id, phase, 'offset', u));
+    this.wanOffsetMs = this.drawOffset(this.wan.up, this.streams.derive(seed, id, phase, 'offset', 'wan'));
+    for (let u = 0; u < this.offsetMs.length; u++) this.offsetMs[u] = this.drawOffset(this.of(u).up, this.streams.derive(seed, id, phase, 'offset', u));
   }
 
   /** The phase's replays (shared: they never change within a phase) and a copy of the offsets. */

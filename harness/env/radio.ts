@@ -131,11 +131,13 @@ export class RadioTails {
     if (fromMs < lastEndMs) mj += this.basePowerW * (lastEndMs - fromMs);
     const since = Math.max(0, fromMs - lastEndMs);
     let stageStart = 0;
-    this.spec.tail.forEach((s, k) => {
+    // A loop, not forEach: this runs twice per offload, and a closure's captured doubles are boxed.
+    const tail = this.spec.tail;
+    for (let k = 0; k < tail.length; k++) {
       const end = this.stageEndMs[k]!;
-      if (since < end) mj += s.powerW * (end - Math.max(since, stageStart));
+      if (since < end) mj += tail[k]!.powerW * (end - Math.max(since, stageStart));
       stageStart = end;
-    });
+    }
     return mj;
   }
 

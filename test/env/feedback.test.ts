@@ -47,9 +47,9 @@ describe('Feedback: transitions', () => {
   it('delivers each transition once, at the first delivery at or after its time, ties in decision order, with the next observation', () => {
     const f = new Feedback(1, 2, MASK);
     f.reset();
-    f.record(obsAt(1), outcome(0), -1, 1, 10, 10);
-    f.record(obsAt(2), outcome(1), -2, 2, 20, 20);
-    f.record(obsAt(3), outcome(0), -3, 3, 20, 20);
+    f.record(obsAt(1), { outcome: outcome(0), reward: -1, decidedAtMs: 1, completedAtMs: 10 }, false);
+    f.record(obsAt(2), { outcome: outcome(1), reward: -2, decidedAtMs: 2, completedAtMs: 20 }, false);
+    f.record(obsAt(3), { outcome: outcome(0), reward: -3, decidedAtMs: 3, completedAtMs: 20 }, false);
     expect(f.deliver(5, obsAt(5))).toEqual([]);
     const next = obsAt(15);
     const first = f.deliver(15, next);
@@ -62,18 +62,18 @@ describe('Feedback: transitions', () => {
   it('reuses the slots of delivered transitions, within an episode and after reset (no allocation per decision)', () => {
     const f = new Feedback(1, 2, MASK);
     f.reset();
-    f.record(obsAt(1), outcome(0), -1, 1, 10, 10);
+    f.record(obsAt(1), { outcome: outcome(0), reward: -1, decidedAtMs: 1, completedAtMs: 10 }, false);
     const slot = f.deliver(10, obsAt(10))[0]!;
-    f.record(obsAt(11), outcome(1), -2, 11, 12, 12);
+    f.record(obsAt(11), { outcome: outcome(1), reward: -2, decidedAtMs: 11, completedAtMs: 12 }, false);
     // The previous delivery is freed by the next deliver, so a record after it reuses the slot.
     f.deliver(11, obsAt(11));
-    f.record(obsAt(12), outcome(1), -3, 12, 13, 13);
+    f.record(obsAt(12), { outcome: outcome(1), reward: -3, decidedAtMs: 12, completedAtMs: 13 }, false);
     // Copied: `delivered` is one array, refilled by every deliver.
     const again = [...f.deliver(13, obsAt(13))];
     expect(again.map((t) => t.reward)).toEqual([-2, -3]);
     expect(again).toContain(slot);
     f.reset();
-    f.record(obsAt(1), outcome(0), -4, 1, 2, 2);
+    f.record(obsAt(1), { outcome: outcome(0), reward: -4, decidedAtMs: 1, completedAtMs: 2 }, false);
     expect(f.deliver(2, obsAt(2))).toEqual([expect.objectContaining({ reward: -4 })]);
     expect([slot, ...again]).toContain(f.delivered[0]);
   });
