@@ -35,7 +35,7 @@ describe('hybrid-v4 environment model', () => {
     /** Mean squared held-out errors: reward (s^2), scaled backlog, resident mask entries. */
     const errors = (): number[] => {
       model.predict(heldOut.states, heldOut.actions, heldOut.size, reward, next);
-      const e = [0, 0, 0];
+      const e: [number, number, number] = [0, 0, 0];
       for (let r = 0; r < heldOut.size; r++) {
         e[0] += (reward[r]! - heldOut.rewards[r]!) ** 2;
         e[1] += (next[r * S + BACKLOG]! - heldOut.nextStates[r * S + BACKLOG]!) ** 2;
