@@ -1,9 +1,12 @@
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Encoder } from '../../../baselines/hybrid/encoding.ts';
 import { createAgent, DEFAULT_CONFIG, type HybridAgent } from '../../../baselines/hybrid/index.ts';
 import { loadBaseline, loadDefaultConfig } from '../../../baselines/index.ts';
 import { RADIO_TAIL_FEATURE, scenarioFeatures } from '../../../harness/env/features.ts';
 import { InputError } from '../../../harness/errors.ts';
+import { resolveAgent } from '../../../harness/runner/agents.ts';
+import { PACKAGE_ROOT } from '../../../harness/version.ts';
 import { deriveRng } from '../../../harness/rng.ts';
 import { ACTIONS, envSpec, observation } from '../fixtures.ts';
 import { runToy } from '../toy.ts';
@@ -16,8 +19,15 @@ describe('hybrid-v4 agent', () => {
     expect(agent.name).toBe('hybrid-v4');
   });
 
+  it("hashes every file it runs, its folder's and the shared ones of baselines/ (common.ts, dqn.ts, nn/)", async () => {
+    const files = (await resolveAgent({ agent: 'hybrid-v4', agentKind: 'baseline' })).files.map((f) => relative(PACKAGE_ROOT, f));
+    for (const f of ['baselines/hybrid/index.ts', 'baselines/hybrid/model.ts', 'baselines/hybrid/trust.ts', 'baselines/common.ts', 'baselines/dqn.ts', 'baselines/nn/mlp.ts']) expect(files).toContain(f);
+    // The ablation table is configuration read by the experiment, not code the agent runs.
+    expect(files).not.toContain('baselines/hybrid/ablations.ts');
+  });
+
   it('makes identical decisions for the same seed and different ones for another', async () => {
-    const decisions = async (seed: number): Promise<number[]> => runToy(await createAgent({ env: envSpec(), seed }), 300, 100, 4).decisions;
+    const decisions = async (seed: number): Promise<number[]> => runToy(await createAgent({ env: envSpec(), seed }), 150, 50, 4).decisions;
     const a = await decisions(11);
     expect(await decisions(11)).toEqual(a);
     expect(await decisions(12)).not.toEqual(a);
