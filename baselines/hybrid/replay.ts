@@ -2,6 +2,9 @@
  * The real transitions the Hybrid Learner keeps: a ring buffer of typed arrays (no per-transition
  * objects) of encoded states, actions, rewards, next states and both action masks. The model fits
  * on them, the value learner updates on them, and simulated transitions start from their states.
+ * The DQN's `ReplayBuffer` has the same layout but stores the feature vector only (no device
+ * in-flight count, no resident mask); it is not generalised in place because editing `dqn.ts`
+ * would change the DQN's code hash and with it every published DQN result's identity.
  */
 import type { Transition } from '../../harness/agent.ts';
 import type { Rng } from '../../harness/rng.ts';
