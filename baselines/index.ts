@@ -139,10 +139,16 @@ export const BASELINES: Record<string, BaselineEntry> = {
     load: lazy('dqn.ts', 'createInformedAgent'),
   },
   hybrid: {
-    description: 'Hybrid learner: model-based planning on a learned system model plus model-free refinement.',
+    description: 'The published Hybrid Learner of v2/v3 results (kept so they verify): in effect a Thompson-sampling contextual bandit, a Bayesian linear outcome model per tier with one-step planning.',
     learning: true,
     file: 'hybrid.ts',
     load: lazy('hybrid.ts'),
+  },
+  'hybrid-v4': {
+    description: 'Hybrid Learner: a learned model of the environment (reward and next state of every action), a Q-network trained on real and model-simulated transitions (Dyna/MBPO), and decision-time lookahead weighted by the measured trust in the model.',
+    learning: true,
+    file: 'hybrid/index.ts',
+    load: lazy('hybrid/index.ts'),
   },
 };
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_CONTROLS, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown } from '../experiment/hl-speedup.ts';
-import { HYBRID_ABLATIONS, hybridAblationLearners } from '../experiment/ablations.ts';
+import { ABLATIONS_OF, hybridAblationLearners } from '../experiment/ablations.ts';
 import { readVariants } from '../experiment/learners.ts';
 import { runSearches, SEARCH_SPACES, searchSummary } from '../experiment/tune.ts';
 import { withRunLock } from '../runner/out-dir.ts';
@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .option('--seeds <n>', 'paired seeds per scenario', '10')
     .option('--agents <names>', `control baselines beside ${SUBJECT} and ${REFERENCE} (comma-separated; default ${DEFAULT_CONTROLS.join(',')})`)
     .option('--variants <file>', 'ablation variants: JSON array of { id, agent, config, description, control } (control: true = a control column instead of an ablation row)')
-    .option('--ablation <names>', `the Hybrid's built-in ablation variants as learners: all, or comma-separated names of ${Object.keys(HYBRID_ABLATIONS).join(', ')}`)
+    .option('--ablation <names>', `the subject's (${SUBJECT}) built-in ablation variants as learners: all, or comma-separated names of ${Object.keys(ABLATIONS_OF[SUBJECT]!).join(', ')}`)
     .option('--purity-seeds <n>', 'first seeds whose jobs also run the eval-purity check (a second run without checkpoints)', '1')
     .option('--root-seed <n>', 'root seed every job seed derives from (default 0)')
     .option('--sealed', "key every simulator stream with a secret (OUT/secret.json, mode 0600: the folder's own when it has one, else a fresh 256-bit one); results carry only its commitment. See docs/sealed-runs.md")

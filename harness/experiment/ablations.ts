@@ -1,12 +1,14 @@
 /**
- * The Hybrid Learner's ablation variants: the full agent with one step switched off (the flags of
- * `baselines/hybrid.ts`). They run as learners of the HL-speedup experiment
+ * The Hybrid Learners' ablation variants: the full agent with one step switched off (the flags of
+ * `baselines/hybrid.ts`; `hybrid-v4`'s are in `baselines/hybrid/ablations.ts`). They run as learners of the HL-speedup experiment
  * (`orchbench experiment hl-speedup --ablation all`), so an ablation is measured exactly as the
  * main comparison is: the same seeds, the same greedy-checkpoint measure, the evaluation-phase
  * references, censored runs as bounds, and ratios dqn / variant with paired intervals.
  */
 import type { HybridConfig } from '../../baselines/hybrid.ts';
+import { HYBRID_V4_ABLATIONS } from '../../baselines/hybrid/ablations.ts';
 import { InputError } from '../errors.ts';
+import { SUBJECT } from './hl-speedup.ts';
 import type { LearnerSpec } from './learners.ts';
 
 /** Each step of the Hybrid Learner switched off on its own. */
@@ -25,16 +27,25 @@ export const HYBRID_ABLATIONS: Record<string, { what: string; config: Partial<Hy
   'gamma-0.5': { what: 'a continuation value (gamma 0.5; the tuned defaults have gamma 0)', config: { gamma: 0.5 } },
 };
 
+/** Each Hybrid's ablation table, by registry name (`hybrid-v4`'s lives beside it, `baselines/hybrid/ablations.ts`). */
+export const ABLATIONS_OF: Record<string, Record<string, { what: string; config: object }>> = {
+  hybrid: HYBRID_ABLATIONS,
+  'hybrid-v4': HYBRID_V4_ABLATIONS,
+};
+
 /**
- * The learners of the named ablation variants (`all` = every one), with ids `hybrid-<name>`.
- * @param names comma-separated names of {@link HYBRID_ABLATIONS}, or `all`.
+ * The learners of the named ablation variants of `agent` (`all` = every one), with ids
+ * `<agent>-<name>`.
+ * @param names comma-separated names of the agent's table in {@link ABLATIONS_OF}, or `all`.
  * @throws InputError naming `--ablation` and the unknown names.
  */
-export function hybridAblationLearners(names: string): LearnerSpec[] {
-  const list = names === 'all' ? Object.keys(HYBRID_ABLATIONS) : names.split(',').map((n) => n.trim()).filter((n) => n !== '');
-  const unknown = list.filter((n) => !Object.hasOwn(HYBRID_ABLATIONS, n));
+export function hybridAblationLearners(names: string, agent: string = SUBJECT): LearnerSpec[] {
+  const table = ABLATIONS_OF[agent];
+  if (!table) throw new InputError({ file: '--ablation', expected: `an experiment subject with ablations: ${Object.keys(ABLATIONS_OF).join(', ')}`, found: JSON.stringify(agent) });
+  const list = names === 'all' ? Object.keys(table) : names.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = list.filter((n) => !Object.hasOwn(table, n));
   if (list.length === 0 || unknown.length) {
-    throw new InputError({ file: '--ablation', expected: `all, or comma-separated names of ${Object.keys(HYBRID_ABLATIONS).join(', ')}`, found: unknown.length ? unknown.join(', ') : JSON.stringify(names) });
+    throw new InputError({ file: '--ablation', expected: `all, or comma-separated names of ${Object.keys(table).join(', ')}`, found: unknown.length ? unknown.join(', ') : JSON.stringify(names) });
   }
-  return [...new Set(list)].map((n) => ({ id: `hybrid-${n}`, agent: 'hybrid', config: { ...HYBRID_ABLATIONS[n]!.config } as Record<string, unknown>, description: HYBRID_ABLATIONS[n]!.what }));
+  return [...new Set(list)].map((n) => ({ id: `${agent}-${n}`, agent, config: { ...table[n]!.config } as Record<string, unknown>, description: table[n]!.what }));
 }

@@ -30,6 +30,9 @@ export interface ResolvedAgent {
   load(limits?: Partial<ProcessLimits>): Promise<AgentFactory>;
 }
 
+/** The baselines' folder: imports within it are part of a baseline's code hash. */
+const BASELINES_DIR = dirname(baselineFile('random'));
+
 const IMPORT_RE = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /** Extensions tried for an import written without one (`'./helper'`), or with `.js` for a `.ts` file. */
@@ -43,12 +46,12 @@ function resolveImport(from: string, spec: string): string | undefined {
 }
 
 /**
- * The entry file plus, transitively, the files it imports by relative path inside its own folder
- * (e.g. `baselines/common.ts`; with or without extension), sorted. Imports leaving the folder are
- * harness code, covered by the harness version.
+ * The entry file plus, transitively, the files it imports by relative path inside `folder` (by
+ * default the entry's own folder; e.g. `baselines/common.ts`; with or without extension), sorted.
+ * Imports leaving the folder are harness code, covered by the harness version.
  */
-export function agentSourceFiles(entry: string): string[] {
-  const root = dirname(entry) + sep;
+export function agentSourceFiles(entry: string, folder: string = dirname(entry)): string[] {
+  const root = resolve(folder) + sep;
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file) || !existsSync(file)) return;
@@ -117,7 +120,8 @@ export async function resolveAgent(spec: Pick<JobSpec, 'agent' | 'agentKind' | '
     name: spec.agent,
     kind: 'baseline',
     privileged: entry.privileged === true,
-    files: agentSourceFiles(baselineFile(spec.agent)),
+    // The whole of baselines/ is the agent's folder: an agent in a subfolder (hybrid/) shares its siblings' files.
+    files: agentSourceFiles(baselineFile(spec.agent), BASELINES_DIR),
     root: PACKAGE_ROOT,
     load: () => entry.load(),
   };

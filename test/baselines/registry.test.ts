@@ -17,12 +17,13 @@ async function create(name: string, ctx: AgentContext, env?: OrchestrationEnv): 
 
 describe('baseline registry', () => {
   it('lists the reference agents with uniform entries', () => {
-    for (const name of ['random', 'clairvoyant', 'plug-in', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'dqn', 'hybrid']) {
+    for (const name of ['random', 'clairvoyant', 'plug-in', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'dqn', 'hybrid', 'hybrid-v4']) {
       expect(listBaselines()).toContain(name);
     }
     for (const [name, e] of Object.entries(BASELINES)) {
       expect(e.description.length, name).toBeGreaterThan(10);
-      expect(e.file, name).toMatch(/^[\w-]+\.ts$/);
+      // One file, or a folder's index.ts (the Hybrid's parts live in baselines/hybrid/).
+      expect(e.file, name).toMatch(/^([\w-]+\.ts|[\w-]+\/index\.ts)$/);
       expect(existsSync(baselineFile(name)), baselineFile(name)).toBe(true);
     }
     expect(listBaselines().filter((n) => BASELINES[n]!.privileged)).toEqual(['clairvoyant', 'plug-in']);
@@ -32,7 +33,7 @@ describe('baseline registry', () => {
   });
 
   it('gives each learner its default hyperparameters by value (dqn-informed its own)', async () => {
-    for (const name of ['q-learning', 'bandit', 'dqn', 'hybrid', 'dqn-informed']) {
+    for (const name of ['q-learning', 'bandit', 'dqn', 'hybrid', 'hybrid-v4', 'dqn-informed']) {
       const config = await loadDefaultConfig(name);
       expect(config, name).toBeTypeOf('object');
       expect(Object.keys(config!).length, name).toBeGreaterThan(0);
