@@ -7,6 +7,7 @@
  * It is sealed by its own `provenanceHash` instead.
  */
 import type { EvalSummary } from '../env/episode.ts';
+import type { EvalRefs, ScaleName } from '../reference/scale.ts';
 import type { IsolationRecord } from '../submission/isolation.ts';
 
 /** One unit of work: an agent on a scenario with a seed. */
@@ -30,6 +31,8 @@ export interface JobSpec {
    * secret and the seed index `seed`, and it runs only given the secret that matches.
    */
   sealed?: string;
+  /** The normalised scale it is scored on (absent: the current one, `CURRENT_SCALE`); `verify` re-runs a line on its own (`lineScale`). */
+  scale?: ScaleName;
 }
 
 /** Where a job's inputs were found and how its agent ran: what `orchbench verify` needs to re-run it. */
@@ -50,7 +53,7 @@ export interface JobProvenance {
 export type EvalMetrics = EvalSummary;
 
 export interface JobMetrics {
-  /** Mean learning-phase reward of the random and oracle policies on the same scenario and seed. */
+  /** Mean learning-phase reward of the random policy and the scale's reference on the same scenario and seed. */
   refs: { randomReward: number; oracleReward: number };
   /** Learning curve at log-spaced checkpoints of real interactions (trailing-window mean reward). */
   curve: { checkpoints: number[]; meanReward: number[]; normalised: number[]; window: number };
@@ -59,9 +62,13 @@ export interface JobMetrics {
   threshold: number;
   normalisedAuc: number;
   eval: EvalMetrics;
-  /** Mean evaluation-phase reward of the random and clairvoyant policies on the same segment (oracleReward = clairvoyant). */
-  evalRefs: { randomReward: number; oracleReward: number };
-  /** The evaluation reward on the 0 (random) to 1 (clairvoyant reference) scale. */
+  /**
+   * Mean evaluation-phase reward of the random policy and the scale's reference (`oracleReward`)
+   * on the same segment; on `planning-v1` also each reference's own reward and accuracy-violation
+   * rate and the upper bound (`harness/reference/scale.ts`).
+   */
+  evalRefs: EvalRefs;
+  /** The evaluation reward on the 0 (random) to 1 (the scale's reference, see `JobResult.scale`) scale. */
   normalisedEvalReward: number;
   realSteps: number;
   planningUpdates: number;
@@ -86,7 +93,7 @@ export interface GreedyCurve {
    * second run of a fresh agent without them, i.e. evaluating did not change the learner.
    */
   evalPure?: boolean;
-  /** Mean reward of the random and oracle policies on the same evaluation segment. */
+  /** Mean reward of the random policy and the scale's reference on the same evaluation segments. */
   refs: { randomReward: number; oracleReward: number };
   checkpoints: number[];
   /** The greedy policy's mean reward over the segment, per checkpoint. */
@@ -106,6 +113,8 @@ export interface JobResult {
   scenario: string;
   scenarioHash: string;
   traceSha256s: string[];
+  /** The normalised scale of its metrics; absent: `clairvoyant-v3` (lines written before scales had names). */
+  scale?: ScaleName;
   variant: 'full' | 'testing';
   /** The episode seed, or in a sealed line (with `sealed`) the seed index. */
   seed: number;
@@ -121,8 +130,11 @@ export interface JobResult {
   provenanceHash?: string;
   /** sha256 of the canonical deterministic part of this line (everything but timing, provenance and resultHash). */
   resultHash: string;
-  /** `purityMs`: the purity check's second run (experiment jobs that ran one), included in `wallMs`. */
-  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number; checkpointsReused?: number; purityMs?: number };
+  /**
+   * `purityMs`: the purity check's second run (experiment jobs that ran one), included in `wallMs`;
+   * `referenceMs`: computing the references (0 when the thread or the run folder had them).
+   */
+  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number; checkpointsReused?: number; purityMs?: number; referenceMs?: number };
 }
 
 /** What identifies a job's result, computable before running it (the parts of `jobHash`). */
@@ -132,6 +144,8 @@ export interface JobIdentity {
   agentCodeHash: string;
   scenarioHash: string;
   traceSha256s: string[];
+  /** The scale, when not the legacy one (see `jobIdentity`). */
+  scale?: ScaleName;
 }
 
 /** A job ready to run: its spec and its identity (computed in the main thread, for resume and shards). */
