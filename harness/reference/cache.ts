@@ -5,7 +5,7 @@
  * run, stored as `DIR/references/<sha256 of the key>.json` (`{ key, value }`) and reused by other
  * threads, `--resume` and `merge`. `verify` never passes a folder: it recomputes every reference.
  *
- * Values are stored as JSON with non-finite numbers spelled out, so a value read back is
+ * Values are stored as JSON with non-finite numbers and -0 spelled out, so a value read back is
  * bit-identical to the one computed (a JSON number round-trips a double exactly).
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,10 +23,11 @@ export type ReferenceKey = Record<string, string | number | boolean | null | rea
 // not read from a folder (a call without a folder, as verify's, uses only those).
 const memory = new Map<string, { value: unknown; computed: boolean }>();
 
-const NON_FINITE = new Map<string, number>([['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]]);
+// Numbers JSON cannot spell (or spells as another: -0 as 0), written as `{ "number": name }`.
+const SPELLED = new Map<string, number>([['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['-0', -0]]);
 
 function encode(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { number: String(v) } : v));
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { number: Object.is(v, -0) ? '-0' : String(v) } : v));
 }
 
 function decode(text: string): unknown {
@@ -34,7 +35,7 @@ function decode(text: string): unknown {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v);
       const n = (v as { number?: unknown }).number;
-      if (keys.length === 1 && typeof n === 'string' && NON_FINITE.has(n)) return NON_FINITE.get(n);
+      if (keys.length === 1 && typeof n === 'string' && SPELLED.has(n)) return SPELLED.get(n);
     }
     return v;
   });
