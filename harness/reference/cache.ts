@@ -65,21 +65,28 @@ export function readCachedReference(outDir: string, key: ReferenceKey): unknown 
 export function cachedReference<T>(key: ReferenceKey, compute: () => T, outDir?: string): T {
   const id = canonicalHash(key);
   const known = memory.get(id);
-  if (known && (known.computed || outDir !== undefined)) return known.value as T;
+  if (known && (known.computed || outDir !== undefined)) {
+    // Known from another folder (a thread serving several runs): this folder gets it too.
+    if (outDir !== undefined && !existsSync(referenceFile(outDir, key))) store(outDir, key, known.value);
+    return known.value as T;
+  }
   let value = outDir !== undefined ? (readCachedReference(outDir, key) as T | undefined) : undefined;
   const computed = value === undefined;
   if (value === undefined) {
     value = compute();
-    if (outDir !== undefined) {
-      const file = referenceFile(outDir, key);
-      mkdirSync(join(outDir, REFERENCES_DIR), { recursive: true });
-      const tmp = `${file}.${process.pid}-${threadId}.tmp`;
-      writeFileSync(tmp, encode({ key, value }));
-      renameSync(tmp, file);
-    }
+    if (outDir !== undefined) store(outDir, key, value);
   }
   memory.set(id, { value, computed });
   return value;
+}
+
+/** Writes a cache file through a temporary file renamed into place. */
+function store(outDir: string, key: ReferenceKey, value: unknown): void {
+  const file = referenceFile(outDir, key);
+  mkdirSync(join(outDir, REFERENCES_DIR), { recursive: true });
+  const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+  writeFileSync(tmp, encode({ key, value }));
+  renameSync(tmp, file);
 }
 
 /** Forgets this thread's memory (tests: to read a value back from a folder, or recompute it). */
