@@ -1,9 +1,10 @@
 /**
  * CPU cost of the references per (scenario, seed), the part of a run that depends only on
- * (scenario, variant, seed, segment): the myopic reference as scoring computes it (every price
- * variant on the learning and evaluation phases, and on the greedy curve's segments), the upper
- * bound's check, and what the planning reference would add (learning + evaluation phases and
- * segments at the default H and k). CPU time, so a busy machine inflates it less than wall time.
+ * (scenario, variant, seed, segment) and that a run computes once (`harness/reference/cache.ts`):
+ * the references of each scale as scoring computes them (learning and evaluation phases and the
+ * greedy curve's segments; `clairvoyant-v3`: every myopic price variant; `planning-v1`: those and
+ * the planning policy), and the upper bound's check. CPU time, so a busy machine inflates it less
+ * than wall time. Their share of a run's time: the runner part (`referenceShare`).
  * `npm run bench -- --only references` runs the testing variants; standalone:
  *
  *   node --import tsx bench/references.bench.ts [--variant testing|full] [--seed 1]
@@ -11,18 +12,19 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { OrchestrationEnv } from '../harness/env/env.ts';
-import { evaluateSegments } from '../harness/env/checkpoints.ts';
-import { runEpisode } from '../harness/env/episode.ts';
 import { upperBound, upperBoundSegments } from '../harness/reference/bound.ts';
-import { createPlanner } from '../harness/reference/planning.ts';
+import { clearReferenceMemory } from '../harness/reference/cache.ts';
+import { phaseReferences, segmentReferences, type ScaleName } from '../harness/reference/scale.ts';
 import { loadSuite } from '../harness/scenario/load.ts';
-import { CHECKPOINT_DEFAULTS, checkpointReferences, checkpointSeeds, referenceRewards } from '../harness/score/job.ts';
+import { CHECKPOINT_DEFAULTS, checkpointSeeds } from '../harness/score/job.ts';
 
 /** CPU seconds of each reference on one (scenario, seed). */
 export interface ReferenceCostRow {
   scenarioId: string;
+  /** The `clairvoyant-v3` references (myopic variants). */
   myopicS: number;
   boundS: number;
+  /** The `planning-v1` references (myopic variants and the planning policy): what scoring computes now. */
   planningS: number;
 }
 
@@ -46,21 +48,23 @@ export async function benchReferences(variant: 'testing' | 'full' = 'testing', s
     const env = new OrchestrationEnv(scenario);
     const decisions = Math.min(CHECKPOINT_DEFAULTS.decisionsPerSegment, env.spec.evaluationDecisions);
     const seeds = checkpointSeeds(scenario, seed, Math.max(CHECKPOINT_DEFAULTS.segments, Math.ceil(CHECKPOINT_DEFAULTS.minDecisions / decisions)));
+    // Uncached: each scale's references computed afresh.
+    const scaleS = (scale: ScaleName): number => {
+      clearReferenceMemory();
+      return cpuS(() => {
+        phaseReferences(scenario, seed, scale);
+        segmentReferences(env, seed, seeds, decisions, scale);
+      });
+    };
     rows.push({
       scenarioId: scenario.id,
-      myopicS: cpuS(() => {
-        referenceRewards(scenario, seed);
-        checkpointReferences(env, seed, seeds, decisions);
-      }),
+      myopicS: scaleS('clairvoyant-v3'),
       boundS: cpuS(() => {
         upperBound(env, seed, 'learn', env.spec.learningDecisions);
         upperBound(env, seed, 'eval', env.spec.evaluationDecisions);
         upperBoundSegments(env, seeds, decisions);
       }),
-      planningS: cpuS(() => {
-        runEpisode(env, createPlanner(env), seed);
-        evaluateSegments(env, createPlanner(env), seeds, decisions);
-      }),
+      planningS: scaleS('planning-v1'),
     });
   }
   return { variant, seed, rows };
@@ -69,8 +73,8 @@ export async function benchReferences(variant: 'testing' | 'full' = 'testing', s
 export function formatReferencesBench(r: ReferenceCostReport): string {
   const sum = (k: keyof Omit<ReferenceCostRow, 'scenarioId'>) => r.rows.reduce((t, x) => t + x[k], 0).toFixed(2);
   return [
-    `reference CPU seconds per (scenario, seed), ${r.variant} variants, seed ${r.seed}: a run computes them for each (scenario, seed) it has (per worker)`,
-    '| scenario | myopic (scoring) | upper bound check | planning (not in scoring) |',
+    `reference CPU seconds per (scenario, seed), ${r.variant} variants, seed ${r.seed}: a run computes them once for each (scenario, seed) it has (cached in the run folder)`,
+    '| scenario | clairvoyant-v3 (myopic) | upper bound check | planning-v1 (scoring) |',
     '|---|---|---|---|',
     ...r.rows.map((x) => `| ${x.scenarioId} | ${x.myopicS.toFixed(2)} | ${x.boundS.toFixed(2)} | ${x.planningS.toFixed(2)} |`),
     `| all | ${sum('myopicS')} | ${sum('boundS')} | ${sum('planningS')} |`,

@@ -22,7 +22,14 @@ import { defaultBaselines } from '../baselines/index.ts';
 import { executeJobs } from '../harness/runner/execute.ts';
 import { planJobs, type AgentRef } from '../harness/runner/plan.ts';
 import { CostModel } from '../harness/runner/cost.ts';
-import type { PlannedJob } from '../harness/runner/types.ts';
+import type { JobResult, PlannedJob } from '../harness/runner/types.ts';
+
+/** The references' time in a run's jobs (`timing.referenceMs`) and its share of the jobs' wall time. */
+export function referenceShare(results: readonly JobResult[]): { referenceS: number; referenceShare: number } {
+  const refMs = results.reduce((sum, r) => sum + (r.timing.referenceMs ?? 0), 0);
+  const wallMs = results.reduce((sum, r) => sum + r.timing.wallMs, 0);
+  return { referenceS: refMs / 1000, referenceShare: wallMs > 0 ? refMs / wallMs : 0 };
+}
 
 export interface RunnerBench {
   /** `meanJobS`: mean per-job wall time inside the worker; it rises at 2 workers when the cores are contended. */
@@ -47,6 +54,9 @@ export interface RunnerBench {
     /** Sum of the jobs' `checkpointMs` (greedy evaluations during learning), s, and checkpoints whose evaluation was reused. */
     checkpointS: number;
     checkpointsReused: number;
+    /** Sum of the jobs' `referenceMs` (references and the upper bound, computed once per run), s, and its share of the jobs' wall time. */
+    referenceS: number;
+    referenceShare: number;
     failed: number;
     failureReasons: string[];
     slowestJobs: { agent: string; scenario: string; wallS: number }[];
@@ -70,6 +80,8 @@ export interface RunnerBench {
      */
     cpuShare: number;
     cpuLowerBoundS: number;
+    /** The references' share of the calibration run's job time (one (scenario, seed): every agent's job, the references once). */
+    referenceShare: number;
     loadAverage1m: number;
   };
 }
@@ -132,6 +144,7 @@ export async function benchRunner(scalingOnly = false, mainOnly = false): Promis
         cpuS: run.cpuS,
         checkpointS: run.results.reduce((sum, r) => sum + (r.timing.checkpointMs ?? 0), 0) / 1000,
         checkpointsReused: run.results.reduce((sum, r) => sum + (r.timing.checkpointsReused ?? 0), 0),
+        ...referenceShare(run.results),
         failed: run.failed,
         failureReasons: [...new Set(run.results.filter((r) => r.status === 'failed').map((r) => `${r.agent}: ${r.reason ?? ''}`))],
         slowestJobs,
@@ -172,6 +185,7 @@ async function estimateMainCommand(root: string, speedup: number): Promise<NonNu
     estimateS: totalJobS / workers / efficiency,
     cpuShare,
     cpuLowerBoundS: (totalJobS * cpuShare) / workers,
+    referenceShare: referenceShare(run.results).referenceShare,
     loadAverage1m: loadavg()[0]!,
   };
 }
@@ -186,12 +200,14 @@ export function formatRunnerBench(r: RunnerBench): string {
   if (t) {
     lines.push(`testing suite: ${t.jobs} jobs on ${t.workers} workers: ${t.runS.toFixed(1)} s run + ${t.planS.toFixed(1)} s plan (goal <= 30 s; ${t.cpuS.toFixed(1)} s CPU; ${t.failed} failed; load average ${t.loadAverage1m.toFixed(2)})`);
     lines.push(`  checkpoint evaluations: ${t.checkpointS.toFixed(1)} s in all jobs (checkpointMs), ${t.checkpointsReused} checkpoints reused`);
+    lines.push(`  references (planning-v1, computed once per run): ${t.referenceS.toFixed(1)} s in all jobs (referenceMs), ${(100 * t.referenceShare).toFixed(1)}% of the jobs' wall time`);
     lines.push(`  slowest jobs: ${t.slowestJobs.map((j) => `${j.agent} ${j.scenario} ${j.wallS.toFixed(1)} s`).join('; ')}`);
   }
   const m = r.mainCommand;
   if (m) {
     lines.push(`main command (estimate): ${m.jobs} jobs on ${m.workers} workers: ${(m.estimateS / 60).toFixed(1)} min (goal <= 8 min; ${m.totalJobS.toFixed(0)} s of jobs, 2-worker efficiency ${m.efficiency.toFixed(2)}; load average ${m.loadAverage1m.toFixed(2)})`);
     lines.push(`  at a full core per job (the calibration got ${(100 * m.cpuShare).toFixed(0)}% of one) and perfect scaling: ${(m.cpuLowerBoundS / 60).toFixed(1)} min (a lower bound)`);
+    lines.push(`  references (planning-v1, once per (scenario, seed)): ${(100 * m.referenceShare).toFixed(1)}% of the calibration run's job time`);
     lines.push(`  full-budget job on ${m.calibrationScenario}: ${Object.entries(m.calibrationJobS).map(([a, sec]) => `${a} ${sec.toFixed(1)} s`).join(', ')}`);
   }
   return lines.join('\n');

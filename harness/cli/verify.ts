@@ -13,6 +13,7 @@ import { runJob } from '../runner/job.ts';
 import { MANIFEST_FILE, readManifest } from '../runner/merge.ts';
 import { readSecretFile, type RunSecret, secretInPlace } from '../runner/sealed.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
+import { lineScale } from '../reference/scale.ts';
 import { resolveScenarioFile } from '../scenario/load.ts';
 import type { Selected } from '../scenario/select.ts';
 import { useCatalogs } from '../traces/catalog.ts';
@@ -57,6 +58,8 @@ function specResolver(paths: ReadonlyMap<string, string>, scenarioFiles: Readonl
       variant: r.variant,
       seed: r.seed,
       ...(r.sealed !== undefined ? { sealed: r.sealed } : {}),
+      // Re-run on the scale the line is on (no reference cache: verify recomputes every reference).
+      scale: lineScale(r),
     };
   };
 }

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { resolveAgent } from '../runner/agents.ts';
 import { sealResult, specFields } from '../runner/identity.ts';
-import { jobScenario, jobSeed, type RunJobOptions } from '../runner/job.ts';
+import { jobScenario, jobSeed, scoring, type RunJobOptions } from '../runner/job.ts';
 import type { JobResult } from '../runner/types.ts';
 import { RECORDED_MEASURE_BASE, scoreJob } from '../score/job.ts';
 import { experimentIdentity, type ExperimentJobSpec } from './learners.ts';
@@ -15,7 +15,7 @@ import { experimentIdentity, type ExperimentJobSpec } from './learners.ts';
  * `metrics.info.learnerConfig` (JSON).
  * @throws whatever the agent or the scenario throws (the runner records it as a failed job).
  */
-export async function runJob(spec: ExperimentJobSpec, opts: Pick<RunJobOptions, 'secret'> = {}): Promise<JobResult> {
+export async function runJob(spec: ExperimentJobSpec, opts: Pick<RunJobOptions, 'secret' | 'referenceDir'> = {}): Promise<JobResult> {
   const t0 = performance.now();
   const base = { ...spec, agent: spec.baseAgent };
   const [scenario, agent, id] = await Promise.all([jobScenario(base), resolveAgent(base), experimentIdentity(spec)]);
@@ -27,6 +27,7 @@ export async function runJob(spec: ExperimentJobSpec, opts: Pick<RunJobOptions, 
     // A measure recorded before the fine start existed keeps its schedule.
     checkpointEval: { ...RECORDED_MEASURE_BASE, ...spec.measure.checkpoints },
     purityCheck: spec.purityCheck,
+    ...scoring(spec, opts),
   });
   const metrics = spec.config ? { ...scored.metrics, info: { ...scored.metrics.info, learnerConfig: JSON.stringify(spec.config) } } : scored.metrics;
   return sealResult({ ...id, ...specFields(spec), status: 'ok', metrics, timing: { wallMs: performance.now() - t0, ...scored.timing } });

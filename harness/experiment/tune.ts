@@ -16,6 +16,7 @@
  * Run: `orchbench experiment tune --agents dqn,hybrid --budget 24 --seeds 3` (hours at full
  * budgets), or `--variant testing --budget 2 --seeds 1` for a smoke run.
  */
+import { CURRENT_SCALE, type ScaleName } from '../reference/scale.ts';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineEntry, listBaselines, loadDefaultConfig } from '../../baselines/index.ts';
@@ -151,6 +152,8 @@ export interface SearchRecord {
   scenarios: string[];
   tuningSeeds: number[];
   measure: MeasureOptions;
+  /** The normalised scale of the trials' greedy curves; absent: `clairvoyant-v3` (records written before scales had names). */
+  scale?: ScaleName;
   harnessVersion: string;
   agentCodeHash: string;
   trials: Trial[];
@@ -245,6 +248,7 @@ export function searchRecords(results: readonly JobResult[], plan: { agent: stri
       scenarios: o.scenarios,
       tuningSeeds: o.seeds,
       measure: o.measure,
+      scale: CURRENT_SCALE,
       harnessVersion: VERSION,
       agentCodeHash: o.codeHash(agent),
       trials,

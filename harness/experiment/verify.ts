@@ -25,6 +25,7 @@ import { readInputText } from '../io/safe-file.ts';
 import { MAX_JSON_BYTES } from '../io/json-limits.ts';
 import { sampleIndices } from '../report/verify.ts';
 import type { JobResult, JobSpec } from '../runner/types.ts';
+import { lineScale, parseScale } from '../reference/scale.ts';
 import { jobIdentity } from '../runner/identity.ts';
 import { resolveScenarioFile } from '../scenario/load.ts';
 import { VERSION } from '../version.ts';
@@ -97,6 +98,7 @@ export function readSearchRecord(file: string): SearchRecord {
   need(typeof r.agent === 'string', '/agent', 'the searched baseline', r.agent);
   need(r.variant === 'full' || r.variant === 'testing', '/variant', 'full | testing', r.variant);
   need(isObject(r.measure), '/measure', 'the measure the trials ran with', r.measure);
+  if (r.scale !== undefined) parseScale(r.scale, `${file}: /scale`);
   need(typeof r.harnessVersion === 'string' && typeof r.agentCodeHash === 'string', '/agentCodeHash', 'the harness version and agent code hash the search ran with', r.agentCodeHash);
   if (!Array.isArray(r.trials)) need(false, '/trials', 'an array of trials', r.trials);
   else {
@@ -162,7 +164,7 @@ export function experimentSpecs(dir: string, results: readonly JobResult[], plai
     } catch {
       continue; // reported when verify asks for this line's spec
     }
-    const recorded = jobIdentity({ agent: learner.agent, variant: r.variant, seed: r.seed, ...(r.sealed !== undefined ? { sealed: r.sealed } : {}) }, { harnessVersion: r.harnessVersion, agentCodeHash: r.agentCodeHash, scenarioHash: r.scenarioHash, traceSha256s: r.traceSha256s });
+    const recorded = jobIdentity({ agent: learner.agent, variant: r.variant, seed: r.seed, ...(r.sealed !== undefined ? { sealed: r.sealed } : {}), scale: lineScale(r) }, { harnessVersion: r.harnessVersion, agentCodeHash: r.agentCodeHash, scenarioHash: r.scenarioHash, traceSha256s: r.traceSha256s });
     // Whether a job also ran the purity check is in its hash, not in its line; an empty config may
     // have run as none or as {}: try each.
     const { config: _config, ...bare } = learner;
@@ -264,7 +266,7 @@ export async function verifySearchRecord(file: string, o: SearchVerifyOptions): 
   const learners = searchLearners(record);
   const cases = record.trials.flatMap((t, i) => t.cases.map((c) => ({ learner: learners[i]!, c })));
   const specOf = ({ learner, c }: (typeof cases)[number]): ExperimentJobSpec =>
-    learnerJobSpec(learner, { agentKind: 'baseline', scenario: c.scenario, scenarioFile: resolveScenarioFile(c.scenario), variant: record.variant, seed: c.seed }, record.measure, false);
+    learnerJobSpec(learner, { agentKind: 'baseline', scenario: c.scenario, scenarioFile: resolveScenarioFile(c.scenario), variant: record.variant, seed: c.seed, scale: lineScale(record) }, record.measure, false);
   const chosen = o.noRerun ? [] : sampleIndices(cases.length, o.sample ?? cases.length, o.seed ?? 0).map((i) => cases[i]!);
   const specs = chosen.map(specOf); // every scenario id resolves before the first (slow) job
   const header: SearchVerifyHeader = {

@@ -42,7 +42,15 @@ export function scenarioReferences(scenario: CompiledScenario, seeds: readonly n
   }
   const n = seeds.length;
   [random, myopic, planning, bound] = [random / n, myopic / n, planning / n, bound / n];
-  return { seeds: [...seeds], random, myopic, planning, bound, valueOfPlanning: (planning - myopic) / (myopic - random), boundNormalised: (bound - random) / (planning - random) };
+  return { seeds: [...seeds], random, myopic, planning, bound, ...planningRatios(random, myopic, planning, bound) };
+}
+
+/**
+ * The value of planning, (planning - myopic) / (myopic - random), and the upper bound on the scale
+ * random = 0, planning reference = 1, from the mean rewards of the references and the bound.
+ */
+export function planningRatios(random: number, myopic: number, planning: number, bound: number): { valueOfPlanning: number; boundNormalised: number } {
+  return { valueOfPlanning: (planning - myopic) / (myopic - random), boundNormalised: (bound - random) / (planning - random) };
 }
 
 /** One line: the references and the value of planning. */

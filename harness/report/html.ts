@@ -2,7 +2,7 @@
  * `leaderboard.html`: one static, self-contained page (inline CSS, inline SVG plots, no script,
  * no external URL). It is also well-formed XML (XHTML syntax), which the tests check.
  */
-import { sections, type Table } from './sections.ts';
+import { sections, type PageReferences, type Table } from './sections.ts';
 import type { Leaderboard } from './types.ts';
 
 /** Escapes text for HTML content and attribute values. */
@@ -35,8 +35,8 @@ function table(t: Table): string {
  * The HTML page.
  * @param svgs rendered SVG per plot id (from `renderSvg`); a section's plots missing here are skipped.
  */
-export function toHtml(lb: Leaderboard, svgs: ReadonlyMap<string, string>): string {
-  const secs = sections(lb);
+export function toHtml(lb: Leaderboard, svgs: ReadonlyMap<string, string>, refs?: PageReferences): string {
+  const secs = sections(lb, refs);
   const nav = `<nav>${secs.map((s) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join('\n')}</nav>`;
   const body = secs.map((s) => {
     const plots = s.plots.filter((id) => svgs.has(id)).map((id) => {

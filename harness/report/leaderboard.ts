@@ -17,6 +17,7 @@ import { InputError } from '../errors.ts';
 import { writerProvenance } from './provenance.ts';
 import { METRICS } from './metrics.ts';
 import { plotSpecs, renderSvg } from './plots.ts';
+import { leaderboardScale, scenarioReferenceRows } from './references.ts';
 import { displayOrder } from './sections.ts';
 import { curveReps, summarise, type StatsOptions } from './summarise.ts';
 import type { Leaderboard, RunMeta } from './types.ts';
@@ -166,15 +167,17 @@ export async function renderPlots(lb: Leaderboard): Promise<Map<string, string>>
  * @returns the leaderboard written.
  */
 export async function writeLeaderboard(outDir: string, results: readonly JobResult[], meta: RunMeta, stats: Omit<StatsOptions, 'seed'> = DEFAULT_STATS): Promise<Leaderboard> {
+  const scale = leaderboardScale(results);
   const lb = buildLeaderboard(results, meta, stats);
+  const refs = { scale, rows: scenarioReferenceRows(canonicalResults(results), lb.scenarios.map((s) => s.id)) };
   const file = join(outDir, 'leaderboard.json');
   // The schema is the published contract: never write a file that breaks it.
   const issues = schemaIssues('leaderboard', lb, file);
   if (issues.length) throw new Error(`bug: leaderboard does not match its schema:\n${issues.map((i) => `${i.pointer}: expected ${i.expected}; found ${i.found}`).join('\n')}`);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(lb, null, 2)}\n`);
-  writeFileSync(join(outDir, 'leaderboard.md'), toMarkdown(lb));
-  writeFileSync(join(outDir, 'leaderboard.html'), toHtml(lb, await renderPlots(lb)));
+  writeFileSync(join(outDir, 'leaderboard.md'), toMarkdown(lb, refs));
+  writeFileSync(join(outDir, 'leaderboard.html'), toHtml(lb, await renderPlots(lb), refs));
   return lb;
 }
 

@@ -1,5 +1,5 @@
 /** `leaderboard.md`: the leaderboard's sections as GitHub-flavoured Markdown. */
-import { sections, type Table } from './sections.ts';
+import { sections, type PageReferences, type Table } from './sections.ts';
 import type { Leaderboard } from './types.ts';
 
 /**
@@ -22,9 +22,9 @@ function table(t: Table): string {
 }
 
 /** The Markdown page (plots are in leaderboard.html; their vega-lite specs in leaderboard.json). */
-export function toMarkdown(lb: Leaderboard): string {
+export function toMarkdown(lb: Leaderboard, refs?: PageReferences): string {
   const parts = [`# ${text(lb.title)}`, 'Plots: see `leaderboard.html`; their vega-lite specs are in `leaderboard.json` (`plots`).'];
-  for (const s of sections(lb)) {
+  for (const s of sections(lb, refs)) {
     parts.push(`## ${text(s.title)}`, ...s.text.map(text), ...s.tables.map(table));
   }
   return `${parts.join('\n\n')}\n`;

@@ -4,6 +4,8 @@
  */
 import type { Interval } from '../stats/index.ts';
 import { METRICS, metricDef, type MetricId } from './metrics.ts';
+import type { ScaleName } from '../reference/scale.ts';
+import type { ScenarioReferenceRow } from './references.ts';
 import type { Estimate, Leaderboard } from './types.ts';
 
 export interface Table {
@@ -77,8 +79,35 @@ export function displayOrder(lb: Leaderboard): { agent: string; reference: boole
   return [...ranked, ...rest].map((agent) => ({ agent, reference: reference(agent) }));
 }
 
-/** The page's sections, in order. */
-export function sections(lb: Leaderboard): Section[] {
+/** What the page says of the scale and each scenario's references (from the result lines, `references.ts`). */
+export interface PageReferences {
+  scale: ScaleName | null;
+  rows: ScenarioReferenceRow[];
+}
+
+/** The scale's 1 in words. */
+function scaleOne(scale: ScaleName | null): string {
+  return scale === 'clairvoyant-v3' ? 'the myopic clairvoyant reference' : 'the planning reference';
+}
+
+/** The table of each scenario's references (value of planning, the bound, accuracy-violation rates). */
+function referencesTable(refs: PageReferences): Table {
+  const na = 'n/a (not recorded on clairvoyant-v3)';
+  return {
+    caption: `References of each scenario (evaluation phase, means over seeds; scale ${refs.scale ?? 'none'}: random = 0, ${scaleOne(refs.scale)} = 1)`,
+    header: ['scenario', 'seeds', 'value of planning', 'upper bound (normalised)', 'accuracy violations: random', 'myopic', 'planning'],
+    rows: refs.rows.map((r) => [
+      r.scenario,
+      String(r.seeds),
+      r.valueOfPlanning === null ? na : fmt(r.valueOfPlanning),
+      r.boundNormalised === null ? na : fmt(r.boundNormalised),
+      ...(r.accuracyViolationRate === null ? [na, na, na] : [pct(r.accuracyViolationRate.random), pct(r.accuracyViolationRate.myopic), pct(r.accuracyViolationRate.planning)]),
+    ]),
+  };
+}
+
+/** The page's sections, in order; `refs`: the scale and each scenario's references (none: no such table). */
+export function sections(lb: Leaderboard, refs: PageReferences = { scale: null, rows: [] }): Section[] {
   const kindOf = new Map(lb.agents.map((a) => [a.id, a.kind]));
   const name = (agent: string): string => (kindOf.get(agent) === 'submission' ? `${agent} (submission)` : agent);
   const metricCols = METRICS.map((m) => metricHeader(m.id));
@@ -149,8 +178,12 @@ export function sections(lb: Leaderboard): Section[] {
   list.push({
     id: 'per-scenario',
     title: 'Agents x scenarios',
-    text: ['Each agent on each scenario (rows in ranking order, the references last).', ...fewSeedsCaveat(Math.min(...lb.cells.map((c) => c.seeds.length)))],
-    tables: [byScenario('normalisedEvalReward'), byScenario('normalisedAuc')],
+    text: [
+      'Each agent on each scenario (rows in ranking order, the references last).',
+      ...(refs.rows.length ? [`The references of each scenario: the value of planning, (planning reference - myopic reference) / (myopic reference - random): near 0 the scenario is in effect a contextual bandit, large a sequential problem; the upper bound (a relaxation no policy can beat) on the scale, the largest possible score; and each reference's share of requests that missed their accuracy requirement (docs/references.md).`] : []),
+      ...fewSeedsCaveat(Math.min(...lb.cells.map((c) => c.seeds.length))),
+    ],
+    tables: [byScenario('normalisedEvalReward'), byScenario('normalisedAuc'), ...(refs.rows.length ? [referencesTable(refs)] : [])],
     plots: [],
   });
   list.push({
@@ -207,7 +240,7 @@ export function sections(lb: Leaderboard): Section[] {
     list.push({
       id: `scenario-${s.id}`,
       title: `Scenario ${s.id}`,
-      text: [`IQM across seeds, ${ci}. Scenario hash ${s.hash}, variant ${s.variant}. Learning curves: one panel per agent; the references (random = 0, clairvoyant = 1) dashed grey in every panel; the scale runs from -1 to 1.2 and a value beyond it is drawn at its edge.`, ...fewSeedsCaveat(Math.min(...cells.map((c) => c.seeds.length)))],
+      text: [`IQM across seeds, ${ci}. Scenario hash ${s.hash}, variant ${s.variant}. Learning curves: one panel per agent; the references (random = 0, ${scaleOne(refs.scale)} = 1${refs.scale ? `, scale ${refs.scale}` : ''}) dashed grey in every panel; the scale runs from -1 to 1.2 and a value beyond it is drawn at its edge.`, ...fewSeedsCaveat(Math.min(...cells.map((c) => c.seeds.length)))],
       tables: [{
         header: ['agent', 'seeds ok', 'failed', 'reach rate', ...metricCols],
         rows: cells.map((c) => [name(c.agent), String(c.seeds.length), String(c.failed), `${pct(c.reach.rate)} (${c.reach.reached}/${c.reach.runs})`, ...estimateRow(c.metrics, 'iqm', c.seeds.length)]),

@@ -25,7 +25,7 @@
  *   (failures such as time limits can depend on machine load, and a retry that succeeds makes the
  *   result match an uninterrupted run; see `latestByJob`).
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { checkNumber, RULES } from '../bounds.ts';
@@ -81,7 +81,8 @@ function jobOptions(opts: ExecuteOptions): RunJobOptions {
     // Resident memory is watched too (ArrayBuffers are outside the heap): allow twice the heap.
     ...(opts.jobMemoryMb !== undefined ? { heapMb: opts.jobMemoryMb, rssMb: Math.max(DEFAULT_LIMITS.rssMb, 2 * opts.jobMemoryMb) } : {}),
   };
-  return { ...(opts.jobTimeoutS !== undefined ? { jobTimeoutS: opts.jobTimeoutS } : {}), limits, ...(opts.secret ? { secret: opts.secret } : {}) };
+  // The run folder's reference cache: each (scenario, seed)'s references computed once per run, kept for --resume and merge.
+  return { ...(opts.jobTimeoutS !== undefined ? { jobTimeoutS: opts.jobTimeoutS } : {}), limits, ...(opts.secret ? { secret: opts.secret } : {}), referenceDir: resolve(opts.outDir) };
 }
 
 /** Why a pool task failed, as a deterministic one-line reason (no stacks, no timings). */

@@ -9,6 +9,7 @@ import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { canonicalHash } from '../hash.ts';
 import { boundedText } from '../errors.ts';
+import { CURRENT_SCALE, LEGACY_SCALE } from '../reference/scale.ts';
 import { findBubblewrap, isolationOf } from '../submission/isolation.ts';
 import { DEFAULT_LIMITS, type ProcessLimits } from '../submission/process-agent.ts';
 import { PACKAGE_ROOT } from '../version.ts';
@@ -31,15 +32,19 @@ export function agentCodeHash(files: readonly string[], root: string = PACKAGE_R
 
 /**
  * The job's identity from its spec and the hashes of its inputs. The agent's name is part of it:
- * agents sharing a file (static-edge and static-device) have the same code hash.
+ * agents sharing a file (static-edge and static-device) have the same code hash. So is the scale
+ * it is scored on (`spec.scale`, default the current one), except the legacy scale, which lines
+ * written before scales had names are on without saying so: their hashes stay what they were.
  */
 export function jobIdentity(
-  spec: Pick<JobSpec, 'agent' | 'variant' | 'seed' | 'sealed'>,
+  spec: Pick<JobSpec, 'agent' | 'variant' | 'seed' | 'sealed' | 'scale'>,
   inputs: { harnessVersion: string; agentCodeHash: string; scenarioHash: string; traceSha256s: string[] },
 ): JobIdentity {
+  const scale = spec.scale ?? CURRENT_SCALE;
+  const named = scale === LEGACY_SCALE ? {} : { scale };
   // A sealed job is another job than the open one of the same seed index (and than one of another secret).
-  const jobHash = canonicalHash({ ...inputs, agent: spec.agent, variant: spec.variant, seed: spec.seed, ...(spec.sealed !== undefined ? { sealed: spec.sealed } : {}) });
-  return { jobHash, ...inputs };
+  const jobHash = canonicalHash({ ...inputs, ...named, agent: spec.agent, variant: spec.variant, seed: spec.seed, ...(spec.sealed !== undefined ? { sealed: spec.sealed } : {}) });
+  return { jobHash, ...inputs, ...named };
 }
 
 type Unsealed = Omit<JobResult, 'resultHash' | 'timing'> & Partial<Pick<JobResult, 'resultHash' | 'timing'>>;

@@ -8,7 +8,8 @@ import type { AgentFactory } from '../agent.ts';
 import type { Seed } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { scoreJob } from '../score/job.ts';
+import { CURRENT_SCALE } from '../reference/scale.ts';
+import { scoreJob, type ScoreJobOptions } from '../score/job.ts';
 import type { ProcessLimits } from '../submission/process-agent.ts';
 import { VERSION } from '../version.ts';
 import { resolveAgent, type ResolvedAgent } from './agents.ts';
@@ -57,6 +58,8 @@ export interface RunJobOptions {
   limits?: Partial<Omit<ProcessLimits, 'jobMs'>>;
   /** A sealed run's secret: needed by its sealed jobs (never recorded). */
   secret?: RunSecret;
+  /** The run folder whose reference cache the job reads and fills (`harness/reference/cache.ts`); `verify` gives none: it recomputes. */
+  referenceDir?: string;
 }
 
 /**
@@ -90,6 +93,11 @@ function limitedFactory(agent: ResolvedAgent, opts: RunJobOptions, t0: number): 
   return Promise.resolve(async (ctx) => (await agent.load({ ...opts.limits, jobMs: Math.max(1, endMs - performance.now()) }))(ctx));
 }
 
+/** The scale a job is scored on and the reference cache it uses. */
+export function scoring(spec: Pick<JobSpec, 'scale'>, opts: Pick<RunJobOptions, 'referenceDir'>): Pick<ScoreJobOptions, 'scale' | 'referenceDir'> {
+  return { scale: spec.scale ?? CURRENT_SCALE, ...(opts.referenceDir !== undefined ? { referenceDir: opts.referenceDir } : {}) };
+}
+
 /**
  * Runs one job and returns its sealed result line.
  * @throws whatever the agent or the scenario throws (the runner records it as a failed job).
@@ -98,7 +106,7 @@ export async function runJob(spec: JobSpec, opts: RunJobOptions = {}): Promise<J
   const t0 = performance.now();
   const [scenario, agent, id] = await Promise.all([jobScenario(spec), resolveAgent(spec), identifyJob(spec)]);
   const factory = await limitedFactory(agent, opts, t0);
-  const scored = await scoreJob(scenario, factory, jobSeed(spec, opts.secret), { privileged: agent.privileged });
+  const scored = await scoreJob(scenario, factory, jobSeed(spec, opts.secret), { privileged: agent.privileged, ...scoring(spec, opts) });
   return sealResult({
     ...id,
     ...specFields(spec, processLimitsOf(opts)),

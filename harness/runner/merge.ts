@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { InputError, type InputIssue } from '../errors.ts';
 import { MAX_JSON_BYTES } from '../io/json-limits.ts';
 import { readInputText } from '../io/safe-file.ts';
+import { mergeReferenceCaches } from '../reference/cache.ts';
 import { RESULTS_FILE } from './execute.ts';
 import { JournalWriter, latestByJob, readJournal, type SkippedLine } from './journal.ts';
 import { prepareOutDir } from './out-dir.ts';
@@ -62,7 +63,7 @@ export interface MergeResult {
 
 /**
  * Merges run directories (typically the shards of one run) into `outDir`: a new journal with one
- * line per job (sorted by jobHash) and a manifest.
+ * line per job (sorted by jobHash), a manifest, and their reference caches.
  * @param opts.strict refuse (writing nothing) when any planned job has no result
  * @throws InputError when an input lacks a manifest, the inputs are not from the same run (suite,
  *   seeds, root seed, harness version), the same jobHash has two different ok results, `outDir`
@@ -108,6 +109,8 @@ export function mergeRuns(dirs: readonly string[], outDir: string, command: stri
     jobsInSlice: results.length,
   };
   writeManifest(outDir, manifest);
+  // The shards' references (`harness/reference/cache.ts`), for a later --resume of the merged folder.
+  mergeReferenceCaches(dirs, outDir);
   const writer = new JournalWriter(outFile);
   try {
     for (const r of results) writer.append(r);

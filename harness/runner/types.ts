@@ -6,6 +6,7 @@
  * between machines, and a deterministic submission gives the same result in and out of the sandbox.
  * It is sealed by its own `provenanceHash` instead.
  */
+import type { ScaleName } from '../reference/scale.ts';
 import type { JobMetrics } from '../score/types.ts';
 import type { IsolationRecord } from '../submission/isolation.ts';
 
@@ -30,6 +31,8 @@ export interface JobSpec {
    * secret and the seed index `seed`, and it runs only given the secret that matches.
    */
   sealed?: string;
+  /** The normalised scale it is scored on (absent: the current one, `CURRENT_SCALE`); `verify` re-runs a line on its own (`lineScale`). */
+  scale?: ScaleName;
 }
 
 /** Where a job's inputs were found and how its agent ran: what `orchbench verify` needs to re-run it. */
@@ -56,6 +59,8 @@ export interface JobResult {
   scenario: string;
   scenarioHash: string;
   traceSha256s: string[];
+  /** The normalised scale of its metrics; absent: `clairvoyant-v3` (lines written before scales had names). */
+  scale?: ScaleName;
   variant: 'full' | 'testing';
   /** The episode seed, or in a sealed line (with `sealed`) the seed index. */
   seed: number;
@@ -71,8 +76,11 @@ export interface JobResult {
   provenanceHash?: string;
   /** sha256 of the canonical deterministic part of this line (everything but timing, provenance and resultHash). */
   resultHash: string;
-  /** `purityMs`: the purity check's second run (experiment jobs that ran one), included in `wallMs`. */
-  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number; checkpointsReused?: number; purityMs?: number };
+  /**
+   * `purityMs`: the purity check's second run (experiment jobs that ran one), included in `wallMs`;
+   * `referenceMs`: computing the references (0 when the thread or the run folder had them).
+   */
+  timing: { wallMs: number; learnMs: number; planningMs: number; evalMs: number; checkpointMs?: number; checkpointsReused?: number; purityMs?: number; referenceMs?: number };
 }
 
 /** What identifies a job's result, computable before running it (the parts of `jobHash`). */
@@ -82,6 +90,8 @@ export interface JobIdentity {
   agentCodeHash: string;
   scenarioHash: string;
   traceSha256s: string[];
+  /** The scale, when not the legacy one (see `jobIdentity`). */
+  scale?: ScaleName;
 }
 
 /** A job ready to run: its spec and its identity (computed in the main thread, for resume and shards). */

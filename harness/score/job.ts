@@ -24,7 +24,7 @@ import { OrchestrationEnv } from '../env/env.ts';
 import { evaluateSegments } from '../env/checkpoints.ts';
 import { runEpisode } from '../env/episode.ts';
 import { aboveBound, upperBound, upperBoundSegments } from '../reference/bound.ts';
-import { clairvoyantVariants, createClairvoyant, createRandomAgent, myopicReference } from '../reference/index.ts';
+import { cachedBound, CURRENT_SCALE, meanReward, phaseReferences, segmentReferences, type EvalRefs, type Refs, type ScaleName } from '../reference/scale.ts';
 import { deriveSeed, numericSeed, type Seed } from '../rng.ts';
 import type { GreedyCurve, JobMetrics } from './types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
@@ -51,6 +51,10 @@ export interface ScoreJobOptions {
    * decision log is the same (evaluating did not change the learner). Doubles the job's learning work.
    */
   purityCheck?: boolean;
+  /** The normalised scale (default {@link CURRENT_SCALE}; a recorded line re-runs on its own, see `lineScale`). */
+  scale?: ScaleName;
+  /** A run folder whose reference cache to use (`harness/reference/cache.ts`); never given by `verify`, which recomputes. */
+  referenceDir?: string;
 }
 
 /** How the greedy curve is measured (defaults in {@link CHECKPOINT_DEFAULTS}). */
@@ -94,49 +98,20 @@ export interface ScoredJob {
   /**
    * Wall-clock split (ms); never part of any hash. `checkpointMs`: greedy evaluations during
    * learning; `checkpointsReused`: checkpoints not evaluated again (the policy could not have
-   * changed); `purityMs`: the purity check's run.
+   * changed); `purityMs`: the purity check's run; `referenceMs`: computing the references and the
+   * upper bound (near 0 when cached).
    */
-  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number; checkpointsReused?: number; purityMs?: number };
+  timing: { learnMs: number; planningMs: number; evalMs: number; checkpointMs: number; referenceMs: number; checkpointsReused?: number; purityMs?: number };
 }
-
-// References depend only on (scenario, seed): cached per worker so a worker running several agents
-// on the same scenario and seed runs them once.
-const refCache = new Map<string, ReferenceRewards>();
 
 /** The references of a job: mean learning-phase rewards, and mean evaluation-phase rewards (`evalRefs`). */
-export interface ReferenceRewards {
-  randomReward: number;
-  /** The clairvoyant reference's (the field keeps its historical name). */
-  oracleReward: number;
-  evalRefs: { randomReward: number; oracleReward: number };
-}
-const ckRefCache = new Map<string, { randomReward: number; oracleReward: number; decisions: number }>();
-
-function mean(xs: Float64Array): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
+export interface ReferenceRewards extends Refs {
+  evalRefs: EvalRefs;
 }
 
 /** The evaluation segments of the greedy curve: the same for every agent on this scenario and job seed. */
 export function checkpointSeeds(scenario: CompiledScenario, seed: Seed, segments: number): Seed[] {
   return Array.from({ length: segments }, (_, j) => deriveSeed(seed, scenario.id, 'checkpoint-eval', j));
-}
-
-/**
- * Mean reward of the random and clairvoyant policies on the greedy curve's evaluation segments
- * (`decisions` decisions of `env`'s evaluation phase from each of `seeds`), and the decisions counted.
- */
-export function checkpointReferences(env: OrchestrationEnv, seed: Seed, seeds: readonly Seed[], decisions: number): { randomReward: number; oracleReward: number; decisions: number } {
-  const key = `${env.scenario.hash}/${seed}/checkpoint/${seeds.join(',')}/${decisions}`;
-  let refs = ckRefCache.get(key);
-  if (!refs) {
-    const random = createRandomAgent(numericSeed(seed, env.scenario.id, 'random-reference'));
-    const r = evaluateSegments(env, random, seeds, decisions);
-    refs = { randomReward: r.meanReward, oracleReward: myopicReference(env, (agent) => evaluateSegments(env, agent, seeds, decisions).meanReward), decisions: r.decisions };
-    ckRefCache.set(key, refs);
-  }
-  return refs;
 }
 
 /**
@@ -149,41 +124,13 @@ export function checkpointsToThreshold(checkpoints: readonly number[], normalise
   return i === normalised.length ? null : checkpoints[i]!;
 }
 
-/** Mean learning- and evaluation-phase rewards of the random and clairvoyant policies on this scenario and seed. */
-export function referenceRewards(scenario: CompiledScenario, seed: Seed): ReferenceRewards {
-  const key = `${scenario.hash}/${seed}`;
-  let refs = refCache.get(key);
-  if (!refs) {
-    const env = new OrchestrationEnv(scenario);
-    const random = runEpisode(env, createRandomAgent(numericSeed(seed, scenario.id, 'random-reference')), seed);
-    // The reference of each phase: the best clairvoyant energy-price variant on that phase (one run per variant).
-    let learnRef = -Infinity;
-    let evalRef = -Infinity;
-    for (const prices of clairvoyantVariants(env)) {
-      const best = runEpisode(env, createClairvoyant(env, prices), seed);
-      learnRef = Math.max(learnRef, mean(best.learningRewards));
-      evalRef = Math.max(evalRef, best.eval.meanReward);
-    }
-    refs = {
-      randomReward: mean(random.learningRewards),
-      oracleReward: learnRef,
-      evalRefs: { randomReward: random.eval.meanReward, oracleReward: evalRef },
-    };
-    refCache.set(key, refs);
-  }
-  return refs;
-}
-
-const boundCache = new Map<string, number>();
-
-/** The upper bound's mean reward (see `reference/bound.ts`) of a phase or segments, cached per worker like the references. */
-function cachedBound(key: string, compute: () => number): number {
-  let b = boundCache.get(key);
-  if (b === undefined) {
-    b = compute();
-    boundCache.set(key, b);
-  }
-  return b;
+/**
+ * Mean learning- and evaluation-phase rewards of the random policy and the scale's reference on
+ * this scenario and seed (`harness/reference/scale.ts`; cached, with `outDir` in the run folder).
+ */
+export function referenceRewards(scenario: CompiledScenario, seed: Seed, scale: ScaleName = CURRENT_SCALE, outDir?: string): ReferenceRewards {
+  const refs = phaseReferences(scenario, seed, scale, outDir);
+  return { ...refs.learn, evalRefs: refs.eval };
 }
 
 /**
@@ -191,23 +138,23 @@ function cachedBound(key: string, compute: () => number): number {
  * rewards, evaluation reward or any greedy checkpoint is above it (beyond float rounding) fails
  * with the reason (a simulator or scoring bug, or an agent that changed the simulator).
  */
-function checkUpperBound(scenario: CompiledScenario, seed: Seed, agent: string, learningRewards: Float64Array, evalReward: number, evalDecisions: number, ck: CheckpointPlan | null, checkpointRewards: Float64Array | undefined): void {
+function checkUpperBound(scenario: CompiledScenario, seed: Seed, agent: string, learningRewards: Float64Array, evalReward: number, evalDecisions: number, ck: CheckpointPlan | null, checkpointRewards: Float64Array | undefined, outDir: string | undefined): void {
   const env = new OrchestrationEnv(scenario);
   const fail = (what: string, value: number, bound: number): never => {
     throw new Error(`${agent} on ${scenario.id} seed ${seed}: the ${what} (${value}) is above the upper bound (${bound}), which no policy can exceed: a simulator or scoring bug, or an agent that changed the simulator (docs/references.md)`);
   };
   const n = learningRewards.length;
   if (n > 0) {
-    const bound = cachedBound(`${scenario.hash}/${seed}/learn/${n}`, () => upperBound(env, seed, 'learn', n).meanReward);
-    const meanLearn = mean(learningRewards);
+    const bound = cachedBound(scenario, seed, `learn/${n}`, () => upperBound(env, seed, 'learn', n).meanReward, outDir);
+    const meanLearn = meanReward(learningRewards);
     if (aboveBound(meanLearn, bound)) fail(`mean learning reward over ${n} decisions`, meanLearn, bound);
   }
   if (evalDecisions > 0) {
-    const bound = cachedBound(`${scenario.hash}/${seed}/eval/${evalDecisions}`, () => upperBound(env, seed, 'eval', evalDecisions).meanReward);
+    const bound = cachedBound(scenario, seed, `eval/${evalDecisions}`, () => upperBound(env, seed, 'eval', evalDecisions).meanReward, outDir);
     if (aboveBound(evalReward, bound)) fail('mean evaluation reward', evalReward, bound);
   }
   if (ck && checkpointRewards?.length) {
-    const bound = cachedBound(`${scenario.hash}/${seed}/checkpoint/${ck.seed.join(',')}/${ck.decisions}`, () => upperBoundSegments(env, ck.seed, ck.decisions));
+    const bound = cachedBound(scenario, seed, `segments/${ck.seed.join(',')}/${ck.decisions}`, () => upperBoundSegments(env, ck.seed, ck.decisions), outDir);
     checkpointRewards.forEach((r, i) => {
       if (aboveBound(r, bound)) fail(`greedy reward at checkpoint ${ck.at[i]}`, r, bound);
     });
@@ -226,7 +173,7 @@ interface CheckpointPlan {
   refs: { randomReward: number; oracleReward: number; decisions: number };
 }
 
-function checkpointPlan(scenario: CompiledScenario, seed: Seed, o: CheckpointEvalOptions): CheckpointPlan {
+function checkpointPlan(scenario: CompiledScenario, seed: Seed, o: CheckpointEvalOptions, scale: ScaleName, outDir: string | undefined): CheckpointPlan {
   const c = { ...CHECKPOINT_DEFAULTS, ...o };
   const env = new OrchestrationEnv(scenario);
   const decisions = Math.min(c.decisionsPerSegment, env.spec.evaluationDecisions);
@@ -239,7 +186,7 @@ function checkpointPlan(scenario: CompiledScenario, seed: Seed, o: CheckpointEva
     env,
     seed: seeds,
     reuse: c.reuse,
-    refs: checkpointReferences(env, seed, seeds, decisions),
+    refs: segmentReferences(env, seed, seeds, decisions, scale, outDir),
   };
 }
 
@@ -301,10 +248,13 @@ async function plainLog(scenario: CompiledScenario, factory: AgentFactory, seed:
  * @throws InputError when the references coincide (no scale to normalise by).
  */
 export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory, seed: Seed, opts: ScoreJobOptions = {}): Promise<ScoredJob> {
-  const { evalRefs, ...refs } = referenceRewards(scenario, seed);
+  const scale = opts.scale ?? CURRENT_SCALE;
+  const tRefs = performance.now();
+  const { evalRefs, ...refs } = referenceRewards(scenario, seed, scale, opts.referenceDir);
   const env = new OrchestrationEnv(scenario);
   // Everything the harness measures with is built before the agent exists.
-  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? CHECKPOINT_DEFAULTS) : null;
+  const ck = !opts.privileged && opts.checkpointEval !== false ? checkpointPlan(scenario, seed, opts.checkpointEval ?? CHECKPOINT_DEFAULTS, scale, opts.referenceDir) : null;
+  let referenceMs = performance.now() - tRefs;
   const inner = await factory(agentContext(scenario, env, seed, opts));
   // Wrapping setMode marks where each evaluation starts (the last one is the evaluation phase) and
   // where each checkpoint evaluation ends, for the timing split.
@@ -329,7 +279,9 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
     inner.dispose?.();
   }
   const evalMs = performance.now() - evalStart;
-  checkUpperBound(scenario, seed, inner.name, episode.learningRewards, episode.eval.meanReward, episode.eval.decisions, ck, episode.checkpointRewards);
+  const tBound = performance.now();
+  checkUpperBound(scenario, seed, inner.name, episode.learningRewards, episode.eval.meanReward, episode.eval.decisions, ck, episode.checkpointRewards, opts.referenceDir);
+  referenceMs += performance.now() - tBound;
   const rewards = episode.learningRewards;
   const n = rewards.length;
   const window = opts.windowDecisions ?? LEARNING_CURVE_WINDOW;
@@ -372,6 +324,7 @@ export async function scoreJob(scenario: CompiledScenario, factory: AgentFactory
       planningMs: stats.planningMs,
       evalMs,
       checkpointMs,
+      referenceMs,
       ...(episode.reusedCheckpoints !== undefined ? { checkpointsReused: episode.reusedCheckpoints } : {}),
       ...(purityMs !== undefined ? { purityMs } : {}),
     },

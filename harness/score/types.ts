@@ -3,12 +3,13 @@
  * line of the journal (`harness/runner/types.ts`) records them.
  */
 import type { EvalSummary } from '../env/episode.ts';
+import type { EvalRefs } from '../reference/scale.ts';
 
 /** Evaluation-phase metrics (the learned policy, greedy, on the held-out segment). */
 export type EvalMetrics = EvalSummary;
 
 export interface JobMetrics {
-  /** Mean learning-phase reward of the random and oracle policies on the same scenario and seed. */
+  /** Mean learning-phase reward of the random policy and the scale's reference on the same scenario and seed. */
   refs: { randomReward: number; oracleReward: number };
   /** Learning curve at log-spaced checkpoints of real interactions (trailing-window mean reward). */
   curve: { checkpoints: number[]; meanReward: number[]; normalised: number[]; window: number };
@@ -17,9 +18,13 @@ export interface JobMetrics {
   threshold: number;
   normalisedAuc: number;
   eval: EvalMetrics;
-  /** Mean evaluation-phase reward of the random and clairvoyant policies on the same segment (oracleReward = clairvoyant). */
-  evalRefs: { randomReward: number; oracleReward: number };
-  /** The evaluation reward on the 0 (random) to 1 (clairvoyant reference) scale. */
+  /**
+   * Mean evaluation-phase reward of the random policy and the scale's reference (`oracleReward`)
+   * on the same segment; on `planning-v1` also each reference's own reward and accuracy-violation
+   * rate and the upper bound (`harness/reference/scale.ts`).
+   */
+  evalRefs: EvalRefs;
+  /** The evaluation reward on the 0 (random) to 1 (the scale's reference, see `JobResult.scale`) scale. */
   normalisedEvalReward: number;
   realSteps: number;
   planningUpdates: number;
@@ -44,7 +49,7 @@ export interface GreedyCurve {
    * second run of a fresh agent without them, i.e. evaluating did not change the learner.
    */
   evalPure?: boolean;
-  /** Mean reward of the random and oracle policies on the same evaluation segment. */
+  /** Mean reward of the random policy and the scale's reference on the same evaluation segments. */
   refs: { randomReward: number; oracleReward: number };
   checkpoints: number[];
   /** The greedy policy's mean reward over the segment, per checkpoint. */

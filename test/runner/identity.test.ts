@@ -24,10 +24,12 @@ describe('jobIdentity', () => {
   it('is the same for the same spec and inputs, and echoes the inputs', () => {
     const id = jobIdentity(spec, inputs);
     expect(jobIdentity({ ...spec }, { ...inputs, traceSha256s: [...inputs.traceSha256s] }).jobHash).toBe(id.jobHash);
-    expect(id).toEqual({ jobHash: expect.stringMatching(/^[0-9a-f]{64}$/), ...inputs });
+    // New jobs are on the current scale and say so; the legacy one is not named (lines from before scales).
+    expect(id).toEqual({ jobHash: expect.stringMatching(/^[0-9a-f]{64}$/), ...inputs, scale: 'planning-v1' });
+    expect(jobIdentity({ ...spec, scale: 'clairvoyant-v3' }, inputs)).toEqual({ jobHash: expect.stringMatching(/^[0-9a-f]{64}$/), ...inputs });
   });
 
-  type Change = [string, Partial<typeof spec>, Partial<typeof inputs>];
+  type Change = [string, Partial<typeof spec> & { scale?: 'clairvoyant-v3' }, Partial<typeof inputs>];
   it.each<Change>([
     ['agent code', {}, { agentCodeHash: 'd'.repeat(64) }],
     ['harness version', {}, { harnessVersion: '0.2.1' }],
@@ -37,6 +39,7 @@ describe('jobIdentity', () => {
     ['agent name', { agent: 'static-edge' }, {}],
     ['variant', { variant: 'full' }, {}],
     ['seed', { seed: 8 }, {}],
+    ['scale', { scale: 'clairvoyant-v3' }, {}],
   ])('changes when only the %s changes', (_, specChange, inputChange) => {
     expect(jobIdentity({ ...spec, ...specChange }, { ...inputs, ...inputChange }).jobHash).not.toBe(jobIdentity(spec, inputs).jobHash);
   });

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REFERENCES_DIR } from '../../harness/reference/cache.ts';
 import { executeJobs } from '../../harness/runner/execute.ts';
 import { resultHashOf } from '../../harness/runner/identity.ts';
 import { runJob } from '../../harness/runner/job.ts';
@@ -37,10 +38,34 @@ describe('real jobs (environment + baselines)', () => {
       // Not exactly 1: the AUC averages trailing-window means, which weight early rewards differently.
       if (r.agent === 'clairvoyant') expect(Math.abs(m.normalisedAuc - 1)).toBeLessThan(0.01);
     }
+    // New lines say their scale; each (scenario, seed)'s references are kept in the run folder, the same at any worker count.
+    expect(new Set(one.results.map((r) => r.scale))).toEqual(new Set(['planning-v1']));
+    const cache = (d: string): string[] => readdirSync(join(root, d, REFERENCES_DIR)).sort();
+    expect(cache('w1').length).toBeGreaterThan(0);
+    expect(cache('w2')).toEqual(cache('w1'));
+    for (const f of cache('w1')) expect(readFileSync(join(root, 'w2', REFERENCES_DIR, f), 'utf8')).toBe(readFileSync(join(root, 'w1', REFERENCES_DIR, f), 'utf8'));
     // Re-running one job in this thread (what `verify` does) reproduces its line.
     const again = await runJob(jobs[0]!.spec);
     const recorded = one.results.find((r) => r.jobHash === jobs[0]!.id.jobHash)!;
     expect(again.resultHash).toBe(recorded.resultHash);
+  });
+
+  it('--resume reuses the run folder\'s references (a tampered one shows, and verify, which recomputes, catches it)', async () => {
+    const dir = join(root, 'resume');
+    const first = await planJobs({ suite: 'testing', scenarios, agents: baselines('static-device'), seeds: 1, rootSeed: 3 });
+    await executeJobs(first, { outDir: dir, workers: 1 });
+    for (const f of readdirSync(join(dir, REFERENCES_DIR))) {
+      const p = join(dir, REFERENCES_DIR, f);
+      writeFileSync(p, readFileSync(p, 'utf8').replace(/"eval":\{"randomReward":-?[0-9.e-]+/, '"eval":{"randomReward":-7'));
+    }
+    const more = await planJobs({ suite: 'testing', scenarios, agents: baselines('static-device', 'static-edge'), seeds: 1, rootSeed: 3 });
+    const resumed = await executeJobs(more, { outDir: dir, workers: 1, resume: true });
+    expect(resumed).toMatchObject({ ran: 1, skipped: 1 });
+    const edge = resumed.results.find((r) => r.agent === 'static-edge')!;
+    expect(edge.metrics!.evalRefs.randomReward).toBe(-7);
+    const again = await runJob(more.find((j) => j.spec.agent === 'static-edge')!.spec);
+    expect(again.metrics!.evalRefs.randomReward).not.toBe(-7);
+    expect(again.resultHash).not.toBe(edge.resultHash);
   });
 
   it('records a throwing and a hanging submission agent as failed while the others finish', async () => {

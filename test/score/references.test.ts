@@ -16,6 +16,7 @@ import { loadScenario } from '../../harness/scenario/load.ts';
 import { interactionsToThreshold } from '../../harness/score/curves.ts';
 import { scoreJob } from '../../harness/score/job.ts';
 import { clairvoyantVariants, createClairvoyant, createRandomAgent } from '../../harness/reference/index.ts';
+import { createPlanner, PLANNING_DEFAULTS } from '../../harness/reference/planning.ts';
 
 const SEED = 11;
 const WINDOW = 200;
@@ -54,6 +55,9 @@ const rampAgent: AgentFactory = (ctx) => {
   return { name: 'ramp', act: (obs) => (n++ < WINDOW ? random : good).act(obs) } satisfies Agent;
 };
 
+/** The scale these hand-computed references are (the best myopic variant = 1); planning-v1 is checked at the end. */
+const V3 = { scale: 'clairvoyant-v3' } as const;
+
 describe('scoreJob against hand-computed references (a scenario with several clairvoyant variants)', async () => {
   const scenario = await smallScenario();
   const hand = handReferences(scenario, SEED);
@@ -69,7 +73,7 @@ describe('scoreJob against hand-computed references (a scenario with several cla
   });
 
   it('references are the random policy and the best clairvoyant variant of each phase; normalisedEvalReward uses the evaluation ones', async () => {
-    const { metrics } = await scoreJob(scenario, rampAgent, SEED, { privileged: true });
+    const { metrics } = await scoreJob(scenario, rampAgent, SEED, { privileged: true, ...V3 });
     expect(metrics.refs.randomReward).toBeCloseTo(hand.learn.random, 12);
     expect(metrics.refs.oracleReward).toBeCloseTo(best.learn, 12);
     expect(metrics.evalRefs.randomReward).toBeCloseTo(hand.eval.random, 12);
@@ -82,7 +86,7 @@ describe('scoreJob against hand-computed references (a scenario with several cla
   });
 
   it("interactionsToThreshold uses the scenario's threshold, not the default", async () => {
-    const { metrics } = await scoreJob(scenario, rampAgent, SEED, { privileged: true });
+    const { metrics } = await scoreJob(scenario, rampAgent, SEED, { privileged: true, ...V3 });
     const env = new OrchestrationEnv(scenario);
     const rewards = runEpisode(env, await rampAgent({ env: env.spec, seed: deriveSeed(SEED, scenario.id, 'agent'), simulator: env } as never), SEED).learningRewards;
     const at = (fraction: number) => interactionsToThreshold(rewards, { randomRef: hand.learn.random, oracleRef: best.learn, fraction, window: WINDOW });
@@ -96,7 +100,7 @@ describe('scoreJob against hand-computed references (a scenario with several cla
   it("the greedy curve's references are the random policy and the best clairvoyant variant on the agent's own segments", async () => {
     const firstLegal: AgentFactory = () => ({ name: 'first-legal', act: (obs) => obs.actionMask.indexOf(1) });
     const ck = { step: 200, maxRelativeStep: 0.5, segments: 3, decisionsPerSegment: 40, minDecisions: 120 };
-    const g = (await scoreJob(scenario, firstLegal, SEED, { checkpointEval: ck })).metrics.greedyCurve!;
+    const g = (await scoreJob(scenario, firstLegal, SEED, { checkpointEval: ck, ...V3 })).metrics.greedyCurve!;
     const env = new OrchestrationEnv(scenario);
     const seeds = Array.from({ length: ck.segments }, (_, j) => deriveSeed(SEED, scenario.id, 'checkpoint-eval', j));
     const on = (agent: Agent) => evaluateSegments(env, agent, seeds, ck.decisionsPerSegment).meanReward;
@@ -109,5 +113,23 @@ describe('scoreJob against hand-computed references (a scenario with several cla
     // Precondition: the segments matter (another set of them gives another reference).
     const others = evaluateSegments(env, createClairvoyant(env), seeds.slice(1), ck.decisionsPerSegment).meanReward;
     expect(others).not.toBeCloseTo(on(createClairvoyant(env)), 6);
+  });
+
+  it('on planning-v1 (the default) the 1 is the better of the best variant and the planning policy with its prices, per phase and on the segments', async () => {
+    const firstLegal: AgentFactory = () => ({ name: 'first-legal', act: (obs) => obs.actionMask.indexOf(1) });
+    const ck = { step: 200, maxRelativeStep: 0.5, segments: 3, decisionsPerSegment: 40, minDecisions: 120 };
+    const { metrics } = await scoreJob(scenario, firstLegal, SEED, { checkpointEval: ck });
+    const env = new OrchestrationEnv(scenario);
+    const variants = clairvoyantVariants(env);
+    const prices = (values: number[]) => variants[values.indexOf(Math.max(...values))]!;
+    const learnPlan = mean(runEpisode(env, createPlanner(env, PLANNING_DEFAULTS, prices(hand.learn.variants)), SEED).learningRewards);
+    const evalPlan = runEpisode(env, createPlanner(env, PLANNING_DEFAULTS, prices(hand.eval.variants)), SEED, { learningDecisions: 0 }).eval.meanReward;
+    expect(metrics.refs).toEqual({ randomReward: hand.learn.random, oracleReward: Math.max(best.learn, learnPlan) });
+    expect(metrics.evalRefs).toMatchObject({ randomReward: hand.eval.random, oracleReward: Math.max(best.eval, evalPlan), myopicReward: best.eval, planningReward: evalPlan });
+    const seeds = Array.from({ length: ck.segments }, (_, j) => deriveSeed(SEED, scenario.id, 'checkpoint-eval', j));
+    const on = (agent: Agent) => evaluateSegments(env, agent, seeds, ck.decisionsPerSegment).meanReward;
+    const onVariants = variants.map((v) => on(createClairvoyant(env, v)));
+    const segPlan = on(createPlanner(env, PLANNING_DEFAULTS, variants[onVariants.indexOf(Math.max(...onVariants))]!));
+    expect(metrics.greedyCurve!.refs.oracleReward).toBe(Math.max(...onVariants, segPlan));
   });
 });

@@ -1,0 +1,117 @@
+/**
+ * The content-addressed reference cache. A reference (random, myopic, planning, the upper bound)
+ * depends only on what its key names (scenario hash, seed, scale, phase or segments, reference
+ * options), never on the agent: it is computed once per thread and, given a run folder, once per
+ * run, stored as `DIR/references/<sha256 of the key>.json` (`{ key, value }`) and reused by other
+ * threads, `--resume` and `merge`. `verify` never passes a folder: it recomputes every reference.
+ *
+ * Values are stored as JSON with non-finite numbers and -0 spelled out, so a value read back is
+ * bit-identical to the one computed (a JSON number round-trips a double exactly).
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { canonicalHash } from '../hash.ts';
+
+/** The folder of a run's reference cache. */
+export const REFERENCES_DIR = 'references';
+
+/** What a reference's value depends on: plain JSON data (no undefined). */
+export type ReferenceKey = Record<string, string | number | boolean | null | readonly (string | number)[]>;
+
+// Per thread: a worker runs many jobs on few (scenario, seed) pairs. `computed`: by this thread,
+// not read from a folder (a call without a folder, as verify's, uses only those).
+const memory = new Map<string, { value: unknown; computed: boolean }>();
+
+// Numbers JSON cannot spell (or spells as another: -0 as 0), written as `{ "number": name }`.
+const SPELLED = new Map<string, number>([['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['-0', -0]]);
+
+function encode(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { number: Object.is(v, -0) ? '-0' : String(v) } : v));
+}
+
+function decode(text: string): unknown {
+  return JSON.parse(text, (_k, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      const n = (v as { number?: unknown }).number;
+      if (keys.length === 1 && typeof n === 'string' && SPELLED.has(n)) return SPELLED.get(n);
+    }
+    return v;
+  });
+}
+
+/** The cache file of `key` under a run folder. */
+export function referenceFile(outDir: string, key: ReferenceKey): string {
+  return join(outDir, REFERENCES_DIR, `${canonicalHash(key)}.json`);
+}
+
+/** The value stored for `key` under `outDir`, or undefined (absent, unreadable, or stored for another key). */
+export function readCachedReference(outDir: string, key: ReferenceKey): unknown {
+  let stored: { key?: unknown; value?: unknown };
+  try {
+    stored = decode(readFileSync(referenceFile(outDir, key), 'utf8')) as typeof stored;
+  } catch {
+    return undefined;
+  }
+  return stored.key !== undefined && canonicalHash(stored.key) === canonicalHash(key) ? stored.value : undefined;
+}
+
+/**
+ * The reference of `key`: from this thread's memory, else from `outDir`'s cache when given, else
+ * computed (and stored in both). Without `outDir` only values this thread computed are used. A write goes to a temporary file renamed into place, so a
+ * reader never sees half a file; two threads computing the same key write the same content.
+ */
+export function cachedReference<T>(key: ReferenceKey, compute: () => T, outDir?: string): T {
+  const id = canonicalHash(key);
+  const known = memory.get(id);
+  if (known && (known.computed || outDir !== undefined)) {
+    // Known from another folder (a thread serving several runs): this folder gets it too.
+    if (outDir !== undefined && !existsSync(referenceFile(outDir, key))) store(outDir, key, known.value);
+    return known.value as T;
+  }
+  let value = outDir !== undefined ? (readCachedReference(outDir, key) as T | undefined) : undefined;
+  const computed = value === undefined;
+  if (value === undefined) {
+    value = compute();
+    if (outDir !== undefined) store(outDir, key, value);
+  }
+  memory.set(id, { value, computed });
+  return value;
+}
+
+/** Writes a cache file through a temporary file renamed into place. */
+function store(outDir: string, key: ReferenceKey, value: unknown): void {
+  const file = referenceFile(outDir, key);
+  mkdirSync(join(outDir, REFERENCES_DIR), { recursive: true });
+  const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+  writeFileSync(tmp, encode({ key, value }));
+  renameSync(tmp, file);
+}
+
+/** Forgets this thread's memory (tests: to read a value back from a folder, or recompute it). */
+export function clearReferenceMemory(): void {
+  memory.clear();
+}
+
+/**
+ * Copies the reference caches of run folders into `outDir`'s (`merge`): shards of one run share
+ * their references. A file `outDir` already has is kept (the same name is the same key).
+ * @returns how many files were copied.
+ */
+export function mergeReferenceCaches(dirs: readonly string[], outDir: string): number {
+  let copied = 0;
+  for (const dir of dirs) {
+    const from = join(dir, REFERENCES_DIR);
+    if (!existsSync(from)) continue;
+    for (const name of readdirSync(from)) {
+      if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
+      const to = join(outDir, REFERENCES_DIR, name);
+      if (existsSync(to)) continue;
+      mkdirSync(join(outDir, REFERENCES_DIR), { recursive: true });
+      copyFileSync(join(from, name), to);
+      copied++;
+    }
+  }
+  return copied;
+}
