@@ -159,7 +159,7 @@ export interface Observation {
      */
     resident: number[];
   };
-  /** 1 where the action is allowed, 0 where the tier cannot run the model. */
+  /** 1 where the action is allowed for this request, 0 where the tier cannot run the model (or, with a hard accuracy requirement, the model is below this request's requirement). */
   actionMask: Uint8Array;
   /** Fixed-length numeric encoding, documented in `EnvSpec.features`. */
   features: Float32Array;
