@@ -19,10 +19,11 @@
  * Per real transition (`learn`): the same user's previous transition is now complete (its
  * successor state is this transition's observation: each user's battery, residency and backlog
  * follow its own decisions); check both estimates of its value against its real target before
- * anything is fitted on it (trust), and store it; then `modelUpdatesPerStep` model steps, one real Q step and
- * `round(trust x simulatedBatchesPerStep)` simulated Q steps, each on `batchSize` transitions.
- * Per decision (`act`): while learning, epsilon-greedy on the planner's scores plus a count-based
- * optimism bonus per action; in evaluation, greedy on the scores. All randomness comes from streams of the agent's seed (`harness/rng.ts`).
+ * anything is fitted on it (trust), and store it; then `modelUpdatesPerStep` model steps, one
+ * real Q step and `round(trust x simulatedBatchesPerStep)` simulated Q steps, each on
+ * `batchSize` transitions. Per decision (`act`): while learning, epsilon-greedy on the planner's
+ * scores plus a count-based optimism bonus per action; in evaluation, greedy on the scores. All
+ * randomness comes from streams of the agent's seed (`harness/rng.ts`).
  */
 import type { Agent, AgentContext, AgentFactory, AgentMode, AgentStats, Observation, Transition } from '../../harness/agent.ts';
 import { deriveRng, type Rng } from '../../harness/rng.ts';
