@@ -4,9 +4,12 @@
  * feature, battery, link, queue and load counts, appended factors such as `radioTailS`, and the
  * resident mask). Fitted by supervised regression on real transitions only.
  *
- * One MLP for every action (input: the state and the action's inputs), outputs the reward (on
- * the {@link symlog} scale) and the change of each state entry; a predicted next state is the state plus that change, clipped to
- * the state's [0, 1] range. "Next state" is the transition's `nextObs`, the observation the agent
+ * One MLP for every action (input: the state and the action's inputs), outputs the reward and
+ * the change of each state entry; a predicted next state is the state plus that change, clipped to
+ * the state's [0, 1] range. The reward is regressed on its own scale, not a compressed one (the
+ * mean of a compressed reward is not the compressed mean: rare deadline-miss penalties would be
+ * underestimated), with a Huber threshold (`modelHuberDelta`) above the usual penalties, so that
+ * only the rare -100 of an empty battery (the same for every action) counts linearly. "Next state" is the transition's `nextObs`, the observation the agent
  * acts on when the outcome arrives: the same state the value learner bootstraps from on real
  * transitions, so simulated and real targets mean the same thing.
  *
@@ -20,20 +23,6 @@ import { MlpRegressor } from '../nn/regressor.ts';
 import type { HybridConfig } from './config.ts';
 import type { Encoder } from './encoding.ts';
 import type { Replay } from './replay.ts';
-
-/**
- * sign(x) log(1 + |x|): the model regresses rewards on this scale (as DreamerV3 does, Hafner et
- * al. 2023), so a rare penalty of -100 (an empty battery) and the usual -0.4 both train it without
- * either swamping the loss.
- */
-export function symlog(x: number): number {
-  return Math.sign(x) * Math.log1p(Math.abs(x));
-}
-
-/** The inverse of {@link symlog}. */
-export function symexp(y: number): number {
-  return Math.sign(y) * Math.expm1(Math.abs(y));
-}
 
 export class EnvironmentModel {
   /** Gradient steps taken. */
@@ -49,7 +38,7 @@ export class EnvironmentModel {
     this.reg = new MlpRegressor({
       sizes: [enc.inputSize, ...cfg.modelHiddenUnits, this.outputs],
       learningRate: cfg.modelLearningRate,
-      huberDelta: cfg.huberDelta,
+      huberDelta: cfg.modelHuberDelta,
       layerRng: (l) => deriveRng(seed, 'hybrid', 'model', 'kernel', l),
     });
   }
@@ -70,7 +59,7 @@ export class EnvironmentModel {
     for (let r = 0; r < rows; r++) {
       const i = slots[r]!;
       this.enc.input(replay.states, i * S, replay.actions[i]!, this.x, r * this.enc.inputSize);
-      this.y[r * O] = symlog(replay.rewards[i]!);
+      this.y[r * O] = replay.rewards[i]!;
       this.w[r * O] = this.cfg.rewardLossWeight;
       for (let j = 0; j < S; j++) {
         this.y[r * O + 1 + j] = replay.nextStates[i * S + j]! - replay.states[i * S + j]!;
@@ -93,7 +82,7 @@ export class EnvironmentModel {
     for (let r = 0; r < rows; r++) this.enc.input(states, r * S, actions[r]!, this.x, r * I);
     const out = this.reg.predict(this.x, rows, 'online');
     for (let r = 0; r < rows; r++) {
-      reward[r] = symexp(out[r * O]!);
+      reward[r] = out[r * O]!;
       for (let j = 0; j < S; j++) {
         const v = states[r * S + j]! + out[r * O + 1 + j]!;
         next[r * S + j] = v < 0 ? 0 : v > 1 ? 1 : v;

@@ -2,7 +2,7 @@
  * Decision-time planning with both learners. For each legal action a at state s:
  *
  *     lookahead(a) = r^(s, a) + gamma x max_b Q(s'^(s, a), b)     (the model's step, then the value learner)
- *     score(a)     = (1 - w) x Q(s, a) + w x lookahead(a),   w = planningWeight x trust
+ *     score(a)     = (1 - w) x Q(s, a) + w x lookahead(a),   w = min(1, planningWeight x trust)
  *
  * The model predicts the reward and the next state of every action (battery drained, model
  * loaded or evicted, queues grown); the Q-network values the state each action leads to. With an
@@ -64,8 +64,23 @@ export class Planner {
     return this.scores;
   }
 
-  /** The legal action with the best score (lowest index on ties). */
-  choose(state: Float32Array, mask: Uint8Array, w: number): number {
-    return argmaxMasked(this.score(state, mask, w), 0, mask);
+  /**
+   * Both estimates of the value of `action` at `state` (`planner` module comment), for the held-out
+   * trust check: Q(s, a) and the model's one-step lookahead.
+   */
+  estimates(state: Float32Array, action: number, mask: Uint8Array): { free: number; model: number } {
+    const free = this.value.qAll(state, 1, 'online')[action]!;
+    const S = this.enc.stateSize;
+    this.legal[0] = action;
+    this.model.predict(state.subarray(0, S), this.legal, 1, this.rewards, this.next);
+    this.value.maxQ(this.next, mask, 1, 'online', this.nextValue);
+    return { free, model: this.rewards[0]! + this.gamma * this.nextValue[0]! };
+  }
+
+  /** The legal action with the best score plus its `bonus` when given (lowest index on ties). */
+  choose(state: Float32Array, mask: Uint8Array, w: number, bonus: Float32Array | null): number {
+    const scores = this.score(state, mask, w);
+    if (bonus) for (let a = 0; a < scores.length; a++) scores[a] = scores[a]! + bonus[a]!;
+    return argmaxMasked(scores, 0, mask);
   }
 }

@@ -6,7 +6,7 @@
  * in-flight count, no resident mask); it is not generalised in place because editing `dqn.ts`
  * would change the DQN's code hash and with it every published DQN result's identity.
  */
-import type { Transition } from '../../harness/agent.ts';
+import type { Observation } from '../../harness/agent.ts';
 import type { Rng } from '../../harness/rng.ts';
 import type { Encoder } from './encoding.ts';
 
@@ -31,17 +31,17 @@ export class Replay {
     this.rewards = new Float32Array(capacity);
   }
 
-  /** Stores a real transition (its observations encoded) and returns its slot. */
-  push(t: Transition): number {
+  /** Stores a real transition from `obs` by `action` to `nextObs` (observations encoded) and returns its slot. */
+  push(obs: Observation, action: number, reward: number, nextObs: Observation): number {
     const i = this.head;
     const S = this.enc.stateSize;
     const A = this.enc.actionCount;
-    this.enc.encodeState(t.obs, this.states, i * S);
-    this.enc.encodeState(t.nextObs, this.nextStates, i * S);
-    this.masks.set(t.obs.actionMask, i * A);
-    this.nextMasks.set(t.nextObs.actionMask, i * A);
-    this.actions[i] = t.action;
-    this.rewards[i] = t.reward;
+    this.enc.encodeState(obs, this.states, i * S);
+    this.enc.encodeState(nextObs, this.nextStates, i * S);
+    this.masks.set(obs.actionMask, i * A);
+    this.nextMasks.set(nextObs.actionMask, i * A);
+    this.actions[i] = action;
+    this.rewards[i] = reward;
     this.head = (i + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
     return i;

@@ -1,61 +1,64 @@
 /**
- * Trust in the environment model, measured on held-out data: each real transition's reward is
- * predicted by the model as fitted before that transition arrived (prequential evaluation, so
- * every prediction is out of sample), and the trust is the skill of those predictions, on the
- * model's `symlog` reward scale (so one rare -100 penalty does not decide the trust alone),
+ * Trust in the environment model, measured on held-out data and used as the weight of the model
+ * in each decision. The planner (`planner.ts`) blends two estimates of an action's value:
  *
- *     skill = 1 - mean squared error / variance of the reward,   trust = clamp(skill / fullTrustSkill, 0, 1),
+ *     model-free:  Q(s, a)
+ *     model-based: r^(s, a) + gamma x max_b Q(s'^(s, a), b)      (the model's step, then Q)
  *
- * both averages exponential over recent transitions (`trustHalfLife`). The skill is 0 for a model
- * no better than predicting the average reward (or worse), 1 for exact predictions; a request's
- * reward depends on link rates and compute draws after the decision, so even the true expected
- * reward has a skill well below 1, and the model is fully trusted from `fullTrustSkill` on.
- * It falls as soon as the system changes in a way the model has not learnt, and stays low where
- * the model class cannot fit the system. 0 until `trustMinSamples` transitions were measured.
+ * Each real transition (s, a, r, s') is, before anything is fitted on it, a held-out check of
+ * both against the same real target r + gamma x max_b Q(s', b). With the exponentially averaged
+ * squared errors E_free and E_model of the two (`trustHalfLife`),
  *
- * Used (index.ts): the weight of the model's lookahead in each decision (`planner.ts`) and the
- * number of simulated batches per real transition are proportional to it.
+ *     trust = E_free / (E_free + E_model)
+ *
+ * the weight that minimises the error of a blend of two independent estimators (inverse-variance
+ * weighting): 1 when the model's estimate is exact, 0 when it is useless beside Q, 1/2 when both
+ * err alike. A model that has not learnt the system (or cannot) loses the decisions to Q, and
+ * regains them as its errors fall. Errors are taken on the {@link symlog} scale, so one rare -100
+ * (an empty battery) does not decide them alone. 0 until `trustMinSamples` checks.
  */
+
+/** sign(x) log(1 + |x|) (DreamerV3's symlog, Hafner et al. 2023). */
+export function symlog(x: number): number {
+  return Math.sign(x) * Math.log1p(Math.abs(x));
+}
+
 export class TrustMonitor {
   private readonly decay: number;
   private n = 0;
-  private err2 = 0;
-  private mean = 0;
-  private second = 0;
   private weight = 0;
+  private errModel = 0;
+  private errFree = 0;
 
-  constructor(halfLife: number, private readonly minSamples: number, private readonly fullTrustSkill: number) {
+  constructor(halfLife: number, private readonly minSamples: number) {
     this.decay = Math.pow(0.5, 1 / halfLife);
   }
 
-  /** Records a held-out prediction of a real reward (both on the scale the model regresses, `symlog`). */
-  record(predicted: number, actual: number): void {
-    const e = predicted - actual;
+  /** Records one held-out check: both estimates of a real transition's value, and its real target. */
+  record(modelEstimate: number, freeEstimate: number, target: number): void {
+    const y = symlog(target);
     // Bias-corrected exponential averages (weights sum to `weight`).
     this.weight = this.decay * this.weight + 1;
     const k = 1 / this.weight;
-    this.err2 += k * (e * e - this.err2);
-    this.mean += k * (actual - this.mean);
-    this.second += k * (actual * actual - this.second);
+    this.errModel += k * ((symlog(modelEstimate) - y) ** 2 - this.errModel);
+    this.errFree += k * ((symlog(freeEstimate) - y) ** 2 - this.errFree);
     this.n++;
   }
 
-  /** Held-out predictions recorded. */
+  /** Held-out checks recorded. */
   get samples(): number {
     return this.n;
   }
 
-  /** Exponentially averaged squared error of the held-out predictions. */
-  get meanSquaredError(): number {
-    return this.err2;
+  /** Averaged squared held-out errors (symlog scale) of the model-based and the model-free estimate. */
+  get errors(): { model: number; free: number } {
+    return { model: this.errModel, free: this.errFree };
   }
 
   /** The trust in [0, 1] (see the module comment). */
   trust(): number {
     if (this.n < this.minSamples) return 0;
-    const variance = this.second - this.mean * this.mean;
-    if (!(variance > 1e-12)) return this.err2 <= 1e-12 ? 1 : 0;
-    const trust = (1 - this.err2 / variance) / this.fullTrustSkill;
-    return trust < 0 ? 0 : trust > 1 ? 1 : trust;
+    const total = this.errFree + this.errModel;
+    return total > 0 ? this.errFree / total : 0.5;
   }
 }

@@ -5,7 +5,8 @@
  * al. 2019, with branch length 1):
  * - real transitions of the replay: r + gamma x max_b Q_target(s', b) over the legal b of s';
  * - simulated transitions: a real state of the replay, a legal action drawn uniformly, and the
- *   environment model's reward r^ and next state s'^: r^ + gamma x max_b Q_target(s'^, b).
+ *   environment model's reward r^ and next state s'^: r^ + gamma x max_b Q_target(s'^, b), b
+ *   legal at the stored real successor (legality is a tier's, not the action taken).
  * Each simulated row is counted (`simulatedRows`, reported as `AgentStats.planningUpdates`).
  *
  * Implementation: the typed-array MLP (`../nn/mlp.ts`), for the reasons given in `model.ts`.

@@ -1,7 +1,7 @@
 /**
  * A small learning test on the real simulator: on one v3 scenario's testing variant, after 1000
  * learning decisions the Hybrid's greedy policy beats the random policy on the evaluation segment,
- * for each of 2 seeds, by a stated share of the random-to-clairvoyant gap.
+ * for each of 2 seeds, by half the random-to-clairvoyant gap (measured: 0.89 and 1.15).
  */
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../../../baselines/hybrid/index.ts';
@@ -13,7 +13,7 @@ const SCENARIO = 'lte-driving-4u-battery-v3';
 const OPTS = { learningDecisions: 1000, evaluationDecisions: 500 };
 
 describe(`hybrid-v4 on ${SCENARIO} (testing variant)`, () => {
-  it('beats random by at least 20% of the random-to-clairvoyant gap after 1000 decisions, on 2 seeds', async () => {
+  it('beats random by at least half the random-to-clairvoyant gap after 1000 decisions, on 2 seeds', async () => {
     const env = new OrchestrationEnv(await loadScenario(SCENARIO, { variant: 'testing' }));
     const normalised: number[] = [];
     for (const seed of [1, 2]) {
@@ -22,6 +22,6 @@ describe(`hybrid-v4 on ${SCENARIO} (testing variant)`, () => {
       const hybrid = runEpisode(env, await createAgent({ env: env.spec, seed }), seed, OPTS).eval.meanReward;
       normalised.push((hybrid - random) / (oracle - random));
     }
-    for (const n of normalised) expect(n, `normalised evaluation rewards ${normalised.join(', ')}`).toBeGreaterThan(0.2);
+    for (const n of normalised) expect(n, `normalised evaluation rewards ${normalised.join(', ')}`).toBeGreaterThan(0.5);
   });
 });

@@ -21,7 +21,10 @@ describe('hybrid-v4 value learner (Dyna)', () => {
     const rng = deriveRng(3, 'test', 'dyna');
     const replay = new Replay(400, enc);
     const obsList = Array.from({ length: 400 }, () => randomObs(rng));
-    for (const obs of obsList) replay.push(lawTransition(obs, randomUnmasked(FULL_MASK, rng), rng));
+    for (const obs of obsList) {
+      const t = lawTransition(obs, randomUnmasked(FULL_MASK, rng), rng);
+      replay.push(t.obs, t.action, t.reward, t.nextObs);
+    }
     const slots = new Int32Array(cfg.batchSize);
     for (let k = 0; k < 1500; k++) {
       replay.sample(rng, slots);
