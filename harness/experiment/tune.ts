@@ -16,13 +16,13 @@
  * Run: `orchbench experiment tune --agents dqn,hybrid --budget 24 --seeds 3` (hours at full
  * budgets), or `--variant testing --budget 2 --seeds 1` for a smoke run.
  */
-import { CURRENT_SCALE, type ScaleName } from '../reference/scale.ts';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineEntry, listBaselines, loadDefaultConfig } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../env/env.ts';
 import { InputError, show, type InputIssue } from '../errors.ts';
 import { writeFileAtomic } from '../io/safe-file.ts';
+import { CURRENT_SCALE, type ScaleName } from '../reference/scale.ts';
 import { fmt } from '../report/sections.ts';
 import { deriveRng, deriveSeed } from '../rng.ts';
 import { executeJobs } from '../runner/execute.ts';

@@ -22,6 +22,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { RESULTS_FILE } from '../runner/execute.ts';
+import { lineScale } from '../reference/scale.ts';
 import { latestByJob, readJournal } from '../runner/journal.ts';
 import { readManifest } from '../runner/merge.ts';
 import { episodeSeed } from '../runner/plan.ts';
@@ -31,7 +32,7 @@ import { metricDef, type MetricId } from './metrics.ts';
 import { fmt } from './sections.ts';
 
 /** What may differ between the runs when `--allow-mismatch` names it. */
-export const MISMATCH_KINDS = ['seeds', 'root-seed', 'variant', 'scenario-hash', 'harness-version'] as const;
+export const MISMATCH_KINDS = ['seeds', 'root-seed', 'variant', 'scenario-hash', 'harness-version', 'scale'] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
 /** One run as the gate reads it: its manifest and one result per job. */
@@ -137,12 +138,15 @@ function cellsOf(run: GateRun): Map<string, Map<number, JobResult>> {
 
 /** What differs between the two runs, by kind (empty arrays: nothing). */
 function mismatches(base: GateRun, cand: GateRun, scenarios: readonly string[]): Record<MismatchKind, string[]> {
-  const out: Record<MismatchKind, string[]> = { seeds: [], 'root-seed': [], variant: [], 'scenario-hash': [], 'harness-version': [] };
+  const out: Record<MismatchKind, string[]> = { seeds: [], 'root-seed': [], variant: [], 'scenario-hash': [], 'harness-version': [], scale: [] };
   const bm = base.manifest;
   const cm = cand.manifest;
   if (bm.seeds !== cm.seeds) out.seeds.push(`seeds: baseline ran ${bm.seeds}, candidate ${cm.seeds} (only the first ${Math.min(bm.seeds, cm.seeds)} seed indices can be paired)`);
   if (bm.rootSeed !== cm.rootSeed) out['root-seed'].push(`root seed: baseline ${bm.rootSeed}, candidate ${cm.rootSeed} (seeds paired by index do not share random numbers)`);
   if (bm.harnessVersion !== cm.harnessVersion) out['harness-version'].push(`harness version: baseline ${bm.harnessVersion}, candidate ${cm.harnessVersion}`);
+  // Normalised scores on two scales do not compare (docs/references.md#scales).
+  const scales = (run: GateRun): string => [...new Set(run.results.map(lineScale))].sort().join(',');
+  if (scales(base) !== scales(cand)) out.scale.push(`normalised scale: baseline ${scales(base)}, candidate ${scales(cand)}`);
   const facts = (run: GateRun, s: string): { variants: string; hashes: string } => {
     const rs = run.results.filter((r) => r.scenario === s);
     return {

@@ -59,7 +59,7 @@ const CURVE_DOMAIN = [-1, 1.2];
 
 /**
  * Learning curves on one scenario as small multiples: one panel per competing agent (IQM across
- * seeds with its 95% CI band), the references (random = 0, clairvoyant = 1) dashed grey in every
+ * seeds with its 95% CI band), the references (random = 0 and the myopic clairvoyant) dashed grey in every
  * panel, on one shared scale from -1 to 1.2 (values beyond are drawn at its edge; the page says so).
  */
 export function learningCurveSpec(scenario: string, cells: readonly Cell[], agents: PlotAgents): Spec {

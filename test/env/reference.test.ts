@@ -4,8 +4,9 @@
  * evaluation reward exceeds the planning reference's beyond the paired bootstrap interval of the
  * per-seed difference (same seed = same requests, traces and offsets for both), and none exceeds
  * the upper bound at all. Every baseline is run here, the learners included: the cheap ones on 5
- * seeds; the neural ones (dqn, hybrid, dqn-informed), which cost seconds per job, on the default
- * suite with 2 seeds (a small-seed version: the interval then rests on 2 paired differences). Their
+ * seeds; the neural ones (dqn, hybrid, dqn-informed), which cost seconds per job, in a small
+ * version: 2 seeds (the interval then rests on 2 paired differences) on the three battery scenarios,
+ * where the Hybrid came closest to (and on clairvoyant-v3 above) the reference. Their
  * published 5-seed results (leaderboard/hl-speedup-v3-testing) are checked too: against the
  * recorded myopic reference (`evalRefs.oracleReward` of those clairvoyant-v3 lines; the planning
  * reference is at least it) and the upper bound recomputed here.
@@ -25,6 +26,7 @@ import { PACKAGE_ROOT } from '../../harness/version.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const NEURAL_SEEDS = [1, 2];
+const NEURAL_SCENARIOS = ['3g-commute-1u-battery-v3', '3g-commute-4u-strict-battery-v3', 'lte-driving-4u-battery-v3'];
 const NEURAL = ['dqn', 'hybrid', 'dqn-informed'];
 // Every baseline but the neural ones, the references included (random, and the myopic clairvoyant, which the planning reference's value is at least).
 const competitors = listBaselines().filter((n) => !NEURAL.includes(n));
@@ -65,9 +67,11 @@ describe('the planning reference is not beaten beyond the bootstrap interval, th
     }, 600_000);
   }
 
-  it(`default suite, testing variants, ${NEURAL_SEEDS.length} seeds: ${NEURAL.join(', ')}`, async () => {
+  it(`${NEURAL_SCENARIOS.join(', ')}, testing variants, ${NEURAL_SEEDS.length} seeds: ${NEURAL.join(', ')}`, async () => {
     const beaten: string[] = [];
-    for (const scenario of await loadSuite('default', { variant: 'testing' })) beaten.push(...(await beatenOn(scenario, NEURAL, NEURAL_SEEDS)));
+    const scenarios = (await loadSuite('default', { variant: 'testing' })).filter((s) => NEURAL_SCENARIOS.includes(s.id));
+    expect(scenarios.map((s) => s.id)).toEqual(NEURAL_SCENARIOS);
+    for (const scenario of scenarios) beaten.push(...(await beatenOn(scenario, NEURAL, NEURAL_SEEDS)));
     expect(beaten).toEqual([]);
   }, 900_000);
 });

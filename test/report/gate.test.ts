@@ -96,6 +96,8 @@ describe('gate (paired by seed)', () => {
     expect(() => gate(base, fixtureRun('v', { harnessVersion: '0.2.0' }), OPTS)).toThrow(/harness version: baseline 0.1.0, candidate 0.2.0/);
     const full = fixtureRun('full', { edit: (r) => reseal(r, { variant: 'full' }) });
     expect(() => gate(base, full, OPTS)).toThrow(/variant of edge-light: baseline testing, candidate full/);
+    const planning = fixtureRun('planning', { edit: (r) => reseal(r, { scale: 'planning-v1' }) });
+    expect(() => gate(base, planning, OPTS)).toThrow(/allow-mismatch scale[\s\S]*normalised scale: baseline clairvoyant-v3, candidate planning-v1/);
     const changed = fixtureRun('h', { edit: (r) => (r.scenario === 'crowded-edge' ? reseal(r, { scenarioHash: 'f'.repeat(64) }) : r) });
     expect(() => gate(base, changed, OPTS)).toThrow(/allow-mismatch scenario-hash[\s\S]*scenario crowded-edge changed/);
     const r = gate(base, changed, { ...OPTS, allowMismatch: ['scenario-hash'] });
