@@ -575,9 +575,9 @@ export class OrchestrationEnv {
     this.record.decidedAtMs = this.curTimeMs;
     this.record.completedAtMs = tl.completedAtMs;
     this.commit(action, tl);
-    const decided = this.obsBuf[this.obsIndex]!;
     if (this.phase === 'learn') {
-      this.feedback.record(decided, this.record, this.instantFeedback);
+      // The decided observation becomes the transition's (no copy); its buffer takes a freed one.
+      this.obsBuf[this.obsIndex] = this.feedback.record(this.obsBuf[this.obsIndex]!, this.record, this.instantFeedback);
     }
     this.decisions++;
     this.obsIndex ^= 1;
