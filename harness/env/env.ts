@@ -197,8 +197,10 @@ class UploadLeg {
  * `step(action)` decides the pending request and returns the next request's observation with
  * the feedback that has arrived by then.
  *
- * Buffers are reused so the hot loop does not allocate: observations alternate between two
- * objects, so an observation stays valid until the second `step` after the call that returned it;
+ * Buffers are reused so the hot loop does not allocate: observations are written into two
+ * buffers in turn (in the learning phase a decided observation becomes its transition's, and a
+ * freed transition's takes its place), so an observation stays valid until the second `step`
+ * after the call that returned it;
  * the StepResult and its transitions are valid until the next `step`. Agents that keep any of
  * them must copy.
  *
