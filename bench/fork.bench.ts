@@ -1,15 +1,17 @@
 /**
  * Cost of forking the simulator (tinybench): one `env.snapshot()` and one `env.restore(s)` on the
- * 16-user default scenario with every factor on (battery, residency, background load, deadlines,
- * measured contention), taken mid-phase after a warm-up of decisions so the queues, feedback and
+ * 16-user scenario with every factor on (battery, residency, background load, deadlines,
+ * measured contention, the radio's RRC tail), taken mid-phase after a warm-up of decisions so the queues, feedback and
  * battery drains are populated. Goal (issue 19): under 20 us for the two together. The planning
  * reference does one snapshot and a restore per candidate action at each decision.
  */
 import { Bench } from 'tinybench';
 import { OrchestrationEnv } from '../harness/env/env.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
+import { ALL_FACTORS_SCENARIO } from './env.bench.ts';
 
-export const FORK_SCENARIO = 'lte-driving-16u-battery-deadlines-v3';
+/** `lte-driving-16u-battery-deadlines-v3` with the radio's RRC tail on (`env.bench.ts`). */
+export const FORK_SCENARIO = ALL_FACTORS_SCENARIO;
 
 export interface ForkBenchReport {
   scenarioId: string;
@@ -25,7 +27,7 @@ export interface ForkBenchReport {
   cpuTotalUs: number;
 }
 
-/** Measures a snapshot, a restore, and both (mean us per operation). */
+/** Measures a snapshot, a restore, and both (median us per operation). */
 export async function benchFork(timeMs = 1500, warmupDecisions = 500): Promise<ForkBenchReport> {
   // The full variant: 16 users (the testing variant has 8).
   const scenario = await loadScenario(FORK_SCENARIO);
@@ -42,7 +44,7 @@ export async function benchFork(timeMs = 1500, warmupDecisions = 500): Promise<F
   const task = (name: string) => {
     const r = bench.getTask(name)?.result;
     if (!r || r.state !== 'completed') throw new Error(`bench task ${name} did not complete (${r?.state ?? 'missing'})`);
-    return { us: r.period * 1000, rme: r.latency.rme };
+    return { us: r.latency.p50 * 1000, rme: r.latency.rme };
   };
   const both = task('snapshot + restore');
   const loops = 20_000;

@@ -203,8 +203,10 @@ class UploadLeg {
  * `step(action)` decides the pending request and returns the next request's observation with
  * the feedback that has arrived by then.
  *
- * Buffers are reused so the hot loop does not allocate: observations alternate between two
- * objects, so an observation stays valid until the second `step` after the call that returned it;
+ * Buffers are reused so the hot loop does not allocate: observations are written into two
+ * buffers in turn (in the learning phase a decided observation becomes its transition's, and a
+ * freed transition's takes its place), so an observation stays valid until the second `step`
+ * after the call that returned it;
  * the StepResult and its transitions are valid until the next `step`. Agents that keep any of
  * them must copy.
  *
@@ -581,9 +583,9 @@ export class OrchestrationEnv {
     this.record.decidedAtMs = this.curTimeMs;
     this.record.completedAtMs = tl.completedAtMs;
     this.commit(action, tl);
-    const decided = this.obsBuf[this.obsIndex]!;
     if (this.phase === 'learn') {
-      this.feedback.record(decided, this.record, this.instantFeedback);
+      // The decided observation becomes the transition's (no copy); its buffer takes a freed one.
+      this.obsBuf[this.obsIndex] = this.feedback.record(this.obsBuf[this.obsIndex]!, this.record, this.instantFeedback);
     }
     this.decisions++;
     this.obsIndex ^= 1;

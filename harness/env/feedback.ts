@@ -11,7 +11,7 @@
 import type { Observation, Outcome, Transition } from '../agent.ts';
 import { EventQueue, type EventQueueState } from './heap.ts';
 import { FEATURE_COUNT } from './features.ts';
-import { copyObservation, copyOutcome, newObservation, newOutcome } from './observation.ts';
+import { copyOutcome, newObservation, newOutcome } from './observation.ts';
 
 /**
  * The decision just taken, for the harness's scoring only (`runEpisode`, evaluation summaries):
@@ -170,10 +170,12 @@ export class Feedback {
   }
 
   /**
-   * Keeps a decision's transition (copies `obs` and the decision's outcome) until its completion,
-   * or until its decision when `instant`.
+   * Keeps a decision's transition until its completion, or until its decision when `instant`. It
+   * takes `obs` itself as the transition's observation (no copy: the caller writes no more into it)
+   * and returns, in exchange, the observation object of a freed transition, for the caller to
+   * reuse: one that nothing reads any more (it was delivered before the previous delivery).
    */
-  record(obs: Observation, decision: Readonly<DecisionRecord>, instant: boolean): void {
+  record(obs: Observation, decision: Readonly<DecisionRecord>, instant: boolean): Observation {
     const outcome = decision.outcome;
     const s = this.free.pop() ?? this.newSlot();
     // A slot a snapshot holds gets a new transition: the snapshot's must not change.
@@ -182,13 +184,15 @@ export class Feedback {
       this.shared[s] = 0;
     }
     const t = this.slots[s]!;
-    copyObservation(obs, t.obs);
+    const spare = t.obs;
+    t.obs = obs;
     copyOutcome(outcome, t.outcome);
     t.action = outcome.action;
     t.reward = decision.reward;
     t.decidedAtMs = decision.decidedAtMs;
     t.completedAtMs = decision.completedAtMs;
     this.deliveries.push(instant ? decision.decidedAtMs : decision.completedAtMs, s);
+    return spare;
   }
 
   /**
@@ -198,7 +202,7 @@ export class Feedback {
   deliver(tMs: number, nextObs: Observation): readonly Transition[] {
     if (this.deliveredSlots.length > 0) {
       for (const s of this.deliveredSlots) this.free.push(s);
-      // Emptied by pops: \`length = 0\` gives up the backing store, so the next push reallocates it.
+      // Emptied by pops: `length = 0` gives up the backing store, so the next push reallocates it.
       while (this.deliveredSlots.length > 0) this.deliveredSlots.pop();
       while (this.delivered.length > 0) this.delivered.pop();
     }

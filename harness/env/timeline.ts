@@ -43,17 +43,26 @@ export class LinkTimeline {
     }
     this.lengthMs = lengthMs;
     this.tMs = tMs;
-    this.r0 = Float64Array.from(rateMbps, (r) => Math.max(0, r));
-    this.slope = new Float64Array(n);
-    this.cum = new Float64Array(n + 1);
+    // Plain loops over local arrays: a generated trace's timelines are rebuilt at every reset with a new seed.
+    const r0 = new Float64Array(n);
+    let peak = 0;
+    for (let i = 0; i < n; i++) {
+      r0[i] = Math.max(0, rateMbps[i]!);
+      peak = Math.max(peak, r0[i]!);
+    }
+    const slope = new Float64Array(n);
+    const cum = new Float64Array(n + 1);
     for (let i = 0; i < n; i++) {
       const dt = (i + 1 < n ? tMs[i + 1]! : lengthMs) - tMs[i]!;
-      if (linear && i + 1 < n) this.slope[i] = (this.r0[i + 1]! - this.r0[i]!) / dt;
-      this.cum[i + 1] = this.cum[i]! + this.r0[i]! * dt + 0.5 * this.slope[i]! * dt * dt;
+      if (linear && i + 1 < n) slope[i] = (r0[i + 1]! - r0[i]!) / dt;
+      cum[i + 1] = cum[i]! + r0[i]! * dt + 0.5 * slope[i]! * dt * dt;
     }
-    this.totalKbit = this.cum[n]!;
+    this.r0 = r0;
+    this.slope = slope;
+    this.cum = cum;
+    this.totalKbit = cum[n]!;
     this.isConstant = n === 1;
-    this.peakMbps = this.r0.reduce((m, r) => Math.max(m, r), 0);
+    this.peakMbps = peak;
     const step = n > 1 ? tMs[1]! : 0;
     let uniform = step > 0;
     for (let i = 2; i < n && uniform; i++) uniform = tMs[i] === i * step;
