@@ -26,12 +26,13 @@ export default {
     'harness/env/feedback.ts',
     // The reference policies (random, myopic clairvoyant and its variants, plug-in, planning, the bound).
     'harness/reference/**/*.ts',
-    // Submission limits: the per-call deadlines (ProcessAgent.call) and the V8 heap flag. Not the
-    // relay (relay.mjs): it runs in a worker thread, where the vitest runner cannot switch a mutant
-    // on (it sets the active mutant in the test thread only); test/submission/limits.test.ts checks
-    // its memory watch by the memory it let a child reach.
+    // Submission limits: the per-call deadlines (ProcessAgent.call), the sandboxed Node command
+    // with its V8 heap flag (sandboxCommand), and the relay's watch (the deadline alarm, resident
+    // memory, process count). The relay runs in a worker thread: the setup file of
+    // vitest.mutation.config.ts hands it the mutant and records its coverage.
     'harness/submission/process-agent.ts:312-366',
     'harness/submission/load.ts:118-139',
+    'harness/submission/relay.mjs:119-168',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },

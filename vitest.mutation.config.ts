@@ -19,6 +19,7 @@ export const MUTATION_TESTS = [
   'test/submission/limits.test.ts',
   'test/submission/process-agent.test.ts',
   'test/submission/call.test.ts',
+  'test/submission/sandbox-command.test.ts',
 ];
 
 // Replaced, not merged: mergeConfig would append these to the base config's include (every test).

@@ -65,6 +65,8 @@ describe('upper bound, by hand', () => {
     expect(aboveBound(1, 1)).toBe(false);
     expect(aboveBound(1 + 5e-10, 1)).toBe(false);
     expect(aboveBound(1 + 2e-9, 1)).toBe(true);
+    // Exactly the slack is still within it.
+    expect(aboveBound(1e-9, 0)).toBe(false);
     expect(aboveBound(0.5, 1)).toBe(false);
     // Small bounds: the slack is absolute (1e-9), not relative to a tiny bound.
     expect(aboveBound(1e-3 + 5e-10, 1e-3)).toBe(false);

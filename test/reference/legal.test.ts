@@ -29,6 +29,11 @@ describe('bestAction', () => {
     expect(bestAction(masked(1, 1, 1), () => 0)).toBe(0);
     expect(bestAction(masked(0, 0, 1), () => -1e300)).toBe(2);
   });
+
+  it('is -1 when no action is legal or none scores above -Infinity', () => {
+    expect(bestAction(masked(0, 0, 0), () => 1)).toBe(-1);
+    expect(bestAction(masked(1, 1), () => -Infinity)).toBe(-1);
+  });
 });
 
 describe('random reference', () => {

@@ -17,13 +17,20 @@ import { fixtureScenario } from '../env/fixtures.ts';
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
 describe('myopic clairvoyant', () => {
-  const variants: ClairvoyantPrices[] = [MYOPIC, { energyPriceScale: 0.25, asIfResident: true, evictionPriceScale: 4 }, { energyPriceScale: null, asIfResident: true, evictionPriceScale: 1 }];
-  for (const prices of variants) {
-    it(`scores and chooses by its definition (${JSON.stringify(prices)}), two phases in a row`, async () => {
-      const env = new OrchestrationEnv(await loadScenario('lte-driving-4u-battery-v3', { variant: 'testing' }));
+  // The last: a scenario that weights energy in the reward too, so a reload's cost has both parts.
+  const cases: [string, ClairvoyantPrices][] = [
+    ['lte-driving-4u-battery-v3', MYOPIC],
+    ['lte-driving-4u-battery-v3', { energyPriceScale: 0.25, asIfResident: true, evictionPriceScale: 4 }],
+    ['lte-driving-4u-battery-v3', { energyPriceScale: null, asIfResident: true, evictionPriceScale: 1 }],
+    ['lte-driving-16u-battery-deadlines-v3', { energyPriceScale: null, asIfResident: true, evictionPriceScale: 4 }],
+  ];
+  for (const [id, prices] of cases) {
+    it(`scores and chooses by its definition (${id}, ${JSON.stringify(prices)}), two phases in a row`, async () => {
+      const env = new OrchestrationEnv(await loadScenario(id, { variant: 'testing' }));
       const battery = env.batteryReadout!;
       const residency = env.residencyReadout!;
       const { reward: r, tiers } = env.scenario.spec;
+      if (id.includes('16u')) expect(r.energyWeightPerJ).toBeGreaterThan(0);
       const users = env.spec.users;
       const agent = createClairvoyant(env, prices);
       expect(agent.name).toBe('clairvoyant');

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent, Observation } from '../../harness/agent.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
+import { runEpisode } from '../../harness/env/episode.ts';
 import { createClairvoyant, MYOPIC, type ClairvoyantPrices } from '../../harness/reference/myopic.ts';
 import { createPlanner, PLANNING_DEFAULTS, planningReference, type PlanningOptions } from '../../harness/reference/planning.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
@@ -77,6 +78,25 @@ describe('planning reference, by hand', () => {
     checkChoices(env, createPlanner(env, opts, prices), opts, prices, 80);
   });
 
+  it('with every legal action a candidate', () => {
+    const env = new OrchestrationEnv(fixtureScenario({ users: 3, rateHz: 4, periodic: false, edgeCores: 1, wan: fixedLink(10, 10), edgeSamplesMs: [60], deviceSamplesMs: [200] }));
+    const opts = { horizon: 2, candidates: 6 };
+    checkChoices(env, createPlanner(env, opts), opts, { energyPriceScale: 0, asIfResident: false, evictionPriceScale: 0 }, 60);
+  });
+
+  it('with the projection rule, plans at the long-run price over a whole episode; with no look-ahead it is the myopic variant', async () => {
+    const env = new OrchestrationEnv(await loadScenario('lte-driving-4u-battery-v3', { variant: 'testing' }));
+    const opts = { horizon: 1, candidates: 2 };
+    const log = (agent: Agent): string => runEpisode(env, agent, 6, { learningDecisions: 1500, evaluationDecisions: 0 }).logSha256;
+    const longRun = log(createPlanner(env, opts, { ...MYOPIC, energyPriceScale: 1 }));
+    expect(log(createPlanner(env, opts, MYOPIC))).toBe(longRun);
+    // Positive control: the price changes the plan.
+    expect(log(createPlanner(env, opts, { ...MYOPIC, energyPriceScale: 0 }))).not.toBe(longRun);
+    // No look-ahead: the variant's own choice, even where its score prices evictions the step does not.
+    const variant = { energyPriceScale: 1, asIfResident: true, evictionPriceScale: 4 };
+    expect(log(createPlanner(env, { horizon: 0, candidates: 4 }, variant))).toBe(log(createClairvoyant(env, variant)));
+  });
+
   it('rejects a horizon or candidate count that is not an integer', () => {
     const env = new OrchestrationEnv(fixtureScenario());
     expect(() => createPlanner(env, { horizon: 1.5, candidates: 3 })).toThrow('planning reference: horizon must be an integer >= 0 and candidates an integer >= 1 (got horizon 1.5, candidates 3)');
@@ -110,6 +130,12 @@ describe('planning reference, by hand', () => {
     expect(planned.get(100)).toBe(choices(createPlanner(env, opts, best)));
     // Positive control: planning with the first variant's prices chooses otherwise.
     expect(choices(createPlanner(env, opts, MYOPIC))).not.toBe(planned.get(100));
+    // Of two variants equally good in hindsight, the first is planned with.
+    calls = 0;
+    expect(planningReference(env, (agent) => (agent.name === 'planning' ? (planned.set(200, choices(agent)), 0) : [5, 9].includes(calls++) ? 50 : 1), opts).myopic).toBe(50);
+    const ninth = { energyPriceScale: 0.5, asIfResident: true, evictionPriceScale: 0 };
+    expect(planned.get(200)).toBe(planned.get(100));
+    expect(choices(createPlanner(env, opts, ninth))).not.toBe(planned.get(100));
     // The myopic value wins when it is the larger.
     expect(planningReference(env, (agent) => (agent.name === 'planning' ? -1 : 7), opts)).toEqual({ myopic: 7, planning: -1, value: 7 });
   });
