@@ -71,7 +71,7 @@ export function register(program: Command): void {
   withScenarioOptions(program
     .command('run')
     .description('run agents x scenarios x seeds on a worker pool; results are appended to OUT/results.jsonl as jobs end'))
-    .option('--agents <names>', 'baselines to run (comma-separated; default: all but experiment controls such as dqn-informed)')
+    .option('--agents <names>', 'baselines to run (comma-separated; default: all but experiment controls such as dqn-informed and opt-in agents such as hybrid-v4)')
     .option('--submissions <dirs...>', 'submission folders to run beside the agents (see `orchbench submission init`)')
     .option('--sandbox', 'run submissions isolated (the default): bubblewrap namespaces, no network, a read-only view of only their folder and runtime, time, memory and process limits; refused where bubblewrap is missing')
     .option('--trusted', 'run submissions without isolation: JavaScript/TypeScript in the worker thread, others as plain processes; only for code you trust')

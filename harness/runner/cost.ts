@@ -34,6 +34,8 @@ export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   dqn: 340,
   'dqn-informed': 3600,
   hybrid: 40,
+  // 109-185 s per testing job at load 13-16, against 8-40 s for dqn (first measurements).
+  'hybrid-v4': 2000,
 };
 
 /**

@@ -27,7 +27,7 @@ import { PACKAGE_ROOT } from '../../harness/version.ts';
 const SEEDS = [1, 2, 3, 4, 5];
 const NEURAL_SEEDS = [1, 2];
 const NEURAL_SCENARIOS = ['3g-commute-1u-battery-v3', '3g-commute-4u-strict-battery-v3', 'lte-driving-4u-battery-v3'];
-const NEURAL = ['dqn', 'hybrid', 'dqn-informed'];
+const NEURAL = ['dqn', 'hybrid', 'dqn-informed', 'hybrid-v4'];
 // Every baseline but the neural ones, the references included (random, and the myopic clairvoyant, which the planning reference's value is at least).
 const competitors = listBaselines().filter((n) => !NEURAL.includes(n));
 
