@@ -73,28 +73,25 @@ describe('Battery with charging windows', () => {
   it('by hand: plugging in charges up to capacity, a drain while unplugged leaves the battery, one while plugged in comes from the charger, and an empty battery costs the penalty', () => {
     const b = new Battery(1, BATTERY, windows([30_000]));
     b.reset();
-    expect(b.remainingMj(0)).toBeCloseTo(5000, 9);
-    // Unplugged until 30 s: nothing gained.
-    b.advance(29_000);
-    expect(b.remainingMj(0)).toBeCloseTo(5000, 9);
-    // 5 s plugged in at 1 W = 5 J: full; 10 s more adds nothing (capacity).
-    b.advance(35_000);
+    /** The charge (mJ) after advancing to `tMs`. */
+    const at = (tMs: number, mj: number) => {
+      b.advance(tMs);
+      expect(b.remainingMj(0)).toBeCloseTo(mj, 9);
+    };
+    // Unplugged until 30 s: nothing gained. 5 s plugged in at 1 W = 5 J: full; 10 s more adds nothing (capacity).
+    at(29_000, 5000);
+    at(35_000, 10_000);
     expect(b.soc(0)).toBeCloseTo(1, 12);
-    b.advance(45_000);
-    expect(b.soc(0)).toBeCloseTo(1, 12);
+    at(45_000, 10_000);
     // A drain completing unplugged (at 60 s) leaves the battery; another completing in the next window (135 s) does not.
     b.drainAt(0, 60_000, 3000);
     b.drainAt(0, 135_000, 2000);
-    b.advance(59_999);
-    expect(b.remainingMj(0)).toBeCloseTo(10_000, 9);
+    at(59_999, 10_000);
     expect(b.committedMj(0)).toBeCloseTo(10_000 - 5000, 9);
-    b.advance(60_000);
-    expect(b.remainingMj(0)).toBeCloseTo(7000, 9);
+    at(60_000, 7000);
     // 130 -> 133 s plugged in: +3 J = full again; the 2 J drain at 135 s comes from the charger.
-    b.advance(133_000);
-    expect(b.remainingMj(0)).toBeCloseTo(10_000, 9);
-    b.advance(140_000);
-    expect(b.remainingMj(0)).toBeCloseTo(10_000, 9);
+    at(133_000, 10_000);
+    at(140_000, 10_000);
     expect(b.committedMj(0)).toBeCloseTo(10_000, 9);
     // Unplugged at 160 s: a 12 J drain empties it; the next arrival pays the penalty and is recharged to the initial 5 J.
     b.drainAt(0, 160_000, 12_000);
@@ -104,8 +101,7 @@ describe('Battery with charging windows', () => {
     expect(b.remainingMj(0)).toBeCloseTo(5000, 9);
     expect(b.penaltyOnArrival(0)).toBe(0);
     // Charging resumes from the recharged level at the next window (230 s): 4 s -> 9 J.
-    b.advance(234_000);
-    expect(b.remainingMj(0)).toBeCloseTo(9000, 9);
+    at(234_000, 9000);
   });
 
   it('the closed form equals a brute-force millisecond timeline for random drains, offsets and users, and a snapshot restores it', () => {
