@@ -156,8 +156,8 @@ describe('Battery with charging windows', () => {
 
 describe('charging windows in the environment', () => {
   /** The fixture (1 request/s) with a 10 J battery, with or without charging windows and a radio. */
-  const env = (charging: boolean, opts: { deviceSamplesMs?: number[]; radio?: boolean } = {}) => {
-    const s = fixtureScenario({ deviceSamplesMs: opts.deviceSamplesMs ?? [400], learningDecisions: 600 });
+  const env = (charging: boolean, opts: { deviceSamplesMs?: number[]; radio?: boolean; users?: number } = {}) => {
+    const s = fixtureScenario({ deviceSamplesMs: opts.deviceSamplesMs ?? [400], learningDecisions: 600, users: opts.users ?? 1 });
     s.spec.tiers.device.battery = { ...BATTERY, ...(charging ? { charging: CHARGING } : {}) };
     if (opts.radio) s.spec.tiers.device.radio = { tail: [{ durationMs: 11576, powerW: 1.06, promotionMs: 0, promotionPowerW: 0 }], idlePromotionMs: 260, idlePromotionPowerW: 1.21, source: 'test' };
     return new OrchestrationEnv(s);
@@ -255,20 +255,22 @@ describe('charging windows in the environment', () => {
     expect(trace(5, 'learn')).not.toEqual(trace(5, 'eval'));
   });
 
-  it('a snapshot restores the charge, the pending drains and the schedule: the same decisions after a restore give the same outcomes and observations, also in another instance', () => {
-    const e = env(true);
-    e.reset(2, 'learn');
-    for (let k = 0; k < 37; k++) e.step(k % 2 ? A.deviceSmall : A.edgeSmall);
-    const snap = e.snapshot();
-    const run = (x: OrchestrationEnv) => Array.from({ length: 120 }, (_, k) => stepRecord(x, k % 3 ? A.deviceSmall : A.cloudSmall)).map((r) => JSON.stringify([r.reward, r.outcome, r.obs]));
-    const first = run(e);
-    e.restore(snap);
-    expect(run(e)).toEqual(first);
-    const other = env(true);
-    other.reset(9, 'eval');
-    other.restore(snap);
-    expect(run(other)).toEqual(first);
-  });
+  for (const users of [1, 4]) {
+    it(`a snapshot restores the charge, the pending drains and the schedule (${users} users): the same decisions after a restore give the same outcomes and observations, also in another instance`, () => {
+      const e = env(true, { users });
+      e.reset(2, 'learn');
+      for (let k = 0; k < 37; k++) e.step(k % 2 ? A.deviceSmall : A.edgeSmall);
+      const snap = e.snapshot();
+      const run = (x: OrchestrationEnv) => Array.from({ length: 120 }, (_, k) => stepRecord(x, k % 3 ? A.deviceSmall : A.cloudSmall)).map((r) => JSON.stringify([r.reward, r.outcome, r.obs]));
+      const first = run(e);
+      e.restore(snap);
+      expect(run(e)).toEqual(first);
+      const other = env(true, { users });
+      other.reset(9, 'eval');
+      other.restore(snap);
+      expect(run(other)).toEqual(first);
+    });
+  }
 
   it('the myopic reference: with charging windows every price variant also comes with energy from the charger priced at 0, and that variant scores a request completing plugged in at its reward', () => {
     const on = env(true);
