@@ -153,6 +153,14 @@ export interface Observation {
      */
     radioTailMs: number;
     /**
+     * Seconds until this user's device is next plugged in (`harness/env/charging.ts`): 0 while it
+     * is plugged in; null when the scenario models no charging windows. A phone knows whether it
+     * is charging, and a scheduled charge (a commute ending at a charger) is known ahead.
+     */
+    chargeInS: number | null;
+    /** Whether this user's device is plugged in now (false without charging windows). */
+    charging: boolean;
+    /**
      * Per action: 1 when it runs on this user's device and its model is resident there (no load
      * time), else 0. Without a residency model every device action is 1. A plain array (not a
      * typed one) so that it crosses the submission wire protocol as a JSON array.

@@ -15,8 +15,16 @@
  *   brings the next interruption closer: a sequential cost whose long-run price is
  *   `emptyPenaltyPerRequest / initial charge` per mJ (see {@link Battery.shadowPricePerMj}). The
  *   SoC never goes below 0; every phase starts at `initialSocPct`.
+ * - Charging windows (optional, `charging.ts`): while its device is plugged in, a user's battery
+ *   gains the charging power (up to capacity), and a request that completes while it is plugged in
+ *   takes its energy from the charger, not the battery (modelling choice: the drain is attributed
+ *   to the completion time, as above; the adapter supplies the device's draw on top of the
+ *   charging power). Between two drains the charge only rises, so the SoC at any time is exact in
+ *   closed form: min(capacity, charge + powerW x plugged-in time), with the plugged-in time
+ *   integrated exactly by {@link ChargingWindows.pluggedMs}.
  */
 import type { BatterySpec } from '../scenario/types.ts';
+import type { ChargingWindows } from './charging.ts';
 
 const MJ_PER_WH = 3.6e6;
 
@@ -27,6 +35,9 @@ export interface BatteryState {
   readonly atMs: Float64Array;
   readonly user: Int32Array;
   readonly mj: Float64Array;
+  /** With charging windows: per user, the time its charge was last brought up to date, and the offsets. */
+  readonly asOfMs: Float64Array | null;
+  readonly chargingOffsetMs: Float64Array | null;
 }
 
 /** Per-user battery charge with drains applied at request completion. */
@@ -44,25 +55,31 @@ export class Battery {
   private user = new Int32Array(64);
   private mj = new Float64Array(64);
   private n = 0;
+  /** Per user: the time `chargeMj` is up to date at (only with charging windows). */
+  private readonly asOfMs: Float64Array;
 
-  constructor(users: number, spec: BatterySpec) {
+  /** `charging`: the device's charging windows, or null when it is never plugged in. */
+  constructor(users: number, spec: BatterySpec, readonly charging: ChargingWindows | null = null) {
     this.capacityMj = spec.capacityWh * MJ_PER_WH;
     this.initialMj = (this.capacityMj * spec.initialSocPct) / 100;
     this.emptyPenalty = spec.emptyPenaltyPerRequest;
     this.chargeMj = new Float64Array(users);
     this.pendingMj = new Float64Array(users);
+    this.asOfMs = new Float64Array(users);
   }
 
   reset(): void {
     this.chargeMj.fill(this.initialMj);
     this.pendingMj.fill(0);
+    this.asOfMs.fill(0);
     this.n = 0;
   }
 
   /** A copy of the charges and the pending drains, for {@link restore}. */
   snapshot(): BatteryState {
     const n = this.n;
-    return { chargeMj: this.chargeMj.slice(), pendingMj: this.pendingMj.slice(), atMs: this.atMs.slice(0, n), user: this.user.slice(0, n), mj: this.mj.slice(0, n) };
+    const c = this.charging;
+    return { chargeMj: this.chargeMj.slice(), pendingMj: this.pendingMj.slice(), atMs: this.atMs.slice(0, n), user: this.user.slice(0, n), mj: this.mj.slice(0, n), asOfMs: c ? this.asOfMs.slice() : null, chargingOffsetMs: c ? c.snapshot() : null };
   }
 
   /** Puts the battery back to a {@link snapshot}. */
@@ -75,6 +92,8 @@ export class Battery {
     this.user.set(s.user);
     this.mj.set(s.mj);
     this.n = n;
+    if (s.asOfMs) this.asOfMs.set(s.asOfMs);
+    if (s.chargingOffsetMs) this.charging!.restore(s.chargingOffsetMs);
   }
 
   /** Schedules a drain of `energyMj` from `user`'s battery at `completedAtMs`. */
@@ -93,14 +112,30 @@ export class Battery {
     this.mj[i] = energyMj;
   }
 
-  /** Applies every drain completed at or before `timeMs`. */
+  /** Applies every drain completed at or before `timeMs` (and, with charging windows, the charge gained up to `timeMs`). */
   advance(timeMs: number): void {
+    const c = this.charging;
     while (this.n > 0 && this.atMs[0]! <= timeMs) {
       const u = this.user[0]!;
-      this.chargeMj[u] = Math.max(0, this.chargeMj[u]! - this.mj[0]!);
+      const at = this.atMs[0]!;
+      if (c === null) this.chargeMj[u] = Math.max(0, this.chargeMj[u]! - this.mj[0]!);
+      else {
+        this.chargeTo(c, u, at);
+        if (!c.isPlugged(u, at)) this.chargeMj[u] = Math.max(0, this.chargeMj[u]! - this.mj[0]!);
+      }
       this.pendingMj[u] = this.pendingMj[u]! - this.mj[0]!;
       this.pop();
     }
+    if (c !== null) for (let u = 0; u < this.chargeMj.length; u++) this.chargeTo(c, u, timeMs);
+  }
+
+  /** Brings `user`'s charge up to `tMs`: the charging power over its plugged-in time since the last update, up to capacity. */
+  private chargeTo(c: ChargingWindows, user: number, tMs: number): void {
+    const from = this.asOfMs[user]!;
+    if (tMs <= from) return;
+    const gained = c.powerW * c.pluggedMs(user, from, tMs);
+    if (gained > 0) this.chargeMj[user] = Math.min(this.capacityMj, this.chargeMj[user]! + gained);
+    this.asOfMs[user] = tMs;
   }
 
   /** `user`'s state of charge (fraction of full charge, 0..1) as of the last `advance`. */

@@ -51,6 +51,7 @@ export function observationProblems(o: Observation, env: OrchestrationEnv): stri
     ['inFlight.device', o.inFlight.device], ['inFlight.edge', o.inFlight.edge], ['inFlight.cloud', o.inFlight.cloud],
     ['user.deviceBacklog', o.user.deviceBacklog], ['user.inFlight', o.user.inFlight], ['user.batterySoc', o.user.batterySoc], ['user.radioTailMs', o.user.radioTailMs],
   ];
+  if (o.user.chargeInS !== null) numbers.push(['user.chargeInS', o.user.chargeInS]);
   for (const [name, v] of numbers) if (!(Number.isFinite(v) && v >= 0)) p.push(`${name} = ${v}, expected a finite number >= 0`);
   if (probeMs > 0 && o.link.ageMs >= probeMs) p.push(`link.ageMs = ${o.link.ageMs}, expected < probeIntervalMs (${probeMs})`);
   if (!(Number.isInteger(o.userId) && o.userId >= 0 && o.userId < spec.users)) p.push(`userId = ${o.userId}, expected an integer in [0, ${spec.users})`);
@@ -102,7 +103,7 @@ export function checkEnv(scenario: CompiledScenario, opts: CheckEnvOptions = {})
   const fail = (phase: Phase, i: number, what: string): never => {
     throw new Error(`checkEnv(${scenario.id}): ${phase} phase, decision ${i}: ${what}`);
   };
-  const features = scenarioFeatures(scenario.spec.tiers.device.radio !== undefined);
+  const features = scenarioFeatures(scenario.spec.tiers.device.radio !== undefined, scenario.spec.tiers.device.battery?.charging !== undefined);
   if (a.spec.features.length !== features.length) fail('learn', 0, `spec.features has ${a.spec.features.length} entries, expected ${features.length}`);
   for (const phase of ['learn', 'eval'] as const) {
     const first = describeObservation(a.reset(seed, phase));

@@ -38,6 +38,9 @@
  *   a non-resident model first pays its load time at busy power), and background load on the
  *   edge (`background.ts`: other tenants' CPU utilisation from a process fitted to a recorded
  *   cluster trace slows the edge's inferences) and per-request deadlines (`deadlines.ts`, drawn from the user's own stream).
+ * - v4: the radio's RRC tail (`radio.ts`) and the battery's charging windows (`charging.ts`: each
+ *   device plugged in on a seeded periodic schedule; the battery gains charge and requests
+ *   completing then cost it nothing).
  */
 import type { ActionDef, EnvSpec, Observation, Outcome, Transition } from '../agent.ts';
 import type { DeviceProfile } from '../profiles/types.ts';
@@ -46,6 +49,7 @@ import type { CompiledScenario } from '../scenario/compiled.ts';
 import type { ArrivalSpec, RewardSpec, Tier } from '../scenario/types.ts';
 import { BackgroundLoad, type BackgroundState } from './background.ts';
 import { Battery, type BatteryState } from './battery.ts';
+import { ChargingWindows } from './charging.ts';
 import { drawDeadlineMs } from './deadlines.ts';
 import { NO_PROMOTION, RadioTails, type Promotion } from './radio.ts';
 import { Residency, type ResidencyState } from './residency.ts';
@@ -251,6 +255,10 @@ export class OrchestrationEnv {
   private readonly feedback: Feedback;
   /** Null when the scenario's device has no battery. */
   private readonly battery: Battery | null;
+  /** Null when the battery is never charged (no `tiers.device.battery.charging`). */
+  private readonly charging: ChargingWindows | null;
+  /** The charging period (s) the features scale the time to the next charge by; 0 without charging windows. */
+  private readonly chargingPeriodS: number;
   /** Null when the edge has no background tenants. */
   private readonly background: BackgroundLoad | null;
   /** Null when every device model is always resident. */
@@ -356,7 +364,10 @@ export class OrchestrationEnv {
     const base = this.radio?.basePowerW ?? 0;
     this.energy = new DeviceEnergy(this.users, { ...power, txPowerW: power.txPowerW - base, rxPowerW: power.rxPowerW - base });
     this.feedback = new Feedback(this.users, n, this.mask, this.spec.features.length);
-    this.battery = s.tiers.device.battery ? new Battery(this.users, s.tiers.device.battery) : null;
+    const chargingSpec = s.tiers.device.battery?.charging;
+    this.charging = chargingSpec ? new ChargingWindows(this.users, chargingSpec) : null;
+    this.chargingPeriodS = chargingSpec?.periodS ?? 0;
+    this.battery = s.tiers.device.battery ? new Battery(this.users, s.tiers.device.battery, this.charging) : null;
     this.isDevice = Int8Array.from(this.tierOf, (t, i) => (t === DEVICE && this.mask[i] === 1 ? 1 : 0));
     this.residency = s.tiers.device.residency ? this.newResidency(s.tiers.device.residency.slots) : null;
     this.background = scenario.backgroundLoad ? new BackgroundLoad(scenario.backgroundLoad) : null;
@@ -444,6 +455,7 @@ export class OrchestrationEnv {
     this.energy.reset();
     this.feedback.reset();
     this.battery?.reset();
+    this.charging?.reset(Array.from({ length: this.users }, (_, u) => deriveRng(seed, id, phase, 'charging', u)));
     this.residency?.reset();
     this.radio?.reset();
     this.background?.reset(this.streams.derive(seed, id, phase, 'edge-background'));
@@ -619,6 +631,11 @@ export class OrchestrationEnv {
   /** Privileged: the battery's long-run price and committed charges (null without a battery). */
   get batteryReadout(): Pick<Battery, 'shadowPricePerMj' | 'committedMj'> | null {
     return this.battery;
+  }
+
+  /** Privileged: the devices' charging windows (null without them). */
+  get chargingReadout(): Pick<ChargingWindows, 'isPlugged'> | null {
+    return this.charging;
   }
 
   /** Privileged: the devices' resident models (null when every model is always resident). */
@@ -823,10 +840,13 @@ export class OrchestrationEnv {
     obs.user.inFlight = fb.userInFlight[u]!;
     obs.user.batterySoc = battery ? battery.soc(u) : 1;
     obs.user.radioTailMs = this.radio ? this.radio.tailRemainingMs(u, t) : 0;
+    const charging = this.charging;
+    obs.user.chargeInS = charging ? charging.chargeInMs(u, t) / 1000 : null;
+    obs.user.charging = charging ? charging.isPlugged(u, t) : false;
     if (s.users.accuracyRequirement.hard) this.fillRequirementMask(obs.actionMask);
     if (this.residency) this.residency.fillResident(u, this.isDevice, obs.user.resident);
     else for (let a = 0; a < this.actionCount; a++) obs.user.resident[a] = this.isDevice[a]!;
-    fillFeatures(obs, this.probeIntervalMs);
+    fillFeatures(obs, this.probeIntervalMs, this.chargingPeriodS);
   }
 
   /**

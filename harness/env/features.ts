@@ -40,9 +40,19 @@ export const RADIO_TAIL_FEATURE: FeatureDef = {
   max: 20,
 };
 
-/** The feature table of a scenario: {@link FEATURES}, and the radio's tail when it models one. */
-export function scenarioFeatures(hasRadio: boolean): readonly FeatureDef[] {
-  return hasRadio ? [...FEATURES, RADIO_TAIL_FEATURE] : FEATURES;
+/**
+ * Appended (after the radio's, if any) only in scenarios with charging windows
+ * (`tiers.device.battery.charging`): what the device knows of its charger.
+ */
+export const CHARGING_FEATURES: readonly FeatureDef[] = [
+  { name: 'chargeInPeriods', description: "time until the user's device is next plugged in / the charging period (0 while plugged in)", min: 0, max: 1 },
+  { name: 'charging', description: "1 while the user's device is plugged in, else 0", min: 0, max: 1 },
+];
+
+/** The feature table of a scenario: {@link FEATURES}, the radio's tail when it models one, then the charger's when it models charging windows. */
+export function scenarioFeatures(hasRadio: boolean, hasCharging = false): readonly FeatureDef[] {
+  if (!hasRadio && !hasCharging) return FEATURES;
+  return [...FEATURES, ...(hasRadio ? [RADIO_TAIL_FEATURE] : []), ...(hasCharging ? CHARGING_FEATURES : [])];
 }
 
 function clip(x: number, lo: number, hi: number): number {
@@ -51,9 +61,11 @@ function clip(x: number, lo: number, hi: number): number {
 
 /**
  * Writes the feature vector of `obs` into `obs.features` (no allocation).
- * `probeIntervalMs` scales the probe age.
+ * `probeIntervalMs` scales the probe age; `chargingPeriodS` (> 0 only with charging windows) the
+ * time to the next charge. The vector's length ({@link scenarioFeatures}) says which appended
+ * features it holds.
  */
-export function fillFeatures(obs: Observation, probeIntervalMs: number): void {
+export function fillFeatures(obs: Observation, probeIntervalMs: number, chargingPeriodS = 0): void {
   const f = obs.features;
   const { request, link, load, inFlight, user } = obs;
   f[0] = clip(request.accuracyRequirementTop1Pct / 100, 0, 1);
@@ -71,7 +83,13 @@ export function fillFeatures(obs: Observation, probeIntervalMs: number): void {
   f[12] = clip(inFlight.cloud / load.cloudCapacity, 0, 4);
   f[13] = clip(user.batterySoc, 0, 1);
   f[14] = clip(load.edgeBackgroundPct / 100, 0, 1);
-  if (f.length > FEATURE_COUNT) f[FEATURE_COUNT] = clip(user.radioTailMs / 1000, 0, 20);
+  const charging = chargingPeriodS > 0 ? CHARGING_FEATURES.length : 0;
+  if (f.length > FEATURE_COUNT + charging) f[FEATURE_COUNT] = clip(user.radioTailMs / 1000, 0, 20);
+  if (charging > 0) {
+    const i = f.length - charging;
+    f[i] = clip((user.chargeInS ?? 0) / chargingPeriodS, 0, 1);
+    f[i + 1] = user.charging ? 1 : 0;
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ export function newObservation(actionCount: number, mask: Uint8Array, featureCou
     link: { uplinkMbps: 0, downlinkMbps: 0, rttMs: 0, ageMs: 0 },
     load: { edgeInSystem: 0, edgeCores: 1, cloudInSystem: 0, cloudCapacity: 1, edgeBackgroundPct: 0 },
     inFlight: { device: 0, edge: 0, cloud: 0 },
-    user: { deviceBacklog: 0, inFlight: 0, batterySoc: 1, radioTailMs: 0, resident: new Array<number>(actionCount).fill(0) },
+    user: { deviceBacklog: 0, inFlight: 0, batterySoc: 1, radioTailMs: 0, chargeInS: null, charging: false, resident: new Array<number>(actionCount).fill(0) },
     actionMask: mask.slice(0, actionCount),
     features: new Float32Array(featureCount),
   };
@@ -57,6 +57,8 @@ export function copyObservation(src: Observation, dst: Observation): void {
   dst.user.inFlight = src.user.inFlight;
   dst.user.batterySoc = src.user.batterySoc;
   dst.user.radioTailMs = src.user.radioTailMs;
+  dst.user.chargeInS = src.user.chargeInS;
+  dst.user.charging = src.user.charging;
   // Loops, not TypedArray.set: these arrays are a dozen entries, where set's call costs more than the copy.
   const sr = src.user.resident;
   const dr = dst.user.resident;

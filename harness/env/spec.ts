@@ -17,7 +17,7 @@ export function envSpecOf(scenario: CompiledScenario): EnvSpec {
     scenarioId: scenario.id,
     users: s.users.count,
     actions: scenario.actions,
-    features: scenarioFeatures(s.tiers.device.radio !== undefined),
+    features: scenarioFeatures(s.tiers.device.radio !== undefined, s.tiers.device.battery?.charging !== undefined),
     learningDecisions: s.budgets.learningDecisions,
     evaluationDecisions: s.budgets.evaluationDecisions,
     reward: {

@@ -13,7 +13,12 @@
  * phase x the phase's remaining decisions / users), so it does not spend the battery for free;
  * its variants price energy at fixed multiples of that cost, and with residency score loads as
  * investments and price evictions, and with a radio tail score offloads as if the radio were
- * connected (the tail an offload opens shared by later offloads). The reference VALUE of a phase on this scale is the best of the
+ * connected (the tail an offload opens shared by later offloads), and with charging windows
+ * price a request's device energy at 0 when it completes while its device is plugged in (the
+ * charger pays for it; the variant knows the request's completion time, as every variant does, and
+ * the charger's state then, which the observation's `chargeInS` also tells an agent). No variant
+ * knows what a joule saved now is worth at the next plug-in (a full battery is topped up anyway):
+ * that is the planning the charging windows ask for. The reference VALUE of a phase on this scale is the best of the
  * variants chosen in hindsight on that phase ({@link myopicReference}): with a battery, the
  * projection rule alone was beaten by a learned policy.
  */
@@ -31,6 +36,8 @@ export interface ClairvoyantPrices {
   evictionPriceScale: number;
   /** Score offloads as if the radio were connected (a tail serves later offloads too; `WhatIfInputs.connected`). */
   asIfConnected?: boolean;
+  /** With charging windows: device energy of a request that completes while its device is plugged in priced at 0 (it comes from the charger). */
+  freeWhilePlugged?: boolean;
 }
 
 /** The clairvoyant policy, with its score of each action of the request it last acted on. */
@@ -56,11 +63,13 @@ export function createClairvoyant(env: OrchestrationEnv, prices: ClairvoyantPric
   const energyMj = new Float64Array(users);
   const battery = env.batteryReadout;
   const residency = env.residencyReadout;
+  const charging = prices.freeWhilePlugged === true ? env.chargingReadout : null;
   const inputs = { resident: prices.asIfResident, connected: prices.asIfConnected === true };
   const r = env.scenario.spec.reward;
   // The reward a model load of `loadMs` costs by itself: its time, and its energy at the device's busy power.
   const loadCost = (loadMs: number): number => loadMs * 1e-3 * (r.latencyWeightPerS + r.energyWeightPerJ * env.scenario.spec.tiers.device.power.busyPowerW);
   let user = 0;
+  let nowMs = 0;
   const pricePerMj = (): number => {
     if (!battery) return 0;
     if (prices.energyPriceScale !== null) return prices.energyPriceScale * battery.shadowPricePerMj;
@@ -71,7 +80,8 @@ export function createClairvoyant(env: OrchestrationEnv, prices: ClairvoyantPric
   };
   const score = (a: number): number => {
     const w = env.whatIf(a, inputs);
-    const reward = w.reward - pricePerMj() * w.deviceEnergyMj;
+    const fromCharger = charging !== null && charging.isPlugged(user, nowMs + w.latencyMs);
+    const reward = fromCharger ? w.reward : w.reward - pricePerMj() * w.deviceEnergyMj;
     return prices.evictionPriceScale === 0 || !residency ? reward : reward - prices.evictionPriceScale * loadCost(residency.evictedLoadMs(user, a));
   };
   return {
@@ -87,6 +97,7 @@ export function createClairvoyant(env: OrchestrationEnv, prices: ClairvoyantPric
         energyMj[user] = energyMj[user]! + env.lastDecision.outcome.deviceEnergyMj;
       }
       user = obs.userId;
+      nowMs = obs.timeMs;
       return bestAction(env, score);
     },
   };
@@ -104,7 +115,9 @@ export function clairvoyantVariants(env: OrchestrationEnv): ClairvoyantPrices[] 
   const residency = env.residencyReadout ? RESIDENCY_VARIANTS : [RESIDENCY_VARIANTS[0]!];
   const prices = energy.flatMap((energyPriceScale) => residency.map((r) => ({ energyPriceScale, ...r })));
   // With a radio tail, each also as if connected: an offload's tail counted as an investment.
-  return env.scenario.spec.tiers.device.radio ? prices.flatMap((p) => [p, { ...p, asIfConnected: true }]) : prices;
+  const radio = env.scenario.spec.tiers.device.radio ? prices.flatMap((p) => [p, { ...p, asIfConnected: true }]) : prices;
+  // With charging windows, each also with energy from the charger priced at 0.
+  return env.chargingReadout ? radio.flatMap((p) => [p, { ...p, freeWhilePlugged: true }]) : radio;
 }
 
 /**

@@ -137,6 +137,8 @@ function crossReferenceIssues(spec: ScenarioSpec, file: string, refs: Refs): Inp
     if (p.txPowerW < base) at('/tiers/device/power/txPowerW', `>= the radio's connected power (${base} W, /tiers/device/radio/tail/0/powerW): transfers are charged above it`, show(p.txPowerW));
     if (p.rxPowerW < base) at('/tiers/device/power/rxPowerW', `>= the radio's connected power (${base} W, /tiers/device/radio/tail/0/powerW): transfers are charged above it`, show(p.rxPowerW));
   }
+  const ch = spec.tiers.device.battery?.charging;
+  if (ch && !(ch.durationS < ch.periodS)) at('/tiers/device/battery/charging/durationS', `< periodS (${ch.periodS} s): the device is unplugged for part of every period`, `${ch.durationS} s`);
   const dl = spec.users.deadline;
   if (dl && spec.users.deadlineMs !== null) at('/users/deadlineMs', 'null when /users/deadline draws a deadline per request', show(spec.users.deadlineMs));
   if (dl && dl.maxMs < dl.minMs) at('/users/deadline/maxMs', `>= minMs (${dl.minMs} ms)`, show(dl.maxMs));

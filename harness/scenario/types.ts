@@ -64,6 +64,23 @@ export interface BatterySpec {
   emptyPenaltyPerRequest: number;
   /** Where capacityWh comes from. */
   source: string;
+  /** Charging windows: each user's device is plugged in on a schedule (`harness/env/charging.ts`). */
+  charging?: ChargingSpec;
+}
+
+/**
+ * The device's charging windows (`harness/env/charging.ts`): plugged in for `durationS` every
+ * `periodS` (each user at its own seeded phase offset), charging the battery at `powerW`.
+ */
+export interface ChargingSpec {
+  /** Time from one plug-in to the next (s). */
+  periodS: number;
+  /** Time plugged in per period (s), < periodS. */
+  durationS: number;
+  /** Power into the battery while plugged in (W), from a cited figure (`source`). */
+  powerW: number;
+  /** Where powerW comes from (the schedule itself is a modelling choice). */
+  source: string;
 }
 
 /** End-device power figures (watts) used for the per-request energy model. */

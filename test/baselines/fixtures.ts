@@ -58,7 +58,7 @@ export function observation(o: ObsInput = {}): Observation {
     link: { uplinkMbps: o.uplinkMbps ?? 50, downlinkMbps: 2 * (o.uplinkMbps ?? 50), rttMs: o.rttMs ?? 10, ageMs: 0 },
     load: { edgeInSystem: o.edgeInSystem ?? 0, edgeCores: 4, cloudInSystem: o.cloudInSystem ?? 0, cloudCapacity: 16, edgeBackgroundPct: 0 },
     inFlight: { ...(o.inFlight ?? { device: 0, edge: o.edgeInSystem ?? 0, cloud: o.cloudInSystem ?? 0 }) },
-    user: { deviceBacklog: o.deviceBacklog ?? 0, inFlight: o.userInFlight ?? 0, batterySoc: 1, radioTailMs: 0, resident: new Array<number>((o.mask ?? FULL_MASK).length).fill(0) },
+    user: { deviceBacklog: o.deviceBacklog ?? 0, inFlight: o.userInFlight ?? 0, batterySoc: 1, radioTailMs: 0, chargeInS: null, charging: false, resident: new Array<number>((o.mask ?? FULL_MASK).length).fill(0) },
     actionMask: (o.mask ?? FULL_MASK).slice(),
     features: new Float32Array(FEATURE_COUNT),
   };
