@@ -455,7 +455,7 @@ export class OrchestrationEnv {
     this.energy.reset();
     this.feedback.reset();
     this.battery?.reset();
-    this.charging?.reset(Array.from({ length: this.users }, (_, u) => deriveRng(seed, id, phase, 'charging', u)));
+    this.charging?.reset(Array.from({ length: this.users }, (_, u) => this.streams.derive(seed, id, phase, 'charging', u)));
     this.residency?.reset();
     this.radio?.reset();
     this.background?.reset(this.streams.derive(seed, id, phase, 'edge-background'));
