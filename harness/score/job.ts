@@ -1,6 +1,6 @@
 /**
- * Per-job metrics: one agent on one scenario with one seed, scored against the random and oracle
- * reference policies run on the same scenario and seed (common random numbers: the same arrivals,
+ * Per-job metrics: one agent on one scenario with one seed, scored against the random policy and
+ * the scale's reference (`harness/reference/scale.ts`; `planning-v1` for new jobs) on the same scenario and seed (common random numbers: the same arrivals,
  * requirements, trace offsets and compute draws), so a job's normalised scores compare the agent
  * with the references on exactly the requests it saw.
  *
@@ -12,7 +12,7 @@
  *   resolve a count to 10% ({@link resolutionCheckpoints}), each on
  *   several fixed segments of the held-out evaluation phase (>= 1,000 decisions in all; seeds
  *   derived from the job seed: the same requests for every agent and checkpoint, common random
- *   numbers), normalised by the random and oracle policies on the same segments, with the agent's
+ *   numbers), normalised by the random policy and the scale's reference on the same segments, with the agent's
  *   learning sealed during evaluations (see `harness/env/checkpoints.ts`).
  *
  * The learning curve's window is a fixed number of decisions ({@link LEARNING_CURVE_WINDOW}), the
