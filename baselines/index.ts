@@ -20,7 +20,7 @@ export interface BaselineEntry {
   learning: boolean;
   /** Whether it needs the simulator itself (`PrivilegedContext.simulator`). */
   privileged?: boolean;
-  /** A reference of the normalised scale (random = 0, clairvoyant = 1), not a competitor; says what it knows. */
+  /** A reference of the normalised scales (random = 0; the clairvoyant = 1 on `clairvoyant-v3`, below the planning reference of `planning-v1`), not a competitor; says what it knows. */
   reference?: { knows: string };
   /**
    * An experiment's control rather than a leaderboard baseline: left out of `orchbench run`'s
@@ -81,7 +81,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
     learning: false,
     privileged: true,
     reference: {
-      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and it plans nothing ahead: not the queueing its choice causes later requests; with a battery, it prices device energy at the battery's long-run cost when the battery is projected to run empty before the phase ends; its value on a phase is the best, in hindsight on that phase, of its battery-price variants and, with model residency, of variants that score a load as an investment and price evictions. A planning reference that forks the simulator and rolls these policies 8 decisions ahead for the 3 best actions adds at most 0.2% of the random-to-reference gap on the default suite; an upper bound (each request's best action with its coupling to other requests removed) caps every job and is checked in scoring (docs/references.md)",
+      knows: "each request's own future (its true compute time and the true future link rates of its transfers) and the current queues; not future arrivals, and it plans nothing ahead: not the queueing its choice causes later requests; with a battery, it prices device energy at the battery's long-run cost when the battery is projected to run empty before the phase ends; its value on a phase is the best, in hindsight on that phase, of its battery-price variants and, with model residency, of variants that score a load as an investment and price evictions. The planning reference (the 1 of the planning-v1 scale) forks the simulator and rolls the best of these policies 4 decisions ahead for the 3 best actions; it adds at most 0.1% of the random-to-reference gap on the default suite; an upper bound (each request's best action with its coupling to other requests removed) caps every job and is checked in scoring (docs/references.md)",
     },
     file: 'plug-in.ts',
     load: lazy('plug-in.ts', 'createClairvoyantAgent'),
