@@ -65,6 +65,8 @@ export interface MixedFigure {
   cpuDecisionsPerS: number;
   cpuWithWhatIfsDecisionsPerS: number;
   cpuWhatIfsPerS: number;
+  /** CPU time (us) of a reset of the evaluation phase with a seed seen before, as each checkpoint evaluation does. */
+  cpuRepeatResetUs: number;
 }
 
 export interface EnvBenchReport {
@@ -206,6 +208,11 @@ export async function benchEnv(opts: EnvBenchOptions = {}): Promise<EnvBenchRepo
         const c = process.cpuUsage(c0);
         return n / ((c.user + c.system) / 1e6);
       };
+      const resets = 2000;
+      env.reset(1, 'eval');
+      const r0 = process.cpuUsage();
+      for (let i = 0; i < resets; i++) env.reset(1, 'eval');
+      const r = process.cpuUsage(r0);
       const cpuMixed = cpuPerS(false);
       const cpuWithWhatIfs = cpuPerS(true);
       figure.mixed = {
@@ -216,6 +223,7 @@ export async function benchEnv(opts: EnvBenchOptions = {}): Promise<EnvBenchRepo
         cpuDecisionsPerS: cpuMixed,
         cpuWithWhatIfsDecisionsPerS: cpuWithWhatIfs,
         cpuWhatIfsPerS: legal.length / (1 / cpuWithWhatIfs - 1 / cpuMixed),
+        cpuRepeatResetUs: (r.user + r.system) / resets,
       };
     }
     return figure;
@@ -251,7 +259,8 @@ export function formatEnvBench(r: EnvBenchReport): string {
       lines.push(
         `    every legal action in turn (${m.legalActions}): ${(m.decisionsPerS / 1e6).toFixed(2)} M decisions/s; with a what-if of each before every decision ` +
           `${(m.withWhatIfsDecisionsPerS / 1e6).toFixed(3)} M decisions/s, i.e. ${(m.whatIfsPerS / 1e6).toFixed(2)} M what-ifs/s; ` +
-          `per CPU-second ${(m.cpuDecisionsPerS / 1e6).toFixed(2)} M, ${(m.cpuWithWhatIfsDecisionsPerS / 1e6).toFixed(3)} M and ${(m.cpuWhatIfsPerS / 1e6).toFixed(2)} M what-ifs`,
+          `per CPU-second ${(m.cpuDecisionsPerS / 1e6).toFixed(2)} M, ${(m.cpuWithWhatIfsDecisionsPerS / 1e6).toFixed(3)} M and ${(m.cpuWhatIfsPerS / 1e6).toFixed(2)} M what-ifs; ` +
+          `a reset with a seed seen before ${m.cpuRepeatResetUs.toFixed(0)} us of CPU`,
       );
     }
   }
