@@ -61,6 +61,12 @@ export interface MixedFigure {
   withWhatIfsDecisionsPerS: number;
   /** What-ifs per second: legal actions / (time per decision with them - without). */
   whatIfsPerS: number;
+  /** The same three figures per CPU-second of the process over fixed runs: steadier on a busy machine. */
+  cpuDecisionsPerS: number;
+  cpuWithWhatIfsDecisionsPerS: number;
+  cpuWhatIfsPerS: number;
+  /** CPU time (us) of a reset of the evaluation phase with a seed seen before, as each checkpoint evaluation does. */
+  cpuRepeatResetUs: number;
 }
 
 export interface EnvBenchReport {
@@ -195,7 +201,30 @@ export async function benchEnv(opts: EnvBenchOptions = {}): Promise<EnvBenchRepo
       const legal = legalActions(env);
       const mixed = perS(`mixed ${s.id}`, mixedBatch).perS;
       const withWhatIfs = perS(`what-ifs ${s.id}`, mixedBatch).perS;
-      figure.mixed = { legalActions: legal.length, decisionsPerS: mixed, withWhatIfsDecisionsPerS: withWhatIfs, whatIfsPerS: legal.length / (1 / withWhatIfs - 1 / mixed) };
+      const cpuPerS = (whatIfs: boolean): number => {
+        const n = 5 * mixedBatch;
+        const c0 = process.cpuUsage();
+        sink += runMixed(env, legal, n, { next: 1 }, whatIfs);
+        const c = process.cpuUsage(c0);
+        return n / ((c.user + c.system) / 1e6);
+      };
+      const resets = 2000;
+      env.reset(1, 'eval');
+      const r0 = process.cpuUsage();
+      for (let i = 0; i < resets; i++) env.reset(1, 'eval');
+      const r = process.cpuUsage(r0);
+      const cpuMixed = cpuPerS(false);
+      const cpuWithWhatIfs = cpuPerS(true);
+      figure.mixed = {
+        legalActions: legal.length,
+        decisionsPerS: mixed,
+        withWhatIfsDecisionsPerS: withWhatIfs,
+        whatIfsPerS: legal.length / (1 / withWhatIfs - 1 / mixed),
+        cpuDecisionsPerS: cpuMixed,
+        cpuWithWhatIfsDecisionsPerS: cpuWithWhatIfs,
+        cpuWhatIfsPerS: legal.length / (1 / cpuWithWhatIfs - 1 / cpuMixed),
+        cpuRepeatResetUs: (r.user + r.system) / resets,
+      };
     }
     return figure;
   });
@@ -229,7 +258,9 @@ export function formatEnvBench(r: EnvBenchReport): string {
     if (m) {
       lines.push(
         `    every legal action in turn (${m.legalActions}): ${(m.decisionsPerS / 1e6).toFixed(2)} M decisions/s; with a what-if of each before every decision ` +
-          `${(m.withWhatIfsDecisionsPerS / 1e6).toFixed(3)} M decisions/s, i.e. ${(m.whatIfsPerS / 1e6).toFixed(2)} M what-ifs/s`,
+          `${(m.withWhatIfsDecisionsPerS / 1e6).toFixed(3)} M decisions/s, i.e. ${(m.whatIfsPerS / 1e6).toFixed(2)} M what-ifs/s; ` +
+          `per CPU-second ${(m.cpuDecisionsPerS / 1e6).toFixed(2)} M, ${(m.cpuWithWhatIfsDecisionsPerS / 1e6).toFixed(3)} M and ${(m.cpuWhatIfsPerS / 1e6).toFixed(2)} M what-ifs; ` +
+          `a reset with a seed seen before ${m.cpuRepeatResetUs.toFixed(0)} us of CPU`,
       );
     }
   }

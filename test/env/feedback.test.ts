@@ -59,6 +59,20 @@ describe('Feedback: transitions', () => {
     expect(f.deliver(30, obsAt(30))).toEqual([]);
   });
 
+  it('takes the decided observation as the transition\'s and hands back one nothing reads any more', () => {
+    const f = new Feedback(1, 2, MASK);
+    f.reset();
+    const decided = obsAt(1);
+    const spare = f.record(decided, { outcome: outcome(0), reward: -1, decidedAtMs: 1, completedAtMs: 2 }, false);
+    expect(spare).not.toBe(decided);
+    const [t] = f.deliver(2, obsAt(2));
+    expect(t!.obs).toBe(decided);
+    expect(t!.obs.timeMs).toBe(1);
+    // Once freed (by the next delivery), its observation is the one the next record hands back.
+    f.deliver(3, obsAt(3));
+    expect(f.record(obsAt(4), { outcome: outcome(1), reward: -2, decidedAtMs: 4, completedAtMs: 5 }, false)).toBe(decided);
+  });
+
   it('reuses the slots of delivered transitions, within an episode and after reset (no allocation per decision)', () => {
     const f = new Feedback(1, 2, MASK);
     f.reset();
