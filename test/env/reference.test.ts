@@ -28,6 +28,8 @@ const SEEDS = [1, 2, 3, 4, 5];
 const NEURAL_SEEDS = [1, 2];
 const NEURAL_SCENARIOS = ['3g-commute-1u-battery-v3', '3g-commute-4u-strict-battery-v3', 'lte-driving-4u-battery-v3'];
 const NEURAL = ['dqn', 'hybrid', 'dqn-informed', 'hybrid-v4'];
+/** The neural agents of the published experiment folder (hybrid-v4 came after it). */
+const PUBLISHED_NEURAL = ['dqn', 'hybrid', 'dqn-informed'];
 // Every baseline but the neural ones, the references included (random, and the myopic clairvoyant, which the planning reference's value is at least).
 const competitors = listBaselines().filter((n) => !NEURAL.includes(n));
 
@@ -77,10 +79,10 @@ describe('the planning reference is not beaten beyond the bootstrap interval, th
 });
 
 describe('the neural agents on their published default-suite results (testing variants, 5 seeds)', () => {
-  it(`${NEURAL.join(', ')}: not above the reference beyond the bootstrap interval, never above the upper bound`, async () => {
+  it(`${PUBLISHED_NEURAL.join(', ')}: not above the reference beyond the bootstrap interval, never above the upper bound`, async () => {
     interface Line { agent: string; scenario: string; variant: 'testing'; seed: number; provenance: { scenarioFile: string }; metrics: { eval: { meanReward: number; decisions: number }; evalRefs: { oracleReward: number } } }
-    const lines = readFileSync(path.join(PACKAGE_ROOT, 'leaderboard/hl-speedup-v3-testing/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line).filter((l) => NEURAL.includes(l.agent));
-    expect(new Set(lines.map((l) => l.agent))).toEqual(new Set(NEURAL));
+    const lines = readFileSync(path.join(PACKAGE_ROOT, 'leaderboard/hl-speedup-v3-testing/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line).filter((l) => PUBLISHED_NEURAL.includes(l.agent));
+    expect(new Set(lines.map((l) => l.agent))).toEqual(new Set(PUBLISHED_NEURAL));
     const beaten: string[] = [];
     const groups = new Map<string, Line[]>();
     for (const l of lines) groups.set(`${l.scenario}/${l.agent}`, [...(groups.get(`${l.scenario}/${l.agent}`) ?? []), l]);
