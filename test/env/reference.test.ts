@@ -26,10 +26,16 @@ import { PACKAGE_ROOT } from '../../harness/version.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const NEURAL_SEEDS = [1, 2];
-const NEURAL_SCENARIOS = ['3g-commute-1u-battery-v3', '3g-commute-4u-strict-battery-v3', 'lte-driving-4u-battery-v3'];
+const NEURAL_SCENARIOS = ['3g-commute-1u-battery-v3', 'lte-driving-4u-battery-v3'];
 const NEURAL = ['dqn', 'hybrid', 'dqn-informed', 'hybrid-v4'];
-/** The neural agents of the published experiment folder (hybrid-v4 came after it). */
+/**
+ * The neural agents of the published experiment folder (5 seeds on every default scenario), checked
+ * on its lines against its references (the myopic one, which the planning reference is at least):
+ * run again here, they would cost minutes of the suite.
+ */
 const PUBLISHED_NEURAL = ['dqn', 'hybrid', 'dqn-informed'];
+/** The neural agents with no published lines, run here. */
+const LIVE_NEURAL = NEURAL.filter((n) => !PUBLISHED_NEURAL.includes(n));
 // Every baseline but the neural ones, the references included (random, and the myopic clairvoyant, which the planning reference's value is at least).
 const competitors = listBaselines().filter((n) => !NEURAL.includes(n));
 
@@ -69,11 +75,11 @@ describe('the planning reference is not beaten beyond the bootstrap interval, th
     }, 600_000);
   }
 
-  it(`${NEURAL_SCENARIOS.join(', ')}, testing variants, ${NEURAL_SEEDS.length} seeds: ${NEURAL.join(', ')}`, async () => {
+  it(`${NEURAL_SCENARIOS.join(', ')}, testing variants, ${NEURAL_SEEDS.length} seeds: ${LIVE_NEURAL.join(', ')}`, async () => {
     const beaten: string[] = [];
     const scenarios = (await loadSuite('default', { variant: 'testing' })).filter((s) => NEURAL_SCENARIOS.includes(s.id));
     expect(scenarios.map((s) => s.id)).toEqual(NEURAL_SCENARIOS);
-    for (const scenario of scenarios) beaten.push(...(await beatenOn(scenario, NEURAL, NEURAL_SEEDS)));
+    for (const scenario of scenarios) beaten.push(...(await beatenOn(scenario, LIVE_NEURAL, NEURAL_SEEDS)));
     expect(beaten).toEqual([]);
   }, 900_000);
 });
