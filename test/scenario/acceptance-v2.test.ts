@@ -33,7 +33,7 @@ import { expectNotMet, v2Headroom, v2LearnerReaches, v2Spread, v2StaticMax, V2_L
 
 const SEEDS = [1, 2, 3, 4, 5];
 const NEURAL = ['dqn', 'hybrid', 'dqn-informed'];
-const baselines = listBaselines().filter((n) => !BASELINES[n]!.reference && !NEURAL.includes(n));
+const baselines = listBaselines().filter((n) => !BASELINES[n]!.reference && !BASELINES[n]!.optIn && !NEURAL.includes(n));
 const registry = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'scenarios', 'registry-v2.json'), 'utf8')) as { scenarios: Record<string, { full: string; testing: string }> };
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
