@@ -18,7 +18,7 @@ import { SubmissionError } from '../../harness/submission/errors.ts';
 import { submissionFactory } from '../../harness/submission/load.ts';
 import { readSubmission } from '../../harness/submission/manifest.ts';
 import { DEFAULT_LIMITS, ProcessAgent, type ProcessLimits } from '../../harness/submission/process-agent.ts';
-import { fixture } from './helpers.ts';
+import { fixture, processesWith } from './helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'orchbench-limits-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -117,6 +117,32 @@ describe('limits stop an agent near the limit set, not at a multiple of it', () 
     expect(Number(m![1])).toBeLessThan(1.5 * 120);
     expect(published).toBeLessThan(1.5 * 120);
   }, 60_000);
+
+  it('the process watch stops a child with more processes than its limit, and counts them exactly', () => {
+    // The child (a shell) starts two sleeps and a subshell with a sleep of its own (a grandchild),
+    // then answers. Not under bubblewrap, the count (which leaves out bwrap's own 2) is 5 - 2 = 3.
+    // They let go of its stdout and stderr, so that its end is seen once the shell is killed.
+    const mark = '20.4711';
+    const sleep = `sleep ${mark} >/dev/null 2>&1`;
+    const script = `read line; ${sleep} & ${sleep} & (${sleep} & wait) >/dev/null 2>&1 & echo '{"type":"ready"}'; while read line; do echo '{"action":0}'; done`;
+    const run = (processLimit: number, windowMs: number): unknown => {
+      const agent = ProcessAgent.start({ command: 'sh', args: ['-c', script], cwd: scratch, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, processLimit }, { env: {} as EnvSpec, seed: 1 }, { ...DEFAULT_LIMITS, rssMb: 0, decisionMs: 5000 });
+      try {
+        // The relay checks the process tree every 200 ms: a window of several checks.
+        for (const end = performance.now() + windowMs; performance.now() < end; ) agent.act({ actionMask: Uint8Array.of(1) } as unknown as Observation);
+        return null;
+      } catch (e) {
+        return e;
+      } finally {
+        agent.dispose();
+        // Not in a PID namespace here: the watch kills the shell, not what it started.
+        for (const pid of processesWith(`sleep ${mark}`)) process.kill(pid, 'SIGKILL');
+      }
+    };
+    expect(run(2, 10_000)).toEqual(new SubmissionError('permission', 'too many processes: started 3 processes (limit 2)'));
+    // At the limit it runs on; the same check saw the excess above (the positive control).
+    expect(run(3, 1000)).toBeNull();
+  }, 30_000);
 
   it('a sandboxed Node heap dies near its V8 heap limit: decisions completed at 2 MB each stay under 1.25x the limit', async () => {
     const heapMb = 64;
