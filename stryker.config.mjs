@@ -30,7 +30,7 @@ export default {
     // with its V8 heap flag (sandboxCommand), and the relay's watch (the deadline alarm, resident
     // memory, process count). The relay runs in a worker thread: the setup file of
     // vitest.mutation.config.ts hands it the mutant and records its coverage.
-    'harness/submission/process-agent.ts:312-366',
+    'harness/submission/process-agent.ts:309-362',
     'harness/submission/load.ts:118-139',
     'harness/submission/relay.mjs:119-168',
   ],

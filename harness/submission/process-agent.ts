@@ -179,8 +179,6 @@ export class ProcessAgent implements Agent {
   private callNo = 0;
   private outbox = '';
   private mode: AgentMode = 'learn';
-  /** The call the harness is waiting for (a reported failure is classed by it). */
-  private during: string;
   /** Decisions of the learning phase: the real steps of an agent that reports no stats (as in-process). */
   private learnActs = 0;
   // Observations are serialised once: the last act's obs is the next learn's `obs`, and a learn's
@@ -211,7 +209,6 @@ export class ProcessAgent implements Agent {
       this.relayGone = true;
       if (this.disposed) this.closeFifos();
     });
-    this.during = 'load';
     this.worker.unref();
     this.name = 'process';
   }
@@ -311,7 +308,6 @@ export class ProcessAgent implements Agent {
   /** Sends `text` and blocks until one reply line arrives; throws SubmissionError on error, exit or time-out. */
   private call(text: string, during: string, limitMs: number): AgentReply {
     if (this.dead) throw this.dead;
-    this.during = during;
     this.outbox = '';
     const t0 = performance.now();
     const jobLeft = this.jobDeadline - t0;
