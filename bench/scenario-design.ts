@@ -6,7 +6,7 @@
  * policy (each action as a fixed choice; the first legal action when it is masked), and each
  * reference's accuracy-violation rate. Evaluation phase, testing variants by default.
  *
- *   node --import tsx bench/scenario-design.ts [--variant testing|full] [--seeds 201,202] [--h 8,32] [--k 3] FILE...
+ *   node --import tsx bench/scenario-design.ts [--variant testing|full] [--seeds 201,202] [--h 8,32] [--k 3] [--width 32] FILE...
  *
  * The designs tried so far are `bench/scenario-designs/*.json`; their figures are in
  * docs/scenario-design.md.
@@ -17,6 +17,7 @@ import type { Agent, Observation } from '../harness/agent.ts';
 import { OrchestrationEnv } from '../harness/env/env.ts';
 import { evaluatePolicy, type EvalSummary } from '../harness/env/episode.ts';
 import { envSpecOf } from '../harness/env/spec.ts';
+import { BEAM_DEFAULTS, createBeamPlanner } from '../harness/reference/beam.ts';
 import { upperBound } from '../harness/reference/bound.ts';
 import { clairvoyantVariants, createClairvoyant, createRandomAgent, type ClairvoyantPrices } from '../harness/reference/index.ts';
 import { createPlanner } from '../harness/reference/planning.ts';
@@ -25,12 +26,13 @@ import { loadScenario } from '../harness/scenario/load.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { variant: { type: 'string', default: 'testing' }, seeds: { type: 'string', default: '201,202' }, h: { type: 'string', default: '8,32' }, k: { type: 'string', default: '3' } },
+  options: { variant: { type: 'string', default: 'testing' }, seeds: { type: 'string', default: '201,202' }, h: { type: 'string', default: '8,32' }, k: { type: 'string', default: '3' }, width: { type: 'string', default: String(BEAM_DEFAULTS.width) } },
 });
 const variant = values.variant === 'full' ? 'full' : 'testing';
 const seeds = values.seeds!.split(',').map(Number);
 const horizons = values.h!.split(',').map(Number);
 const k = Number(values.k);
+const width = Number(values.width);
 const POLICIES = ['greedy-heuristic', 'plug-in', 'static-device', 'static-edge', 'static-cloud'];
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -41,7 +43,7 @@ interface Row {
   error?: string;
 }
 
-console.log(`scenario design study: ${variant} variants, seeds ${seeds.join(',')}, planning H ${horizons.join(',')} k ${k}; scale random = 0, planning reference = 1`);
+console.log(`scenario design study: ${variant} variants, seeds ${seeds.join(',')}, planning: rollout H ${horizons.join(',')} k ${k} and beam width ${width}; scale random = 0, planning reference = 1`);
 console.log('| design | value of planning | upper bound | greedy-heuristic | plug-in | best static | best constant | violations: myopic / planning | CPU s |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const file of positionals) {
@@ -77,6 +79,8 @@ for (const file of positionals) {
       const s = evaluatePolicy(env, createPlanner(env, { horizon: h, candidates: k }, best), seed, cap);
       add(`planning-H${h}`, () => (s.meanReward >= bestSummary!.meanReward ? s : bestSummary!));
     }
+    const b = evaluatePolicy(env, createBeamPlanner(env, { width }, best, cap), seed, cap);
+    add('beam', () => (b.meanReward >= bestSummary!.meanReward ? b : bestSummary!));
     add('bound', () => ({ meanReward: upperBound(env, seed, 'eval', cap).meanReward, accuracyViolationRate: NaN }));
     for (const name of POLICIES) {
       const factory = await loadBaseline(name);
@@ -94,7 +98,10 @@ for (const file of positionals) {
   const myopic = r('myopic');
   // The planning reference: the best H (the study's question is whether any horizon finds value).
   const hBest = horizons.reduce((b, h) => (r(`planning-H${h}`) > r(`planning-H${b}`) ? h : b), horizons[0]!);
-  const planning = r(`planning-H${hBest}`);
+  const rollout = r(`planning-H${hBest}`);
+  // The planning-v2 reference: the better of the rollout planner (best H) and the beam search.
+  const planningName = r('beam') > rollout ? 'beam' : `planning-H${hBest}`;
+  const planning = r(planningName);
   const norm = (x: number): number => (x - random) / (planning - random);
   const show = (name: string): string => {
     const row = rows.get(name)!;
@@ -107,6 +114,6 @@ for (const file of positionals) {
   const pct = (name: string): string => `${(mean(rows.get(name)!.violations) * 100).toFixed(1)}%`;
   const cpu = process.cpuUsage(c0);
   console.log(
-    `| ${scenario.id} | ${((planning - myopic) / (myopic - random)).toFixed(4)} (H ${hBest}) | ${norm(r('bound')).toFixed(3)} | ${show('greedy-heuristic')} | ${show('plug-in')} | ${bestStatic.toFixed(3)} | ${bestConstant.toFixed(3)} | ${pct('myopic')} / ${pct(`planning-H${hBest}`)} | ${((cpu.user + cpu.system) / 1e6).toFixed(0)} |`,
+    `| ${scenario.id} | ${((planning - myopic) / (myopic - random)).toFixed(3)} (rollout H ${hBest}: ${((rollout - myopic) / (myopic - random)).toFixed(3)}) | ${norm(r('bound')).toFixed(3)} | ${show('greedy-heuristic')} | ${show('plug-in')} | ${bestStatic.toFixed(3)} | ${bestConstant.toFixed(3)} | ${pct('myopic')} / ${pct(planningName)} | ${((cpu.user + cpu.system) / 1e6).toFixed(0)} |`,
   );
 }

@@ -32,13 +32,13 @@ export interface PlanningOptions {
 export const PLANNING_DEFAULTS: PlanningOptions = { horizon: 4, candidates: 3 };
 
 /** Unpriced: the best realised reward, loads paid, evictions free. */
-const UNPRICED: ClairvoyantPrices = { energyPriceScale: 0, asIfResident: false, evictionPriceScale: 0 };
+export const UNPRICED: ClairvoyantPrices = { energyPriceScale: 0, asIfResident: false, evictionPriceScale: 0 };
 
 /**
  * A variant's prices with a fixed energy price (the projection rule reads the phase's history,
  * which a rollout from a fork does not have: it plans at the long-run price instead).
  */
-function fixedPrices(p: ClairvoyantPrices): ClairvoyantPrices {
+export function fixedPrices(p: ClairvoyantPrices): ClairvoyantPrices {
   return p.energyPriceScale === null ? { ...p, energyPriceScale: 1 } : p;
 }
 
