@@ -110,10 +110,12 @@ for (const file of positionals) {
   const staticNames = POLICIES.filter((n) => n.startsWith('static-') && !rows.get(n)!.error);
   const bestStatic = Math.max(...staticNames.map((n) => norm(r(n))));
   const constants = [...rows.keys()].filter((n) => n.startsWith('constant-'));
-  const bestConstant = Math.max(...constants.map((n) => norm(r(n))));
+  const bestConstantName = constants.reduce((b, n) => (norm(r(n)) > norm(r(b)) ? n : b), constants[0]!);
+  const bestConstant = norm(r(bestConstantName));
+  const bestConstantAction = spec.actions[Number(bestConstantName.slice('constant-'.length))]!;
   const pct = (name: string): string => `${(mean(rows.get(name)!.violations) * 100).toFixed(1)}%`;
   const cpu = process.cpuUsage(c0);
   console.log(
-    `| ${scenario.id} | ${((planning - myopic) / (myopic - random)).toFixed(3)} (rollout H ${hBest}: ${((rollout - myopic) / (myopic - random)).toFixed(3)}) | ${norm(r('bound')).toFixed(3)} | ${show('greedy-heuristic')} | ${show('plug-in')} | ${bestStatic.toFixed(3)} | ${bestConstant.toFixed(3)} | ${pct('myopic')} / ${pct(planningName)} | ${((cpu.user + cpu.system) / 1e6).toFixed(0)} |`,
+    `| ${scenario.id} | ${((planning - myopic) / (myopic - random)).toFixed(3)} (rollout H ${hBest}: ${((rollout - myopic) / (myopic - random)).toFixed(3)}) | ${norm(r('bound')).toFixed(3)} | ${show('greedy-heuristic')} | ${show('plug-in')} | ${bestStatic.toFixed(3)} | ${bestConstant.toFixed(3)} (${bestConstantAction.tier} ${bestConstantAction.modelId}) | ${pct('myopic')} / ${pct(planningName)} | ${((cpu.user + cpu.system) / 1e6).toFixed(0)} |`,
   );
 }

@@ -40,6 +40,17 @@ export interface ClairvoyantPrices {
   freeWhilePlugged?: boolean;
 }
 
+/** Unpriced: the best realised reward, loads paid, evictions free. */
+export const UNPRICED: ClairvoyantPrices = { energyPriceScale: 0, asIfResident: false, evictionPriceScale: 0 };
+
+/**
+ * A variant's prices with a fixed energy price (the projection rule reads the phase's history,
+ * which a planner's private copy of the simulator does not have: it plans at the long-run price instead).
+ */
+export function fixedPrices(p: ClairvoyantPrices): ClairvoyantPrices {
+  return p.energyPriceScale === null ? { ...p, energyPriceScale: 1 } : p;
+}
+
 /** The clairvoyant policy, with its score of each action of the request it last acted on. */
 export interface ClairvoyantAgent extends Agent {
   /** The reward of `action` on the pending request minus the variant's prices (after {@link Agent.act} on it). */

@@ -13,7 +13,8 @@
  */
 import type { Agent } from '../agent.ts';
 import { OrchestrationEnv } from '../env/env.ts';
-import { clairvoyantVariants, createClairvoyant, type ClairvoyantPrices } from './myopic.ts';
+import { createBeamPlanner, type BeamOptions } from './beam.ts';
+import { clairvoyantVariants, createClairvoyant, fixedPrices, UNPRICED, type ClairvoyantPrices } from './myopic.ts';
 
 /** How far and how wide the planning reference looks. */
 export interface PlanningOptions {
@@ -30,17 +31,6 @@ export interface PlanningOptions {
  * default scenario; H = 8 costs ~1.7x more CPU for at most 0.1% of the gap.
  */
 export const PLANNING_DEFAULTS: PlanningOptions = { horizon: 4, candidates: 3 };
-
-/** Unpriced: the best realised reward, loads paid, evictions free. */
-export const UNPRICED: ClairvoyantPrices = { energyPriceScale: 0, asIfResident: false, evictionPriceScale: 0 };
-
-/**
- * A variant's prices with a fixed energy price (the projection rule reads the phase's history,
- * which a rollout from a fork does not have: it plans at the long-run price instead).
- */
-export function fixedPrices(p: ClairvoyantPrices): ClairvoyantPrices {
-  return p.energyPriceScale === null ? { ...p, energyPriceScale: 1 } : p;
-}
 
 /**
  * The planning policy on `env`'s pending request (privileged). With `prices` (a myopic variant's),
@@ -97,22 +87,23 @@ export function createPlanner(env: OrchestrationEnv, opts: PlanningOptions = PLA
   };
 }
 
-/** The value of a phase under the myopic variants and the planning policy. */
+/** The value of a phase under the myopic variants and the planning policies. */
 export interface PlanningReferenceValue {
   /** The best myopic variant's value (the `clairvoyant-v3` reference value). */
   myopic: number;
-  /** The planning policy's value, planning with the best myopic variant's prices. */
+  /** The best planning policy's value (the rollout planner, and with `beam` the beam-search planner), planning with the best myopic variant's prices. */
   planning: number;
   /** The reference value: the better of the two, in hindsight. */
   value: number;
 }
 
 /**
- * The `planning-v1` reference value of a quantity measured by running a policy: the best myopic
- * variant in hindsight (as the `clairvoyant-v3` scale), then the planning policy with that
- * variant's prices, and the better of the two.
+ * The reference value of a quantity measured by running a policy: the best myopic variant in
+ * hindsight (as the `clairvoyant-v3` scale), then the rollout planner with that variant's prices,
+ * and with `beam` (the `planning-v2` scale) also the beam-search planner (`beam.ts`) with them,
+ * and the best of these (without `beam`: the `planning-v1` value).
  */
-export function planningReference(env: OrchestrationEnv, measure: (agent: Agent) => number, opts: PlanningOptions = PLANNING_DEFAULTS): PlanningReferenceValue {
+export function planningReference(env: OrchestrationEnv, measure: (agent: Agent) => number, opts: PlanningOptions = PLANNING_DEFAULTS, beam: BeamOptions | null = null): PlanningReferenceValue {
   let myopic = -Infinity;
   let best = clairvoyantVariants(env)[0]!;
   for (const prices of clairvoyantVariants(env)) {
@@ -122,6 +113,7 @@ export function planningReference(env: OrchestrationEnv, measure: (agent: Agent)
       best = prices;
     }
   }
-  const planning = measure(createPlanner(env, opts, best));
+  const rollout = measure(createPlanner(env, opts, best));
+  const planning = beam ? Math.max(rollout, measure(createBeamPlanner(env, beam, best))) : rollout;
   return { myopic, planning, value: Math.max(myopic, planning) };
 }

@@ -2,9 +2,11 @@
  * The normalised scales: random = 0 and a reference that knows the future = 1, by name, so a
  * result line says which scale its normalised numbers are on and re-runs on that scale.
  *
- * - `planning-v1` (new runs): the 1 is the planning reference's value ({@link planningReference}:
- *   the best myopic variant in hindsight, or the planning policy with that variant's prices,
- *   whichever is better on the phase or segments).
+ * - `planning-v2` (new runs): the 1 is the best, on the phase or segments, of the best myopic
+ *   variant in hindsight, the rollout planner with that variant's prices and the beam-search
+ *   planner with them (`beam.ts`).
+ * - `planning-v1` (lines written with it): the same without the beam-search planner
+ *   ({@link planningReference}).
  * - `clairvoyant-v3` (lines without a `scale` field, written before scales had names): the 1 is the
  *   best myopic variant in hindsight ({@link myopicReference}). Kept so those lines still verify.
  *
@@ -16,6 +18,8 @@ import { runEpisode, type EpisodeResult, type EvalSummary } from '../env/episode
 import { InputError } from '../errors.ts';
 import { numericSeed, type Seed } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
+import type { Agent } from '../agent.ts';
+import { BEAM_DEFAULTS, createBeamPlanner } from './beam.ts';
 import { upperBound } from './bound.ts';
 import { cachedReference } from './cache.ts';
 import { clairvoyantVariants, createClairvoyant, myopicReference, type ClairvoyantPrices } from './myopic.ts';
@@ -23,11 +27,11 @@ import { createPlanner, planningReference, PLANNING_DEFAULTS } from './planning.
 import { createRandomAgent } from './random.ts';
 
 /** The names of the scales. */
-export const SCALE_NAMES = ['clairvoyant-v3', 'planning-v1'] as const;
+export const SCALE_NAMES = ['clairvoyant-v3', 'planning-v1', 'planning-v2'] as const;
 export type ScaleName = (typeof SCALE_NAMES)[number];
 
 /** The scale new runs are scored on. */
-export const CURRENT_SCALE: ScaleName = 'planning-v1';
+export const CURRENT_SCALE: ScaleName = 'planning-v2';
 
 /** The scale of a result line without a `scale` field (every line written before scales had names). */
 export const LEGACY_SCALE: ScaleName = 'clairvoyant-v3';
@@ -54,13 +58,13 @@ export interface Refs {
 }
 
 /**
- * The evaluation phase's references. On `planning-v1` also each reference's own value and
- * accuracy-violation rate and the upper bound, for the leaderboard's scenario table.
+ * The evaluation phase's references. On `planning-v1` and `planning-v2` also each reference's own
+ * value and accuracy-violation rate and the upper bound, for the leaderboard's scenario table.
  */
 export interface EvalRefs extends Refs {
   /** The best myopic variant's mean reward (the `clairvoyant-v3` 1). */
   myopicReward?: number;
-  /** The planning policy's mean reward (with the best myopic variant's prices). */
+  /** The planning policy's mean reward (with the best myopic variant's prices): on `planning-v2` the better of the rollout and beam-search planners. */
   planningReward?: number;
   /** The upper bound's mean reward (`bound.ts`). */
   boundReward?: number;
@@ -82,9 +86,11 @@ export function meanReward(xs: Float64Array): number {
 }
 
 /** What a reference computed for one (scenario, seed) depends on, beyond its part: the cache key's common fields. */
-function baseKey(scenario: CompiledScenario, seed: Seed, scale: ScaleName): { scale: ScaleName; scenarioHash: string; seed: string; horizon: number | null; candidates: number | null } {
-  const planning = scale === 'planning-v1' ? PLANNING_DEFAULTS : null;
-  return { scale, scenarioHash: scenario.hash, seed: String(seed), horizon: planning?.horizon ?? null, candidates: planning?.candidates ?? null };
+function baseKey(scenario: CompiledScenario, seed: Seed, scale: ScaleName): { scale: ScaleName; scenarioHash: string; seed: string; horizon: number | null; candidates: number | null; beamWidth?: number } {
+  const planning = scale === 'clairvoyant-v3' ? null : PLANNING_DEFAULTS;
+  // planning-v1 keys keep their old fields, so its cached entries stay valid.
+  const beam = scale === 'planning-v2' ? { beamWidth: BEAM_DEFAULTS.width } : {};
+  return { scale, scenarioHash: scenario.hash, seed: String(seed), horizon: planning?.horizon ?? null, candidates: planning?.candidates ?? null, ...beam };
 }
 
 /** The random reference's agent of a job (its own stream, the same for every agent of the job). */
@@ -111,13 +117,20 @@ function computePhaseReferences(scenario: CompiledScenario, seed: Seed, scale: S
   }
   const learn = { randomReward: meanReward(random.learningRewards), oracleReward: learnRef };
   if (scale === 'clairvoyant-v3') return { learn, eval: { randomReward: random.eval.meanReward, oracleReward: evalRef } };
-  // The planning policy with each phase's best myopic prices: one episode when they are the same.
+  // The planners with each phase's best myopic prices: one episode each when the prices are the same.
   const same = learnBest!.prices === evalBest!.prices;
-  const plan = (prices: ClairvoyantPrices, phases: { learningDecisions?: number; evaluationDecisions?: number }): EpisodeResult => runEpisode(env, createPlanner(env, PLANNING_DEFAULTS, prices), seed, phases);
-  const learnPlan = plan(learnBest!.prices, same ? {} : { evaluationDecisions: 0 });
-  const evalPlan = same ? learnPlan.eval : plan(evalBest!.prices, { learningDecisions: 0 }).eval;
+  const planners = (make: (prices: ClairvoyantPrices) => Agent): { learn: number; eval: EvalSummary } => {
+    const run = (prices: ClairvoyantPrices, phases: { learningDecisions?: number; evaluationDecisions?: number }): EpisodeResult => runEpisode(env, make(prices), seed, phases);
+    const learnRun = run(learnBest!.prices, same ? {} : { evaluationDecisions: 0 });
+    return { learn: meanReward(learnRun.learningRewards), eval: same ? learnRun.eval : run(evalBest!.prices, { learningDecisions: 0 }).eval };
+  };
+  const rollout = planners((prices) => createPlanner(env, PLANNING_DEFAULTS, prices));
+  const beam = scale === 'planning-v2' ? planners((prices) => createBeamPlanner(env, BEAM_DEFAULTS, prices)) : null;
+  // The better planner on the evaluation phase (the rollout on ties), and the best planner on the learning phase.
+  const evalPlan = beam && beam.eval.meanReward > rollout.eval.meanReward ? beam.eval : rollout.eval;
+  const learnPlan = Math.max(rollout.learn, beam?.learn ?? -Infinity);
   return {
-    learn: { ...learn, oracleReward: Math.max(learnRef, meanReward(learnPlan.learningRewards)) },
+    learn: { ...learn, oracleReward: Math.max(learnRef, learnPlan) },
     eval: {
       randomReward: random.eval.meanReward,
       oracleReward: Math.max(evalRef, evalPlan.meanReward),
@@ -148,7 +161,7 @@ export function segmentReferences(env: OrchestrationEnv, seed: Seed, seeds: read
   return cachedReference(key, () => {
     const measure = (agent: Parameters<typeof evaluateSegments>[1]): number => evaluateSegments(env, agent, seeds, decisions).meanReward;
     const random = evaluateSegments(env, randomReference(env.scenario, seed), seeds, decisions);
-    const oracleReward = scale === 'clairvoyant-v3' ? myopicReference(env, measure) : planningReference(env, measure, PLANNING_DEFAULTS).value;
+    const oracleReward = scale === 'clairvoyant-v3' ? myopicReference(env, measure) : planningReference(env, measure, PLANNING_DEFAULTS, scale === 'planning-v2' ? BEAM_DEFAULTS : null).value;
     return { randomReward: random.meanReward, oracleReward, decisions: random.decisions };
   }, outDir);
 }

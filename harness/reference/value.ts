@@ -8,6 +8,7 @@ import { OrchestrationEnv } from '../env/env.ts';
 import { runEpisode } from '../env/episode.ts';
 import { deriveSeed } from '../rng.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
+import { BEAM_DEFAULTS, type BeamOptions } from './beam.ts';
 import { upperBound } from './bound.ts';
 import { planningReference, PLANNING_DEFAULTS, type PlanningOptions } from './planning.ts';
 import { createRandomAgent } from './random.ts';
@@ -25,8 +26,11 @@ export interface ScenarioReferences {
   boundNormalised: number;
 }
 
-/** The references of `scenario`'s evaluation phase for each seed (the jobs' random reference stream), averaged. */
-export function scenarioReferences(scenario: CompiledScenario, seeds: readonly number[], opts: PlanningOptions = PLANNING_DEFAULTS): ScenarioReferences {
+/**
+ * The references of `scenario`'s evaluation phase for each seed (the jobs' random reference stream),
+ * averaged; the planning reference as on `planning-v2` (with `beam` null: as on `planning-v1`).
+ */
+export function scenarioReferences(scenario: CompiledScenario, seeds: readonly number[], opts: PlanningOptions = PLANNING_DEFAULTS, beam: BeamOptions | null = BEAM_DEFAULTS): ScenarioReferences {
   const env = new OrchestrationEnv(scenario);
   let random = 0;
   let myopic = 0;
@@ -35,7 +39,7 @@ export function scenarioReferences(scenario: CompiledScenario, seeds: readonly n
   for (const seed of seeds) {
     const measure = (agent: Parameters<typeof runEpisode>[1]) => runEpisode(env, agent, seed, { learningDecisions: 0 }).eval.meanReward;
     random += measure(createRandomAgent(deriveSeed(seed, scenario.id, 'random-reference')));
-    const p = planningReference(env, measure, opts);
+    const p = planningReference(env, measure, opts, beam);
     myopic += p.myopic;
     planning += p.value;
     bound += upperBound(env, seed, 'eval', env.spec.evaluationDecisions).meanReward;

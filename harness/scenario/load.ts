@@ -26,10 +26,10 @@ import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
  * variant; `default-v2` and `legacy` the earlier default suites, v2 and v1 (files unchanged,
  * loadable by id).
  */
-export type SuiteName = 'default' | 'recorded' | 'tuning' | 'default-v2' | 'legacy' | 'testing';
+export type SuiteName = 'default' | 'recorded' | 'tuning' | 'default-v4' | 'default-v2' | 'legacy' | 'testing';
 
 /** The suites shipped as folders of `scenarios/`, in the order ids are looked up. */
-export const SHIPPED_SUITES = ['default', 'recorded', 'tuning', 'default-v2', 'legacy'] as const;
+export const SHIPPED_SUITES = ['default', 'recorded', 'tuning', 'default-v4', 'default-v2', 'legacy'] as const;
 export type Variant = 'full' | 'testing';
 
 /** Folder of the shipped scenarios of a suite. */

@@ -41,17 +41,23 @@ describe('sample-efficiency thresholds', () => {
     expect(names).not.toContain('random');
   });
 
-  it('calibrate gives the best calibration policy score rounded up; --write stores it for the variant; jobs use it', async () => {
+  it('calibrate gives the best calibration policy score rounded up (rule v3), raised above the non-learners\' learning curves (rule v4, the default); --write stores it for the variant; jobs use it', async () => {
     const file = smallScenario();
-    const cal = await calibrateScenario(await loadScenario(file, { variant: 'testing' }), [1, 2]);
-    const counted = calibrationPolicies().map((n) => cal.scores[n]!);
+    const v3 = await calibrateScenario(await loadScenario(file, { variant: 'testing' }), [1, 2], 'v3');
+    const counted = calibrationPolicies().map((n) => v3.scores[n]!);
     const best = Math.max(...counted);
-    expect(cal.scores[cal.best]).toBe(best);
-    expect(cal.scores['plug-in']).toBeTypeOf('number');
-    expect(cal.sampleEfficiency.thresholdFraction).toBe(Math.ceil(best * 100 - 1e-9) / 100);
-    expect(cal.sampleEfficiency.thresholdFraction).toBeGreaterThanOrEqual(best);
-    expect(cal.sampleEfficiency.thresholdFraction - best).toBeLessThan(0.01);
-    expect(cal.sampleEfficiency.source).toContain('seeds 1,2');
+    expect(v3.scores[v3.best]).toBe(best);
+    expect(v3.scores['plug-in']).toBeTypeOf('number');
+    expect(v3.sampleEfficiency.thresholdFraction).toBe(Math.ceil(best * 100 - 1e-9) / 100);
+    expect(v3.sampleEfficiency.thresholdFraction).toBeGreaterThanOrEqual(best);
+    expect(v3.sampleEfficiency.thresholdFraction - best).toBeLessThan(0.01);
+    expect(v3.sampleEfficiency.source).toContain('seeds 1,2');
+    // Rule v4: the same scores, a threshold at least as high that no calibration policy's own curve reaches on a majority of seeds.
+    const cal = await calibrateScenario(await loadScenario(file, { variant: 'testing' }), [1, 2]);
+    expect(cal.scores).toEqual(v3.scores);
+    expect(cal.sampleEfficiency.thresholdFraction).toBeGreaterThanOrEqual(v3.sampleEfficiency.thresholdFraction);
+    expect(cal.controlMajority).toEqual([]);
+    expect(cal.sampleEfficiency.source).toMatch(/^rule v4: .*seeds 1,2/);
     // The control: each calibration policy's own learning curve against the derived threshold.
     expect(Object.keys(cal.control).sort()).toEqual(calibrationPolicies().sort());
     const sd = await loadBaseline('static-device');

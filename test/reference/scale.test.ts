@@ -13,7 +13,8 @@ import { OrchestrationEnv } from '../../harness/env/env.ts';
 import { runEpisode } from '../../harness/env/episode.ts';
 import { cachedReference, clearReferenceMemory, mergeReferenceCaches, REFERENCES_DIR } from '../../harness/reference/cache.ts';
 import { myopicReference } from '../../harness/reference/myopic.ts';
-import { planningReference } from '../../harness/reference/planning.ts';
+import { BEAM_DEFAULTS } from '../../harness/reference/beam.ts';
+import { planningReference, PLANNING_DEFAULTS } from '../../harness/reference/planning.ts';
 import { CURRENT_SCALE, lineScale, parseScale, phaseReferences } from '../../harness/reference/scale.ts';
 import { jobIdentity } from '../../harness/runner/identity.ts';
 import { canonicalHash } from '../../harness/hash.ts';
@@ -47,10 +48,25 @@ describe('the planning-v1 scale', () => {
     for (const rate of Object.values(v1.eval.accuracyViolationRate!)) expect(rate >= 0 && rate <= 1).toBe(true);
   });
 
+  it('planning-v2 adds the beam-search planner: its 1 is the best of planning-v1\'s and the beam planner\'s, and new jobs are scored on it', () => {
+    const scenario = queued();
+    const env = new OrchestrationEnv(scenario);
+    const v1 = phaseReferences(scenario, SEED, 'planning-v1');
+    const v2 = phaseReferences(scenario, SEED, 'planning-v2');
+    const evalOnly = (agent: Parameters<Parameters<typeof myopicReference>[1]>[0]) => runEpisode(env, agent, SEED, { learningDecisions: 0 }).eval.meanReward;
+    const beam = planningReference(env, evalOnly, PLANNING_DEFAULTS, BEAM_DEFAULTS);
+    expect(v2.eval.oracleReward).toBe(Math.max(v1.eval.oracleReward, beam.value));
+    expect(v2.eval.oracleReward).toBeGreaterThanOrEqual(v1.eval.oracleReward);
+    expect(v2.learn.oracleReward).toBeGreaterThanOrEqual(v1.learn.oracleReward);
+    expect(v2.eval.myopicReward).toBe(v1.eval.myopicReward);
+    expect(v2.eval.randomReward).toBe(v1.eval.randomReward);
+    expect(CURRENT_SCALE).toBe('planning-v2');
+  });
+
   it('scores new jobs by it, and a legacy line keeps its hash and scale', async () => {
     const scenario = queued();
     const factory = await loadBaseline('static-edge');
-    const job = await scoreJob(scenario, factory, SEED, { checkpointEval: CK });
+    const job = await scoreJob(scenario, factory, SEED, { checkpointEval: CK, scale: 'planning-v1' });
     const refs = phaseReferences(scenario, SEED, 'planning-v1');
     expect(job.metrics.evalRefs).toEqual(refs.eval);
     expect(job.metrics.normalisedEvalReward).toBe(normalise(job.metrics.eval.meanReward, refs.eval.randomReward, refs.eval.oracleReward));
@@ -63,11 +79,11 @@ describe('the planning-v1 scale', () => {
     const inputs = { harnessVersion: 'v', agentCodeHash: 'a', scenarioHash: 's', traceSha256s: [] };
     const spec = { agent: 'x', variant: 'testing' as const, seed: 1 };
     expect(jobIdentity({ ...spec, scale: 'clairvoyant-v3' }, inputs)).toEqual({ jobHash: canonicalHash({ ...inputs, ...spec }), ...inputs });
-    expect(jobIdentity(spec, inputs)).toMatchObject({ scale: 'planning-v1' });
+    expect(jobIdentity(spec, inputs)).toMatchObject({ scale: 'planning-v2' });
     expect(jobIdentity(spec, inputs).jobHash).not.toBe(canonicalHash({ ...inputs, ...spec }));
-    expect(CURRENT_SCALE).toBe('planning-v1');
+    expect(CURRENT_SCALE).toBe('planning-v2');
     expect(lineScale({})).toBe('clairvoyant-v3');
-    expect(() => parseScale('clairvoyant-v4', 'x.json: /scale')).toThrow(/x\.json: \/scale.*expected.*clairvoyant-v3, planning-v1/s);
+    expect(() => parseScale('clairvoyant-v4', 'x.json: /scale')).toThrow(/x\.json: \/scale.*expected.*clairvoyant-v3, planning-v1, planning-v2/s);
   });
 });
 

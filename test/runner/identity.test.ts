@@ -25,7 +25,7 @@ describe('jobIdentity', () => {
     const id = jobIdentity(spec, inputs);
     expect(jobIdentity({ ...spec }, { ...inputs, traceSha256s: [...inputs.traceSha256s] }).jobHash).toBe(id.jobHash);
     // New jobs are on the current scale and say so; the legacy one is not named (lines from before scales).
-    expect(id).toEqual({ jobHash: expect.stringMatching(/^[0-9a-f]{64}$/), ...inputs, scale: 'planning-v1' });
+    expect(id).toEqual({ jobHash: expect.stringMatching(/^[0-9a-f]{64}$/), ...inputs, scale: 'planning-v2' });
     expect(jobIdentity({ ...spec, scale: 'clairvoyant-v3' }, inputs)).toEqual({ jobHash: expect.stringMatching(/^[0-9a-f]{64}$/), ...inputs });
   });
 

@@ -9,6 +9,7 @@ import { resultHashOf } from '../../harness/runner/identity.ts';
 import { runJob } from '../../harness/runner/job.ts';
 import { episodeSeed, planJobs, type AgentRef } from '../../harness/runner/plan.ts';
 import type { JobResult } from '../../harness/runner/types.ts';
+import { CURRENT_SCALE } from '../../harness/reference/scale.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'orchbench-job-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -39,7 +40,7 @@ describe('real jobs (environment + baselines)', () => {
       if (r.agent === 'clairvoyant') expect(Math.abs(m.normalisedAuc - 1)).toBeLessThan(0.01);
     }
     // New lines say their scale; each (scenario, seed)'s references are kept in the run folder, the same at any worker count.
-    expect(new Set(one.results.map((r) => r.scale))).toEqual(new Set(['planning-v1']));
+    expect(new Set(one.results.map((r) => r.scale))).toEqual(new Set([CURRENT_SCALE]));
     const cache = (d: string): string[] => readdirSync(join(root, d, REFERENCES_DIR)).sort();
     expect(cache('w1').length).toBeGreaterThan(0);
     expect(cache('w2')).toEqual(cache('w1'));

@@ -1,7 +1,8 @@
 /**
  * Pre-registered acceptance checks of the v3 default suite (issue 10, section 2), on the testing
  * variants with 5 seeds (job seeds 1-5; the thresholds were calibrated on seeds 101-105), scores
- * normalised per job with random = 0 and the clairvoyant reference = 1 (`normalisedEvalReward`):
+ * normalised per job with random = 0 and the clairvoyant reference = 1 (`normalisedEvalReward`; since
+ * 2026-12-07 on the `planning-v1` scale, pinned so that later scales do not change what it checks):
  * 0. the scenario files are the pre-registered ones (hashes in scenarios/registry-v3.json);
  * 1-4. the checks of `harness/experiment/acceptance.ts`: best static <= 0.85 everywhere; no baseline
  *    above 0.9 on >= 5 of 7; best minus worst non-random baseline >= 0.15 everywhere; a learner
@@ -59,7 +60,7 @@ describe('v3 default suite: pre-registered acceptance checks (testing variants, 
       for (const name of Object.keys(BASELINES).filter(countedBaseline)) {
         const factory = await loadBaseline(name);
         for (const seed of SEEDS) {
-          const { metrics } = await scoreJob(scenario, factory, seed, { privileged: BASELINES[name]!.privileged === true, checkpointEval: false });
+          const { metrics } = await scoreJob(scenario, factory, seed, { privileged: BASELINES[name]!.privileged === true, checkpointEval: false, scale: 'planning-v1' });
           jobs.push({ scenario: scenario.id, agent: name, normalisedEvalReward: metrics.normalisedEvalReward, interactionsToThreshold: metrics.interactionsToThreshold });
         }
       }

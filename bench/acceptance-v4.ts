@@ -1,0 +1,28 @@
+/**
+ * The v4 acceptance checks (`harness/experiment/acceptance-v4.ts`) on either variant of the v4
+ * default suite: the pre-registered test runs the testing variants in CI; this runs the full ones
+ * (too long for CI) and prints the table and each check's failing scenarios.
+ *
+ *   node --import tsx bench/acceptance-v4.ts [--variant full|testing] [--seeds 1,2,3,4,5]
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { acceptanceV4Checks, acceptanceV4Markdown, acceptanceV4Row } from '../harness/experiment/acceptance-v4.ts';
+import { loadScenario } from '../harness/scenario/load.ts';
+import { PACKAGE_ROOT } from '../harness/version.ts';
+
+const { values } = parseArgs({ options: { variant: { type: 'string', default: 'full' }, seeds: { type: 'string', default: '1,2,3,4,5' } } });
+const variant = values.variant === 'testing' ? 'testing' : 'full';
+const seeds = values.seeds!.split(',').map(Number);
+const dir = join(PACKAGE_ROOT, 'scenarios', 'default-v4');
+const rows = [];
+for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+  const c0 = process.cpuUsage();
+  rows.push(await acceptanceV4Row(await loadScenario(join(dir, f), { variant }), seeds));
+  const c = process.cpuUsage(c0);
+  console.error(`${f}: ${((c.user + c.system) / 1e6).toFixed(0)} s CPU`);
+}
+console.log(`v4 acceptance, ${variant} variants, seeds ${seeds.join(',')}\n`);
+console.log(acceptanceV4Markdown(rows));
+console.log(`\n${JSON.stringify(acceptanceV4Checks(rows), null, 1)}`);
