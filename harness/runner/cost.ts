@@ -32,6 +32,8 @@ export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   'q-learning': 10,
   bandit: 15,
   dqn: 340,
+  // The DQN's network with 1 + actions more inputs: the DQN's prior.
+  'dqn-v4': 340,
   'dqn-informed': 3600,
   hybrid: 40,
   // 109-185 s per testing job at load 13-16, against 8-40 s for dqn (first measurements).

@@ -27,7 +27,7 @@ import { PACKAGE_ROOT } from '../../harness/version.ts';
 const SEEDS = [1, 2, 3, 4, 5];
 const NEURAL_SEEDS = [1, 2];
 const NEURAL_SCENARIOS = ['3g-commute-1u-battery-v3', 'lte-driving-4u-battery-v3'];
-const NEURAL = ['dqn', 'hybrid', 'dqn-informed', 'hybrid-v4'];
+const NEURAL = ['dqn', 'hybrid', 'dqn-informed', 'hybrid-v4', 'dqn-v4'];
 /**
  * The neural agents of the published experiment folder (5 seeds on every default scenario), checked
  * on its lines against its references (the myopic one, which the planning reference is at least):
