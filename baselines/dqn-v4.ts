@@ -17,8 +17,8 @@
  * The agent is built by `dqn.ts`'s own factory, so its config, its validation and its random
  * streams are the DQN's: for a seed, `dqn` and `dqn-v4` draw the same exploration and replay
  * streams (common random numbers); they differ in their input only (and so in the initial weights
- * of the first layer, which has more inputs). Under these defaults it scores below `dqn` on the v3
- * residency scenarios: `baselines/README.md` gives the measurement and the cause.
+ * of the first layer, which has more inputs). Under these defaults it scores above `dqn` on most
+ * v4 jobs and below it on most v3 jobs: `baselines/README.md` gives the measurements and the cause.
  */
 import type { Agent, AgentContext, AgentFactory, AgentMode, AgentStats, EnvSpec, FeatureDef, Observation, Transition } from '../harness/agent.ts';
 import { InputError } from '../harness/errors.ts';
