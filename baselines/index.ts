@@ -135,6 +135,13 @@ export const BASELINES: Record<string, BaselineEntry> = {
     file: 'dqn.ts',
     load: lazy('dqn.ts'),
   },
+  'dqn-v4': {
+    description: "The DQN (dqn.ts, unchanged: same algorithm, searched defaults and random streams) reading every observation field hybrid-v4 reads: the feature vector, plus the orchestrator's requests in flight on devices and the user's resident mask (one input per action).",
+    learning: true,
+    optIn: "the v4 learner, untuned with its longer input until issue 21's equal-effort search on the v4 tuning scenarios",
+    file: 'dqn-v4.ts',
+    load: lazy('dqn-v4.ts'),
+  },
   'dqn-informed': {
     description: 'DQN given the public action information (tier, accuracy, median compute) and 3 gradient updates per training step: the Hybrid experiment\'s fair-comparison control.',
     learning: true,

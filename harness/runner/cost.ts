@@ -32,6 +32,8 @@ export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   'q-learning': 10,
   bandit: 15,
   dqn: 340,
+  // The DQN with 1 + actions more inputs: testing jobs of the v3 default scenarios without the greedy curve took 1.4-3.0 s, dqn's 2.0-6.5 s (3 seeds, same run): the DQN's prior.
+  'dqn-v4': 340,
   'dqn-informed': 3600,
   hybrid: 40,
   // 109-185 s per testing job at load 13-16, against 8-40 s for dqn (first measurements).

@@ -73,7 +73,7 @@ describe('agents are given nothing that depends on the future', () => {
 
   // The v2 factors read trace-driven timings (battery drains at completion, per-request deadlines):
   // the same check with a near-empty battery and log-normal deadlines, for the agents that read them.
-  for (const name of ['static-device', 'bandit', 'hybrid', 'hybrid-v4', 'dqn']) {
+  for (const name of ['static-device', 'bandit', 'hybrid', 'hybrid-v4', 'dqn', 'dqn-v4']) {
     it(`${name}, with a battery and per-request deadlines: identical logs for everything delivered before T`, async () => {
       const withFactors = scenarios().map((sc) => ({
         ...sc,

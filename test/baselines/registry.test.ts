@@ -17,7 +17,7 @@ async function create(name: string, ctx: AgentContext, env?: OrchestrationEnv): 
 
 describe('baseline registry', () => {
   it('lists the reference agents with uniform entries', () => {
-    for (const name of ['random', 'clairvoyant', 'plug-in', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'dqn', 'hybrid', 'hybrid-v4']) {
+    for (const name of ['random', 'clairvoyant', 'plug-in', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'dqn', 'dqn-v4', 'hybrid', 'hybrid-v4']) {
       expect(listBaselines()).toContain(name);
     }
     for (const [name, e] of Object.entries(BASELINES)) {
@@ -33,7 +33,7 @@ describe('baseline registry', () => {
   });
 
   it('gives each learner its default hyperparameters by value (dqn-informed its own)', async () => {
-    for (const name of ['q-learning', 'bandit', 'dqn', 'hybrid', 'hybrid-v4', 'dqn-informed']) {
+    for (const name of ['q-learning', 'bandit', 'dqn', 'dqn-v4', 'hybrid', 'hybrid-v4', 'dqn-informed']) {
       const config = await loadDefaultConfig(name);
       expect(config, name).toBeTypeOf('object');
       expect(Object.keys(config!).length, name).toBeGreaterThan(0);
