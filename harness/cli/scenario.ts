@@ -108,7 +108,7 @@ export function register(program: Command): void {
 
   withScenarioOptions(cmd
     .command('calibrate')
-    .description("score the non-learning policies on scenarios and derive each one's sample-efficiency threshold (the best non-learning policy's normalised score, rounded up to 0.01); run it before any learner runs on the scenario"))
+    .description("score the non-learning policies on scenarios and derive each one's sample-efficiency threshold (rule v4: the best non-learning policy's normalised score rounded up to 0.01, raised above every non-learning policy's learning-curve end level on a majority of the seeds); run it before any learner runs on the scenario"))
     .option('--seeds <list>', 'comma-separated job seeds', CALIBRATION_SEEDS.join(','))
     .option('--write', "write the threshold into the scenario file (sampleEfficiency, or testing.sampleEfficiency for the testing variant)")
     .option('--overwrite', 'with --write: replace a threshold the file already has (a registered scenario changes its hash)')

@@ -101,9 +101,10 @@ export interface PlanningReferenceValue {
  * The reference value of a quantity measured by running a policy: the best myopic variant in
  * hindsight (as the `clairvoyant-v3` scale), then the rollout planner with that variant's prices,
  * and with `beam` (the `planning-v2` scale) also the beam-search planner (`beam.ts`) with them,
- * and the best of these (without `beam`: the `planning-v1` value).
+ * planning the first `beam.decisions` decisions of each phase the measure runs, and the best of
+ * these (without `beam`: the `planning-v1` value).
  */
-export function planningReference(env: OrchestrationEnv, measure: (agent: Agent) => number, opts: PlanningOptions = PLANNING_DEFAULTS, beam: BeamOptions | null = null): PlanningReferenceValue {
+export function planningReference(env: OrchestrationEnv, measure: (agent: Agent) => number, opts: PlanningOptions = PLANNING_DEFAULTS, beam: (BeamOptions & { decisions?: number }) | null = null): PlanningReferenceValue {
   let myopic = -Infinity;
   let best = clairvoyantVariants(env)[0]!;
   for (const prices of clairvoyantVariants(env)) {
@@ -114,6 +115,7 @@ export function planningReference(env: OrchestrationEnv, measure: (agent: Agent)
     }
   }
   const rollout = measure(createPlanner(env, opts, best));
-  const planning = beam ? Math.max(rollout, measure(createBeamPlanner(env, beam, best))) : rollout;
+  // The beam planner plans `decisions` of each phase the measure starts (all of it without).
+  const planning = beam ? Math.max(rollout, measure(createBeamPlanner(env, beam, best, beam.decisions))) : rollout;
   return { myopic, planning, value: Math.max(myopic, planning) };
 }
