@@ -31,8 +31,9 @@ export type SuiteFolder = (typeof SUITE_FOLDERS)[number];
 
 /**
  * The folder `--suite default` loads (and `--suite testing`, in its testing variant). Switching
- * the default suite to another version changes this constant and nothing else; a suite that means
- * one version (an acceptance test, a published table) names its folder instead of `default`.
+ * the default suite to a new version adds its folder to {@link SUITE_FOLDERS} and points this
+ * constant at it, nothing else; whatever means one version (an acceptance test, a published table)
+ * names its folder instead of `default`.
  */
 export const DEFAULT_SUITE: SuiteFolder = 'default-v3';
 
