@@ -1,12 +1,13 @@
 /**
- * The planning reference's convergence study (issue 19; the table in docs/references.md): for each
- * default scenario (testing variant by default), the evaluation phase's mean reward of the planning
- * policy at horizons H = 1, 2, 4, ... (k candidates), on the scale random = 0, myopic reference = 1,
+ * The planning reference's convergence study (issue 19; the table in docs/references.md, on
+ * `--suite default-v3`): for each scenario of a shipped suite (the default suite, testing variant,
+ * by default), the evaluation phase's mean reward of the planning policy at horizons H = 1, 2, 4,
+ * ... (k candidates), on the scale random = 0, myopic reference = 1,
  * and the change from the previous H as a share of the random-to-myopic gap. H is chosen as the
  * first horizon after which doubling changes the value by less than 0.5% of the gap on every
  * scenario. CPU time per (scenario, seed) and H is reported beside it (the machine is shared).
  *
- *   node --import tsx bench/planning-study.ts [--variant testing|full] [--seeds 2] [--k 3] [--max-h 32]
+ *   node --import tsx bench/planning-study.ts [--suite default|default-v3|...] [--variant testing|full] [--seeds 2] [--k 3] [--max-h 32]
  */
 import { parseArgs } from 'node:util';
 import type { Agent } from '../harness/agent.ts';
@@ -16,10 +17,15 @@ import { clairvoyantVariants, createClairvoyant, createRandomAgent, type Clairvo
 import { upperBound } from '../harness/reference/bound.ts';
 import { createPlanner } from '../harness/reference/planning.ts';
 import { deriveSeed } from '../harness/rng.ts';
-import { loadSuite } from '../harness/scenario/load.ts';
+import { loadSuite, SHIPPED_SUITES } from '../harness/scenario/load.ts';
 
-const { values } = parseArgs({ options: { variant: { type: 'string', default: 'testing' }, seeds: { type: 'string', default: '2' }, k: { type: 'string', default: '3' }, 'max-h': { type: 'string', default: '32' } } });
+const { values } = parseArgs({ options: { suite: { type: 'string', default: 'default' }, variant: { type: 'string', default: 'testing' }, seeds: { type: 'string', default: '2' }, k: { type: 'string', default: '3' }, 'max-h': { type: 'string', default: '32' } } });
 const variant = values.variant === 'full' ? 'full' : 'testing';
+const suite = SHIPPED_SUITES.find((s) => s === values.suite);
+if (suite === undefined) {
+  process.stderr.write(`--suite: expected ${SHIPPED_SUITES.join(' | ')}; found ${JSON.stringify(values.suite)}\n`);
+  process.exit(2);
+}
 const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
 const k = Number(values.k);
 const horizons: number[] = [];
@@ -33,12 +39,12 @@ const cpuMs = (f: () => number): [number, number] => {
 };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-console.log(`planning convergence study: ${variant} variants, seeds ${seeds.join(',')}, k = ${k}, evaluation phase; values on the scale random = 0, myopic reference = 1`);
+console.log(`planning convergence study: ${suite} suite, ${variant} variants, seeds ${seeds.join(',')}, k = ${k}, evaluation phase; values on the scale random = 0, myopic reference = 1`);
 console.log('reference value (planning policy alone) at each H');
 console.log(`| scenario | random | myopic ref | ${horizons.map((h) => `H=${h}`).join(' | ')} | change when doubling H (% of gap) | CPU s per seed at each H |`);
 const worst: number[] = horizons.map(() => 0);
 const summary: string[] = [];
-for (const scenario of await loadSuite('default', { variant })) {
+for (const scenario of await loadSuite(suite, { variant })) {
   const env = new OrchestrationEnv(scenario);
   const measure = (seed: number) => (agent: Agent) => runEpisode(env, agent, seed, { learningDecisions: 0 }).eval.meanReward;
   const random = mean(seeds.map((s) => measure(s)(createRandomAgent(deriveSeed(s, scenario.id, 'random-reference')))));

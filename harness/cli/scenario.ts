@@ -8,7 +8,7 @@ import { latestByJob, readJournal } from '../runner/journal.ts';
 import { acceptance, acceptanceMarkdown } from '../experiment/acceptance.ts';
 import { formatScenarioReferences, scenarioReferences } from '../reference/value.ts';
 import { CALIBRATION_SEEDS, calibrateScenario } from '../experiment/calibrate.ts';
-import { checkScenario, exampleFiles, loadScenario, SHIPPED_SUITES, suiteFiles } from '../scenario/load.ts';
+import { checkScenario, exampleFiles, loadScenario, SHIPPED_SUITES, SUITE_FOLDERS, suiteFiles } from '../scenario/load.ts';
 import { VARIANTS } from '../scenario/select.ts';
 import { useCatalogs } from '../traces/catalog.ts';
 import { type ScenarioFlags, selectedScenarios, withCatalogOption, withScenarioOptions } from './select.ts';
@@ -52,7 +52,7 @@ export function register(program: Command): void {
     .option('--json', 'print the errors as JSON')
     .action((files: string[], opts: { json?: boolean; catalog: string[] }) => {
       useCatalogs(opts.catalog);
-      const list = files.length ? files : [...SHIPPED_SUITES.flatMap((s) => suiteFiles(s)), ...exampleFiles()];
+      const list = files.length ? files : [...SUITE_FOLDERS.flatMap((s) => suiteFiles(s)), ...exampleFiles()];
       const results = list.map((file) => ({ file, issues: checkScenario(file), warnings: schemaRefWarnings(file) }));
       const bad = results.filter((r) => r.issues.length);
       if (opts.json) {

@@ -5,6 +5,7 @@
  * `harness/scenario/select.ts`.
  */
 import type { Command } from 'commander';
+import { DEFAULT_SUITE } from '../scenario/load.ts';
 import { type ScenarioSelection, type Selected, selectScenarios, SUITES, VARIANTS } from '../scenario/select.ts';
 import { useCatalogs } from '../traces/catalog.ts';
 
@@ -27,7 +28,7 @@ export function withCatalogOption(cmd: Command): Command {
 /** Adds `--suite`, `--scenarios`, `--variant` and `--catalog` to a command. */
 export function withScenarioOptions(cmd: Command): Command {
   return withCatalogOption(cmd
-    .option('--suite <name>', `${SUITES.join(' | ')} (default: default; testing = the default suite in its testing variant)`)
+    .option('--suite <name>', `${SUITES.join(' | ')} (default: default, the suite in scenarios/${DEFAULT_SUITE}/; testing = the default suite in its testing variant)`)
     .option('--scenarios <list>', 'comma-separated scenario ids (of any suite) or scenario files, instead of a whole suite')
     .option('--variant <name>', `${VARIANTS.join(' | ')} (default: testing for --suite testing, else full)`));
 }

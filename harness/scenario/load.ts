@@ -22,19 +22,32 @@ import { resolveProfileFile, resolveTraceFile } from './files.ts';
 import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
 
 /**
- * The suites a run can select; `testing` is the default suite's scenarios in their testing
- * variant; `default-v2` and `legacy` the earlier default suites, v2 and v1 (files unchanged,
+ * The folders of `scenarios/` that hold a shipped suite, each named as the suite it holds, in the
+ * order ids are looked up: `default-v4` is the v4 default suite, `default-v3`, `default-v2` and
+ * `legacy` the v3, v2 and v1 default suites (files unchanged, hashes in `scenarios/registry-v*.json`,
  * loadable by id).
  */
-export type SuiteName = 'default' | 'recorded' | 'tuning' | 'default-v4' | 'default-v2' | 'legacy' | 'testing';
+export const SUITE_FOLDERS = ['default-v4', 'recorded', 'tuning', 'default-v3', 'default-v2', 'legacy'] as const;
+export type SuiteFolder = (typeof SUITE_FOLDERS)[number];
 
-/** The suites shipped as folders of `scenarios/`, in the order ids are looked up. */
-export const SHIPPED_SUITES = ['default', 'recorded', 'tuning', 'default-v4', 'default-v2', 'legacy'] as const;
+/**
+ * The folder `--suite default` loads (and `--suite testing`, in its testing variant). Switching
+ * the default suite to a new version adds its folder to {@link SUITE_FOLDERS} and points this
+ * constant at it, nothing else; whatever means one version (an acceptance test, a published table)
+ * names its folder instead of `default`.
+ */
+export const DEFAULT_SUITE: SuiteFolder = 'default-v3';
+
+/** The shipped suites by name: `default` (the folder {@link DEFAULT_SUITE}) and every folder. */
+export const SHIPPED_SUITES = ['default', ...SUITE_FOLDERS] as const;
+
+/** The suites a run can select; `testing` is the default suite's scenarios in their testing variant. */
+export type SuiteName = (typeof SHIPPED_SUITES)[number] | 'testing';
 export type Variant = 'full' | 'testing';
 
 /** Folder of the shipped scenarios of a suite. */
 export function suiteDir(suite: Exclude<SuiteName, 'testing'>): string {
-  return join(PACKAGE_ROOT, 'scenarios', suite);
+  return join(PACKAGE_ROOT, 'scenarios', suite === 'default' ? DEFAULT_SUITE : suite);
 }
 
 /** Folder of fitted generator parameter files. */
@@ -49,7 +62,7 @@ function jsonFiles(dir: string): string[] {
 
 /** The scenario files of a suite, sorted by name. */
 export function suiteFiles(suite: SuiteName): string[] {
-  return jsonFiles(suiteDir(suite === 'testing' ? 'default' : suite));
+  return jsonFiles(suiteDir(suite === 'testing' ? DEFAULT_SUITE : suite));
 }
 
 /** The example scenarios (`scenarios/examples/`, files of the user's own in a scenario), sorted by name. */
@@ -60,7 +73,7 @@ export function exampleFiles(): string[] {
 /** A path, or the id of a shipped scenario (searched in every suite). */
 export function resolveScenarioFile(fileOrId: string): string {
   if (fileOrId.endsWith('.json') || existsSync(fileOrId)) return resolve(fileOrId);
-  for (const suite of SHIPPED_SUITES) {
+  for (const suite of SUITE_FOLDERS) {
     const f = join(suiteDir(suite), `${fileOrId}.json`);
     if (existsSync(f)) return f;
   }

@@ -3,8 +3,9 @@
  * `experiment hl-speedup`, `verify`, `scenario list`, `env log`): a suite, or scenarios named by id
  * (from any shipped suite) or by file path, in a variant.
  *
- * - `suite`: `default` (v3), `recorded`, `tuning`, `default-v2` and `legacy` (the v2 and v1 default
- *   suites), or `testing` (the default suite in its testing variant, kept as a shorthand). Ignored for the choice of files when `scenarios` is given.
+ * - `suite`: `default` (the current default suite: the folder `DEFAULT_SUITE` in load.ts names),
+ *   `recorded`, `tuning`, `default-v3`, `default-v2` and `legacy` (the v3, v2 and v1 default suites,
+ *   by version), or `testing` (the default suite in its testing variant, kept as a shorthand). Ignored for the choice of files when `scenarios` is given.
  * - `scenarios`: ids of shipped scenarios of any suite, or paths of scenario files (anything ending
  *   in `.json` or naming an existing file), in the order given.
  * - `variant`: `full` or `testing`; default `testing` for the testing suite, else `full`.
@@ -13,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { didYouMean } from '../suggest.ts';
 import { InputError, type InputIssue, show } from '../errors.ts';
-import { SHIPPED_SUITES, suiteFiles, type SuiteName, type Variant } from './load.ts';
+import { SHIPPED_SUITES, SUITE_FOLDERS, suiteFiles, type SuiteName, type Variant } from './load.ts';
 
 /** The suites `--suite` accepts. */
 export const SUITES: readonly SuiteName[] = [...SHIPPED_SUITES, 'testing'];
@@ -55,7 +56,7 @@ function declaredId(file: string): string {
 
 /** Every shipped scenario id with its file. */
 function shippedIds(): Map<string, string> {
-  return new Map(SHIPPED_SUITES.flatMap((s) => suiteFiles(s)).map((f) => [basename(f, '.json'), f]));
+  return new Map(SUITE_FOLDERS.flatMap((s) => suiteFiles(s)).map((f) => [basename(f, '.json'), f]));
 }
 
 /**

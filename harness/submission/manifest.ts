@@ -11,7 +11,7 @@ import { listBaselines } from '../../baselines/index.ts';
 import type { InputIssue } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import { readJson, schemaIssues } from '../schema.ts';
-import { SHIPPED_SUITES, suiteDir, suiteFiles } from '../scenario/load.ts';
+import { SUITE_FOLDERS, suiteDir, suiteFiles } from '../scenario/load.ts';
 import { RUNTIMES } from './runtime.ts';
 
 export type SubmissionLanguage = 'typescript' | 'javascript' | 'external';
@@ -52,7 +52,7 @@ export const MANIFEST_FILE = 'submission.json';
  * default suite, its earlier versions, on which results are published, and the recorded suite), so
  * a suite added later is evaluation data unless it is the tuning suite.
  */
-const EVALUATION_SUITES = SHIPPED_SUITES.filter((s) => s !== 'tuning');
+const EVALUATION_SUITES = SUITE_FOLDERS.filter((s) => s !== 'tuning');
 
 /** The files of the evaluation scenarios. */
 function evaluationFiles(): string[] {

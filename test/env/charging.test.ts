@@ -302,7 +302,7 @@ describe('the scenario file', () => {
   it('refuses a window as long as its period at its pointer, and a missing or out-of-range field by the schema', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'charging-'));
     const withCharging = async (charging: unknown) => {
-      const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios/default/lte-driving-4u-battery-v3.json'), 'utf8'));
+      const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios/default-v3/lte-driving-4u-battery-v3.json'), 'utf8'));
       spec.tiers.device.battery.charging = charging;
       const file = join(dir, `${spec.id}.json`);
       writeFileSync(file, JSON.stringify(spec));

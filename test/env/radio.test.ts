@@ -177,7 +177,7 @@ describe('the radio in the environment', () => {
   it('the scenario file is checked: a rising tail, a promotion from the connected stage, or tx/rx power below the base is refused at its pointer', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'radio-'));
     const withRadio = async (radio: RadioSpec, power: { txPowerW: number; rxPowerW: number }) => {
-      const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios/default/lte-driving-4u-battery-v3.json'), 'utf8'));
+      const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios/default-v3/lte-driving-4u-battery-v3.json'), 'utf8'));
       spec.tiers.device.radio = radio;
       Object.assign(spec.tiers.device.power, power);
       const file = join(dir, `${spec.id}.json`);

@@ -77,16 +77,16 @@ describe('the planning reference is not beaten beyond the bootstrap interval, th
 
   it(`${NEURAL_SCENARIOS.join(', ')}, testing variants, ${NEURAL_SEEDS.length} seeds: ${LIVE_NEURAL.join(', ')}`, async () => {
     const beaten: string[] = [];
-    const scenarios = (await loadSuite('default', { variant: 'testing' })).filter((s) => NEURAL_SCENARIOS.includes(s.id));
+    const scenarios = (await loadSuite('default-v3', { variant: 'testing' })).filter((s) => NEURAL_SCENARIOS.includes(s.id));
     expect(scenarios.map((s) => s.id)).toEqual(NEURAL_SCENARIOS);
     for (const scenario of scenarios) beaten.push(...(await beatenOn(scenario, LIVE_NEURAL, NEURAL_SEEDS)));
     expect(beaten).toEqual([]);
   }, 900_000);
 });
 
-describe('the neural agents on their published default-suite results (testing variants, 5 seeds)', () => {
+describe('the neural agents on their published v3 default-suite results (testing variants, 5 seeds)', () => {
   it(`${PUBLISHED_NEURAL.join(', ')}: not above the reference beyond the bootstrap interval, never above the upper bound`, async () => {
-    interface Line { agent: string; scenario: string; variant: 'testing'; seed: number; provenance: { scenarioFile: string }; metrics: { eval: { meanReward: number; decisions: number }; evalRefs: { oracleReward: number } } }
+    interface Line { agent: string; scenario: string; variant: 'testing'; seed: number; metrics: { eval: { meanReward: number; decisions: number }; evalRefs: { oracleReward: number } } }
     const lines = readFileSync(path.join(PACKAGE_ROOT, 'leaderboard/hl-speedup-v3-testing/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line).filter((l) => PUBLISHED_NEURAL.includes(l.agent));
     expect(new Set(lines.map((l) => l.agent))).toEqual(new Set(PUBLISHED_NEURAL));
     const beaten: string[] = [];
@@ -98,7 +98,8 @@ describe('the neural agents on their published default-suite results (testing va
       for (const l of group) {
         const bk = `${l.scenario}/${l.seed}`;
         if (!bounds.has(bk)) {
-          const env = new OrchestrationEnv(await loadScenario(path.join(PACKAGE_ROOT, l.provenance.scenarioFile), { variant: l.variant }));
+          // By id: the line's recorded path (scenarios/default/) is where the v3 files were before they moved to default-v3/.
+          const env = new OrchestrationEnv(await loadScenario(l.scenario, { variant: l.variant }));
           bounds.set(bk, upperBound(env, l.seed, 'eval', l.metrics.eval.decisions).meanReward);
         }
         if (aboveBound(l.metrics.eval.meanReward, bounds.get(bk)!)) beaten.push(`${key} seed ${l.seed}: above the upper bound`);

@@ -53,7 +53,7 @@ describe('session arrivals', () => {
   it('the scenario file is checked: sessions need requestsPerSession and pauseS, other processes refuse them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sessions-'));
     try {
-      const base = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios/default/lte-driving-4u-battery-v3.json'), 'utf8'));
+      const base = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios/default-v3/lte-driving-4u-battery-v3.json'), 'utf8'));
       const check = (arrival: object) => {
         const file = join(dir, 'x.json');
         writeFileSync(file, JSON.stringify({ ...base, users: { ...base.users, arrival } }));

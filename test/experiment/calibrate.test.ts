@@ -20,7 +20,7 @@ const BIN = join(REPO_ROOT, 'bin', 'orchbench.js');
 
 /** A small copy of a shipped v3 scenario, without a threshold, in a fresh folder. */
 function smallScenario(): string {
-  const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios', 'default', 'lte-driving-4u-battery-v3.json'), 'utf8')) as Record<string, unknown> & { testing: Record<string, unknown> };
+  const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'scenarios', 'default-v3', 'lte-driving-4u-battery-v3.json'), 'utf8')) as Record<string, unknown> & { testing: Record<string, unknown> };
   delete spec.$schema;
   delete spec.sampleEfficiency;
   delete spec.testing.sampleEfficiency;

@@ -18,7 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(root, `d${n++}`);
 
-const RUN = ['run', '--suite', 'testing', '--scenarios', 'broadband-4u-battery-v3', '--agents', 'random', '--seeds', '1', '--workers', '1'];
+const RUN = ['run', '--suite', 'default-v3', '--variant', 'testing', '--scenarios', 'broadband-4u-battery-v3', '--agents', 'random', '--seeds', '1', '--workers', '1'];
 const run = (...args: string[]) => runCli(register, [...RUN, ...args]);
 
 describe('prepareOutDir', () => {
@@ -217,6 +217,6 @@ describe('orchbench run: the output folder', () => {
     const r = await run('--out', dir);
     expect(r.stdout).toMatch(/^1 jobs \(0 failed/);
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
-    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toMatchObject({ suite: 'testing', agents: ['random'] });
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toMatchObject({ suite: 'default-v3 (testing variant)', agents: ['random'] });
   });
 });

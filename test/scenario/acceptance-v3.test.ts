@@ -41,10 +41,10 @@ const SEEDS = [1, 2, 3, 4, 5];
 const registry = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'scenarios', 'registry-v3.json'), 'utf8')) as { scenarios: Record<string, { full: string; testing: string }> };
 
 describe('v3 default suite: pre-registered acceptance checks (testing variants, 5 seeds)', async () => {
-  const scenarios = await loadSuite('default', { variant: 'testing' });
-  const full = await loadSuite('default', { variant: 'full' });
+  const scenarios = await loadSuite('default-v3', { variant: 'testing' });
+  const full = await loadSuite('default-v3', { variant: 'full' });
 
-  it('the default suite is the pre-registered one (7 scenarios, hashes unchanged, every one with a calibrated threshold)', () => {
+  it('the v3 suite is the pre-registered one (7 scenarios, hashes unchanged, every one with a calibrated threshold)', () => {
     expect(scenarios.map((s) => s.id).sort()).toEqual(Object.keys(registry.scenarios).filter((id) => !id.startsWith('tuning-')).sort());
     for (const [i, s] of scenarios.entries()) {
       expect(registry.scenarios[s.id], s.id).toEqual({ full: full[i]!.hash, testing: s.hash });

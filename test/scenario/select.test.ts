@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { suiteFiles } from '../../harness/scenario/load.ts';
+import { DEFAULT_SUITE, SUITE_FOLDERS, suiteFiles } from '../../harness/scenario/load.ts';
 import { selectScenarios } from '../../harness/scenario/select.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 
@@ -16,7 +16,7 @@ const EXAMPLE = join(REPO_ROOT, 'scenarios', 'examples', 'byo-phone-log-1u-v1.js
 const out = mkdtempSync(join(tmpdir(), 'orchbench-select-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 const env = { ...process.env, NO_COLOR: '1' };
-const ids = (suite: 'default' | 'recorded' | 'tuning') => suiteFiles(suite).map((f) => basename(f, '.json'));
+const ids = (suite: 'default' | 'recorded' | 'tuning' | 'default-v3') => suiteFiles(suite).map((f) => basename(f, '.json'));
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync('node', [BIN, ...args], { encoding: 'utf8', env });
@@ -35,6 +35,20 @@ describe('selectScenarios', () => {
     expect(r.scenarios.map((s) => [s.id, s.variant])).toEqual(ids('recorded').map((id) => [id, 'testing']));
   });
 
+  it('default is the folder DEFAULT_SUITE names; each earlier default suite loads by its version', () => {
+    expect(suiteFiles('default')).toEqual(suiteFiles(DEFAULT_SUITE));
+    expect(suiteFiles('default').every((f) => f.startsWith(join(REPO_ROOT, 'scenarios', DEFAULT_SUITE) + '/'))).toBe(true);
+    const v3 = selectScenarios({ suite: 'default-v3', variant: 'testing' });
+    expect(v3.suite).toBe('default-v3 (testing variant)');
+    expect(v3.scenarios.map((s) => s.file)).toEqual(ids('default-v3').map((id) => join(REPO_ROOT, 'scenarios', 'default-v3', `${id}.json`)));
+    expect(ids('default-v3')).toEqual(['3g-commute-1u-battery-v3', '3g-commute-4u-strict-battery-v3', '5g-mmwave-16u-deadlines-v3', 'broadband-4u-battery-v3', 'lte-driving-16u-battery-deadlines-v3', 'lte-driving-4u-battery-v3', 'lte-driving-4u-deadlines-energy-v3']);
+  });
+
+  it('no id is in two shipped folders (an id resolves to one file, whatever the lookup order)', () => {
+    const all = SUITE_FOLDERS.flatMap((s) => suiteFiles(s).map((f) => basename(f, '.json')));
+    expect(all.filter((id, i) => all.indexOf(id) !== i)).toEqual([]);
+  });
+
   it('ids of any suite and scenario files, in the order given; a file is named by its id', () => {
     const names = [ids('recorded')[0]!, ids('default')[0]!, EXAMPLE, ids('tuning')[0]!];
     const s = selectScenarios({ scenarios: names, variant: 'testing' });
@@ -46,7 +60,7 @@ describe('selectScenarios', () => {
   });
 
   it('bad selections name the option, what it takes and what was given', () => {
-    expect(() => selectScenarios({ suite: 'everything' })).toThrow('--suite: expected default | recorded | tuning | default-v2 | legacy | testing; found "everything"');
+    expect(() => selectScenarios({ suite: 'everything' })).toThrow('--suite: expected default | recorded | tuning | default-v3 | default-v2 | legacy | testing; found "everything"');
     expect(() => selectScenarios({ variant: 'small' })).toThrow('--variant: expected full | testing; found "small"');
     expect(() => selectScenarios({ suite: 'testing', variant: 'full' })).toThrow(/--variant: expected testing with --suite testing/);
     expect(() => selectScenarios({ scenarios: ['nope-v1'] })).toThrow(new RegExp(`--scenarios: expected a scenario file, or the id of a shipped scenario \\(.*${ids('tuning')[0]}.*\\); found "nope-v1"`));

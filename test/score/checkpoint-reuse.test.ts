@@ -101,7 +101,7 @@ describe('checkpoint reuse', () => {
   // Every baseline of a run but DQN (a learner like q-learning and bandit, and the slowest) on a
   // testing variant with 16 users: identical metrics (checkpoint rewards and decision log included).
   it('over a run: every result is the same with and without reuse, and the static policies are evaluated once', async () => {
-    const v3 = await loadScenario(new URL('../../scenarios/default/lte-driving-16u-battery-deadlines-v3.json', import.meta.url).pathname, { variant: 'testing' });
+    const v3 = await loadScenario(new URL('../../scenarios/default-v3/lte-driving-16u-battery-deadlines-v3.json', import.meta.url).pathname, { variant: 'testing' });
     const agents = Object.keys(BASELINES).filter((n) => !BASELINES[n]!.privileged && !BASELINES[n]!.control && !BASELINES[n]!.optIn && n !== 'dqn');
     expect(agents).toEqual(expect.arrayContaining(['random', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'hybrid']));
     const reused: Record<string, number> = {};
