@@ -17,6 +17,22 @@
  * calibrated; testing variants, seeds 1-3) before this registration; the designs had been fixed in
  * that commit, the thresholds follow calibration rule v4 from non-learners only, and nothing was
  * changed after those runs.
+ *
+ * Outcome (first run after registration, commit 468c8ba, 78 s): checks 0, 1, 5 and 6 hold (value of
+ * planning 0.151-0.363 on all 7; upper bound 2.10-2.44; the planning reference violates no
+ * requirement: it is hard). Three do NOT hold, recorded with `expectNotMet`:
+ * 2. a constant policy scores above 0.7 on 4 of 7 scenarios, each time "the device with the
+ *    smallest legal model" (its action device efficientnet_b0; masked requests fall back to the first
+ *    legal action, the smallest model on the device that meets the requirement): 0.707 on
+ *    3g-commute-1u-charging, 0.769 on lte-driving-16u, 0.717 on lte-driving-4u-battery, 0.775 on
+ *    lte-driving-4u-deadlines-energy (on LTE its 260 ms promotion makes opening the radio cheap and
+ *    staying local strong, docs/scenario-design.md);
+ * 3. plug-in scores 0.870 on 5g-mmwave-16u (greedy-heuristic <= 0.824 and plug-in <= 0.817 elsewhere);
+ * 4. the greedy heuristic's own learning curve reaches the threshold on a majority of the job seeds
+ *    on 4 scenarios (5/5 on 3g-commute-1u-battery, 4/5 on 3g-commute-1u-charging and
+ *    3g-commute-4u-strict, 3/5 on lte-driving-4u-deadlines-energy): rule v4 puts the threshold 0.01
+ *    above the non-learners' end levels on the calibration seeds (101-105), and that margin is
+ *    within the seed-to-seed spread of the job seeds.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +40,7 @@ import { describe, expect, it } from 'vitest';
 import { acceptanceV4Checks, acceptanceV4Markdown, acceptanceV4Row, type AcceptanceV4Row } from '../../harness/experiment/acceptance-v4.ts';
 import { loadScenario, loadSuite } from '../../harness/scenario/load.ts';
 import { PACKAGE_ROOT } from '../../harness/version.ts';
-import { NoScores } from './registered-checks.ts';
+import { expectNotMet, NoScores } from './registered-checks.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const registry = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'scenarios', 'registry-v4.json'), 'utf8')) as { scenarios: Record<string, { full: string; testing: string }> };
@@ -68,16 +84,19 @@ describe('v4 default suite: pre-registered acceptance checks (testing variants, 
     expect(checks().valueOfPlanning.scenarios).toBeGreaterThanOrEqual(5);
   });
 
-  it('every constant policy scores <= 0.7 on every scenario', () => {
-    expect(checks().constants).toEqual([]);
+  it('NOT MET (recorded result): every constant policy scores <= 0.7 on every scenario', () => {
+    const c = checks();
+    expectNotMet(() => expect(c.constants).toEqual([]), /^expected \[.+\] to deeply equal \[\]$/s);
   });
 
-  it('the greedy heuristic and plug-in score <= 0.85 on every scenario', () => {
-    expect(checks().heuristics).toEqual([]);
+  it('NOT MET (recorded result): the greedy heuristic and plug-in score <= 0.85 on every scenario', () => {
+    const c = checks();
+    expectNotMet(() => expect(c.heuristics).toEqual([]), /^expected \[.+\] to deeply equal \[\]$/s);
   });
 
-  it("no non-learning policy's own learning curve reaches its scenario's threshold on a majority of seeds", () => {
-    expect(checks().thresholds).toEqual([]);
+  it("NOT MET (recorded result): no non-learning policy's own learning curve reaches its scenario's threshold on a majority of seeds", () => {
+    const c = checks();
+    expectNotMet(() => expect(c.thresholds).toEqual([]), /^expected \[.+\] to deeply equal \[\]$/s);
   });
 
   it('the upper bound is at least 0.05 above the planning reference on every scenario', () => {
