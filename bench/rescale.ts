@@ -6,7 +6,7 @@
  * `planning-v1` scale (planning reference = 1), with the upper bound on the latter scale. Prints
  * per agent and scenario the mean of each, and counts lines above 1 and above the bound.
  *
- *   node --import tsx bench/rescale.ts leaderboard/hl-speedup-v3-testing/results.jsonl leaderboard/testing/results.jsonl
+ *   node --import tsx bench/rescale.ts leaderboard/hl-speedup-v3-testing/results.jsonl leaderboard/testing-v3/results.jsonl
  *
  * `--bound-only` skips the planning reference (the new scale is then the old one) and only checks
  * the lines against the upper bound: fast enough for full-variant folders.

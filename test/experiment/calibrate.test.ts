@@ -157,7 +157,7 @@ describe('acceptance checks', () => {
   });
 
   it('orchbench scenario acceptance: one line per job, clear errors for a missing file and a bad variant', () => {
-    const lines = readFileSync(join(REPO_ROOT, 'leaderboard', 'testing', 'results.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(REPO_ROOT, 'leaderboard', 'testing-v3', 'results.jsonl'), 'utf8').trim().split('\n');
     const pick = lines.filter((l) => l.includes('"scenario":"broadband-4u-battery-v3"') && /"agent":"(static-device|hybrid)"/.test(l));
     expect(pick.length).toBe(6);
     const file = join(mkdtempSync(join(tmpdir(), 'orchbench-acceptance-')), 'results.jsonl');
