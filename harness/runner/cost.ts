@@ -30,6 +30,8 @@ export const PRIOR_MS_PER_KILO_DECISION: Readonly<Record<string, number>> = {
   'plug-in': 10,
   'greedy-heuristic': 10,
   'q-learning': 10,
+  // q-learning.ts's agent on the first 15 features: q-learning's prior.
+  'q-learning-v4': 10,
   bandit: 15,
   dqn: 340,
   // The DQN with 1 + actions more inputs: testing jobs of the v3 default scenarios without the greedy curve took 1.4-3.0 s, dqn's 2.0-6.5 s (3 seeds, same run): the DQN's prior.
