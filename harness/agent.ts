@@ -89,7 +89,7 @@ export interface RankingRule {
 /** The rule every leaderboard states; {@link EnvSpec.ranking} carries it with the scenario's threshold. */
 export const RANKING_TEXT =
   "Ranked by the normalised evaluation reward: the mean of this scenario's reward (EnvSpec.reward) over the held-out evaluation segment, " +
-  'with random = 0 and the scale\'s reference = 1 on the same segment (the planning reference on planning-v1; docs/references.md); across scenarios, the IQM over seeds and scenarios. ' +
+  'with random = 0 and the scale\'s reference = 1 on the same segment (the planning reference on planning-v2; docs/references.md); across scenarios, the IQM over seeds and scenarios. ' +
   'Sample efficiency (real interactions until the learning curve stays above the threshold) is a ranking of its own; ' +
   'latency, energy, accuracy violations and deadline misses are reported beside them, never folded in with hidden weights.';
 

@@ -71,7 +71,7 @@ export interface AcceptanceReport {
 /** Whether a registered name is a baseline the checks count (not a reference, not a control). */
 export function countedBaseline(name: string): boolean {
   const b = BASELINES[name];
-  return b !== undefined && !b.reference && !b.control && b.optIn === undefined;
+  return b !== undefined && !b.reference && !b.control;
 }
 
 /**

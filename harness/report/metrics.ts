@@ -42,7 +42,7 @@ export const METRICS: readonly MetricDef[] = [
   {
     id: 'normalisedAuc',
     label: 'Normalised AUC',
-    unit: 'fraction (0 = random, 1 = the scale\'s reference: the planning reference on planning-v1)',
+    unit: 'fraction (0 = random, 1 = the scale\'s reference: the planning reference on planning-v2)',
     direction: 'higher-is-better',
     description: 'Area under the normalised learning curve over real interactions, divided by its length.',
     value: (m) => m.normalisedAuc,
@@ -50,7 +50,7 @@ export const METRICS: readonly MetricDef[] = [
   {
     id: 'normalisedEvalReward',
     label: 'Normalised eval reward',
-    unit: 'fraction (0 = random, 1 = the scale\'s reference: the planning reference on planning-v1)',
+    unit: 'fraction (0 = random, 1 = the scale\'s reference: the planning reference on planning-v2)',
     direction: 'higher-is-better',
     description: 'Mean reward of the learned policy on the held-out evaluation segment, normalised by the random and clairvoyant policies on the same segment.',
     value: (m) => m.normalisedEvalReward,

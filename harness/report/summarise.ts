@@ -170,7 +170,7 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
     });
   }
 
-  // References (random = 0; clairvoyant, the myopic reference: 1 of clairvoyant-v3, at most 1 on planning-v1) have their own band: never ranked.
+  // References (random = 0; clairvoyant, the myopic reference: 1 of clairvoyant-v3, at most 1 on planning-v1 and planning-v2) have their own band: never ranked.
   const referenceOf = (agent: string): { knows: string } | undefined =>
     results.some((r) => r.agent === agent && r.agentKind === 'baseline') && Object.hasOwn(BASELINES, agent) ? BASELINES[agent]!.reference : undefined;
   const ranked = aggregates.filter((a) => a.missingScenarios.length === 0 && !referenceOf(a.agent));
@@ -190,14 +190,14 @@ export function summarise(results: readonly JobResult[], opts: StatsOptions): Su
 
   const orderOf = (id: MetricId): ObjectiveRanking['order'] => objectives.find((o) => o.metric === id)!.order;
   const overall: OverallRanking = {
-    rule: `${RANKING_TEXT} Competition ranks (1, 2, 2, 4) of the IQM point estimate; "overlaps with" names the agents whose intervals overlap, whose order is not resolved. Only agents with a successful run on every scenario are ranked; the references (random = 0; clairvoyant, the myopic reference: 1 on the clairvoyant-v3 scale, at most 1 on planning-v1, whose 1 is the planning reference) are shown in their own band, never ranked.`,
+    rule: `${RANKING_TEXT} Competition ranks (1, 2, 2, 4) of the IQM point estimate; "overlaps with" names the agents whose intervals overlap, whose order is not resolved. Only agents with a successful run on every scenario are ranked; the references (random = 0; clairvoyant, the myopic reference: 1 on the clairvoyant-v3 scale, at most 1 on planning-v1 and planning-v2, whose 1 is the planning reference) are shown in their own band, never ranked.`,
     metric: 'normalisedEvalReward',
     order: orderOf('normalisedEvalReward'),
     unranked: agents
       .filter((a) => !ranked.some((r) => r.agent === a))
       .map((agent) => {
         const ref = referenceOf(agent);
-        if (ref) return { agent, reason: `reference of the normalised scale (${agent === 'random' ? '0' : '1 on clairvoyant-v3, at most 1 on planning-v1'}), not a competitor; it knows ${ref.knows}` };
+        if (ref) return { agent, reason: `reference of the normalised scale (${agent === 'random' ? '0' : '1 on clairvoyant-v3, at most 1 on planning-v1 and planning-v2'}), not a competitor; it knows ${ref.knows}` };
         const agg = aggregates.find((a) => a.agent === agent);
         return { agent, reason: agg ? `no successful run on ${agg.missingScenarios.join(', ')}` : 'no successful run on any scenario' };
       }),

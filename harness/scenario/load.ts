@@ -27,7 +27,7 @@ import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
  * `legacy` the v3, v2 and v1 default suites (files unchanged, hashes in `scenarios/registry-v*.json`,
  * loadable by id).
  */
-export const SUITE_FOLDERS = ['default-v4', 'recorded', 'tuning', 'default-v3', 'default-v2', 'legacy'] as const;
+export const SUITE_FOLDERS = ['default-v4', 'recorded', 'tuning', 'tuning-v4', 'default-v3', 'default-v2', 'legacy'] as const;
 export type SuiteFolder = (typeof SUITE_FOLDERS)[number];
 
 /**

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../harness/errors.ts';
 import type { CompiledScenario } from '../../harness/scenario/compiled.ts';
 
-vi.mock('../../harness/score/job.ts', () => ({ scoreJob: async () => ({ metrics: { normalisedEvalReward: -0.2 } }) }));
+vi.mock('../../harness/score/job.ts', () => ({ scoreJob: async () => ({ metrics: { normalisedEvalReward: -0.2, curve: { normalised: [-0.2] } } }) }));
 const { calibrateScenario } = await import('../../harness/experiment/calibrate.ts');
 
 describe('calibrateScenario', () => {

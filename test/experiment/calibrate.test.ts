@@ -128,7 +128,7 @@ describe('acceptance checks', () => {
   it('computes the table and the four checks from per-job scores', () => {
     const jobs: AcceptanceJob[] = [];
     for (const seed of [0, 1, 2]) {
-      jobs.push(job('a', 'static-device', 0.8, false), job('a', 'static-edge', 0.1, false), job('a', 'q-learning', 0.85, seed < 2), job('a', 'random', 0, false));
+      jobs.push(job('a', 'static-device', 0.8, false), job('a', 'static-edge', 0.1, false), job('a', 'q-learning-v4', 0.85, seed < 2), job('a', 'random', 0, false));
       jobs.push(job('b', 'static-device', 0.9, false), job('b', 'static-edge', 0.88, seed < 2), job('b', 'hybrid', 0.95, seed < 1), job('b', 'plug-in', 0.97, true));
     }
     jobs.push(job('a', 'clairvoyant', 1, false), job('a', 'dqn-informed', 2, true));
@@ -136,10 +136,10 @@ describe('acceptance checks', () => {
     expect(rep.rows.map((r) => r.scenario)).toEqual(['a', 'b']);
     const [a, b] = rep.rows;
     // References and controls are not counted.
-    expect(Object.keys(a!.scores).sort()).toEqual(['q-learning', 'static-device', 'static-edge']);
-    expect(a!.best).toEqual({ agent: 'q-learning', score: 0.85 });
+    expect(Object.keys(a!.scores).sort()).toEqual(['q-learning-v4', 'static-device', 'static-edge']);
+    expect(a!.best).toEqual({ agent: 'q-learning-v4', score: 0.85 });
     expect(a!.spread).toBeCloseTo(0.75, 12);
-    expect(a!.reaching).toEqual([{ agent: 'q-learning', reached: 2, runs: 3 }]);
+    expect(a!.reaching).toEqual([{ agent: 'q-learning-v4', reached: 2, runs: 3 }]);
     expect(b!.reaching).toEqual([]); // 1 of 3 is not a majority
     // The control: a non-learning policy reaching the threshold (privileged plug-in not counted).
     expect(a!.controlsReaching).toEqual([]);

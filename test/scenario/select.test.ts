@@ -60,7 +60,7 @@ describe('selectScenarios', () => {
   });
 
   it('bad selections name the option, what it takes and what was given', () => {
-    expect(() => selectScenarios({ suite: 'everything' })).toThrow('--suite: expected default | default-v4 | recorded | tuning | default-v3 | default-v2 | legacy | testing; found "everything"');
+    expect(() => selectScenarios({ suite: 'everything' })).toThrow('--suite: expected default | default-v4 | recorded | tuning | tuning-v4 | default-v3 | default-v2 | legacy | testing; found "everything"');
     expect(() => selectScenarios({ variant: 'small' })).toThrow('--variant: expected full | testing; found "small"');
     expect(() => selectScenarios({ suite: 'testing', variant: 'full' })).toThrow(/--variant: expected testing with --suite testing/);
     expect(() => selectScenarios({ scenarios: ['nope-v1'] })).toThrow(new RegExp(`--scenarios: expected a scenario file, or the id of a shipped scenario \\(.*${ids('tuning')[0]}.*\\); found "nope-v1"`));

@@ -103,7 +103,7 @@ describe('checkpoint reuse', () => {
   it('over a run: every result is the same with and without reuse, and the static policies are evaluated once', async () => {
     const v3 = await loadScenario(new URL('../../scenarios/default-v3/lte-driving-16u-battery-deadlines-v3.json', import.meta.url).pathname, { variant: 'testing' });
     const agents = Object.keys(BASELINES).filter((n) => !BASELINES[n]!.privileged && !BASELINES[n]!.control && !BASELINES[n]!.optIn && n !== 'dqn');
-    expect(agents).toEqual(expect.arrayContaining(['random', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning', 'bandit', 'hybrid']));
+    expect(agents).toEqual(expect.arrayContaining(['random', 'static-device', 'static-edge', 'static-cloud', 'greedy-heuristic', 'q-learning-v4', 'bandit', 'hybrid']));
     const reused: Record<string, number> = {};
     for (const name of agents) {
       const factory = await BASELINES[name]!.load();
@@ -116,7 +116,7 @@ describe('checkpoint reuse', () => {
     }
     // Neither declares a fixed policy nor learns: evaluated every time.
     expect([reused['random'], reused['greedy-heuristic']]).toEqual([0, 0]);
-    // With this seed q-learning gets no learn call between two of its checkpoints: the learn rule is exercised on a real learner.
-    expect(reused['q-learning']).toBeGreaterThan(0);
+    // With this seed q-learning-v4 (q-learning's agent) gets no learn call between two of its checkpoints: the learn rule is exercised on a real learner.
+    expect(reused['q-learning-v4']).toBeGreaterThan(0);
   });
 });

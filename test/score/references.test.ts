@@ -16,6 +16,7 @@ import { loadScenario } from '../../harness/scenario/load.ts';
 import { interactionsToThreshold } from '../../harness/score/curves.ts';
 import { scoreJob } from '../../harness/score/job.ts';
 import { clairvoyantVariants, createClairvoyant, createRandomAgent } from '../../harness/reference/index.ts';
+import { BEAM_DEFAULTS, createBeamPlanner } from '../../harness/reference/beam.ts';
 import { createPlanner, PLANNING_DEFAULTS } from '../../harness/reference/planning.ts';
 
 const SEED = 11;
@@ -115,21 +116,29 @@ describe('scoreJob against hand-computed references (a scenario with several cla
     expect(others).not.toBeCloseTo(on(createClairvoyant(env)), 6);
   });
 
-  it('on planning-v1 (the default) the 1 is the better of the best variant and the planning policy with its prices, per phase and on the segments', async () => {
-    const firstLegal: AgentFactory = () => ({ name: 'first-legal', act: (obs) => obs.actionMask.indexOf(1) });
-    const ck = { step: 200, maxRelativeStep: 0.5, segments: 3, decisionsPerSegment: 40, minDecisions: 120 };
-    const { metrics } = await scoreJob(scenario, firstLegal, SEED, { checkpointEval: ck });
-    const env = new OrchestrationEnv(scenario);
-    const variants = clairvoyantVariants(env);
-    const prices = (values: number[]) => variants[values.indexOf(Math.max(...values))]!;
-    const learnPlan = mean(runEpisode(env, createPlanner(env, PLANNING_DEFAULTS, prices(hand.learn.variants)), SEED).learningRewards);
-    const evalPlan = runEpisode(env, createPlanner(env, PLANNING_DEFAULTS, prices(hand.eval.variants)), SEED, { learningDecisions: 0 }).eval.meanReward;
-    expect(metrics.refs).toEqual({ randomReward: hand.learn.random, oracleReward: Math.max(best.learn, learnPlan) });
-    expect(metrics.evalRefs).toMatchObject({ randomReward: hand.eval.random, oracleReward: Math.max(best.eval, evalPlan), myopicReward: best.eval, planningReward: evalPlan });
-    const seeds = Array.from({ length: ck.segments }, (_, j) => deriveSeed(SEED, scenario.id, 'checkpoint-eval', j));
-    const on = (agent: Agent) => evaluateSegments(env, agent, seeds, ck.decisionsPerSegment).meanReward;
-    const onVariants = variants.map((v) => on(createClairvoyant(env, v)));
-    const segPlan = on(createPlanner(env, PLANNING_DEFAULTS, variants[onVariants.indexOf(Math.max(...onVariants))]!));
-    expect(metrics.greedyCurve!.refs.oracleReward).toBe(Math.max(...onVariants, segPlan));
-  });
+  for (const scale of ['planning-v1', 'planning-v2'] as const) {
+    it(`on ${scale} the 1 is the better of the best variant and the planning policy with its prices${scale === 'planning-v2' ? ' or the beam-search planner with them (not on the learning phase)' : ''}, per phase and on the segments`, async () => {
+      const firstLegal: AgentFactory = () => ({ name: 'first-legal', act: (obs) => obs.actionMask.indexOf(1) });
+      const ck = { step: 200, maxRelativeStep: 0.5, segments: 3, decisionsPerSegment: 40, minDecisions: 120 };
+      const { metrics } = await scoreJob(scenario, firstLegal, SEED, { checkpointEval: ck, scale });
+      const env = new OrchestrationEnv(scenario);
+      const variants = clairvoyantVariants(env);
+      const prices = (values: number[]) => variants[values.indexOf(Math.max(...values))]!;
+      const beam = scale === 'planning-v2';
+      const learnPlan = mean(runEpisode(env, createPlanner(env, PLANNING_DEFAULTS, prices(hand.learn.variants)), SEED).learningRewards);
+      const evalOnly = { learningDecisions: 0 };
+      const evalRollout = runEpisode(env, createPlanner(env, PLANNING_DEFAULTS, prices(hand.eval.variants)), SEED, evalOnly).eval.meanReward;
+      const evalBeam = beam ? runEpisode(env, createBeamPlanner(env, BEAM_DEFAULTS, prices(hand.eval.variants)), SEED, evalOnly).eval.meanReward : -Infinity;
+      const evalPlan = Math.max(evalRollout, evalBeam);
+      expect(metrics.refs).toEqual({ randomReward: hand.learn.random, oracleReward: Math.max(best.learn, learnPlan) });
+      expect(metrics.evalRefs).toMatchObject({ randomReward: hand.eval.random, oracleReward: Math.max(best.eval, evalPlan), myopicReward: best.eval, planningReward: evalPlan });
+      const seeds = Array.from({ length: ck.segments }, (_, j) => deriveSeed(SEED, scenario.id, 'checkpoint-eval', j));
+      const on = (agent: Agent) => evaluateSegments(env, agent, seeds, ck.decisionsPerSegment).meanReward;
+      const onVariants = variants.map((v) => on(createClairvoyant(env, v)));
+      const segPrices = variants[onVariants.indexOf(Math.max(...onVariants))]!;
+      const segPlan = on(createPlanner(env, PLANNING_DEFAULTS, segPrices));
+      const segBeam = beam ? on(createBeamPlanner(env, BEAM_DEFAULTS, segPrices, ck.decisionsPerSegment)) : -Infinity;
+      expect(metrics.greedyCurve!.refs.oracleReward).toBe(Math.max(...onVariants, segPlan, segBeam));
+    });
+  }
 });

@@ -143,10 +143,12 @@ describe('ProcessAgent: what one call accepts and how it fails', () => {
       for (let i = 0; i < 2; i++) act();
       expect(t.calls).toBe(6);
       expect(t.learnPhaseMs).toBe(learnMs);
-      // A call cannot end before its reply, which comes after the child's sleep.
-      expect(calls[1]).toBeGreaterThanOrEqual(300);
-      for (const ms of calls.slice(2)) expect(ms).toBeGreaterThanOrEqual(20);
-      expect(t.totalMs - learnMs).toBeGreaterThanOrEqual(2 * 20);
+      // A call cannot end before its reply, which comes after the child's sleep; its clock starts
+      // once the request is written, and the child can begin sleeping before the write returns
+      // (measured 19.91 ms for a 20 ms sleep at load 4): 1 ms of slack.
+      expect(calls[1]).toBeGreaterThanOrEqual(299);
+      for (const ms of calls.slice(2)) expect(ms).toBeGreaterThanOrEqual(19);
+      expect(t.totalMs - learnMs).toBeGreaterThanOrEqual(2 * 19);
     } finally {
       agent.dispose();
     }
