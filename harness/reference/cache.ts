@@ -7,11 +7,22 @@
  *
  * Values are stored as JSON with non-finite numbers and -0 spelled out, so a value read back is
  * bit-identical to the one computed (a JSON number round-trips a double exactly).
+ *
+ * Shipped bundles (`scenarios/reference-cache/*.json`): the references of the default suite's jobs
+ * as the main command and the published testing run plan them, computed once and committed, so a
+ * run does not spend most of its time recomputing the same values (the v4 main command spent 1,040
+ * of its 1,753 CPU s on references). A run seeds its folder's cache from them
+ * ({@link seedReferenceCache}), only when a bundle's `codeHash` equals the hash of the code that
+ * computes references today ({@link referenceCodeHash}): any change to the simulator or the
+ * references makes every bundle stale (ignored, said in the run's output) until it is regenerated
+ * (`bench/reference-bundle.ts`). `verify` never reads them.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { canonicalHash } from '../hash.ts';
+import { PACKAGE_ROOT } from '../version.ts';
 
 /** The folder of a run's reference cache. */
 export const REFERENCES_DIR = 'references';
@@ -87,6 +98,72 @@ function store(outDir: string, key: ReferenceKey, value: unknown): void {
   const tmp = `${file}.${process.pid}-${threadId}.tmp`;
   writeFileSync(tmp, encode({ key, value }));
   renameSync(tmp, file);
+}
+
+/** The folder of the shipped reference bundles. */
+export const SHIPPED_REFERENCES_DIR = join(PACKAGE_ROOT, 'scenarios', 'reference-cache');
+
+/** The code a reference's value depends on besides its key: the simulator, the references, scoring's segments, the scenario compiler, the random streams. */
+const REFERENCE_CODE = ['harness/env', 'harness/reference', 'harness/score', 'harness/scenario', 'harness/profiles', 'harness/rng.ts', 'harness/hash.ts'];
+
+function codeFiles(rel: string): string[] {
+  const abs = join(PACKAGE_ROOT, rel);
+  if (rel.endsWith('.ts')) return [abs];
+  return readdirSync(abs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort().map((f) => join(abs, f));
+}
+
+/** The hash of the code that computes references ({@link REFERENCE_CODE}): a shipped bundle is used only while it is the same. */
+export function referenceCodeHash(): string {
+  const h = createHash('sha256');
+  for (const f of REFERENCE_CODE.flatMap(codeFiles)) {
+    const bytes = readFileSync(f);
+    h.update(`${relative(PACKAGE_ROOT, f)}\0${bytes.length}\0`).update(bytes);
+  }
+  return h.digest('hex');
+}
+
+/** A shipped bundle: the code hash it was computed with and its entries. */
+export interface ReferenceBundle {
+  codeHash: string;
+  entries: { key: ReferenceKey; value: unknown }[];
+}
+
+/** Writes a bundle of every reference cached under `runDirs` (their `references/` folders) to `file`. */
+export function writeReferenceBundle(runDirs: readonly string[], file: string): number {
+  const entries = new Map<string, { key: ReferenceKey; value: unknown }>();
+  for (const dir of runDirs) {
+    for (const name of readdirSync(join(dir, REFERENCES_DIR)).filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).sort()) {
+      const stored = decode(readFileSync(join(dir, REFERENCES_DIR, name), 'utf8')) as { key: ReferenceKey; value: unknown };
+      entries.set(canonicalHash(stored.key), stored);
+    }
+  }
+  const bundle: ReferenceBundle = { codeHash: referenceCodeHash(), entries: [...entries.keys()].sort().map((k) => entries.get(k)!) };
+  writeFileSync(file, `${encode(bundle)}\n`);
+  return entries.size;
+}
+
+/**
+ * Seeds `outDir`'s cache with the entries of the shipped bundles in `dir` whose code hash is
+ * today's (a file the folder already has is kept).
+ * @returns entries copied, and the bundles ignored as stale.
+ */
+export function seedReferenceCache(outDir: string, dir: string = SHIPPED_REFERENCES_DIR): { copied: number; stale: string[] } {
+  const out = { copied: 0, stale: [] as string[] };
+  if (!existsSync(dir)) return out;
+  const code = referenceCodeHash();
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const bundle = decode(readFileSync(join(dir, name), 'utf8')) as ReferenceBundle;
+    if (bundle.codeHash !== code) {
+      out.stale.push(name);
+      continue;
+    }
+    for (const { key, value } of bundle.entries) {
+      if (existsSync(referenceFile(outDir, key))) continue;
+      store(outDir, key, value);
+      out.copied++;
+    }
+  }
+  return out;
 }
 
 /** Forgets this thread's memory (tests: to read a value back from a folder, or recompute it). */
