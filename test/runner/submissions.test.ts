@@ -248,7 +248,30 @@ const busy = (pid: number): boolean => {
     return false;
   }
 };
-const alive = (pid: number): boolean => existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+/** A process's start time (clock ticks since boot, /proc/PID/stat field 22), or null when it is gone: with its pid, who it is (a pid can be reused). */
+const startOf = (pid: number): string | null => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^\d+ \(.*\) /s, '').split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+};
+/** Whether the process `pid` that started at `start` still runs (not a zombie, and not another process reusing the pid). */
+const alive = (pid: number, start: string | null): boolean => {
+  try {
+    return start !== null && startOf(pid) === start && !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+/** What a process runs, for a failure message. */
+const cmdline = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '(gone)';
+  }
+};
 
 describe('the harness killed while a sandboxed job busy-loops', () => {
   it.each(['SIGKILL', 'SIGTERM'] as const)('%s: every process of the sandbox ends with it', async (signal) => {
@@ -257,17 +280,22 @@ describe('the harness killed while a sandboxed job busy-loops', () => {
     const dir = variant(`loop-${signal.toLowerCase()}-${process.pid}`, 'hostile-loop', {});
     const harness = spawn(process.execPath, [bin, 'run', '--suite', 'testing', '--scenarios', 'broadband-1u-loose-v1', '--agents', 'random', '--submissions', dir, '--seeds', '1', '--workers', '1', '--decision-ms', '600000', '--out', join(scratch, `killed-${signal}`)], { cwd: repoRoot, stdio: 'ignore' });
     let sandbox: number[] = [];
+    const starts = new Map<number, string | null>();
     try {
       // Until the agent is in its endless loop (a running process under bwrap). The harness itself
       // is not part of the sandbox (and is busy starting up).
       expect(await eventually(() => (sandbox = tree(harness.pid!).filter((p) => p !== harness.pid)).some(busy), 60_000)).toBe(true);
+      for (const pid of sandbox) starts.set(pid, startOf(pid));
     } finally {
       harness.kill(signal);
     }
     // The harness is this process's child: its exit is an event. Its sandbox's processes are not
     // (no exit event here): a long window, which ends as soon as they are gone.
     if (harness.exitCode === null && harness.signalCode === null) await once(harness, 'exit');
-    expect(await eventually(() => !sandbox.some(alive))).toBe(true);
+    const started = sandbox.map((pid) => [pid, starts.get(pid) ?? null] as const);
+    const survivors = (): string[] => started.filter(([pid, start]) => alive(pid, start)).map(([pid]) => `${pid}: ${cmdline(pid)}`);
+    await eventually(() => survivors().length === 0);
+    expect(survivors()).toEqual([]);
   }, 120_000);
 });
 
