@@ -144,10 +144,10 @@ export function writeReferenceBundle(runDirs: readonly string[], file: string): 
 
 /**
  * Seeds `outDir`'s cache with the entries of the shipped bundles in `dir` whose code hash is
- * today's (a file the folder already has is kept).
+ * today's, for the scenarios of `scenarioHashes` (the run's; a file the folder already has is kept).
  * @returns entries copied, and the bundles ignored as stale.
  */
-export function seedReferenceCache(outDir: string, dir: string = SHIPPED_REFERENCES_DIR): { copied: number; stale: string[] } {
+export function seedReferenceCache(outDir: string, scenarioHashes: ReadonlySet<string>, dir: string = SHIPPED_REFERENCES_DIR): { copied: number; stale: string[] } {
   const out = { copied: 0, stale: [] as string[] };
   if (!existsSync(dir)) return out;
   const code = referenceCodeHash();
@@ -158,7 +158,7 @@ export function seedReferenceCache(outDir: string, dir: string = SHIPPED_REFEREN
       continue;
     }
     for (const { key, value } of bundle.entries) {
-      if (existsSync(referenceFile(outDir, key))) continue;
+      if (!scenarioHashes.has(key.scenarioHash as string) || existsSync(referenceFile(outDir, key))) continue;
       store(outDir, key, value);
       out.copied++;
     }

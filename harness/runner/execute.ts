@@ -143,13 +143,13 @@ export async function executeJobs(jobs: readonly PlannedJob[], opts: ExecuteOpti
   const progress = opts.progress ?? silentProgress;
   const { file, before } = openRunJournal(opts.outDir, opts.resume === true);
   for (const s of before.skipped) progress.note(`${file}:${s.line}: skipped: ${s.reason}`);
-  // The shipped references of the default suite (cache.ts): the same values, not computed again.
-  const seeded = seedReferenceCache(resolve(opts.outDir));
-  if (seeded.copied > 0) progress.note(`references: ${seeded.copied} taken from the shipped bundles (scenarios/reference-cache)`);
-  for (const name of seeded.stale) progress.note(`references: scenarios/reference-cache/${name} is stale (computed by other simulator or reference code): not used, references computed`);
   const done = new Set(before.results.filter((r) => r.status === 'ok').map((r) => r.jobHash));
   const unique = [...new Map(jobs.map((j) => [j.id.jobHash, j])).values()];
   const todo = unique.filter((j) => !done.has(j.id.jobHash));
+  // The shipped references of the default suite (cache.ts): the same values, not computed again.
+  const seeded = todo.length === 0 ? { copied: 0, stale: [] as string[] } : seedReferenceCache(resolve(opts.outDir), new Set(todo.map((j) => j.id.scenarioHash)));
+  if (seeded.copied > 0) progress.note(`references: ${seeded.copied} taken from the shipped bundles (scenarios/reference-cache)`);
+  for (const name of seeded.stale) progress.note(`references: scenarios/reference-cache/${name} is stale (computed by other simulator or reference code): not used, references computed`);
   progress.start(unique.length, unique.length - todo.length, etaMs(new CostModel(), todo, [], opts.workers));
 
   const jobModule = opts.jobModule ?? new URL('./job.ts', import.meta.url).href;

@@ -35,17 +35,22 @@ describe('the shipped reference bundle', () => {
   }, 120_000);
 
   it('seeds a run folder while its code hash holds, and not at all when it is stale', () => {
+    const all = new Set(bundle.entries.map((e) => e.key.scenarioHash as string));
     const out = join(root, 'run');
-    const seeded = seedReferenceCache(out);
+    const seeded = seedReferenceCache(out, all);
     expect(seeded).toEqual({ copied: bundle.entries.length, stale: [] });
     expect(readdirSync(join(out, REFERENCES_DIR)).length).toBe(bundle.entries.length);
     const e = bundle.entries[0]!;
     expect(readCachedReference(out, e.key)).toEqual(e.value);
     // Again: the folder has them all.
-    expect(seedReferenceCache(out).copied).toBe(0);
+    expect(seedReferenceCache(out, all).copied).toBe(0);
+    // Only the run's scenarios: one scenario's entries.
+    const one = e.key.scenarioHash as string;
+    expect(seedReferenceCache(join(root, 'one'), new Set([one])).copied).toBe(bundle.entries.filter((x) => x.key.scenarioHash === one).length);
+    expect(seedReferenceCache(join(root, 'none'), new Set(['not-a-hash'])).copied).toBe(0);
     // A bundle of other code is ignored.
     const dir = mkdtempSync(join(root, 'stale-'));
     writeFileSync(join(dir, 'old.json'), JSON.stringify({ ...bundle, codeHash: '0'.repeat(64) }));
-    expect(seedReferenceCache(join(root, 'run2'), dir)).toEqual({ copied: 0, stale: ['old.json'] });
+    expect(seedReferenceCache(join(root, 'run2'), all, dir)).toEqual({ copied: 0, stale: ['old.json'] });
   });
 });
