@@ -13,8 +13,16 @@ import { loadScenario } from '../harness/scenario/load.ts';
 import { PACKAGE_ROOT } from '../harness/version.ts';
 
 const { values } = parseArgs({ options: { variant: { type: 'string', default: 'full' }, seeds: { type: 'string', default: '1,2,3,4,5' } } });
-const variant = values.variant === 'testing' ? 'testing' : 'full';
-const seeds = values.seeds!.split(',').map(Number);
+if (values.variant !== 'full' && values.variant !== 'testing') {
+  console.error(`--variant: expected full | testing; found ${JSON.stringify(values.variant)}`);
+  process.exit(2);
+}
+const variant = values.variant;
+const seeds = values.seeds!.split(',').map((x) => (/^\d+$/.test(x.trim()) ? Number(x) : NaN));
+if (seeds.some(Number.isNaN)) {
+  console.error(`--seeds: expected a comma-separated list of non-negative integers; found ${JSON.stringify(values.seeds)}`);
+  process.exit(2);
+}
 const dir = join(PACKAGE_ROOT, 'scenarios', 'default-v4');
 const rows = [];
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
