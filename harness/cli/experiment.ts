@@ -7,7 +7,7 @@ import { InputError } from '../errors.ts';
 import { DEFAULT_CONTROLS, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown } from '../experiment/hl-speedup.ts';
 import { ABLATIONS_OF, hybridAblationLearners } from '../experiment/ablations.ts';
 import { readVariants } from '../experiment/learners.ts';
-import { runSearches, SEARCH_SPACES, searchSummary } from '../experiment/tune.ts';
+import { runSearches, SEARCH_SPACES, searchSummary, TUNING_SUITES } from '../experiment/tune.ts';
 import { withRunLock } from '../runner/out-dir.ts';
 import { refuseRootSeedWhenSealed } from '../runner/sealed.ts';
 import { createProgress } from '../runner/progress.ts';
@@ -32,6 +32,7 @@ interface TuneFlags {
   budget: string;
   seeds: string;
   variant: string;
+  suite: string;
   workers: string;
   out: string;
   space?: string;
@@ -91,6 +92,7 @@ export function register(program: Command): void {
     .option('--budget <n>', 'configurations per agent (the same for every agent)', '24')
     .option('--seeds <n>', 'tuning seeds per scenario (never the evaluation seeds)', '3')
     .option('--variant <v>', 'full | testing (testing: quick smoke runs)', 'full')
+    .option('--suite <name>', `the tuning suite searched on: ${TUNING_SUITES.join(' | ')} (tuning-v4: the v4 searches)`, 'tuning')
     .option('--space <file>', 'search spaces as JSON ({ agent: { field: spec } }) instead of the declared ones')
     .option('--workers <n>', 'worker threads', String(availableParallelism()))
     .option('--out <dir>', 'output directory (its results.jsonl is resumed)', './results/tune')
@@ -99,11 +101,14 @@ export function register(program: Command): void {
       if (variant !== 'full' && variant !== 'testing') {
         throw new InputError({ file: '--variant', expected: 'full | testing', found: JSON.stringify(variant) });
       }
+      const suite = TUNING_SUITES.find((x) => x === flags.suite);
+      if (suite === undefined) throw new InputError({ file: '--suite', expected: `a tuning suite: ${TUNING_SUITES.join(' | ')}`, found: JSON.stringify(flags.suite) });
       const records = await withRunLock(resolve(flags.out), note, () => runSearches({
         agents: commaList('--agents', flags.agents) ?? [],
         budget: parseNumber('--budget', flags.budget, BUDGET_RULE),
         seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
         variant,
+        suite,
         ...(flags.space ? { spaceFile: flags.space } : {}),
         workers: parseNumber('--workers', flags.workers, RULES.workers),
         outDir: resolve(flags.out),

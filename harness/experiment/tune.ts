@@ -43,23 +43,32 @@ export type ParamSpec =
 /** Field name -> how it is searched. */
 export type SearchSpace = Record<string, ParamSpec>;
 
+/** The DQN's space (shared by the v4 DQNs: `dqn-v4`, `dqn-informed`, whose configs are the DQN's). */
+const DQN_SPACE: SearchSpace = {
+  learningRate: { logUniform: [1e-4, 3e-3] },
+  learningStarts: { choice: [0, 32, 64, 128, 256, 512] },
+  trainEvery: { choice: [1, 2, 4, 8] },
+  targetUpdateEvery: { choice: [25, 50, 100, 250, 500] },
+  gamma: { choice: [0, 0.5, 0.9] },
+  epsilonDecaySteps: { logUniform: [100, 3000], integer: true },
+  epsilonEnd: { choice: [0.01, 0.02, 0.05] },
+};
+
+/** The discounts of the v4 searches: v4's scenarios reward planning over a session's requests, so 0.95 joins the v1-v3 choices. */
+const GAMMA_V4: ParamSpec = { choice: [0, 0.5, 0.9, 0.95] };
+
 /**
  * The declared search spaces: 7 fields each, searched with the same budget (number of
- * configurations) on the tuning scenarios only. Fields the two share (the discount) get the same
- * range. The Hybrid's value learner is a linear Q, not a DQN, so its own fields are its model,
- * planner and value-learner knobs. When an agent's config changes, its declaration changes with it
- * (the search refuses fields the agent does not have).
+ * configurations) on the tuning scenarios only. Fields two agents share get the same range: the
+ * discount, and the Q-network's Adam step (`learningRate` of the DQNs, `valueLearningRate` of
+ * hybrid-v4). `dqn` and `hybrid` are the v1-v3 searches' spaces (`baselines/searches/2026-11-27`;
+ * that Hybrid's value learner is a linear Q, so its fields are its model, planner and value-learner
+ * knobs); `dqn-v4`, `dqn-informed` and `hybrid-v4` are the v4 searches' (issue 21, on
+ * `tuning-v4`). When an agent's config changes, its declaration changes with it (the search
+ * refuses fields the agent does not have).
  */
 export const SEARCH_SPACES: Record<string, SearchSpace> = {
-  dqn: {
-    learningRate: { logUniform: [1e-4, 3e-3] },
-    learningStarts: { choice: [0, 32, 64, 128, 256, 512] },
-    trainEvery: { choice: [1, 2, 4, 8] },
-    targetUpdateEvery: { choice: [25, 50, 100, 250, 500] },
-    gamma: { choice: [0, 0.5, 0.9] },
-    epsilonDecaySteps: { logUniform: [100, 3000], integer: true },
-    epsilonEnd: { choice: [0.01, 0.02, 0.05] },
-  },
+  dqn: DQN_SPACE,
   hybrid: {
     gamma: { choice: [0, 0.5, 0.9] },
     valueLearningRate: { logUniform: [0.01, 0.5] },
@@ -69,7 +78,22 @@ export const SEARCH_SPACES: Record<string, SearchSpace> = {
     minRankingAccuracy: { uniform: [0.55, 0.9] },
     rolloutsPerStep: { choice: [0, 1, 2, 4] },
   },
+  'dqn-v4': { ...DQN_SPACE, gamma: GAMMA_V4 },
+  'dqn-informed': { ...DQN_SPACE, gamma: GAMMA_V4 },
+  'hybrid-v4': {
+    gamma: GAMMA_V4,
+    valueLearningRate: DQN_SPACE.learningRate!,
+    modelLearningRate: { logUniform: [5e-4, 1e-2] },
+    simulatedBatchesPerStep: { choice: [0, 1, 2, 4] },
+    planningWeight: { choice: [0, 0.5, 1, 2, 4] },
+    trustHalfLife: { choice: [25, 50, 100, 200] },
+    explorationBonus: { choice: [0, 0.25, 0.5, 1] },
+  },
 };
+
+/** The shipped suites a search may run on: scenarios for tuning only, never evaluation ones. */
+export const TUNING_SUITES = ['tuning', 'tuning-v4'] as const;
+export type TuningSuite = (typeof TUNING_SUITES)[number];
 
 /** Root of the search's random draws (fixed: the search is part of the record). */
 export const SEARCH_SEED = 20261127;
@@ -149,6 +173,8 @@ export interface SearchRecord {
   space: SearchSpace;
   searchSeed: number;
   variant: 'full' | 'testing';
+  /** The tuning suite searched on; absent: `tuning` (records written before the v4 tuning suite). */
+  suite?: TuningSuite;
   scenarios: string[];
   tuningSeeds: number[];
   measure: MeasureOptions;
@@ -184,6 +210,8 @@ export interface SearchOptions {
   budget: number;
   seeds: number;
   variant: 'full' | 'testing';
+  /** The tuning suite searched on (default `tuning`, the v1-v3 searches'). */
+  suite?: TuningSuite;
   /** Search spaces from a JSON file instead of {@link SEARCH_SPACES}. */
   spaceFile?: string;
   workers: number;
@@ -219,7 +247,7 @@ export function bestTrial(trials: readonly Trial[]): SearchRecord['best'] {
 }
 
 /** The records of finished jobs (pure). */
-export function searchRecords(results: readonly JobResult[], plan: { agent: string; space: SearchSpace; learners: LearnerSpec[] }[], o: { budget: number; variant: 'full' | 'testing'; scenarios: string[]; seeds: number[]; measure: MeasureOptions; codeHash: (agent: string) => string }): SearchRecord[] {
+export function searchRecords(results: readonly JobResult[], plan: { agent: string; space: SearchSpace; learners: LearnerSpec[] }[], o: { budget: number; variant: 'full' | 'testing'; suite: TuningSuite; scenarios: string[]; seeds: number[]; measure: MeasureOptions; codeHash: (agent: string) => string }): SearchRecord[] {
   return plan.map(({ agent, space, learners }) => {
     const trials: Trial[] = learners.map((l) => {
       const runs = results.filter((r) => r.agent === l.id);
@@ -245,6 +273,7 @@ export function searchRecords(results: readonly JobResult[], plan: { agent: stri
       space,
       searchSeed: SEARCH_SEED,
       variant: o.variant,
+      ...(o.suite !== 'tuning' ? { suite: o.suite } : {}),
       scenarios: o.scenarios,
       tuningSeeds: o.seeds,
       measure: o.measure,
@@ -270,7 +299,8 @@ export async function runSearches(o: SearchOptions): Promise<SearchRecord[]> {
     if (!Object.hasOwn(spaces, a)) throw new InputError({ file: '--agents', expected: `agents with a declared search space: ${Object.keys(spaces).join(', ')}`, found: JSON.stringify(a) });
   }
   const measure = o.measure ?? DEFAULT_MEASURE;
-  const scenarios = await loadSuite('tuning', { variant: o.variant });
+  const suite = o.suite ?? 'tuning';
+  const scenarios = await loadSuite(suite, { variant: o.variant });
   const seeds = Array.from({ length: o.seeds }, (_, i) => tuningSeed(i));
   const plan = await Promise.all(o.agents.map(async (agent) => {
     const space = spaces[agent]!;
@@ -279,11 +309,11 @@ export async function runSearches(o: SearchOptions): Promise<SearchRecord[]> {
     return { agent, space, learners };
   }));
   for (const p of plan) if (p.learners[1]) await checkFields(p.agent, p.learners[1].config!, scenarios[0]!);
-  const jobs = await planExperiment({ suite: 'tuning', variant: o.variant, learners: plan.flatMap((p) => p.learners), seeds, measure, puritySeeds: 0 });
+  const jobs = await planExperiment({ suite, variant: o.variant, learners: plan.flatMap((p) => p.learners), seeds, measure, puritySeeds: 0 });
   mkdirSync(o.outDir, { recursive: true });
   const { results } = await executeJobs(jobs, { outDir: o.outDir, workers: o.workers, resume: true, jobModule: EXPERIMENT_JOB_MODULE, ...(o.progress ? { progress: o.progress } : {}) });
   const codeHash = (agent: string): string => jobs.find((j) => (j.spec as { baseAgent?: string }).baseAgent === agent)?.id.agentCodeHash ?? '';
-  const records = searchRecords(results, plan, { budget: o.budget, variant: o.variant, scenarios: scenarios.map((s) => s.id), seeds, measure, codeHash });
+  const records = searchRecords(results, plan, { budget: o.budget, variant: o.variant, suite, scenarios: scenarios.map((s) => s.id), seeds, measure, codeHash });
   // Atomic: `verify` re-runs a record, and a crash mid-write must not leave half of one.
   for (const r of records) writeFileAtomic(join(o.outDir, `search-${r.agent}.json`), `${JSON.stringify(r, null, 2)}\n`, { what: 'the search record' });
   writeFileAtomic(join(o.outDir, 'search.md'), searchSummary(records), { what: 'the search summary' });

@@ -17,6 +17,15 @@ describe('search spaces', () => {
     }
   });
 
+  it('declare the v4 searches with equal effort: 7 fields each, the two DQNs the same space, the Q step and discount of hybrid-v4 as theirs', () => {
+    const [dqn, informed, hybrid] = (['dqn-v4', 'dqn-informed', 'hybrid-v4'] as const).map((a) => SEARCH_SPACES[a]!);
+    for (const space of [dqn, informed, hybrid]) expect(Object.keys(space!)).toHaveLength(7);
+    expect(informed).toEqual(dqn);
+    expect(hybrid!.gamma).toEqual(dqn!.gamma);
+    expect(hybrid!.valueLearningRate).toEqual(dqn!.learningRate);
+    expect((dqn!.gamma as { choice: number[] }).choice).toContain(0.95);
+  });
+
   it("name only fields the agents' configs have (a stale declaration fails here, not hours into a search)", async () => {
     const [scenario] = await loadSuite('tuning', { variant: 'testing' });
     for (const agent of Object.keys(SEARCH_SPACES)) {
@@ -66,21 +75,23 @@ describe('greedyLogAuc', () => {
 });
 
 describe('runSearches (smoke: cheap agents, testing variant, tiny budget)', () => {
-  it('runs the same budget for every agent on the tuning scenarios only and writes the records', async () => {
+  it('runs the same budget for every agent on the tuning suite asked for (here tuning-v4) only and writes the records', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tune-'));
     try {
       const spaceFile = join(out, 'space.json');
-      writeFileSync(spaceFile, JSON.stringify({ 'q-learning': { learningRate: { choice: [0.1, 0.4] } }, bandit: { alpha: { logUniform: [0.01, 0.3] } } }));
-      const records = await runSearches({ agents: ['q-learning', 'bandit'], budget: 2, seeds: 1, variant: 'testing', spaceFile, workers: 1, outDir: out });
-      expect(records.map((r) => r.agent)).toEqual(['q-learning', 'bandit']);
+      writeFileSync(spaceFile, JSON.stringify({ 'greedy-heuristic': { assumedWanRttMs: { choice: [20, 40] } }, bandit: { alpha: { logUniform: [0.01, 0.3] } } }));
+      const records = await runSearches({ agents: ['greedy-heuristic', 'bandit'], budget: 2, seeds: 1, variant: 'testing', suite: 'tuning-v4', spaceFile, workers: 1, outDir: out });
+      expect(records.map((r) => r.agent)).toEqual(['greedy-heuristic', 'bandit']);
+      const v4 = (await loadSuite('tuning-v4', { variant: 'testing' })).map((s) => s.id);
       for (const r of records) {
+        expect(r.suite).toBe('tuning-v4');
+        expect(r.scenarios).toEqual(v4);
         expect(r.budget).toBe(2);
         expect(r.trials).toHaveLength(2);
         // Trial 0: the defaults at search time, by value (the searched field only).
         const defaults = (await loadDefaultConfig(r.agent))!;
-        const field = r.agent === 'q-learning' ? 'learningRate' : 'alpha';
+        const field = r.agent === 'greedy-heuristic' ? 'assumedWanRttMs' : 'alpha';
         expect(r.trials[0]!.config).toEqual({ [field]: defaults[field] });
-        expect(r.scenarios.every((s) => s.startsWith('tuning-'))).toBe(true);
         for (const t of r.trials) {
           expect(t.cases).toHaveLength(r.scenarios.length);
           expect(t.score).not.toBeNull();
