@@ -24,10 +24,11 @@ import { TIERS, type ScenarioSpec, type Tier, type TraceRef } from './types.ts';
 /**
  * The folders of `scenarios/` that hold a shipped suite, each named as the suite it holds, in the
  * order ids are looked up: `default-v4` is the v4 default suite, `default-v3`, `default-v2` and
- * `legacy` the v3, v2 and v1 default suites (files unchanged, hashes in `scenarios/registry-v*.json`,
+ * `legacy` the v3, v2 and v1 default suites; `recorded-v4` the recorded suite with the v4 factors,
+ * `recorded-v1` the v1 one (earlier versions' files unchanged, hashes in `scenarios/registry-*.json`,
  * loadable by id).
  */
-export const SUITE_FOLDERS = ['default-v4', 'recorded', 'tuning', 'tuning-v4', 'default-v3', 'default-v2', 'legacy'] as const;
+export const SUITE_FOLDERS = ['default-v4', 'recorded-v4', 'tuning', 'tuning-v4', 'default-v3', 'default-v2', 'recorded-v1', 'legacy'] as const;
 export type SuiteFolder = (typeof SUITE_FOLDERS)[number];
 
 /**
@@ -38,16 +39,24 @@ export type SuiteFolder = (typeof SUITE_FOLDERS)[number];
  */
 export const DEFAULT_SUITE: SuiteFolder = 'default-v4';
 
-/** The shipped suites by name: `default` (the folder {@link DEFAULT_SUITE}) and every folder. */
-export const SHIPPED_SUITES = ['default', ...SUITE_FOLDERS] as const;
+/** The folder `--suite recorded` loads: the recorded suite's current version (as {@link DEFAULT_SUITE} for `default`). */
+export const RECORDED_SUITE: SuiteFolder = 'recorded-v4';
+
+/** The shipped suites by name: `default` and `recorded` (the folders {@link DEFAULT_SUITE} and {@link RECORDED_SUITE}) and every folder. */
+export const SHIPPED_SUITES = ['default', 'recorded', ...SUITE_FOLDERS] as const;
 
 /** The suites a run can select; `testing` is the default suite's scenarios in their testing variant. */
 export type SuiteName = (typeof SHIPPED_SUITES)[number] | 'testing';
 export type Variant = 'full' | 'testing';
 
+/** The folder a suite name stands for (`default` and `recorded` name their current version's). */
+function folderOf(suite: SuiteName): SuiteFolder {
+  return suite === 'default' || suite === 'testing' ? DEFAULT_SUITE : suite === 'recorded' ? RECORDED_SUITE : suite;
+}
+
 /** Folder of the shipped scenarios of a suite. */
 export function suiteDir(suite: Exclude<SuiteName, 'testing'>): string {
-  return join(PACKAGE_ROOT, 'scenarios', suite === 'default' ? DEFAULT_SUITE : suite);
+  return join(PACKAGE_ROOT, 'scenarios', folderOf(suite));
 }
 
 /** Folder of fitted generator parameter files. */
@@ -62,7 +71,7 @@ function jsonFiles(dir: string): string[] {
 
 /** The scenario files of a suite, sorted by name. */
 export function suiteFiles(suite: SuiteName): string[] {
-  return jsonFiles(suiteDir(suite === 'testing' ? DEFAULT_SUITE : suite));
+  return jsonFiles(join(PACKAGE_ROOT, 'scenarios', folderOf(suite)));
 }
 
 /** The example scenarios (`scenarios/examples/`, files of the user's own in a scenario), sorted by name. */

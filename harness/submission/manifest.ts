@@ -5,13 +5,13 @@
  * external command names a runtime or a program in the folder and nothing else outside it, and the
  * tuning scenarios and traces are not evaluation data.
  */
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { listBaselines } from '../../baselines/index.ts';
 import type { InputIssue } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import { readJson, schemaIssues } from '../schema.ts';
-import { SUITE_FOLDERS, suiteDir, suiteFiles } from '../scenario/load.ts';
+import { SUITE_FOLDERS, suiteFiles } from '../scenario/load.ts';
 import { RUNTIMES } from './runtime.ts';
 
 export type SubmissionLanguage = 'typescript' | 'javascript' | 'external';
@@ -48,11 +48,12 @@ export interface Submission {
 export const MANIFEST_FILE = 'submission.json';
 
 /**
- * The suites whose scenarios are evaluation scenarios: every shipped suite but the tuning one (the
- * default suite, its earlier versions, on which results are published, and the recorded suite), so
- * a suite added later is evaluation data unless it is the tuning suite.
+ * The suites whose scenarios are evaluation scenarios: every shipped suite but the tuning ones
+ * (`tuning`, `tuning-v4`): the default suites and the recorded suites, on which results are
+ * published, so a suite added later is evaluation data unless its folder is a tuning one.
  */
-const EVALUATION_SUITES = SUITE_FOLDERS.filter((s) => s !== 'tuning');
+const TUNING_SUITES = SUITE_FOLDERS.filter((s) => s.startsWith('tuning'));
+const EVALUATION_SUITES = SUITE_FOLDERS.filter((s) => !s.startsWith('tuning'));
 
 /** The files of the evaluation scenarios. */
 function evaluationFiles(): string[] {
@@ -88,10 +89,10 @@ export function tuningIssues(m: SubmissionManifest, file: string): { errors: Inp
   const errors: InputIssue[] = [];
   const warnings: InputIssue[] = [];
   const evalIds = evaluationScenarioIds();
-  const tuningIds = new Set(readdirSync(suiteDir('tuning')).map((f) => basename(f, '.json')));
+  const tuningIds = new Set(TUNING_SUITES.flatMap((s) => suiteFiles(s)).map((f) => basename(f, '.json')));
   m.tuning.scenarios.forEach((id, i) => {
     const pointer = `/tuning/scenarios/${i}`;
-    if (evalIds.has(id)) errors.push({ file, pointer, expected: 'a scenario that is not an evaluation scenario (default suites, current and earlier, or recorded suite); tune on scenarios/tuning/', found: JSON.stringify(id) });
+    if (evalIds.has(id)) errors.push({ file, pointer, expected: 'a scenario that is not an evaluation scenario (default suites, current and earlier, or recorded suites); tune on scenarios/tuning/ or scenarios/tuning-v4/', found: JSON.stringify(id) });
     else if (!tuningIds.has(id)) warnings.push({ file, pointer, expected: `a shipped tuning scenario (${[...tuningIds].join(', ')}) or a scenario you publish with the submission`, found: JSON.stringify(id) });
   });
   const evalTraces = evaluationTraceIds();

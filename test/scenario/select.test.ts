@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SUITE, SUITE_FOLDERS, suiteFiles } from '../../harness/scenario/load.ts';
+import { DEFAULT_SUITE, RECORDED_SUITE, SUITE_FOLDERS, suiteFiles } from '../../harness/scenario/load.ts';
 import { selectScenarios } from '../../harness/scenario/select.ts';
 import { REPO_ROOT } from '../helpers/paths.ts';
 
@@ -16,7 +16,7 @@ const EXAMPLE = join(REPO_ROOT, 'scenarios', 'examples', 'byo-phone-log-1u-v1.js
 const out = mkdtempSync(join(tmpdir(), 'orchbench-select-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 const env = { ...process.env, NO_COLOR: '1' };
-const ids = (suite: 'default' | 'recorded' | 'tuning' | 'default-v3') => suiteFiles(suite).map((f) => basename(f, '.json'));
+const ids = (suite: 'default' | 'recorded' | 'recorded-v1' | 'tuning' | 'default-v3') => suiteFiles(suite).map((f) => basename(f, '.json'));
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync('node', [BIN, ...args], { encoding: 'utf8', env });
@@ -44,6 +44,14 @@ describe('selectScenarios', () => {
     expect(ids('default-v3')).toEqual(['3g-commute-1u-battery-v3', '3g-commute-4u-strict-battery-v3', '5g-mmwave-16u-deadlines-v3', 'broadband-4u-battery-v3', 'lte-driving-16u-battery-deadlines-v3', 'lte-driving-4u-battery-v3', 'lte-driving-4u-deadlines-energy-v3']);
   });
 
+  it('recorded is the folder RECORDED_SUITE names (v4); the v1 recorded suite loads by its version', () => {
+    expect(RECORDED_SUITE).toBe('recorded-v4');
+    expect(suiteFiles('recorded')).toEqual(suiteFiles(RECORDED_SUITE));
+    expect(ids('recorded').every((id) => id.startsWith('recorded-') && id.endsWith('-v4'))).toBe(true);
+    expect(ids('recorded-v1')).toEqual(['recorded-5gophers-mmwave-16u-v1', 'recorded-att-lte-driving-4u-v1', 'recorded-fcc-1u-v1', 'recorded-norway-hsdpa-4u-v1']);
+    expect(selectScenarios({ scenarios: ['recorded-fcc-1u-v1'] }).scenarios[0]!.file).toBe(join(REPO_ROOT, 'scenarios', 'recorded-v1', 'recorded-fcc-1u-v1.json'));
+  });
+
   it('no id is in two shipped folders (an id resolves to one file, whatever the lookup order)', () => {
     const all = SUITE_FOLDERS.flatMap((s) => suiteFiles(s).map((f) => basename(f, '.json')));
     expect(all.filter((id, i) => all.indexOf(id) !== i)).toEqual([]);
@@ -60,7 +68,7 @@ describe('selectScenarios', () => {
   });
 
   it('bad selections name the option, what it takes and what was given', () => {
-    expect(() => selectScenarios({ suite: 'everything' })).toThrow('--suite: expected default | default-v4 | recorded | tuning | tuning-v4 | default-v3 | default-v2 | legacy | testing; found "everything"');
+    expect(() => selectScenarios({ suite: 'everything' })).toThrow('--suite: expected default | recorded | default-v4 | recorded-v4 | tuning | tuning-v4 | default-v3 | default-v2 | recorded-v1 | legacy | testing; found "everything"');
     expect(() => selectScenarios({ variant: 'small' })).toThrow('--variant: expected full | testing; found "small"');
     expect(() => selectScenarios({ suite: 'testing', variant: 'full' })).toThrow(/--variant: expected testing with --suite testing/);
     expect(() => selectScenarios({ scenarios: ['nope-v1'] })).toThrow(new RegExp(`--scenarios: expected a scenario file, or the id of a shipped scenario \\(.*${ids('tuning')[0]}.*\\); found "nope-v1"`));
