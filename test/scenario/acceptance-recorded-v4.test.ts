@@ -18,6 +18,20 @@
  * baseline (the learners q-learning-v4 and bandit among them) against the planning reference on
  * the recorded suite's testing variants, ran once on these files before this commit; it printed
  * pass or fail only (it passed), no score, and nothing was changed after it.
+ *
+ * Outcome (first run after registration, commit 377a0e2, 44 s): checks 0, 1, 5 and 6 hold (value of
+ * planning 0.151 on 5Gophers, 0.357 and 0.352 on the two Norway scenarios, 0.057 on AT&T: 3 of 4;
+ * upper bound 1.52-2.41; the planning reference violates no requirement: it is hard). Three do NOT
+ * hold, recorded with `expectNotMet`:
+ * 2. a constant policy scores above 0.7 on 3 of 4 scenarios: 0.718 on 5Gophers ("the cloud,
+ *    vit_b_16"), 0.938 on AT&T and 0.719 on Norway 4 users ("the device, smallest legal model");
+ *    0.671 on Norway 1 user;
+ * 3. plug-in scores 0.870 on 5Gophers and 0.940 on AT&T (greedy-heuristic <= 0.806, plug-in <= 0.726
+ *    on the Norway ones);
+ * 4. the greedy heuristic's own learning curve reaches AT&T's threshold (0.85) on 4 of 5 seeds.
+ * On AT&T the recorded uplink is below 0.01 Mbps a tenth of the time, so staying on the device wins
+ * and there is little to plan (docs/recorded-v4.md); no AT&T design tried met any of checks 1-3.
+ *
  * The recorded traces are third-party files read from ../shared at run time: without them the
  * suite cannot load, and the test says so.
  */
@@ -28,7 +42,7 @@ import { acceptanceV4Checks, acceptanceV4Markdown, acceptanceV4Row, type Accepta
 import { loadSuite } from '../../harness/scenario/load.ts';
 import { PACKAGE_ROOT } from '../../harness/version.ts';
 import { HAS_SHARED, NO_SHARED_REASON } from '../helpers/paths.ts';
-import { NoScores } from './registered-checks.ts';
+import { expectNotMet, NoScores } from './registered-checks.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const SCENARIOS = 4;
@@ -66,16 +80,19 @@ describe.skipIf(!HAS_SHARED)(`v4 recorded suite: pre-registered acceptance check
     expect(checks().valueOfPlanning.scenarios).toBeGreaterThanOrEqual(3);
   });
 
-  it('every constant policy scores <= 0.7 on every scenario', () => {
-    expect(checks().constants).toEqual([]);
+  it('NOT MET (recorded result): every constant policy scores <= 0.7 on every scenario', () => {
+    const c = checks();
+    expectNotMet(() => expect(c.constants).toEqual([]), /^expected \[.+\] to deeply equal \[\]$/s);
   });
 
-  it('the greedy heuristic and plug-in score <= 0.85 on every scenario', () => {
-    expect(checks().heuristics).toEqual([]);
+  it('NOT MET (recorded result): the greedy heuristic and plug-in score <= 0.85 on every scenario', () => {
+    const c = checks();
+    expectNotMet(() => expect(c.heuristics).toEqual([]), /^expected \[.+\] to deeply equal \[\]$/s);
   });
 
-  it("no non-learning policy's own learning curve reaches its scenario's threshold on a majority of seeds", () => {
-    expect(checks().thresholds).toEqual([]);
+  it("NOT MET (recorded result): no non-learning policy's own learning curve reaches its scenario's threshold on a majority of seeds", () => {
+    const c = checks();
+    expectNotMet(() => expect(c.thresholds).toEqual([]), /^expected \[.+\] to deeply equal \[\]$/s);
   });
 
   it('the upper bound is at least 0.05 above the planning reference on every scenario', () => {
