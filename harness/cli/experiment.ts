@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
-import { DEFAULT_CONTROLS, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown } from '../experiment/hl-speedup.ts';
+import { DEFAULT_CONTROLS, DEFAULT_PAIR, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown, V4_PAIR } from '../experiment/hl-speedup.ts';
 import { ABLATIONS_OF, hybridAblationLearners } from '../experiment/ablations.ts';
 import { readVariants } from '../experiment/learners.ts';
-import { runSearches, SEARCH_SPACES, searchSummary, TUNING_SUITES } from '../experiment/tune.ts';
+import { readTunedConfigs, runSearches, SEARCH_SPACES, searchSummary, TUNING_SUITES } from '../experiment/tune.ts';
 import { withRunLock } from '../runner/out-dir.ts';
 import { refuseRootSeedWhenSealed } from '../runner/sealed.ts';
 import { createProgress } from '../runner/progress.ts';
@@ -17,6 +17,9 @@ import { commaList } from './options.ts';
 interface HlFlags extends ScenarioFlags {
   seeds: string;
   agents?: string;
+  subject?: string;
+  reference?: string;
+  tuned?: string;
   variants?: string;
   ablation?: string;
   puritySeeds: string;
@@ -51,13 +54,16 @@ export function register(program: Command): void {
   withScenarioOptions(cmd
     .command('hl-speedup')
     .description(
-      `real interactions until the greedy policy (and the learning curve) reaches 90% of the random-to-clairvoyant gap: ${SUBJECT} vs ${REFERENCE}, controls and ablation variants, ` +
+      `real interactions until the greedy policy (and the learning curve) reaches 90% of the random-to-clairvoyant gap: the subject (a Hybrid) vs the reference (a DQN), controls and ablation variants, ` +
         'paired ratios with bootstrap CIs, censored runs as lower bounds; writes OUT/hl-speedup.{json,md}, OUT/hl-speedup-greedy.svg and OUT/hl-speedup.svg',
     ))
     .option('--seeds <n>', 'paired seeds per scenario', '10')
-    .option('--agents <names>', `control baselines beside ${SUBJECT} and ${REFERENCE} (comma-separated; default ${DEFAULT_CONTROLS.join(',')})`)
+    .option('--agents <names>', `control baselines beside the subject and the reference (comma-separated; default ${DEFAULT_CONTROLS.join(',')})`)
+    .option('--subject <agent>', `the Hybrid under test (default ${DEFAULT_PAIR.subject}; on v4: ${V4_PAIR.subject})`)
+    .option('--reference <agent>', `the DQN it is measured against (default ${DEFAULT_PAIR.reference}; on v4: ${V4_PAIR.reference})`)
+    .option('--tuned <dir>', 'run the subject, the reference and the controls with the best configurations of the search records (search-<agent>.json) in DIR (the output of experiment tune)')
     .option('--variants <file>', 'ablation variants: JSON array of { id, agent, config, description, control } (control: true = a control column instead of an ablation row)')
-    .option('--ablation <names>', `the subject's (${SUBJECT}) built-in ablation variants as learners: all, or comma-separated names of ${Object.keys(ABLATIONS_OF[SUBJECT]!).join(', ')}`)
+    .option('--ablation <names>', `the subject's built-in ablation variants as learners: all, or comma-separated names of its table (${Object.entries(ABLATIONS_OF).map(([a, t]) => `${a}: ${Object.keys(t).join(', ')}`).join('; ')})`)
     .option('--purity-seeds <n>', 'first seeds whose jobs also run the eval-purity check (a second run without checkpoints)', '1')
     .option('--root-seed <n>', 'root seed every job seed derives from (default 0)')
     .option('--sealed', "key every simulator stream with a secret (OUT/secret.json, mode 0600: the folder's own when it has one, else a fresh 256-bit one); results carry only its commitment. See docs/sealed-runs.md")
@@ -67,11 +73,14 @@ export function register(program: Command): void {
     .action(async (flags: HlFlags) => {
       refuseRootSeedWhenSealed(flags.sealed, flags.rootSeed !== undefined);
       const controls = commaList('--agents', flags.agents);
+      const pair = { subject: flags.subject ?? DEFAULT_PAIR.subject, reference: flags.reference ?? DEFAULT_PAIR.reference };
       // Held like a run's --out: two experiments resuming one journal would interleave its lines.
       const report = await withRunLock(resolve(flags.out), note, () => runHlSpeedup({
         ...scenarioSelection(flags),
         ...(controls ? { controls } : {}),
-        ...(flags.variants || flags.ablation ? { variants: [...(flags.variants ? readVariants(flags.variants) : []), ...(flags.ablation ? hybridAblationLearners(flags.ablation) : [])] } : {}),
+        pair,
+        ...(flags.tuned ? { tuned: readTunedConfigs(resolve(flags.tuned)) } : {}),
+        ...(flags.variants || flags.ablation ? { variants: [...(flags.variants ? readVariants(flags.variants) : []), ...(flags.ablation ? hybridAblationLearners(flags.ablation, pair.subject) : [])] } : {}),
         seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
         puritySeeds: parseNumber('--purity-seeds', flags.puritySeeds, { ...RULES.seeds, min: 0 }),
         rootSeed: parseNumber('--root-seed', flags.rootSeed ?? '0', RULES.seed),

@@ -38,6 +38,21 @@ import { type ScenarioSelection, selectScenarios } from '../scenario/select.ts';
 /** The learner whose speedup is measured, and the reference it is measured against. */
 export const SUBJECT = 'hybrid';
 export const REFERENCE = 'dqn';
+
+/**
+ * The compared pair: the Hybrid under test (subject) and the DQN it is measured against
+ * (reference). The v1-v3 experiment's is {@link DEFAULT_PAIR}; on v4 both learners read every
+ * feature of the observation: {@link V4_PAIR}.
+ */
+export interface ExperimentPair {
+  subject: string;
+  reference: string;
+}
+export const DEFAULT_PAIR: ExperimentPair = { subject: SUBJECT, reference: REFERENCE };
+export const V4_PAIR: ExperimentPair = { subject: 'hybrid-v4', reference: 'dqn-v4' };
+
+/** Tuned configurations by agent (a search's best trial: `readTunedConfigs` in tune.ts), with where each comes from. */
+export type TunedConfigs = Record<string, { config: Record<string, unknown>; source: string }>;
 /** Controls run when `--agents` is not given. */
 export const DEFAULT_CONTROLS = ['q-learning', 'bandit'] as const;
 /**
@@ -48,8 +63,12 @@ export const TARGET = { perScenario: 10, perScenarioLo: 5, median: 50 } as const
 
 /** Which scenarios (a suite, or ids of any suite and scenario files, in a variant: see `harness/scenario/select.ts`) and how. */
 export interface HlSpeedupOptions extends ScenarioSelection {
-  /** Control baselines run beside dqn and hybrid (default {@link DEFAULT_CONTROLS}). */
+  /** Control baselines run beside the subject and the reference (default {@link DEFAULT_CONTROLS}). */
   controls?: readonly string[];
+  /** The subject and the reference (default {@link DEFAULT_PAIR}). */
+  pair?: ExperimentPair;
+  /** Configurations the subject, the reference and the controls run with instead of their defaults (and the subject's variants under theirs). */
+  tuned?: TunedConfigs;
   /** Ablation variants (baselines with config overrides; `control: true` ones are controls). */
   variants?: readonly LearnerSpec[];
   seeds: number;
@@ -138,6 +157,9 @@ export type Claim = 'fewer' | 'more' | 'not resolved';
 
 export interface HlSpeedupReport {
   suite: string;
+  /** The subject and the reference when they are not {@link DEFAULT_PAIR}'s (reports of hybrid vs dqn carry neither). */
+  subject?: string;
+  reference?: string;
   seeds: number;
   rootSeed: number;
   /** A sealed run's id and commitment (its seeds are seed indices; the secret is never here). */
@@ -148,7 +170,7 @@ export interface HlSpeedupReport {
   /** Ids of the ablation variants among the learners. */
   variants: string[];
   rows: ScenarioRow[];
-  /** Against the reference (dqn), greedy measure (null without greedy curves) and learning curve. */
+  /** Against the reference, greedy measure (null without greedy curves) and learning curve. */
   verdict: { greedy: Verdict | null; learning: Verdict };
   failedJobs: { learner: string; scenario: string; seed: number; reason: string }[];
 }
@@ -259,8 +281,9 @@ export function claimOf(r: PairedRatio): Claim {
  * Aggregates finished jobs into the report (pure: same results, same report).
  * @param learners every learner of the run, in table order (the subject and the reference among them).
  */
-export function summarise(results: readonly JobResult[], opts: { suite: string; seeds: number; rootSeed: number; sealed?: { runId: string; commitment: string }; reps?: number; learners: readonly LearnerSpec[]; measure?: MeasureOptions; variants?: readonly string[] }): HlSpeedupReport {
+export function summarise(results: readonly JobResult[], opts: { suite: string; seeds: number; rootSeed: number; sealed?: { runId: string; commitment: string }; reps?: number; learners: readonly LearnerSpec[]; measure?: MeasureOptions; variants?: readonly string[]; pair?: ExperimentPair }): HlSpeedupReport {
   const reps = opts.reps ?? 2000;
+  const pair = opts.pair ?? DEFAULT_PAIR;
   const seed = opts.rootSeed;
   const ok = results.filter((r) => r.status === 'ok' && r.metrics);
   const variants = new Set(opts.variants ?? []);
@@ -271,13 +294,13 @@ export function summarise(results: readonly JobResult[], opts: { suite: string; 
     const present = opts.learners.filter((l) => here.some((r) => r.agent === l.id));
     const seeds = [...new Set(here.map((r) => r.seed))].filter((s) => present.every((l) => here.some((r) => r.agent === l.id && r.seed === s))).sort((a, b) => a - b);
     const runsOf = (id: string): JobResult[] => seeds.map((s) => here.find((r) => r.agent === id && r.seed === s)!);
-    if (seeds.length === 0 || !present.some((l) => l.id === SUBJECT) || !present.some((l) => l.id === REFERENCE)) continue;
+    if (seeds.length === 0 || !present.some((l) => l.id === pair.subject) || !present.some((l) => l.id === pair.reference)) continue;
     const budget = seedBudgets(seeds, (s) => here.filter((r) => r.seed === s && present.some((l) => l.id === r.agent)), scenario);
     const cells = present.map((l) => learnerCell(l, runsOf(l.id), budget, seed, scenario, reps));
     const cell = (id: string): LearnerCell => cells.find((c) => c.learner === id)!;
-    const subject = cell(SUBJECT);
-    const reference = cell(REFERENCE);
-    const first = runsOf(REFERENCE)[0]!.metrics!;
+    const subject = cell(pair.subject);
+    const reference = cell(pair.reference);
+    const first = runsOf(pair.reference)[0]!.metrics!;
     rows.push({
       scenario,
       learningBudget: Math.max(...budget),
@@ -285,17 +308,18 @@ export function summarise(results: readonly JobResult[], opts: { suite: string; 
       checkpointDecisions: first.greedyCurve?.decisions ?? null,
       segments: first.greedyCurve?.segments ?? null,
       learners: cells,
-      ratios: cells.filter((c) => c.learner !== SUBJECT && !variants.has(c.learner)).map((c) => ratioCell(c, subject, budget, seed, [scenario, c.learner], reps)),
-      ablation: cells.filter((c) => c.learner === SUBJECT || variants.has(c.learner)).map((c) => ({ ...ratioCell(reference, c, budget, seed, [scenario, 'ablation', c.learner], reps), learner: c.learner })),
+      ratios: cells.filter((c) => c.learner !== pair.subject && !variants.has(c.learner)).map((c) => ratioCell(c, subject, budget, seed, [scenario, c.learner], reps)),
+      ablation: cells.filter((c) => c.learner === pair.subject || variants.has(c.learner)).map((c) => ({ ...ratioCell(reference, c, budget, seed, [scenario, 'ablation', c.learner], reps), learner: c.learner })),
     });
   }
   const vsReference = (which: 'greedy' | 'learning'): PairedRatio[] => rows.flatMap((r) => {
-    const x = r.ratios.find((c) => c.learner === REFERENCE)?.[which];
+    const x = r.ratios.find((c) => c.learner === pair.reference)?.[which];
     return x ? [x] : [];
   });
   const greedy = vsReference('greedy');
   return {
     suite: opts.suite,
+    ...(pair.subject !== DEFAULT_PAIR.subject || pair.reference !== DEFAULT_PAIR.reference ? { subject: pair.subject, reference: pair.reference } : {}),
     seeds: opts.seeds,
     rootSeed: opts.rootSeed,
     ...(opts.sealed ? { sealed: opts.sealed } : {}),
@@ -332,11 +356,17 @@ export function interactionsText(m: MeasureCell): string {
 
 const table = (head: string[], rows: string[][]): string[] => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 
+/** The report's subject and reference. */
+export function pairOf(rep: HlSpeedupReport): ExperimentPair {
+  return { subject: rep.subject ?? DEFAULT_PAIR.subject, reference: rep.reference ?? DEFAULT_PAIR.reference };
+}
+
 function measureTable(rep: HlSpeedupReport, which: 'greedy' | 'learning'): string[] {
+  const pair = pairOf(rep);
   const ids = rep.learners.map((l) => l.id).filter((id) => !rep.variants.includes(id) && rep.rows.some((r) => r.learners.some((c) => c.learner === id)));
-  const others = ids.filter((id) => id !== SUBJECT);
+  const others = ids.filter((id) => id !== pair.subject);
   return table(
-    ['scenario', 'budget', ...ids.map((id) => `${id}: interactions (reached)`), ...others.map((id) => `${id} / ${SUBJECT}`)],
+    ['scenario', 'budget', ...ids.map((id) => `${id}: interactions (reached)`), ...others.map((id) => `${id} / ${pair.subject}`)],
     rep.rows.map((r) => [
       r.scenario, String(r.learningBudget),
       ...ids.map((id) => {
@@ -352,6 +382,7 @@ function measureTable(rep: HlSpeedupReport, which: 'greedy' | 'learning'): strin
 }
 
 function claimsText(rep: HlSpeedupReport, which: 'greedy' | 'learning'): string[] {
+  const pair = pairOf(rep);
   const others = [...new Set(rep.rows.flatMap((r) => r.ratios.map((x) => x.learner)))];
   return others.map((id) => {
     const by: Record<Claim, string[]> = { fewer: [], more: [], 'not resolved': [] };
@@ -361,12 +392,12 @@ function claimsText(rep: HlSpeedupReport, which: 'greedy' | 'learning'): string[
     }
     const n = by.fewer.length + by.more.length + by['not resolved'].length;
     const list = (xs: string[]): string => (xs.length ? `: ${xs.join(', ')}` : '');
-    return `- against ${id}: ${SUBJECT} needs fewer real interactions on ${by.fewer.length} of ${n} scenarios (95% CI of ${id} / ${SUBJECT} above 1)${list(by.fewer)}; more on ${by.more.length} (CI below 1)${list(by.more)}; not resolved on ${by['not resolved'].length} (CI includes 1, or censored)${list(by['not resolved'])}.`;
+    return `- against ${id}: ${pair.subject} needs fewer real interactions on ${by.fewer.length} of ${n} scenarios (95% CI of ${id} / ${pair.subject} above 1)${list(by.fewer)}; more on ${by.more.length} (CI below 1)${list(by.more)}; not resolved on ${by['not resolved'].length} (CI includes 1, or censored)${list(by['not resolved'])}.`;
   });
 }
 
-function verdictText(what: string, v: Verdict): string {
-  return `${what}: ${v.meeting} of ${v.scenarios} scenarios meet ${REFERENCE} / ${SUBJECT} >= ${TARGET.perScenario}x with a paired 95% CI lower end >= ${TARGET.perScenarioLo}x; ` +
+function verdictText(what: string, v: Verdict, pair: ExperimentPair): string {
+  return `${what}: ${v.meeting} of ${v.scenarios} scenarios meet ${pair.reference} / ${pair.subject} >= ${TARGET.perScenario}x with a paired 95% CI lower end >= ${TARGET.perScenarioLo}x; ` +
     `median over the ${v.exact} scenarios with an exact ratio ${fmt(v.medianExact)}x (${v.notExact} bounds or undetermined, not counted). ` +
     `Target (every scenario, and a median >= ${TARGET.median}x): ${v.targetMet ? 'met' : 'NOT met'}.`;
 }
@@ -379,8 +410,15 @@ function checkpointScheduleText(c: MeasureOptions['checkpoints']): string {
   return `Checkpoints ${start.length ? `${start.join(', ')}, then ` : ''}every ${c.step} decisions or ${rel}%, whichever is more (a count is resolved to ${rel}% from ${fmt(c.step / c.maxRelativeStep)} interactions on)`;
 }
 
+/** The subject, the reference and the controls that ran a configuration of their own (tuned), one line each, then a blank line; none: nothing. */
+function configuredText(rep: HlSpeedupReport): string[] {
+  const lines = rep.learners.filter((l) => !rep.variants.includes(l.id) && l.config && l.id === l.agent).map((l) => `- ${l.id}: ${JSON.stringify(l.config)}${l.description ? ` (${l.description})` : ''}`);
+  return lines.length ? ['Configurations other than the defaults:', '', ...lines, ''] : [];
+}
+
 /** The report as Markdown: main tables per measure, claims, verdicts, ablation, work and purity. */
 export function toMarkdown(rep: HlSpeedupReport): string {
+  const pair = pairOf(rep);
   const pct = fmt(100 * rep.threshold);
   const m = rep.measure;
   const first = rep.rows[0];
@@ -389,10 +427,11 @@ export function toMarkdown(rep: HlSpeedupReport): string {
     '',
     `Interactions = real interactions until the measure reaches ${pct}% of the way from the random to the oracle reward and stays there. ` +
       `Median over seeds [95% bootstrap CI] (reached/runs); a run that never reaches it is censored: it enters at the budget as a lower bound, ` +
-      `and a median with at least half its runs censored is shown as '>= budget'. Ratios: median(learner) / median(${SUBJECT}) over the same seeds, ` +
-      `with a paired bootstrap over seeds ('>=' lower bound, '<=' upper bound; 'censored a+b/n' = censored runs of the learner and of ${SUBJECT}). ` +
+      `and a median with at least half its runs censored is shown as '>= budget'. Ratios: median(learner) / median(${pair.subject}) over the same seeds, ` +
+      `with a paired bootstrap over seeds ('>=' lower bound, '<=' upper bound; 'censored a+b/n' = censored runs of the learner and of ${pair.subject}). ` +
       `Bounds never count toward the target or the median.`,
     '',
+    ...configuredText(rep),
     `## Greedy policy at checkpoints (the measure)`,
     '',
     m
@@ -401,7 +440,7 @@ export function toMarkdown(rep: HlSpeedupReport): string {
         `Evaluation decisions are not real interactions.`
       : 'Greedy policy at checkpoints on held-out segments.',
     '',
-    ...(rep.verdict.greedy ? [...measureTable(rep, 'greedy'), '', ...claimsText(rep, 'greedy'), '', verdictText('Greedy measure', rep.verdict.greedy)] : ['(no greedy curves in these results)']),
+    ...(rep.verdict.greedy ? [...measureTable(rep, 'greedy'), '', ...claimsText(rep, 'greedy'), '', verdictText('Greedy measure', rep.verdict.greedy, pair)] : ['(no greedy curves in these results)']),
     '',
     `## Learning curve (behaviour policy, exploration included; window ${first?.window ?? m?.windowDecisions ?? '?'} decisions)`,
     '',
@@ -409,15 +448,15 @@ export function toMarkdown(rep: HlSpeedupReport): string {
     '',
     ...claimsText(rep, 'learning'),
     '',
-    verdictText('Learning-curve measure', rep.verdict.learning),
+    verdictText('Learning-curve measure', rep.verdict.learning, pair),
   ];
   const ablationIds = [...new Set(rep.rows.flatMap((r) => r.ablation.map((a) => a.learner)))];
   if (ablationIds.length > 1) {
     const which = rep.verdict.greedy ? 'greedy' : 'learning';
-    const desc = (id: string): string => rep.learners.find((l) => l.id === id)?.description ?? (id === SUBJECT ? 'the full Hybrid Learner' : '');
+    const desc = (id: string): string => rep.learners.find((l) => l.id === id)?.description ?? (id === pair.subject ? 'the full Hybrid Learner' : '');
     lines.push(
       '',
-      `## Ablation (${REFERENCE} / variant, ${which} measure)`,
+      `## Ablation (${pair.reference} / variant, ${which} measure)`,
       '',
       ...table(
         ['variant', 'what it changes', ...rep.rows.map((r) => r.scenario), 'median of exact ratios'],
@@ -489,10 +528,19 @@ export function curvesSpec(rep: HlSpeedupReport, which: 'greedy' | 'learning' = 
   };
 }
 
-/** The learners of a run: subject, reference, controls, variants, in table order. */
-export function experimentLearners(controls: readonly string[], variants: readonly LearnerSpec[]): LearnerSpec[] {
-  const names = [SUBJECT, REFERENCE, ...controls.filter((c) => c !== SUBJECT && c !== REFERENCE)];
-  return [...[...new Set(names)].map(baselineLearner), ...variants];
+/**
+ * The learners of a run: subject, reference, controls, variants, in table order. A learner with a
+ * tuned configuration runs it under its own name (the source in its description); a variant of a
+ * tuned agent runs its overrides on top of the tuned configuration.
+ */
+export function experimentLearners(controls: readonly string[], variants: readonly LearnerSpec[], pair: ExperimentPair = DEFAULT_PAIR, tuned: TunedConfigs = {}): LearnerSpec[] {
+  const names = [pair.subject, pair.reference, ...controls.filter((c) => c !== pair.subject && c !== pair.reference)];
+  const learner = (name: string): LearnerSpec => {
+    const t = Object.hasOwn(tuned, name) ? tuned[name]! : undefined;
+    return t ? { id: name, agent: name, config: { ...t.config }, description: t.source } : baselineLearner(name);
+  };
+  const variant = (v: LearnerSpec): LearnerSpec => (Object.hasOwn(tuned, v.agent) ? { ...v, config: { ...tuned[v.agent]!.config, ...v.config } } : v);
+  return [...[...new Set(names)].map(learner), ...variants.map(variant)];
 }
 
 /**
@@ -504,7 +552,8 @@ export function experimentLearners(controls: readonly string[], variants: readon
 export async function runHlSpeedup(opts: HlSpeedupOptions): Promise<HlSpeedupReport> {
   mkdirSync(opts.outDir, { recursive: true });
   const variants = opts.variants ?? [];
-  const learners = experimentLearners(opts.controls ?? DEFAULT_CONTROLS, variants);
+  const pair = opts.pair ?? DEFAULT_PAIR;
+  const learners = experimentLearners(opts.controls ?? DEFAULT_CONTROLS, variants, pair, opts.tuned);
   const measure = opts.measure ?? DEFAULT_MEASURE;
   // Sealed: the folder's secret when it has one (the experiment resumes its journal), else a fresh one.
   const inPlace = opts.sealed ? secretInPlace(opts.outDir) : null;
@@ -522,7 +571,7 @@ export async function runHlSpeedup(opts: HlSpeedupOptions): Promise<HlSpeedupRep
     puritySeeds: opts.puritySeeds ?? 1,
   });
   const { results } = await executeJobs(jobs, { outDir: opts.outDir, workers: opts.workers, resume: true, jobModule: EXPERIMENT_JOB_MODULE, ...(secret ? { secret } : {}), ...(opts.progress ? { progress: opts.progress } : {}) });
-  const report = summarise(results, { suite: selectScenarios(opts).suite, seeds: opts.seeds, rootSeed: opts.rootSeed, ...(sealed ? { sealed } : {}), learners, measure, variants: variants.filter((v) => !v.control).map((v) => v.id), ...(opts.reps !== undefined ? { reps: opts.reps } : {}) });
+  const report = summarise(results, { suite: selectScenarios(opts).suite, seeds: opts.seeds, rootSeed: opts.rootSeed, ...(sealed ? { sealed } : {}), learners, measure, variants: variants.filter((v) => !v.control).map((v) => v.id), pair, ...(opts.reps !== undefined ? { reps: opts.reps } : {}) });
   writeFileSync(join(opts.outDir, 'hl-speedup.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(opts.outDir, 'hl-speedup.md'), toMarkdown(report));
   if (report.verdict.greedy) writeFileSync(join(opts.outDir, 'hl-speedup-greedy.svg'), await renderSvg(curvesSpec(report, 'greedy')));

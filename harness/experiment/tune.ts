@@ -16,7 +16,7 @@
  * Run: `orchbench experiment tune --agents dqn,hybrid --budget 24 --seeds 3` (hours at full
  * budgets), or `--variant testing --budget 2 --seeds 1` for a smoke run.
  */
-import { readFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineEntry, listBaselines, loadDefaultConfig } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../env/env.ts';
@@ -33,6 +33,7 @@ import { loadSuite } from '../scenario/load.ts';
 import { censoredMedian } from '../stats/index.ts';
 import { VERSION } from '../version.ts';
 import { DEFAULT_MEASURE, EXPERIMENT_JOB_MODULE, planExperiment, type LearnerSpec, type MeasureOptions } from './learners.ts';
+import type { TunedConfigs } from './hl-speedup.ts';
 
 /** One searched hyperparameter: a set of values, or a range drawn uniformly or log-uniformly (rounded when `integer`). */
 export type ParamSpec =
@@ -318,6 +319,26 @@ export async function runSearches(o: SearchOptions): Promise<SearchRecord[]> {
   for (const r of records) writeFileAtomic(join(o.outDir, `search-${r.agent}.json`), `${JSON.stringify(r, null, 2)}\n`, { what: 'the search record' });
   writeFileAtomic(join(o.outDir, 'search.md'), searchSummary(records), { what: 'the search summary' });
   return records;
+}
+
+/**
+ * The best configuration of every search record (`search-<agent>.json`) in `dir`, by agent: what an
+ * experiment runs its learners with after the searches (`orchbench experiment hl-speedup --tuned DIR`).
+ * @throws InputError for a folder without records, or a record without a best trial (every trial failed).
+ */
+export function readTunedConfigs(dir: string): TunedConfigs {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^search-.+\.json$/.test(f)).sort() : [];
+  if (files.length === 0) throw new InputError({ file: dir, expected: 'a folder with search records (search-<agent>.json, written by orchbench experiment tune)', found: existsSync(dir) ? 'none' : 'no such folder' });
+  const out: TunedConfigs = {};
+  for (const f of files) {
+    const file = join(dir, f);
+    const r = readJson(file) as Partial<SearchRecord>;
+    if (typeof r.agent !== 'string' || !r.best || typeof r.best.id !== 'string' || typeof r.best.config !== 'object') {
+      throw new InputError({ file, pointer: '/best', expected: "a search record's best trial ({ id, config, score })", found: JSON.stringify(r.best ?? null) });
+    }
+    out[r.agent] = { config: r.best.config, source: `tuned: ${r.best.id} of ${file} (score ${r.best.score})` };
+  }
+  return out;
 }
 
 function readJson(file: string): unknown {

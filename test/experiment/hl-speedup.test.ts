@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { claimOf, curvesSpec, experimentLearners, summarise, toMarkdown, type HlSpeedupReport } from '../../harness/experiment/hl-speedup.ts';
+import { claimOf, curvesSpec, experimentLearners, summarise, toMarkdown, V4_PAIR, type HlSpeedupReport } from '../../harness/experiment/hl-speedup.ts';
+import { readTunedConfigs } from '../../harness/experiment/tune.ts';
 import { readVariants, type LearnerSpec } from '../../harness/experiment/learners.ts';
 import { renderSvg } from '../../harness/report/plots.ts';
 import type { JobResult } from '../../harness/runner/types.ts';
@@ -163,6 +164,57 @@ describe('hl-speedup summary', () => {
   it('is deterministic', () => {
     const runs = { a: { dqn: [200, 650, 1000], hybrid: [10, 31, 50], bandit: [5, 7, 5] } };
     expect(report(runs)).toEqual(report(runs));
+  });
+});
+
+describe('the compared pair and tuned configurations', () => {
+  it('measures the subject against the reference named (v4: hybrid-v4 vs dqn-v4), and says so in the report', () => {
+    const learners = experimentLearners(['bandit'], [], V4_PAIR);
+    expect(learners.map((l) => l.id)).toEqual(['hybrid-v4', 'dqn-v4', 'bandit']);
+    const runs: Runs = { 'dqn-v4': [200, 600, 1000], 'hybrid-v4': [10, 30, 50], bandit: [100, 100, 100], dqn: [10, 10, 10], hybrid: [1000, 1000, 1000] };
+    const results = Object.entries(runs).flatMap(([agent, xs]) => xs.map((x, seed) => job(agent, 'a', seed, x, x)));
+    const rep = summarise(results, { suite: 'testing', seeds: 3, rootSeed: 0, reps: 300, learners, pair: V4_PAIR });
+    // The v1-v3 pair's lines in the same results are not learners of this run.
+    expect(rep.rows[0]!.learners.map((c) => c.learner)).toEqual(['hybrid-v4', 'dqn-v4', 'bandit']);
+    expect(ratio(rep, 'dqn-v4')).toMatchObject({ kind: 'exact', point: 20 });
+    expect(rep.verdict.greedy!.meeting).toBe(1);
+    expect(rep).toMatchObject({ subject: 'hybrid-v4', reference: 'dqn-v4' });
+    const md = toMarkdown(rep);
+    expect(md).toContain('dqn-v4 / hybrid-v4');
+    expect(md).toContain('scenarios meet dqn-v4 / hybrid-v4 >= 10x');
+    expect(md).not.toMatch(/\bdqn \/ hybrid\b/);
+    // The v1-v3 pair's reports carry neither field (their published JSON is unchanged).
+    expect(Object.keys(report({ a: { dqn: [200, 600, 1000], hybrid: [10, 30, 50], bandit: [100, 100, 100] } }))).not.toContain('subject');
+  });
+
+  it('runs tuned learners under their own names with the best configurations, variants on top of them; others keep their defaults', () => {
+    const tuned = { 'hybrid-v4': { config: { gamma: 0.5, planningWeight: 1 }, source: 'tuned: hybrid-v4-trial-3' }, 'dqn-v4': { config: { gamma: 0.9 }, source: 'tuned: dqn-v4-trial-7' } };
+    const variant: LearnerSpec = { id: 'hybrid-v4-no-planning', agent: 'hybrid-v4', config: { planningWeight: 0 }, description: 'no lookahead' };
+    const learners = experimentLearners(['bandit'], [variant], V4_PAIR, tuned);
+    expect(learners).toEqual([
+      { id: 'hybrid-v4', agent: 'hybrid-v4', config: { gamma: 0.5, planningWeight: 1 }, description: 'tuned: hybrid-v4-trial-3' },
+      { id: 'dqn-v4', agent: 'dqn-v4', config: { gamma: 0.9 }, description: 'tuned: dqn-v4-trial-7' },
+      { id: 'bandit', agent: 'bandit' },
+      { ...variant, config: { gamma: 0.5, planningWeight: 0 } },
+    ]);
+    const results = ['hybrid-v4', 'dqn-v4', 'bandit', 'hybrid-v4-no-planning'].flatMap((agent) => [0, 1, 2].map((seed) => job(agent, 'a', seed, 10, 10)));
+    const md = toMarkdown(summarise(results, { suite: 'testing', seeds: 3, rootSeed: 0, reps: 300, learners, variants: [variant.id], pair: V4_PAIR }));
+    expect(md).toContain('- hybrid-v4: {"gamma":0.5,"planningWeight":1} (tuned: hybrid-v4-trial-3)');
+    expect(md).toContain('- dqn-v4: {"gamma":0.9} (tuned: dqn-v4-trial-7)');
+    expect(md).not.toContain('- hybrid-v4-no-planning:');
+  });
+
+  it("readTunedConfigs takes each search record's best trial, and refuses a folder without records or a record without a best trial", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tuned-'));
+    try {
+      expect(() => readTunedConfigs(dir)).toThrow(/search records \(search-<agent>\.json[\s\S]*none/);
+      writeFileSync(join(dir, 'search-dqn-v4.json'), JSON.stringify({ agent: 'dqn-v4', best: { id: 'dqn-v4-trial-7', config: { gamma: 0.9 }, score: 0.61 } }));
+      expect(readTunedConfigs(dir)).toEqual({ 'dqn-v4': { config: { gamma: 0.9 }, source: `tuned: dqn-v4-trial-7 of ${join(dir, 'search-dqn-v4.json')} (score 0.61)` } });
+      writeFileSync(join(dir, 'search-hybrid-v4.json'), JSON.stringify({ agent: 'hybrid-v4', best: null }));
+      expect(() => readTunedConfigs(dir)).toThrow(/search-hybrid-v4\.json#\/best[\s\S]*best trial[\s\S]*null/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
