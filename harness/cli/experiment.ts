@@ -79,7 +79,7 @@ export function register(program: Command): void {
         ...scenarioSelection(flags),
         ...(controls ? { controls } : {}),
         pair,
-        ...(flags.tuned ? { tuned: readTunedConfigs(resolve(flags.tuned)) } : {}),
+        ...(flags.tuned ? { tuned: readTunedConfigs(flags.tuned) } : {}),
         ...(flags.variants || flags.ablation ? { variants: [...(flags.variants ? readVariants(flags.variants) : []), ...(flags.ablation ? hybridAblationLearners(flags.ablation, pair.subject) : [])] } : {}),
         seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
         puritySeeds: parseNumber('--purity-seeds', flags.puritySeeds, { ...RULES.seeds, min: 0 }),
