@@ -145,7 +145,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
   'dqn-v4': {
     description: "The DQN (dqn.ts, unchanged: same algorithm, searched defaults and random streams) reading every observation field hybrid-v4 reads: the feature vector, plus the orchestrator's requests in flight on devices and the user's resident mask (one input per action).",
     learning: true,
-    optIn: "the v4 learner, untuned with its longer input until issue 21's equal-effort search on the v4 tuning scenarios",
+    optIn: "its defaults are the DQN's (searched on the v1-v3 tuning scenarios); its v4 search's best configuration (leaderboard/tune-v4-testing) is run by the v4 experiment with --tuned, not by default",
     file: 'dqn-v4.ts',
     load: lazy('dqn-v4.ts'),
   },
@@ -166,7 +166,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
   'hybrid-v4': {
     description: 'Hybrid Learner: a learned model of the environment (reward and next state of every action), a Q-network trained on real and model-simulated transitions (Dyna/MBPO), and decision-time lookahead weighted by the measured trust in the model.',
     learning: true,
-    optIn: 'untuned until its equal-effort search on the v4 tuning scenarios (issue 21), and 5-10 times the DQN\'s time per job',
+    optIn: "its defaults are not its v4 search's best (leaderboard/tune-v4-testing, run by the v4 experiment with --tuned), and it takes about 7 times dqn-v4's time per job (medians of the v4 search: 10 s against 1.4 s)",
     file: 'hybrid/index.ts',
     load: lazy('hybrid/index.ts'),
   },

@@ -22,7 +22,7 @@ describe('dqn-v4', () => {
   it('is the opt-in registry entry dqn-v4 with the DQN\'s searched defaults, and hashes dqn.ts', async () => {
     expect(DEFAULT_CONFIG).toEqual(DQN_DEFAULT_CONFIG);
     expect(await loadDefaultConfig('dqn-v4')).toEqual(DQN_DEFAULT_CONFIG);
-    expect(BASELINES['dqn-v4']!.optIn).toMatch(/issue 21/);
+    expect(BASELINES['dqn-v4']!.optIn).toMatch(/tune-v4-testing/);
     expect(defaultBaselines()).not.toContain('dqn-v4');
     const agent = await (await loadBaseline('dqn-v4'))({ env: envSpec(), seed: 1 });
     expect(agent.name).toBe('dqn-v4');
