@@ -4,10 +4,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseNumber, RULES } from '../bounds.ts';
 import { InputError } from '../errors.ts';
-import { DEFAULT_CONTROLS, DEFAULT_PAIR, REFERENCE, runHlSpeedup, SUBJECT, toMarkdown, V4_PAIR } from '../experiment/hl-speedup.ts';
+import { DEFAULT_CONTROLS, DEFAULT_PAIR, runHlSpeedup, toMarkdown, V4_PAIR } from '../experiment/hl-speedup.ts';
 import { ABLATIONS_OF, hybridAblationLearners } from '../experiment/ablations.ts';
 import { readVariants } from '../experiment/learners.ts';
-import { readTunedConfigs, runSearches, SEARCH_SPACES, searchSummary, TUNING_SUITES } from '../experiment/tune.ts';
+import { DEFAULT_SEARCH_AGENTS, runSearches, SEARCH_SPACES, searchSummary } from '../experiment/tune.ts';
+import { readTunedConfigs } from '../experiment/tuned.ts';
+import { TUNING_SUITES } from '../scenario/load.ts';
 import { withRunLock } from '../runner/out-dir.ts';
 import { refuseRootSeedWhenSealed } from '../runner/sealed.ts';
 import { createProgress } from '../runner/progress.ts';
@@ -31,7 +33,7 @@ interface HlFlags extends ScenarioFlags {
 }
 
 interface TuneFlags {
-  agents: string;
+  agents?: string;
   budget: string;
   seeds: string;
   variant: string;
@@ -97,7 +99,7 @@ export function register(program: Command): void {
       'recorded hyperparameter search on the tuning scenarios only: the same number of configurations (the budget) for every agent, ' +
         'seeded random search over the declared space; writes OUT/search-<agent>.json and OUT/search.md',
     )
-    .option('--agents <names>', `agents to search (comma-separated, each with a declared space: ${Object.keys(SEARCH_SPACES).join(', ')})`, `${REFERENCE},${SUBJECT}`)
+    .option('--agents <names>', `agents to search (comma-separated, each with a declared space: ${Object.keys(SEARCH_SPACES).join(', ')}; default per suite: ${Object.entries(DEFAULT_SEARCH_AGENTS).map(([k, v]) => `${k}: ${v.join(',')}`).join('; ')})`)
     .option('--budget <n>', 'configurations per agent (the same for every agent)', '24')
     .option('--seeds <n>', 'tuning seeds per scenario (never the evaluation seeds)', '3')
     .option('--variant <v>', 'full | testing (testing: quick smoke runs)', 'full')
@@ -113,7 +115,7 @@ export function register(program: Command): void {
       const suite = TUNING_SUITES.find((x) => x === flags.suite);
       if (suite === undefined) throw new InputError({ file: '--suite', expected: `a tuning suite: ${TUNING_SUITES.join(' | ')}`, found: JSON.stringify(flags.suite) });
       const records = await withRunLock(resolve(flags.out), note, () => runSearches({
-        agents: commaList('--agents', flags.agents) ?? [],
+        agents: commaList('--agents', flags.agents) ?? DEFAULT_SEARCH_AGENTS[suite],
         budget: parseNumber('--budget', flags.budget, BUDGET_RULE),
         seeds: parseNumber('--seeds', flags.seeds, RULES.seeds),
         variant,

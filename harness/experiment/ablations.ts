@@ -3,7 +3,7 @@
  * `baselines/hybrid.ts`; `hybrid-v4`'s are in `baselines/hybrid/ablations.ts`). They run as learners of the HL-speedup experiment
  * (`orchbench experiment hl-speedup --ablation all`), so an ablation is measured exactly as the
  * main comparison is: the same seeds, the same greedy-checkpoint measure, the evaluation-phase
- * references, censored runs as bounds, and ratios dqn / variant with paired intervals.
+ * references, censored runs as bounds, and ratios reference / variant with paired intervals.
  */
 import type { HybridConfig } from '../../baselines/hybrid.ts';
 import { HYBRID_V4_ABLATIONS } from '../../baselines/hybrid/ablations.ts';

@@ -2,7 +2,8 @@
  * The HL-speedup experiment: does the Hybrid Learner reach a good policy with far fewer real
  * interactions than a plain DQN (the ISQED 2022 claim: up to 166.6x)?
  *
- * Learners: `dqn` (the reference), `hybrid` (the subject), control baselines (`--agents`, e.g.
+ * Learners: a DQN (the reference: `dqn`, or `dqn-v4` on v4), a Hybrid Learner (the subject:
+ * `hybrid`, or `hybrid-v4`; {@link ExperimentPair}), control baselines (`--agents`, e.g.
  * q-learning, bandit, a DQN given the Hybrid's action information) and ablation variants (a
  * baseline with config overrides, `--variants file.json`). Every learner runs on the same episode
  * seeds, and every job of a (scenario, seed) is scored on the same requests and the same held-out
@@ -18,7 +19,7 @@
  *
  * Statistics: medians over seeds; a run that never reaches the threshold is censored (a lower
  * bound), and a median with at least half its runs censored is a lower bound. Ratios are
- * median(other learner) / median(hybrid) with a paired bootstrap over seeds; their kind (exact,
+ * median(other learner) / median(subject) with a paired bootstrap over seeds; their kind (exact,
  * lower or upper bound, undetermined) follows the censoring (`harness/stats/censored.ts`). Only
  * exact ratios count toward the target or the median over scenarios; bounds are shown with counts.
  */
@@ -32,6 +33,8 @@ import { commitmentOf, freshSecret, readSecretFile, secretInPlace, writeSecretFi
 import type { ProgressSink } from '../runner/progress.ts';
 import type { JobResult } from '../runner/types.ts';
 import { censoredMedian, censoredMedianInterval, median, pairedBootstrap, pairedRatio, type Budget, type CensoredInterval, type CensoredValue, type Interval, type PairedRatio } from '../stats/index.ts';
+import { listBaselines } from '../../baselines/index.ts';
+import { InputError } from '../errors.ts';
 import { baselineLearner, DEFAULT_MEASURE, EXPERIMENT_JOB_MODULE, planExperiment, type LearnerSpec, type MeasureOptions } from './learners.ts';
 import { type ScenarioSelection, selectScenarios } from '../scenario/select.ts';
 
@@ -51,7 +54,7 @@ export interface ExperimentPair {
 export const DEFAULT_PAIR: ExperimentPair = { subject: SUBJECT, reference: REFERENCE };
 export const V4_PAIR: ExperimentPair = { subject: 'hybrid-v4', reference: 'dqn-v4' };
 
-/** Tuned configurations by agent (a search's best trial: `readTunedConfigs` in tune.ts), with where each comes from. */
+/** Tuned configurations by agent (a search's best trial: `readTunedConfigs` in tuned.ts), with where each comes from. */
 export type TunedConfigs = Record<string, { config: Record<string, unknown>; source: string }>;
 /** Controls run when `--agents` is not given. */
 export const DEFAULT_CONTROLS = ['q-learning', 'bandit'] as const;
@@ -118,7 +121,7 @@ export interface LearnerCell {
   purity: { checked: number; impure: number; sealedLearnCalls: number };
 }
 
-/** median(learner) / median(hybrid), per measure. */
+/** median(learner) / median(subject), per measure. */
 export interface RatioCell {
   learner: string;
   greedy: PairedRatio | null;
@@ -135,7 +138,7 @@ export interface ScenarioRow {
   learners: LearnerCell[];
   /** Against the subject: every other learner (reference, controls, variants). */
   ratios: RatioCell[];
-  /** dqn / variant for the subject and each variant (the ablation table). */
+  /** reference / variant for the subject and each variant (the ablation table). */
   ablation: RatioCell[];
 }
 
@@ -453,7 +456,7 @@ export function toMarkdown(rep: HlSpeedupReport): string {
   const ablationIds = [...new Set(rep.rows.flatMap((r) => r.ablation.map((a) => a.learner)))];
   if (ablationIds.length > 1) {
     const which = rep.verdict.greedy ? 'greedy' : 'learning';
-    const desc = (id: string): string => rep.learners.find((l) => l.id === id)?.description ?? (id === pair.subject ? 'the full Hybrid Learner' : '');
+    const desc = (id: string): string => (id === pair.subject ? 'the full Hybrid Learner' : rep.learners.find((l) => l.id === id)?.description ?? '');
     lines.push(
       '',
       `## Ablation (${pair.reference} / variant, ${which} measure)`,
@@ -544,6 +547,23 @@ export function experimentLearners(controls: readonly string[], variants: readon
 }
 
 /**
+ * Refuses a run whose pair or tuned configurations cannot mean what they say: a subject or
+ * reference that is not a baseline, the two the same, or a tuned configuration for an agent the run
+ * does not run (it would be silently ignored).
+ * @throws InputError naming the option and what was expected.
+ */
+export function checkPairAndTuned(pair: ExperimentPair, controls: readonly string[], variants: readonly LearnerSpec[], tuned: TunedConfigs = {}): void {
+  const names = listBaselines();
+  for (const [option, name] of [['--subject', pair.subject], ['--reference', pair.reference]] as const) {
+    if (!names.includes(name)) throw new InputError({ file: option, expected: `a baseline: ${names.join(', ')}`, found: JSON.stringify(name) });
+  }
+  if (pair.subject === pair.reference) throw new InputError({ file: '--reference', expected: `a baseline other than the subject (${pair.subject})`, found: JSON.stringify(pair.reference) });
+  const run = new Set([pair.subject, pair.reference, ...controls, ...variants.map((v) => v.agent)]);
+  const unused = Object.keys(tuned).filter((a) => !run.has(a));
+  if (unused.length) throw new InputError({ file: '--tuned', expected: `search records only of agents the run runs (${[...run].join(', ')})`, found: unused.map((a) => tuned[a]!.source).join('; ') });
+}
+
+/**
  * Runs the experiment (resuming `outDir/results.jsonl` if present) and writes `hl-speedup.json`,
  * `hl-speedup.md`, `hl-speedup-greedy.svg` (greedy policy at checkpoints) and `hl-speedup.svg`
  * (learning curves) into `outDir`.
@@ -553,7 +573,9 @@ export async function runHlSpeedup(opts: HlSpeedupOptions): Promise<HlSpeedupRep
   mkdirSync(opts.outDir, { recursive: true });
   const variants = opts.variants ?? [];
   const pair = opts.pair ?? DEFAULT_PAIR;
-  const learners = experimentLearners(opts.controls ?? DEFAULT_CONTROLS, variants, pair, opts.tuned);
+  const controls = opts.controls ?? DEFAULT_CONTROLS;
+  checkPairAndTuned(pair, controls, variants, opts.tuned);
+  const learners = experimentLearners(controls, variants, pair, opts.tuned);
   const measure = opts.measure ?? DEFAULT_MEASURE;
   // Sealed: the folder's secret when it has one (the experiment resumes its journal), else a fresh one.
   const inPlace = opts.sealed ? secretInPlace(opts.outDir) : null;

@@ -1,7 +1,7 @@
 /**
  * The recorded hyperparameter search of the learners the HL-speedup experiment compares, with the
- * same search budget for each: on the tuning scenarios only (`scenarios/tuning/*`, never the
- * default or recorded ones) and on tuning seeds the runner never uses.
+ * same search budget for each: on a tuning suite only (`scenarios/tuning/*`, or `tuning-v4/*` for
+ * the v4 learners; never the default or recorded scenarios) and on tuning seeds the runner never uses.
  *
  * Method: seeded random search over a declared space ({@link SEARCH_SPACES}, or a `--space` file).
  * Trial 0 is the agent's defaults (the searched fields' values, recorded); trials 1..budget-1 are drawn from
@@ -11,12 +11,14 @@
  *   logarithmic in real interactions (so learning early counts as much as learning at all),
  * 0 = random policy throughout, 1 = oracle from the first checkpoint. A trial with a failed job has
  * no score. The record (`search-<agent>.json`) holds the space, the budget, every trial's config
- * and per-case scores, and the best trial; copy the chosen values into the agent's defaults by hand.
+ * and per-case scores, and the best trial. An experiment runs the best trials with
+ * `hl-speedup --tuned DIR` (`tuned.ts`), or their values are copied into the agent's defaults by hand
+ * (the v1-v3 searches).
  *
  * Run: `orchbench experiment tune --agents dqn,hybrid --budget 24 --seeds 3` (hours at full
- * budgets), or `--variant testing --budget 2 --seeds 1` for a smoke run.
+ * budgets), `--suite tuning-v4` for the v4 learners, or `--variant testing --budget 2 --seeds 1` for a smoke run.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineEntry, listBaselines, loadDefaultConfig } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../env/env.ts';
@@ -29,11 +31,10 @@ import { executeJobs } from '../runner/execute.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 import type { JobResult } from '../runner/types.ts';
 import type { CompiledScenario } from '../scenario/compiled.ts';
-import { loadSuite } from '../scenario/load.ts';
+import { loadSuite, type TuningSuite } from '../scenario/load.ts';
 import { censoredMedian } from '../stats/index.ts';
 import { VERSION } from '../version.ts';
 import { DEFAULT_MEASURE, EXPERIMENT_JOB_MODULE, planExperiment, type LearnerSpec, type MeasureOptions } from './learners.ts';
-import type { TunedConfigs } from './hl-speedup.ts';
 
 /** One searched hyperparameter: a set of values, or a range drawn uniformly or log-uniformly (rounded when `integer`). */
 export type ParamSpec =
@@ -92,9 +93,8 @@ export const SEARCH_SPACES: Record<string, SearchSpace> = {
   },
 };
 
-/** The shipped suites a search may run on: scenarios for tuning only, never evaluation ones. */
-export const TUNING_SUITES = ['tuning', 'tuning-v4'] as const;
-export type TuningSuite = (typeof TUNING_SUITES)[number];
+/** The agents a search on each tuning suite runs when none are named: the experiment's pair (and, on v4, its control dqn-informed, searched with the same budget). */
+export const DEFAULT_SEARCH_AGENTS: Record<TuningSuite, readonly string[]> = { tuning: ['dqn', 'hybrid'], 'tuning-v4': ['dqn-v4', 'dqn-informed', 'hybrid-v4'] };
 
 /** Root of the search's random draws (fixed: the search is part of the record). */
 export const SEARCH_SEED = 20261127;
@@ -319,26 +319,6 @@ export async function runSearches(o: SearchOptions): Promise<SearchRecord[]> {
   for (const r of records) writeFileAtomic(join(o.outDir, `search-${r.agent}.json`), `${JSON.stringify(r, null, 2)}\n`, { what: 'the search record' });
   writeFileAtomic(join(o.outDir, 'search.md'), searchSummary(records), { what: 'the search summary' });
   return records;
-}
-
-/**
- * The best configuration of every search record (`search-<agent>.json`) in `dir`, by agent: what an
- * experiment runs its learners with after the searches (`orchbench experiment hl-speedup --tuned DIR`).
- * @throws InputError for a folder without records, or a record without a best trial (every trial failed).
- */
-export function readTunedConfigs(dir: string): TunedConfigs {
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^search-.+\.json$/.test(f)).sort() : [];
-  if (files.length === 0) throw new InputError({ file: dir, expected: 'a folder with search records (search-<agent>.json, written by orchbench experiment tune)', found: existsSync(dir) ? 'none' : 'no such folder' });
-  const out: TunedConfigs = {};
-  for (const f of files) {
-    const file = join(dir, f);
-    const r = readJson(file) as Partial<SearchRecord>;
-    if (typeof r.agent !== 'string' || !r.best || typeof r.best.id !== 'string' || typeof r.best.config !== 'object') {
-      throw new InputError({ file, pointer: '/best', expected: "a search record's best trial ({ id, config, score })", found: JSON.stringify(r.best ?? null) });
-    }
-    out[r.agent] = { config: r.best.config, source: `tuned: ${r.best.id} of ${file} (score ${r.best.score})` };
-  }
-  return out;
 }
 
 function readJson(file: string): unknown {

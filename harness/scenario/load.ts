@@ -42,6 +42,10 @@ export const DEFAULT_SUITE: SuiteFolder = 'default-v4';
 /** The folder `--suite recorded` loads: the recorded suite's current version (as {@link DEFAULT_SUITE} for `default`). */
 export const RECORDED_SUITE: SuiteFolder = 'recorded-v4';
 
+/** The folders of scenarios for hyperparameter search only: never evaluation scenarios (a submission may not tune on any other shipped suite). */
+export const TUNING_SUITES = SUITE_FOLDERS.filter((s): s is 'tuning' | 'tuning-v4' => s.startsWith('tuning'));
+export type TuningSuite = (typeof TUNING_SUITES)[number];
+
 /** The shipped suites by name: `default` and `recorded` (the folders {@link DEFAULT_SUITE} and {@link RECORDED_SUITE}) and every folder. */
 export const SHIPPED_SUITES = ['default', 'recorded', ...SUITE_FOLDERS] as const;
 

@@ -11,7 +11,7 @@ import { listBaselines } from '../../baselines/index.ts';
 import type { InputIssue } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import { readJson, schemaIssues } from '../schema.ts';
-import { SUITE_FOLDERS, suiteFiles } from '../scenario/load.ts';
+import { SUITE_FOLDERS, suiteFiles, TUNING_SUITES } from '../scenario/load.ts';
 import { RUNTIMES } from './runtime.ts';
 
 export type SubmissionLanguage = 'typescript' | 'javascript' | 'external';
@@ -52,8 +52,7 @@ export const MANIFEST_FILE = 'submission.json';
  * (`tuning`, `tuning-v4`): the default suites and the recorded suites, on which results are
  * published, so a suite added later is evaluation data unless its folder is a tuning one.
  */
-const TUNING_SUITES = SUITE_FOLDERS.filter((s) => s.startsWith('tuning'));
-const EVALUATION_SUITES = SUITE_FOLDERS.filter((s) => !s.startsWith('tuning'));
+const EVALUATION_SUITES = SUITE_FOLDERS.filter((s) => !(TUNING_SUITES as readonly string[]).includes(s));
 
 /** The files of the evaluation scenarios. */
 function evaluationFiles(): string[] {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { claimOf, curvesSpec, experimentLearners, summarise, toMarkdown, V4_PAIR, type HlSpeedupReport } from '../../harness/experiment/hl-speedup.ts';
-import { readTunedConfigs } from '../../harness/experiment/tune.ts';
+import { checkPairAndTuned, claimOf, curvesSpec, experimentLearners, summarise, toMarkdown, V4_PAIR, type HlSpeedupReport } from '../../harness/experiment/hl-speedup.ts';
+import { readTunedConfigs } from '../../harness/experiment/tuned.ts';
 import { readVariants, type LearnerSpec } from '../../harness/experiment/learners.ts';
 import { renderSvg } from '../../harness/report/plots.ts';
 import type { JobResult } from '../../harness/runner/types.ts';
@@ -204,17 +204,34 @@ describe('the compared pair and tuned configurations', () => {
     expect(md).not.toContain('- hybrid-v4-no-planning:');
   });
 
-  it("readTunedConfigs takes each search record's best trial, and refuses a folder without records or a record without a best trial", () => {
+  it("readTunedConfigs takes each search record's best trial, recomputed from the trials, and refuses a folder without records, a misnamed record or an edited best", () => {
     const dir = mkdtempSync(join(tmpdir(), 'tuned-'));
+    const trial = (id: string, gamma: number, auc: number) => ({ id, config: { gamma }, cases: [{ scenario: 's', seed: 1, greedyLogAuc: auc, interactions: null }] });
+    const record = (agent: string, best: unknown) => ({
+      agent, variant: 'testing', measure: {}, harnessVersion: 'x', agentCodeHash: 'y',
+      trials: [{ ...trial(`${agent}-trial-0`, 0.5, 0.4), score: 0.4 }, { ...trial(`${agent}-trial-1`, 0.9, 0.61), score: 0.61 }], best,
+    });
     try {
       expect(() => readTunedConfigs(dir)).toThrow(/search records \(search-<agent>\.json[\s\S]*none/);
-      writeFileSync(join(dir, 'search-dqn-v4.json'), JSON.stringify({ agent: 'dqn-v4', best: { id: 'dqn-v4-trial-7', config: { gamma: 0.9 }, score: 0.61 } }));
-      expect(readTunedConfigs(dir)).toEqual({ 'dqn-v4': { config: { gamma: 0.9 }, source: `tuned: dqn-v4-trial-7 of ${join(dir, 'search-dqn-v4.json')} (score 0.61)` } });
-      writeFileSync(join(dir, 'search-hybrid-v4.json'), JSON.stringify({ agent: 'hybrid-v4', best: null }));
-      expect(() => readTunedConfigs(dir)).toThrow(/search-hybrid-v4\.json#\/best[\s\S]*best trial[\s\S]*null/);
+      writeFileSync(join(dir, 'search-dqn-v4.json'), JSON.stringify(record('dqn-v4', { id: 'dqn-v4-trial-1', config: { gamma: 0.9 }, score: 0.61 })));
+      expect(readTunedConfigs(dir)).toEqual({ 'dqn-v4': { config: { gamma: 0.9 }, source: `tuned: dqn-v4-trial-1 of ${join(dir, 'search-dqn-v4.json')} (score 0.61)` } });
+      writeFileSync(join(dir, 'search-hybrid-v4.json'), JSON.stringify(record('hybrid-v4', { id: 'hybrid-v4-trial-0', config: { gamma: 0.5 }, score: 0.4 })));
+      expect(() => readTunedConfigs(dir)).toThrow(/search-hybrid-v4\.json#\/best[\s\S]*the best of its trials \(hybrid-v4-trial-1, score 0\.61\)/);
+      writeFileSync(join(dir, 'search-hybrid-v4.json'), JSON.stringify(record('dqn-v4', { id: 'dqn-v4-trial-1', config: { gamma: 0.9 }, score: 0.61 })));
+      expect(() => readTunedConfigs(dir)).toThrow(/search-hybrid-v4\.json#\/agent[\s\S]*the agent the file is named for \(hybrid-v4\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a subject or reference that is no baseline, the two the same, and a tuned configuration the run would ignore', () => {
+    const tuned = { 'dqn-v4': { config: {}, source: 'tuned: dqn-v4-trial-1 of t/search-dqn-v4.json' } };
+    expect(() => checkPairAndTuned(V4_PAIR, ['bandit'], [], tuned)).not.toThrow();
+    expect(() => checkPairAndTuned({ subject: 'hybrid-v5', reference: 'dqn-v4' }, [], [])).toThrow(/--subject: expected a baseline: [\s\S]*found "hybrid-v5"/);
+    expect(() => checkPairAndTuned({ subject: 'hybrid-v4', reference: 'dqn-x' }, [], [])).toThrow(/--reference: expected a baseline/);
+    expect(() => checkPairAndTuned({ subject: 'dqn-v4', reference: 'dqn-v4' }, [], [])).toThrow(/--reference: expected a baseline other than the subject \(dqn-v4\)/);
+    // hybrid vs dqn with the v4 records: dqn-v4's record would be silently ignored.
+    expect(() => checkPairAndTuned({ subject: 'hybrid', reference: 'dqn' }, ['bandit'], [], tuned)).toThrow(/--tuned: expected search records only of agents the run runs \(hybrid, dqn, bandit\)[\s\S]*search-dqn-v4\.json/);
   });
 });
 

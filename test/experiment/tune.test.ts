@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBaseline, loadDefaultConfig } from '../../baselines/index.ts';
 import { OrchestrationEnv } from '../../harness/env/env.ts';
-import { checkSpaces, greedyLogAuc, runSearches, sampleConfigs, SEARCH_SPACES, type SearchRecord } from '../../harness/experiment/tune.ts';
-import { loadSuite } from '../../harness/scenario/load.ts';
+import { checkSpaces, DEFAULT_SEARCH_AGENTS, greedyLogAuc, runSearches, sampleConfigs, SEARCH_SPACES, type SearchRecord } from '../../harness/experiment/tune.ts';
+import { loadSuite, TUNING_SUITES } from '../../harness/scenario/load.ts';
 
 describe('search spaces', () => {
   it("declare the DQN's learningStarts, trainEvery, targetUpdateEvery and learning rate; as many fields for the hybrid; shared fields with the same range", () => {
@@ -24,6 +24,9 @@ describe('search spaces', () => {
     expect(hybrid!.gamma).toEqual(dqn!.gamma);
     expect(hybrid!.valueLearningRate).toEqual(dqn!.learningRate);
     expect((dqn!.gamma as { choice: number[] }).choice).toContain(0.95);
+    // What `tune --suite tuning-v4` searches when no agents are named: these three, each with its space.
+    expect(DEFAULT_SEARCH_AGENTS['tuning-v4']).toEqual(['dqn-v4', 'dqn-informed', 'hybrid-v4']);
+    for (const suite of TUNING_SUITES) for (const a of DEFAULT_SEARCH_AGENTS[suite]) expect(SEARCH_SPACES[a], `${suite}: ${a}`).toBeDefined();
   });
 
   it("name only fields the agents' configs have (a stale declaration fails here, not hours into a search)", async () => {

@@ -47,6 +47,7 @@ describe('selectScenarios', () => {
   it('recorded is the folder RECORDED_SUITE names (v4); the v1 recorded suite loads by its version', () => {
     expect(RECORDED_SUITE).toBe('recorded-v4');
     expect(suiteFiles('recorded')).toEqual(suiteFiles(RECORDED_SUITE));
+    expect(ids('recorded')).toHaveLength(4);
     expect(ids('recorded').every((id) => id.startsWith('recorded-') && id.endsWith('-v4'))).toBe(true);
     expect(ids('recorded-v1')).toEqual(['recorded-5gophers-mmwave-16u-v1', 'recorded-att-lte-driving-4u-v1', 'recorded-fcc-1u-v1', 'recorded-norway-hsdpa-4u-v1']);
     expect(selectScenarios({ scenarios: ['recorded-fcc-1u-v1'] }).scenarios[0]!.file).toBe(join(REPO_ROOT, 'scenarios', 'recorded-v1', 'recorded-fcc-1u-v1.json'));
