@@ -122,6 +122,9 @@ describe('hl-speedup summary', () => {
     const both = report({ a: { dqn: [null, null, 600], hybrid: [null, null, 10], bandit: [5, 5, 5] } });
     expect(ratio(both).kind).toBe('undetermined');
     expect(toMarkdown(both)).toContain('n/a (both medians censored');
+    // No exact ratio anywhere: the verdict says so instead of printing a NaN median.
+    expect(toMarkdown(both)).toContain('no scenario with an exact ratio (1 bounds or undetermined, not counted)');
+    expect(toMarkdown(both)).not.toContain('NaN');
   });
 
   it('words claims by the intervals: fewer only when the whole CI is above 1', () => {
@@ -183,6 +186,9 @@ describe('the compared pair and tuned configurations', () => {
     expect(md).toContain('dqn-v4 / hybrid-v4');
     expect(md).toContain('scenarios meet dqn-v4 / hybrid-v4 >= 10x');
     expect(md).not.toMatch(/\bdqn \/ hybrid\b/);
+    // The level each learner reached, per scenario (every job here has 0.9).
+    expect(md).toContain('| normalised evaluation reward after learning | a |');
+    expect(md).toContain('| hybrid-v4 | 0.9 [0.9, 0.9] |');
     // The v1-v3 pair's reports carry neither field (their published JSON is unchanged).
     expect(Object.keys(report({ a: { dqn: [200, 600, 1000], hybrid: [10, 30, 50], bandit: [100, 100, 100] } }))).not.toContain('subject');
   });
