@@ -21,6 +21,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { InputError, show } from '../errors.ts';
 import { canonicalHash } from '../hash.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 
@@ -143,6 +144,26 @@ export function writeReferenceBundle(runDirs: readonly string[], file: string): 
 }
 
 /**
+ * Reads a bundle file, checking its shape: a damaged one is refused with its file and what was
+ * expected, not half-used.
+ * @throws InputError naming the file and the JSON pointer.
+ */
+function readBundle(file: string): ReferenceBundle {
+  let doc: unknown;
+  try {
+    doc = decode(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError({ file, expected: 'a reference bundle (JSON, written by bench/reference-bundle.ts)', found: e instanceof Error ? e.message : String(e) });
+  }
+  const b = doc as Partial<ReferenceBundle> | null;
+  if (b === null || typeof b !== 'object' || typeof b.codeHash !== 'string') throw new InputError({ file, pointer: '/codeHash', expected: 'the hash of the reference code (a string)', found: show(b?.codeHash) });
+  if (!Array.isArray(b.entries)) throw new InputError({ file, pointer: '/entries', expected: 'an array of { key, value }', found: show(b.entries) });
+  const bad = b.entries.findIndex((e: unknown) => e === null || typeof e !== 'object' || typeof (e as { key?: { scenarioHash?: unknown } }).key?.scenarioHash !== 'string' || !('value' in e));
+  if (bad >= 0) throw new InputError({ file, pointer: `/entries/${bad}`, expected: '{ key: { scenarioHash, ... }, value }', found: show(b.entries[bad]) });
+  return b as ReferenceBundle;
+}
+
+/**
  * Seeds `outDir`'s cache with the entries of the shipped bundles in `dir` whose code hash is
  * today's, for the scenarios of `scenarioHashes` (the run's; a file the folder already has is kept).
  * @returns entries copied, and the bundles ignored as stale.
@@ -152,7 +173,7 @@ export function seedReferenceCache(outDir: string, scenarioHashes: ReadonlySet<s
   if (!existsSync(dir)) return out;
   const code = referenceCodeHash();
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    const bundle = decode(readFileSync(join(dir, name), 'utf8')) as ReferenceBundle;
+    const bundle = readBundle(join(dir, name));
     if (bundle.codeHash !== code) {
       out.stale.push(name);
       continue;

@@ -4,7 +4,7 @@
  * regenerated: `bench/reference-bundle.ts`), its values are what computing them gives, bit for bit,
  * and a run folder is seeded from it only while its code hash holds.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,5 +52,11 @@ describe('the shipped reference bundle', () => {
     const dir = mkdtempSync(join(root, 'stale-'));
     writeFileSync(join(dir, 'old.json'), JSON.stringify({ ...bundle, codeHash: '0'.repeat(64) }));
     expect(seedReferenceCache(join(root, 'run2'), all, dir)).toEqual({ copied: 0, stale: ['old.json'] });
+    // A damaged bundle is refused with its file and what was expected, and nothing is copied.
+    writeFileSync(join(dir, 'old.json'), '{"codeHash": ');
+    expect(() => seedReferenceCache(join(root, 'run3'), all, dir)).toThrow(/old\.json: expected a reference bundle \(JSON/);
+    writeFileSync(join(dir, 'old.json'), JSON.stringify({ codeHash: referenceCodeHash(), entries: [bundle.entries[0], { key: {} }] }));
+    expect(() => seedReferenceCache(join(root, 'run3'), all, dir)).toThrow(/old\.json#\/entries\/1: expected \{ key: \{ scenarioHash/);
+    expect(existsSync(join(root, 'run3'))).toBe(false);
   });
 });
